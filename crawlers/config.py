@@ -1,0 +1,295 @@
+"""Source files: one YAML file per site, validated by pydantic.
+
+A source file says where a site is, which template crawls it (``market``, ``forum``,
+``shop``), how politely, and which CSS or XPath selectors pick each field.  See
+``docs/sources.md`` for the reference.  Loading reports every problem with the file,
+the line, the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+SOURCES_DIR = Path(__file__).parent / "sources"
+TEMPLATES = ("market", "forum", "shop")
+LANGUAGES = ("en", "nl", "fr", "de")
+_ENV_REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}")
+_DURATION = re.compile(r"^(\d+)\s*([smhd])$")
+
+
+class SourceError(Exception):
+    """A source file that cannot be used; ``problems`` lists each one as ``file:line: field: message``."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(_Model):
+    """How to read one field: a CSS or XPath selector, or a regex on the page URL."""
+
+    css: str | None = None
+    xpath: str | None = None
+    from_url: str | None = Field(default=None, description="regex on the URL; group 1 is the value")
+    re: str | None = Field(default=None, description="regex applied to the selected text; group 1 is kept")
+    many: bool = False
+    format: str | None = Field(default=None, description="strptime format for dates")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> FieldSpec:
+        ways = [w for w in (self.css, self.xpath, self.from_url) if w]
+        if len(ways) != 1:
+            raise ValueError("expected exactly one of css, xpath or from_url")
+        for name in ("from_url", "re"):
+            pattern = getattr(self, name)
+            if pattern:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"{name} is not a valid regex: {exc}") from exc
+        return self
+
+
+class RowsSpec(_Model):
+    """Repeated blocks on one page (quantity tiers, posts of a thread): a selector and fields inside it."""
+
+    css: str | None = None
+    xpath: str | None = None
+    fields: dict[str, FieldSpec]
+
+    @model_validator(mode="after")
+    def _one_way(self) -> RowsSpec:
+        if bool(self.css) == bool(self.xpath):
+            raise ValueError("expected exactly one of css or xpath")
+        return self
+
+
+FieldOrRows = Annotated[FieldSpec | RowsSpec, Field(union_mode="left_to_right")]
+
+
+class PageSpec(_Model):
+    """A kind of page, recognised by a regex on its URL path, and the fields to read on it."""
+
+    url: str = Field(description="regex searched in the URL")
+    fields: dict[str, FieldOrRows]
+
+    @field_validator("url")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class Politeness(_Model):
+    delay: float = Field(default=2.0, ge=0, description="seconds between requests to the site")
+    concurrency: int = Field(default=2, ge=1, le=16, description="requests in flight to the site")
+    autothrottle: bool = True
+
+
+class Schedule(_Model):
+    every: str | None = Field(default=None, description="interval such as 6h or 1d")
+    cron: str | None = Field(default=None, description="crontab expression, five fields")
+    jitter: str = "10m"
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Schedule:
+        if bool(self.every) == bool(self.cron):
+            raise ValueError("expected exactly one of every or cron")
+        for text in (self.every, self.jitter):
+            if text and not _DURATION.match(text):
+                raise ValueError(f"expected a duration such as 30m, 6h or 1d, found {text!r}")
+        if self.cron and len(self.cron.split()) != 5:
+            raise ValueError(f"expected a five-field crontab expression, found {self.cron!r}")
+        return self
+
+
+_REQUIRED_PAGES: dict[str, dict[str, tuple[str, ...]]] = {
+    "market": {"listing": ("native_id", "title")},
+    "forum": {"thread": ("thread_id", "thread_title", "posts")},
+    "shop": {"product": ("native_id", "title")},
+}
+
+
+class Source(_Model):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_]{1,62}$")
+    template: Literal["market", "forum", "shop"]
+    title: str = Field(description="the site's human name; used as market or forum name")
+    tor: bool = False
+    start_urls: list[str] = Field(min_length=1)
+    language: list[Literal["en", "nl", "fr", "de"]] = Field(default_factory=lambda: ["en"])
+    schedule: Schedule = Field(default_factory=lambda: Schedule(every="1d"))
+    politeness: Politeness = Field(default_factory=Politeness)
+    allow: list[str] = Field(default_factory=list, description="regexes a followed URL must match")
+    deny: list[str] = Field(default_factory=list, description="regexes a followed URL must not match")
+    follow: list[str] = Field(default_factory=list, description="CSS selectors of links to follow")
+    max_depth: int = Field(default=8, ge=1, le=50)
+    cookies_file: str | None = None
+    pages: dict[str, PageSpec]
+    path: str | None = Field(default=None, exclude=True)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("start_urls")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not re.match(r"^https?://[^/\s]+", url):
+                raise ValueError(f"expected an http(s) URL, found {url!r}")
+        return value
+
+    @field_validator("allow", "deny")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regex: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _template_pages(self) -> Source:
+        for page, required in _REQUIRED_PAGES[self.template].items():
+            if page not in self.pages:
+                raise ValueError(f"template {self.template!r} needs a page {page!r} under pages")
+            missing = [f for f in required if f not in self.pages[page].fields]
+            if missing:
+                raise ValueError(f"pages.{page}.fields needs {', '.join(missing)}")
+        return self
+
+    @property
+    def site_name(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True)
+class _Located:
+    data: Any
+    lines: dict[tuple[str | int, ...], int]
+
+
+def _expand_env(value: Any) -> Any:
+    """Replace ``${VAR}`` and ``${VAR:-default}`` in strings with the environment's values."""
+    if isinstance(value, str):
+        return _ENV_REF.sub(lambda m: os.environ.get(m.group(1), m.group(2) or ""), value)
+    if isinstance(value, dict):
+        return {k: _expand_env(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_env(v) for v in value]
+    return value
+
+
+def _line_map(node: Any, prefix: tuple[str | int, ...], out: dict[tuple[str | int, ...], int]) -> None:
+    if isinstance(node, CommentedMap):
+        for key in node:
+            out[(*prefix, key)] = node.lc.key(key)[0] + 1
+            _line_map(node[key], (*prefix, key), out)
+    elif isinstance(node, CommentedSeq):
+        for index, child in enumerate(node):
+            out[(*prefix, index)] = node.lc.item(index)[0] + 1
+            _line_map(child, (*prefix, index), out)
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _read(path: Path) -> _Located:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(path, [f"{path}: cannot read: {exc}"]) from exc
+    try:
+        tree = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else 0
+        raise SourceError(path, [f"{path}:{line}: YAML syntax: {exc.problem}"]) from exc
+    if not isinstance(tree, CommentedMap):
+        raise SourceError(path, [f"{path}:1: expected a mapping of fields at the top, found {type(tree).__name__}"])
+    lines: dict[tuple[str | int, ...], int] = {}
+    _line_map(tree, (), lines)
+    return _Located(_plain(tree), lines)
+
+
+def _line_for(lines: dict[tuple[str | int, ...], int], loc: tuple[str | int, ...]) -> int:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
+
+
+def _readable_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Pydantic's location without the union-branch names it inserts (``FieldSpec``, ``RowsSpec``)."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper()))
+
+
+def load_source(path: Path) -> Source:
+    """Read and validate one source file; raise SourceError with every problem found."""
+    located = _read(path)
+    try:
+        source = Source.model_validate({**_expand_env(located.data), "path": str(path)})
+    except ValidationError as exc:
+        problems = []
+        seen: set[str] = set()
+        for err in exc.errors():
+            loc = _readable_loc(tuple(err["loc"]))
+            field_name = ".".join(str(p) for p in loc) or "(top)"
+            message = err["msg"].removeprefix("Value error, ")
+            line = f"{path}:{_line_for(located.lines, loc)}: {field_name}: {message}"
+            if line not in seen:
+                seen.add(line)
+                problems.append(line)
+        raise SourceError(path, problems) from exc
+    if source.name != path.stem:
+        line = located.lines.get(("name",), 1)
+        raise SourceError(path, [f"{path}:{line}: name: expected {path.stem!r} (the file name), found {source.name!r}"])
+    return source
+
+
+def source_files(directory: Path | None = None) -> list[Path]:
+    directory = directory or Path(os.environ.get("NPSWATCH_SOURCES_DIR", SOURCES_DIR))
+    return sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")])
+
+
+def iter_sources(directory: Path | None = None) -> Iterator[Source | SourceError]:
+    """Every source file in the directory, loaded, or the error that stops it loading."""
+    for path in source_files(directory):
+        try:
+            yield load_source(path)
+        except SourceError as exc:
+            yield exc
+
+
+def find_source(name: str, directory: Path | None = None) -> Source:
+    """The source called ``name``, or a file path to a source file."""
+    candidate = Path(name)
+    if candidate.suffix in (".yml", ".yaml") and candidate.exists():
+        return load_source(candidate)
+    for path in source_files(directory):
+        if path.stem == name:
+            return load_source(path)
+    known = ", ".join(p.stem for p in source_files(directory)) or "none"
+    raise KeyError(f"no source called {name!r} (known: {known})")
