@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
@@ -79,7 +88,17 @@ class RowsSpec(_Model):
         return self
 
 
-FieldOrRows = Annotated[FieldSpec | RowsSpec, Field(union_mode="left_to_right")]
+def _spec_kind(value: Any) -> str:
+    """A field with its own ``fields`` is a block of rows; anything else is a single field."""
+    if isinstance(value, dict):
+        return "RowsSpec" if "fields" in value else "FieldSpec"
+    return "RowsSpec" if isinstance(value, RowsSpec) else "FieldSpec"
+
+
+FieldOrRows = Annotated[
+    Annotated[FieldSpec, Tag("FieldSpec")] | Annotated[RowsSpec, Tag("RowsSpec")],
+    Discriminator(_spec_kind),
+]
 
 
 class PageSpec(_Model):
@@ -165,15 +184,17 @@ class Source(_Model):
                 raise ValueError(f"{pattern!r} is not a valid regex: {exc}") from exc
         return value
 
-    @model_validator(mode="after")
-    def _template_pages(self) -> Source:
+    def template_problems(self) -> list[tuple[tuple[str, ...], str]]:
+        """The pages and fields the template needs that the file lacks, as (location, message)."""
+        found: list[tuple[tuple[str, ...], str]] = []
         for page, required in _REQUIRED_PAGES[self.template].items():
             if page not in self.pages:
-                raise ValueError(f"template {self.template!r} needs a page {page!r} under pages")
-            missing = [f for f in required if f not in self.pages[page].fields]
-            if missing:
-                raise ValueError(f"pages.{page}.fields needs {', '.join(missing)}")
-        return self
+                found.append((("pages",), f"template {self.template!r} needs a page {page!r}"))
+                continue
+            for name in required:
+                if name not in self.pages[page].fields:
+                    found.append((("pages", page, "fields"), f"template {self.template!r} needs the field {name!r}"))
+        return found
 
     @property
     def site_name(self) -> str:
@@ -263,9 +284,15 @@ def load_source(path: Path) -> Source:
                 seen.add(line)
                 problems.append(line)
         raise SourceError(path, problems) from exc
+    problems = [
+        f"{path}:{_line_for(located.lines, loc)}: {'.'.join(loc)}: {message}"
+        for loc, message in source.template_problems()
+    ]
     if source.name != path.stem:
-        line = located.lines.get(("name",), 1)
-        raise SourceError(path, [f"{path}:{line}: name: expected {path.stem!r} (the file name), found {source.name!r}"])
+        problems.append(f"{path}:{located.lines.get(('name',), 1)}: name: expected {path.stem!r} (the file name), "
+                        f"found {source.name!r}")  # fmt: skip
+    if problems:
+        raise SourceError(path, problems)
     return source
 
 

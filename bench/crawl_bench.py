@@ -1,0 +1,84 @@
+"""Crawl benchmark: the full pipeline (fetch, parse, WARC, store) against a bare Scrapy fetch.
+
+Both crawl market A (``nova_market``) as of the last simulated day, served by the demo
+sites in their own process; the bare spider fetches exactly the URLs the full crawl
+fetched.  Each side runs ``--runs`` times (default 3); the median pages/s is kept.
+Writes ``bench/results/crawl.json`` and prints one line for ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from demosites.server import env_var  # noqa: E402
+from demosites.timeline import END  # noqa: E402
+from npswatch.demo import demo_sites_process  # noqa: E402
+
+SITE = "nova_market"
+
+
+def full_run(url: str, work: Path) -> tuple[float, list[str]]:
+    env = {**os.environ, env_var(SITE): url, "NPSWATCH_DATA_DIR": str(work)}
+    report_file = work / "report.json"
+    cmd = [sys.executable, "-m", "npswatch.cli", "crawl", SITE, "--as-of", END.isoformat(),
+           "--db", str(work / "db.sqlite3"), "--json-report", str(report_file)]  # fmt: skip
+    subprocess.run(cmd, env=env, check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+    [report] = json.loads(report_file.read_text())
+    urls = []
+    for warc in sorted((work / "warc").rglob("*.warc.gz")):
+        with gzip.open(warc, "rb") as stream:
+            urls += [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream)
+                     if r.rec_type == "response"]  # fmt: skip
+    return report["pages"] / report["elapsed_seconds"], urls
+
+
+def bare_run(urls: list[str], work: Path) -> float:
+    url_file = work / "urls.txt"
+    url_file.write_text("\n".join(urls), encoding="utf-8")
+    headers = json.dumps({"X-Npswatch-As-Of": END.isoformat()})
+    cmd = [sys.executable, str(ROOT / "bench" / "bare_spider.py"), str(url_file), "8", headers]
+    result = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout)
+    return float(result["pages"]) / float(result["seconds"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "crawl.json")
+    args = parser.parse_args()
+    full, bare, pages = [], [], 0
+    with demo_sites_process([SITE]) as urls:
+        for run in range(args.runs):
+            with tempfile.TemporaryDirectory() as tmp:
+                rate, fetched = full_run(urls[SITE], Path(tmp))
+                full.append(rate)
+                pages = len(fetched)
+                bare.append(bare_run(fetched, Path(tmp)))
+            print(f"run {run + 1}: full {full[-1]:.1f} pages/s, bare {bare[-1]:.1f} pages/s", file=sys.stderr)
+    result = {
+        "full_pages_per_s": round(statistics.median(full), 1),
+        "bare_pages_per_s": round(statistics.median(bare), 1),
+        "ratio": round(statistics.median(full) / statistics.median(bare), 3),
+        "pages": pages,
+        "runs": args.runs,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Reading fields from a page: selectors from the source file, then typed values.
+
+Everything here is a pure function of its arguments, so the template parsers that use
+it stay pure functions of a response and its source config.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from parsel import Selector, SelectorList
+from price_parser import Price as ParsedPrice
+
+from crawlers.config import FieldSpec, PageSpec, RowsSpec
+from crawlers.items import Price
+
+_SPACE = re.compile(r"\s+")
+_NUMBER = r"\d[\d.,'\u202f\u00a0 ]*\d|\d"
+# Currency marks as written on markets and shops, mapped to ISO 4217 or a crypto ticker.
+CURRENCY_MARKS: dict[str, str] = {
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
+    "$": "USD", "us$": "USD", "usd": "USD",
+    "£": "GBP", "gbp": "GBP",
+    "₿": "BTC", "btc": "BTC", "xbt": "BTC",
+    "ɱ": "XMR", "xmr": "XMR",
+}  # fmt: skip
+_MARK = "|".join(sorted((re.escape(m) for m in CURRENCY_MARKS), key=len, reverse=True))
+_PRICE_AFTER = re.compile(rf"(?P<mark>{_MARK})\s?(?P<num>{_NUMBER})", re.IGNORECASE)
+_PRICE_BEFORE = re.compile(rf"(?P<num>{_NUMBER})\s?(?P<mark>{_MARK})(?![a-z])", re.IGNORECASE)
+_YES = {"yes", "true", "1", "on", "enabled", "✓", "✔", "ja", "oui", "y"}
+_NO = {"no", "false", "0", "off", "disabled", "✗", "✘", "nee", "non", "nein", "n", "none", "-"}
+
+
+def clean(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _select(node: Selector, spec: FieldSpec | RowsSpec) -> SelectorList[Selector]:
+    return node.css(spec.css) if spec.css else node.xpath(spec.xpath or "")
+
+
+def read_field(node: Selector, spec: FieldSpec, url: str) -> str | list[str] | None:
+    """The text a field spec selects: one cleaned string (parts joined), or a list with ``many``."""
+    if spec.from_url:
+        found = re.search(spec.from_url, url)
+        values = [found.group(1) if found and found.groups() else found.group(0)] if found else []
+    else:
+        values = [clean(v) for v in _select(node, spec).getall()]
+        values = [v for v in values if v]
+        if not spec.many:
+            values = [clean(" ".join(values))] if values else []
+    if spec.re:
+        pattern = re.compile(spec.re)
+        matches = (pattern.search(v) for v in values)
+        values = [m.group(1) if m.groups() else m.group(0) for m in matches if m]
+    if spec.many:
+        return values
+    return values[0] if values else None
+
+
+def read_rows(node: Selector, spec: RowsSpec, url: str) -> list[dict[str, Any]]:
+    """One dict of fields per repeated block (a quantity tier, a post)."""
+    return [
+        {name: read_field(row, field, url) for name, field in spec.fields.items()}
+        for row in _select(node, spec)
+    ]
+
+
+def read_page(node: Selector, page: PageSpec, url: str) -> dict[str, Any]:
+    """Every field of a page type, read from one page."""
+    out: dict[str, Any] = {}
+    for name, spec in page.fields.items():
+        out[name] = read_rows(node, spec, url) if isinstance(spec, RowsSpec) else read_field(node, spec, url)
+    return out
+
+
+def first_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value if isinstance(value, str) and value else None
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [v for v in value if v] if isinstance(value, list) else [value]
+
+
+def parse_int(value: Any) -> int | None:
+    """The first whole number in the text: "1,234 ratings" -> 1234, "(87)" -> 87."""
+    text = first_text(value)
+    found = re.search(r"\d[\d,.'\u202f\u00a0 ]*", text or "")
+    if not found:
+        return None
+    digits = re.sub(r"\D", "", found.group(0))
+    return int(digits) if digits and len(digits) <= 12 else None
+
+
+def parse_float(value: Any) -> float | None:
+    """The first decimal number: "4.87/5" -> 4.87, "4,8" -> 4.8."""
+    text = first_text(value)
+    found = re.search(r"\d+(?:[.,]\d+)?", text or "")
+    return float(found.group(0).replace(",", ".")) if found else None
+
+
+def parse_bool(value: Any) -> bool | None:
+    """Yes/no words in four languages; any other selected text means the flag is shown (True)."""
+    text = first_text(value)
+    if text is None:
+        return None
+    words = set(re.findall(r"[\w✓✔✗✘-]+", text.casefold()))
+    if words & _NO and not words & _YES:
+        return False
+    return True
+
+
+def parse_datetime(value: Any, fmt: str | None) -> str | None:
+    """An ISO 8601 UTC timestamp from a date as written, or None when it cannot be read."""
+    text = first_text(value)
+    if not text:
+        return None
+    try:
+        parsed = datetime.strptime(text, fmt) if fmt else datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat()
+
+
+def parse_price(text: str, quantity: str | None = None) -> Price | None:
+    """An amount and a currency from text as offered: "€1.234,50", "0,05 BTC", "$40/g", "10g - 120€"."""
+    found = _PRICE_AFTER.search(text) or _PRICE_BEFORE.search(text)
+    if not found:
+        return None
+    number = found.group("num").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("'", "")
+    amount = ParsedPrice.fromstring(number).amount
+    if amount is None:
+        return None
+    currency = CURRENCY_MARKS[found.group("mark").casefold()]
+    return Price(amount=Decimal(amount), currency=currency, text=clean(text), quantity=quantity)

@@ -1,0 +1,91 @@
+"""Scrapy settings for npswatch: every default in one place, each with what it is for.
+
+Settings of npswatch's own components carry the ``NPSWATCH_`` prefix.  Per-source values
+(politeness, depth) come from the source file and are applied by ``source_settings``.
+Secrets never have a default here: they come from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+BOT_NAME = "npswatch"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+# --- npswatch --------------------------------------------------------------------------
+# Where the store, WARC files and job state live (env NPSWATCH_DATA_DIR, default ./var).
+NPSWATCH_DATA_DIR = os.environ.get("NPSWATCH_DATA_DIR", "var")
+# The storage target: a SQLite path (env NPSWATCH_DB, default <data dir>/npswatch.sqlite3).
+NPSWATCH_DB = os.environ.get("NPSWATCH_DB", str(Path(NPSWATCH_DATA_DIR) / "npswatch.sqlite3"))
+# Directory for WARC evidence files, one sub-directory per source.
+NPSWATCH_WARC_DIR = str(Path(NPSWATCH_DATA_DIR) / "warc")
+# Start a new WARC file once the current one passes this many bytes (compressed).
+NPSWATCH_WARC_MAX_BYTES = 100 * 1024 * 1024
+# Documents written to the store per transaction.
+NPSWATCH_STORE_BATCH = 200
+# The simulated day sent to the demo sites (`--as-of`); None means today, and no header.
+NPSWATCH_AS_OF: str | None = None
+
+# --- politeness and robustness for hostile, slow sites ---------------------------------
+ROBOTSTXT_OBEY = True  # obey robots.txt where a site has one
+USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0"  # Tor Browser's
+COOKIES_ENABLED = True  # sessions imported from a person's login need cookies
+TELNETCONSOLE_ENABLED = False  # never open a console port
+DOWNLOAD_TIMEOUT = 60  # seconds; Tor sources get longer (see source_settings)
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # refuse pages over 8 MiB (hostile or broken sites)
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024  # log pages over 2 MiB
+RETRY_ENABLED = True
+RETRY_TIMES = 3  # on top of the first try
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 8  # overridden by the source's max_depth
+DEPTH_PRIORITY = 1  # breadth-first: list pages before deep pages
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+AUTOTHROTTLE_ENABLED = True  # adapt the delay to the site's latency
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # overridden by the source's politeness
+DOWNLOAD_DELAY = 2.0  # overridden by the source's politeness
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50% random variation of the delay
+# Only http and https: the other download handlers are switched off.
+DOWNLOAD_HANDLERS: dict[str, str | None] = {"ftp": None, "s3": None, "file": None, "data": None}
+DNS_TIMEOUT = 30
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Refuses requests that leave the source's own hosts or aim at private addresses.
+    "crawlers.middlewares.SourceScopeMiddleware": 50,
+    # Sends the demo sites the simulated day.
+    "crawlers.middlewares.AsOfHeaderMiddleware": 60,
+    # Writes every request and response to WARC before decompression (the bytes as received).
+    "crawlers.warc.WarcMiddleware": 800,
+}
+ITEM_PIPELINES = {
+    "pipelines.store.StorePipeline": 900,
+}
+
+
+def source_settings(source: Any, as_of: str | None = None) -> dict[str, Any]:
+    """The settings a crawl of one source overrides: politeness, depth, timeouts, the simulated day."""
+    politeness = source.politeness
+    values: dict[str, Any] = {
+        "DOWNLOAD_DELAY": politeness.delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": politeness.concurrency,
+        "CONCURRENT_REQUESTS_PER_IP": 0,
+        "AUTOTHROTTLE_ENABLED": politeness.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(politeness.delay, 0.5),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(politeness.concurrency),
+        "DOWNLOAD_DELAY_JITTER": 0.5 if politeness.delay > 0 else 0,
+        "DEPTH_LIMIT": source.max_depth,
+        "NPSWATCH_AS_OF": as_of,
+    }
+    if source.tor:
+        values["DOWNLOAD_TIMEOUT"] = 180
+    return values

@@ -1,0 +1,102 @@
+"""The spider every template shares: navigate by the source file's rules, hand pages to the parser.
+
+Spiders navigate; parsers extract.  A spider is built for one source (a validated
+``crawlers.config.Source``); it follows the links the source file's ``follow``
+selectors pick, inside the source's own hosts and ``allow``/``deny`` patterns, and
+passes every HTML page to ``crawlers.parsers.parse_page``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+
+from crawlers.config import Source, find_source
+from crawlers.parsers import Page, parse_page
+
+
+def seen_at_for(as_of: str | None) -> str:
+    """The time items are stamped with: noon UTC of the simulated day, or now."""
+    if as_of:
+        return f"{as_of}T12:00:00+00:00"
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SourceSpider(scrapy.Spider):
+    name = "source"
+    template = ""
+
+    def __init__(self, source: Source | str, as_of: str | None = None, **kwargs: Any) -> None:
+        super().__init__(name=self.name, **kwargs)
+        if isinstance(source, str):  # `scrapy crawl market -a source=NAME`
+            source = find_source(source)
+        if source.template != self.template:
+            raise ValueError(f"{source.name}: template {source.template!r} given to the {self.template!r} spider")
+        self.source = source
+        self.as_of = as_of
+        self.seen_at = seen_at_for(as_of)
+        self.links = LinkExtractor(
+            allow=source.allow,
+            deny=source.deny,
+            restrict_css=source.follow or (),
+            unique=True,
+        )
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.source.start_urls:
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self._count("npswatch/pages/not_text")
+            return
+        page = Page(response.url, response.text, self.seen_at, response.meta.get("warc_record_id"))
+        result = parse_page(page, self.source)
+        self._count(f"npswatch/pages/{result.page_type or 'navigation'}")
+        for key in result.dropped:
+            self._count(key)
+        yield from result.items
+        for link in self.links.extract_links(response):  # scope is enforced by SourceScopeMiddleware
+            yield response.follow(link.url, callback=self.parse, errback=self.failed)
+
+    def failed(self, failure: Any) -> None:
+        if failure.check(IgnoreRequest):  # refused on purpose (scope, robots.txt): counted where refused
+            return
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        self._count(f"npswatch/errors/{failure.type.__name__}")
+        self.logger.error("%s: %s failed: %s", self.source.name, url, failure.getErrorMessage())
+
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
+
+class MarketSpider(SourceSpider):
+    """Markets: category and list pages lead to listing pages and vendor pages."""
+
+    name = "market"
+    template = "market"
+
+
+class ForumSpider(SourceSpider):
+    """Forums: boards lead to threads, threads page through their posts."""
+
+    name = "forum"
+    template = "forum"
+
+
+class ShopSpider(SourceSpider):
+    """Clear-web shops: product lists lead to product pages; robots.txt is obeyed."""
+
+    name = "shop"
+    template = "shop"
+
+
+SPIDERS: dict[str, type[SourceSpider]] = {cls.template: cls for cls in (MarketSpider, ForumSpider, ShopSpider)}

@@ -1,0 +1,128 @@
+"""WARC evidence: every request and response of a crawl, written to rotating gzip WARC files.
+
+The middleware stores the WARC-Record-ID of each response in ``request.meta`` under
+``warc_record_id`` (and the file under ``warc_file``), so every item can name the exact
+bytes it was read from.  It sits before decompression, so the payload is what the site
+sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from scrapy import signals
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+class RotatingWarcWriter:
+    """Gzip WARC files under ``directory``, a new one after ``max_bytes``; each starts with warcinfo."""
+
+    def __init__(self, directory: Path, prefix: str, max_bytes: int) -> None:
+        self.directory = directory
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.serial = 0
+        self.path: Path | None = None
+        self._file: IO[bytes] | None = None
+        self._writer: WARCWriter | None = None
+
+    def _open(self) -> WARCWriter:
+        if self._writer is not None and self._file is not None and self._file.tell() < self.max_bytes:
+            return self._writer
+        self.close()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        while True:
+            self.serial += 1
+            self.path = self.directory / f"{self.prefix}-{stamp}-{self.serial:05d}.warc.gz"
+            if not self.path.exists():
+                break
+        self._file = self.path.open("xb")
+        self._writer = WARCWriter(self._file, gzip=True)
+        info = {"software": "npswatch", "format": "WARC File Format 1.1", "isPartOf": self.prefix}
+        self._writer.write_record(self._writer.create_warcinfo_record(self.path.name, info))
+        return self._writer
+
+    def write(self, request: Request, response: Response) -> str:
+        """Write the request and response records; return the response record's WARC-Record-ID."""
+        writer = self._open()
+        status = f"{response.status} {_reason(response.status)}"
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+        http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+        record = writer.create_warc_record(response.url, "response", payload=BytesIO(response.body), http_headers=http)
+        record_id: str = record.rec_headers.get_header("WARC-Record-ID")
+        req_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in request.headers.items() for v in vs]
+        path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
+        req_http = StatusAndHeaders(f"{request.method} /{path} HTTP/1.1", req_headers, is_http_request=True)
+        req_record = writer.create_warc_record(
+            request.url,
+            "request",
+            payload=BytesIO(request.body),
+            http_headers=req_http,
+            warc_headers_dict={"WARC-Concurrent-To": record_id},
+        )
+        writer.write_record(record)
+        writer.write_record(req_record)
+        return record_id
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        self._file = None
+        self._writer = None
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+class WarcMiddleware:
+    """Downloader middleware writing every response (and its request) to the source's WARC files."""
+
+    def __init__(self, crawler: Crawler, directory: Path, max_bytes: int) -> None:
+        self.crawler = crawler
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.writer: RotatingWarcWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        middleware = cls(crawler, Path(settings["NPSWATCH_WARC_DIR"]), settings.getint("NPSWATCH_WARC_MAX_BYTES"))
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.writer is None:
+            name = self.crawler.spider.name if self.crawler.spider else "crawl"
+            source = getattr(self.crawler.spider, "source", None)
+            prefix = source.name if source is not None else name
+            self.writer = RotatingWarcWriter(self.directory / prefix, prefix, self.max_bytes)
+        request.meta["warc_record_id"] = self.writer.write(request, response)
+        request.meta["warc_file"] = str(self.writer.path)
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("npswatch/warc/records")
+        return response
+
+    def spider_closed(self) -> None:
+        if self.writer is not None:
+            self.writer.close()

@@ -1,0 +1,145 @@
+"""Running crawls from Python: one or many sources, one after another, in one reactor.
+
+Scrapy's reactor cannot be restarted in a process, so ``run_crawls`` is called once
+per process (the CLI does exactly that; the scheduler runs each crawl in its own
+process).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import AsyncCrawlerRunner, Crawler
+from scrapy.settings import Settings
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.log import configure_logging
+from scrapy.utils.reactor import install_reactor
+
+from crawlers import settings as default_settings
+from crawlers.config import Source
+from crawlers.settings import source_settings
+from crawlers.spiders import SPIDERS
+
+REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    source: Source
+    as_of: str | None = None
+    jobdir: Path | None = None  # Scrapy JOBDIR: an interrupted crawl resumes from here
+
+    @staticmethod
+    def default_jobdir(data_dir: Path, source: Source, as_of: str | None) -> Path:
+        return data_dir / "jobs" / source.name / (as_of or "live")
+
+
+@dataclass
+class CrawlReport:
+    """What one crawl did, read from its stats."""
+
+    source: str
+    as_of: str | None
+    seconds: float
+    pages: int
+    items: dict[str, int]
+    store: dict[str, int]
+    dropped: dict[str, int]
+    errors: dict[str, int]
+    refused: dict[str, int]
+    http_status: dict[str, int]
+    finish_reason: str
+    stats: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """A crawl failed when the site could not be reached or pages failed to download."""
+        return self.pages > 0 and not self.errors and self.finish_reason == "finished"
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "stats"}
+        data["ok"] = self.ok
+        data["elapsed_seconds"] = float(self.stats.get("elapsed_time_seconds", self.seconds))
+        return data
+
+    @classmethod
+    def from_stats(cls, job: CrawlJob, stats: dict[str, Any], seconds: float) -> CrawlReport:
+        def group(prefix: str) -> dict[str, int]:
+            return {k.removeprefix(prefix): int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+        errors = group("npswatch/errors/")
+        errors.pop("HttpError", None)  # HTTP error statuses are reported in http_status instead
+        return cls(
+            source=job.source.name,
+            as_of=job.as_of,
+            seconds=seconds,
+            pages=int(stats.get("response_received_count", 0)),
+            items=group("npswatch/items/"),
+            store=group("npswatch/store/"),
+            dropped={k: int(v) for k, v in sorted(stats.items()) if k.startswith(("drop/", "field_"))},
+            errors=errors,
+            refused=group("npswatch/refused/"),
+            http_status=group("downloader/response_status_count/"),
+            finish_reason=str(stats.get("finish_reason", "not started")),
+            stats=stats,
+        )
+
+
+def crawl_settings(job: CrawlJob, overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.update(source_settings(job.source, job.as_of), priority="spider")
+    settings.update(overrides or {}, priority="cmdline")
+    if job.jobdir is not None:
+        settings.set("JOBDIR", str(job.jobdir), priority="cmdline")
+    return settings
+
+
+def run_crawls(
+    jobs: Sequence[CrawlJob],
+    overrides: dict[str, Any] | None = None,
+    on_done: Callable[[CrawlReport], None] | None = None,
+    log_level: str = "WARNING",
+) -> list[CrawlReport]:
+    """Crawl each job in turn; return one report per job.  Call once per process."""
+    install_reactor(REACTOR)
+    from twisted.internet import reactor
+    from twisted.python.failure import Failure
+
+    configure_logging({"LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": True})
+    logging.getLogger("scrapy").setLevel(log_level)
+    reports: list[CrawlReport] = []
+
+    async def crawl_all() -> None:
+        for job in jobs:
+            settings = crawl_settings(job, overrides)
+            runner = AsyncCrawlerRunner(settings)
+            crawler = Crawler(SPIDERS[job.source.template], settings)
+            started = time.monotonic()
+            await runner.crawl(crawler, source=job.source, as_of=job.as_of)
+            stats = crawler.stats.get_stats() if crawler.stats else {}
+            report = CrawlReport.from_stats(job, stats, time.monotonic() - started)
+            if job.jobdir is not None and report.finish_reason == "finished":
+                shutil.rmtree(job.jobdir, ignore_errors=True)  # done: the next crawl starts afresh
+            reports.append(report)
+            if on_done is not None:
+                on_done(report)
+
+    failure: list[BaseException] = []
+
+    def finish(result: Any) -> None:
+        if isinstance(result, Failure):
+            failure.append(result.value)
+        reactor.stop()  # type: ignore[attr-defined]
+
+    reactor.callWhenRunning(lambda: deferred_from_coro(crawl_all()).addBoth(finish))  # type: ignore[attr-defined]
+    reactor.run(installSignalHandlers=True)  # type: ignore[attr-defined]
+    if failure:
+        raise failure[0]
+    return reports

@@ -1,0 +1,54 @@
+"""A tiny local HTTP site for tests: fixed routes, and a log of every request it received."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Route:
+    body: str = ""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Site:
+    url: str
+    requests: list[tuple[str, dict[str, str]]]  # (path, headers) in arrival order
+
+
+@contextmanager
+def serve(routes: dict[str, Route], host: str = "127.0.0.1") -> Iterator[Site]:
+    """Serve ``routes`` on a free port of ``host``; unknown paths get 404."""
+    log: list[tuple[str, dict[str, str]]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            log.append((self.path, dict(self.headers.items())))
+            route = routes.get(self.path, Route("not found", 404))
+            body = route.body.encode("utf-8")
+            self.send_response(route.status)
+            headers = {"Content-Type": "text/html; charset=utf-8", **route.headers}
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer((host, 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(f"http://{host}:{server.server_address[1]}", log)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
