@@ -1,0 +1,6 @@
+"""Invented local sites for demos and tests: two markets, two forums and a shop, served as of any day.
+
+``demosites.server`` serves them (``python -m demosites``); ``demosites.timeline`` holds the
+42-day timeline and its scripted events; the ``*_day`` functions of ``markets``, ``forums`` and
+``shop`` give any day's content.  See docs/demo-timeline.md.
+"""

@@ -1,0 +1,181 @@
+"""Serve the demo sites on localhost, one port and one thread per site.
+
+Every request may carry ``X-Npswatch-As-Of: YYYY-MM-DD`` (the crawler sends it for ``--as-of``);
+without it a site serves the last day of the timeline.  Each response says the day it was served
+as in ``X-Demo-Day`` (with ``; clamped-from=...`` when the asked date was outside the timeline).
+
+    python -m demosites.server            # all sites on their default ports, until Ctrl-C
+    with DemoSites(free_ports=True) as demo:
+        os.environ.update(demo.env())     # what the source files' ${NPSWATCH_DEMO_..._URL} read
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from demosites.sites.chemvendo_shop import ChemvendoShop
+from demosites.sites.lowlands_forum import LowlandsForum
+from demosites.sites.nova_market import NovaMarket
+from demosites.sites.salon_fr import SalonFr
+from demosites.sites.tulip_bazaar import TulipBazaar
+from demosites.timeline import SEED, faults_for, parse_as_of
+from demosites.web import Response, SiteApp, text
+
+SITES: dict[str, int] = {
+    "nova_market": 8701,
+    "tulip_bazaar": 8702,
+    "lowlands_forum": 8703,
+    "salon_fr": 8704,
+    "chemvendo_shop": 8705,
+}
+APPS: dict[str, Callable[[int], SiteApp]] = {  # site -> factory taking the seed
+    "nova_market": NovaMarket,
+    "tulip_bazaar": TulipBazaar,
+    "lowlands_forum": LowlandsForum,
+    "salon_fr": SalonFr,
+    "chemvendo_shop": ChemvendoShop,
+}
+AS_OF_HEADER = "X-Npswatch-As-Of"
+DAY_HEADER = "X-Demo-Day"
+
+
+def env_var(site: str) -> str:
+    """The environment variable a source file reads the site's base URL from."""
+    return f"NPSWATCH_DEMO_{site.upper()}_URL"
+
+
+def respond(app: SiteApp, target: str, as_of: str | None) -> tuple[Response, str | None]:
+    """The response to a GET of ``target`` (path and query) as of the given date, and the X-Demo-Day value."""
+    try:
+        when = parse_as_of(as_of)
+    except ValueError:
+        return text(f"{AS_OF_HEADER} must be a date YYYY-MM-DD, found {as_of!r}\n", 400), None
+    if any(f.kind == "outage" for f in faults_for(app.name, when.day)):
+        return text("503 Service Unavailable\n", 503), when.header
+    parts = urlsplit(target)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    return app.handle(unquote(parts.path) or "/", query, when.day), when.header
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "npswatch-demo/1"
+    app: SiteApp  # set on the subclass made for each site
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _answer(self, body: bool) -> None:
+        response, day = respond(self.app, self.path, self.headers.get(AS_OF_HEADER))
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        if day:
+            self.send_header(DAY_HEADER, day)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: no line on stderr per request."""
+
+
+class DemoSites:
+    """The demo sites served in background threads; a context manager.
+
+    ``free_ports=True`` lets the OS pick a free port for each site (for tests); otherwise the ports
+    come from ``ports`` or ``SITES``.
+    """
+
+    def __init__(
+        self,
+        sites: Iterable[str] | None = None,
+        host: str = "127.0.0.1",
+        ports: Mapping[str, int] | None = None,
+        free_ports: bool = False,
+        seed: int = SEED,
+    ) -> None:
+        self.sites = list(sites or SITES)
+        unknown = [s for s in self.sites if s not in SITES]
+        if unknown:
+            raise ValueError(f"unknown demo site(s) {', '.join(unknown)}; expected some of {', '.join(SITES)}")
+        self.host = host
+        self.ports = {s: 0 if free_ports else (ports or {}).get(s, SITES[s]) for s in self.sites}
+        self.seed = seed
+        self.urls: dict[str, str] = {}
+        self._servers: list[ThreadingHTTPServer] = []
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> DemoSites:
+        try:
+            for site in self.sites:
+                self._start_one(site)
+        except OSError:
+            self.stop()
+            raise
+        return self
+
+    def _start_one(self, site: str) -> None:
+        handler = type(f"{site}_handler", (_Handler,), {"app": APPS[site](self.seed)})
+        server = ThreadingHTTPServer((self.host, self.ports[site]), handler)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, name=f"demosite-{site}", daemon=True)
+        thread.start()
+        self._servers.append(server)
+        self._threads.append(thread)
+        self.urls[site] = f"http://{self.host}:{server.server_address[1]}"
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers, self._threads, self.urls = [], [], {}
+
+    def env(self) -> dict[str, str]:
+        """``env_var(site) -> url`` for every running site."""
+        return {env_var(site): url for site, url in self.urls.items()}
+
+    def __enter__(self) -> DemoSites:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def serve_forever(
+    sites: Iterable[str] | None = None, host: str = "127.0.0.1", ports: Mapping[str, int] | None = None
+) -> None:
+    """Serve the sites until Ctrl-C, printing where each one is."""
+    with DemoSites(sites, host, ports) as demo:
+        for site, url in demo.urls.items():
+            print(f"{site:16} {url}   ({env_var(site)})", flush=True)
+        print("Serving as of the last day unless a request sends X-Npswatch-As-Of: YYYY-MM-DD. Ctrl-C stops.")
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the npswatch demo sites on localhost.")
+    parser.add_argument("sites", nargs="*", help=f"sites to serve (default all: {', '.join(SITES)})")
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args(argv)
+    serve_forever(args.sites or None, args.host)
+
+
+if __name__ == "__main__":
+    main()

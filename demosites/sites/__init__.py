@@ -1,0 +1,1 @@
+"""One module per demo site: its routes and handlers; templates live in ``demosites/templates/<site>/``."""

@@ -1,0 +1,116 @@
+"""The demo timeline: 42 days from 2026-10-01, the scripted events, and per-day faults.
+
+Every site can be served "as of" a day.  Day 0 is ``START``; the last day is ``LAST_DAY``.
+``EVENTS`` is the one place that says what happens when; ``docs/demo-timeline.md`` documents it.
+``FAULTS`` is where per-site, per-day misbehaviour (outages, and later layout changes, expired
+sessions, captchas) is declared; the server consults ``faults_for`` before answering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+START = date(2026, 10, 1)
+DAYS = 42
+LAST_DAY = DAYS - 1
+END = START + timedelta(days=LAST_DAY)
+SEED = 20261001
+
+EventKind = Literal["new_substance", "listing_spike", "price_drop", "adverse_wave"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One scripted happening: from ``day`` to ``until`` (inclusive) on ``sites``."""
+
+    day: int
+    sites: tuple[str, ...]
+    kind: EventKind
+    substance: str
+    what: str  # one line for the docs table
+    until: int | None = None
+    count: int = 0  # listings or posts the event adds
+    factor: float = 1.0  # multiplier for spikes (listing count) and price drops (price)
+    board: str | None = None  # forum events: the board (slug) the new thread goes to
+
+
+_NOVA, _TULIP, _LOWLANDS, _SALON, _SHOP = "nova_market", "tulip_bazaar", "lowlands_forum", "salon_fr", "chemvendo_shop"
+_NEW = "new_substance"
+
+EVENTS: tuple[Event, ...] = (
+    Event(12, (_NOVA,), _NEW, "3-CPMC", "3-CPMC, never sold before, appears on Nova Market: 2 listings", count=2),
+    Event(14, (_LOWLANDS,), _NEW, "3-CPMC", "first thread about 3-CPMC, in Dutch (Ervaringen): 7 posts over ~2 weeks",
+          count=7, board="ervaringen"),
+    Event(15, (_TULIP,), _NEW, "3-CPMC", "3-CPMC reaches Tulip Bazaar: 2 listings", count=2),
+    Event(16, (_NOVA,), _NEW, "3-CPMC", "3 more 3-CPMC listings on Nova Market", count=3),
+    Event(17, (_LOWLANDS,), _NEW, "3-CPMC", "English trip report on 3-CPMC (Trip reports, [TR]): 5 posts",
+          count=5, board="trip-reports"),
+    Event(19, (_SALON,), _NEW, "3-CPMC", "French discussion on 3-CPMC (Produits & nouveautés): 6 messages",
+          count=6, board="produits"),
+    Event(24, (_SHOP,), _NEW, "3-CPMC", 'ChemVendo adds "3-CPMC Crystal" as a research chemical', count=1),
+    Event(20, (_NOVA, _TULIP), "listing_spike", "3-CMC",
+          "3-CMC listings triple on both markets, the new ones appearing over days 20-23", until=23, factor=3.0),
+    Event(25, (_TULIP,), "price_drop", "ketamine", "ketamine prices on Tulip Bazaar drop 40% and stay down",
+          until=LAST_DAY, factor=0.6),
+    Event(30, (_LOWLANDS, _SALON), "adverse_wave", "MDMB-4en-PINACA",
+          'severe adverse-effect reports (seizures, psychosis, hospital) after "THC vapes" laced with '
+          "MDMB-4en-PINACA: 30 posts per forum, Dutch and English on Lowlands, French on Le Salon",
+          until=34, count=30),
+)  # fmt: skip
+
+FaultKind = Literal["outage"]  # to come: "layout_change", "session_expired", "captcha"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A site misbehaving on some days: the server answers every request with the fault instead."""
+
+    site: str
+    kind: FaultKind
+    days: tuple[int, ...] = field(default_factory=tuple)
+
+
+FAULTS: tuple[Fault, ...] = ()
+
+
+def events(site: str, kind: EventKind | None = None) -> list[Event]:
+    """The scripted events that touch ``site`` (of one kind, if given)."""
+    return [e for e in EVENTS if site in e.sites and (kind is None or e.kind == kind)]
+
+
+def faults_for(site: str, day: int, faults: tuple[Fault, ...] | None = None) -> list[Fault]:
+    """Faults active for ``site`` on ``day``."""
+    return [f for f in (FAULTS if faults is None else faults) if f.site == site and day in f.days]
+
+
+def day_date(day: int) -> date:
+    return START + timedelta(days=day)
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The day a request is served as of, and the date asked for when it was outside the timeline."""
+
+    day: int
+    clamped_from: date | None = None
+
+    @property
+    def header(self) -> str:
+        text = day_date(self.day).isoformat()
+        return f"{text}; clamped-from={self.clamped_from.isoformat()}" if self.clamped_from else text
+
+
+def parse_as_of(value: str | None) -> AsOf:
+    """The day for an ``X-Npswatch-As-Of`` value: the last day when absent, clamped into the timeline.
+
+    Raises ValueError for a value that is not a YYYY-MM-DD date.
+    """
+    if not value:
+        return AsOf(LAST_DAY)
+    wanted = date.fromisoformat(value.strip())
+    day = (wanted - START).days
+    if 0 <= day <= LAST_DAY:
+        return AsOf(day)
+    return AsOf(min(max(day, 0), LAST_DAY), clamped_from=wanted)
