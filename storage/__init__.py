@@ -1,0 +1,49 @@
+"""Where documents are kept: the engine-neutral interface (``storage.base``) and its backends.
+
+``open_storage(target)`` picks the backend from a path or URL: a file path or
+``sqlite:///relative/path`` / ``sqlite:////absolute/path`` opens the embedded SQLite
+store (``storage.sqlite``).  Without a target it opens ``$NPSWATCH_DB`` or
+``var/npswatch.sqlite3`` under the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from storage.base import Storage, StorageError
+from storage.sqlite import SqliteStorage
+
+DEFAULT_DB_PATH = Path("var/npswatch.sqlite3")  # relative to the current directory
+DB_ENV = "NPSWATCH_DB"  # environment variable overriding DEFAULT_DB_PATH
+SUPPORTED_TARGETS = "a file path, sqlite:///relative/path or sqlite:////absolute/path"
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", re.DOTALL)
+
+__all__ = ["DB_ENV", "DEFAULT_DB_PATH", "Storage", "StorageError", "default_target", "open_storage"]
+
+
+def default_target() -> str:
+    """The database to use when none is given: ``$NPSWATCH_DB``, else ``var/npswatch.sqlite3``."""
+    return os.environ.get(DB_ENV) or str(DEFAULT_DB_PATH)
+
+
+def open_storage(target: str | Path | None = None) -> Storage:
+    """Open the store at ``target`` (see the module docstring); StorageError if it cannot be used."""
+    return SqliteStorage(sqlite_path(default_target() if target is None else target))
+
+
+def sqlite_path(target: str | Path) -> Path | str:
+    """The SQLite file that ``target`` names (``":memory:"`` stays a string)."""
+    if isinstance(target, Path):
+        return target.expanduser()
+    found = _URL.match(target)
+    if found is None:
+        return target if target == ":memory:" else Path(target).expanduser()
+    scheme, rest = found[1].lower(), found[2]
+    if scheme != "sqlite":
+        raise StorageError(f"unknown storage scheme {found[1]!r} in {target!r}; supported: {SUPPORTED_TARGETS}")
+    if not rest.startswith("/") or rest in ("/", "//"):
+        raise StorageError(f"{target!r}: expected {SUPPORTED_TARGETS}")
+    path = rest[1:]
+    return path if path == ":memory:" else Path(path).expanduser()

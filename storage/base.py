@@ -34,6 +34,9 @@ KEYWORD_FIELDS: tuple[str, ...] = (
 )
 # Fields the full-text index covers, in order of weight.
 TEXT_FIELDS: tuple[str, ...] = ("title", "thread_title", "name", "description", "text")
+# Fields that change on every crawl without the document changing: a write that differs only
+# in these counts as ``unchanged`` (it still records an observation).
+VOLATILE_FIELDS: tuple[str, ...] = ("seen_at", "warc_record_id")
 
 
 def keyword_values(doc: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -45,16 +48,20 @@ def keyword_values(doc: Mapping[str, Any]) -> dict[str, list[str]]:
         else:
             raw = doc.get(name)
         values = raw if isinstance(raw, list) else [raw]
-        kept = sorted({_keyword(v) for v in values if v is not None and v != ""})
+        kept = sorted({keyword_value(v) for v in values if v is not None and v != ""})
         if kept:
             out[name] = kept
     return out
 
 
-def _keyword(value: Any) -> str:
+def keyword_value(value: Any) -> str:
+    """One keyword value as stored and filtered on: booleans as ``true``/``false``, the rest as ``str``."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+_keyword = keyword_value
 
 
 def document_text(doc: Mapping[str, Any]) -> dict[str, str]:
@@ -75,6 +82,7 @@ class SearchQuery:
     date_to: date | None = None  # documents observed on or before this day
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)  # keyword field -> accepted values
     facets: Sequence[str] = ()
+    facet_size: int = 20  # top values returned per facet
     limit: int = 20
     offset: int = 0
 
@@ -126,5 +134,7 @@ class Storage(Protocol):
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     def count(self, kind: str | None = None, source: str | None = None) -> int: ...
+
+    def stats(self) -> dict[str, dict[str, int]]: ...  # {"kind": {kind: n}, "source": {source: n}}
 
     def close(self) -> None: ...
