@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
 from crawlers.items import Listing, Post, Vendor, item_to_document
 from storage import open_storage
-from storage.base import Storage, WriteResult
+from storage.base import Storage, StorageError, WriteResult
 
 if TYPE_CHECKING:
     from typing import Self
@@ -23,13 +25,16 @@ class StorePipeline:
     """Buffers documents and writes them ``NPSWATCH_STORE_BATCH`` at a time; flushes on close.
 
     Counts what the store did in stats: ``npswatch/store/created``, ``.../updated``,
-    ``.../unchanged`` and ``.../observations`` (new observation days).
+    ``.../unchanged`` and ``.../observations`` (new observation days).  A document the
+    store refuses is kept in ``<data dir>/dead-letter/store.jsonl`` and counted as
+    ``drop/<kind>/store_error``: nothing is lost silently.
     """
 
-    def __init__(self, crawler: Crawler, target: str, batch_size: int) -> None:
+    def __init__(self, crawler: Crawler, target: str, batch_size: int, dead_letter_path: Path) -> None:
         self.crawler = crawler
         self.target = target
         self.batch_size = batch_size
+        self.dead_letter_path = dead_letter_path
         self.buffer: list[dict[str, Any]] = []
         self.storage: Storage | None = None
         self.result = WriteResult()
@@ -39,7 +44,9 @@ class StorePipeline:
         target = crawler.settings.get("NPSWATCH_DB")
         if not target:
             raise NotConfigured("NPSWATCH_DB is empty")
-        return cls(crawler, str(target), crawler.settings.getint("NPSWATCH_STORE_BATCH", 200))
+        settings = crawler.settings
+        dead_letter = Path(settings.get("NPSWATCH_DATA_DIR", "var")) / "dead-letter" / "store.jsonl"
+        return cls(crawler, str(target), settings.getint("NPSWATCH_STORE_BATCH", 200), dead_letter)
 
     def open_spider(self) -> None:
         self.storage = open_storage(self.target)
@@ -56,8 +63,31 @@ class StorePipeline:
     def flush(self) -> None:
         if not self.buffer or self.storage is None:
             return
-        result = self.storage.write(self.buffer)
-        self.buffer = []
+        batch, self.buffer = self.buffer, []
+        try:
+            self._record(self.storage.write(batch))
+        except StorageError:
+            # One bad document rolls back its batch: write one by one, dead-letter what still fails.
+            for doc in batch:
+                self._write_one(doc)
+
+    def _write_one(self, doc: dict[str, Any]) -> None:
+        assert self.storage is not None
+        try:
+            self._record(self.storage.write([doc]))
+        except StorageError as exc:
+            self._dead_letter(doc, str(exc))
+
+    def _dead_letter(self, doc: dict[str, Any], error: str) -> None:
+        """Keep a document the store refused in a JSONL file beside the store, and count it."""
+        self.dead_letter_path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"error": error, "document": doc}, ensure_ascii=False, default=str)
+        with self.dead_letter_path.open("a", encoding="utf-8") as stream:
+            stream.write(line + "\n")
+        self._count(f"drop/{doc.get('kind', 'item')}/store_error")
+        logger.error("Store refused %s (kept in %s): %s", doc.get("id"), self.dead_letter_path, error)
+
+    def _record(self, result: WriteResult) -> None:
         self.result.add(result)
         for name in ("created", "updated", "unchanged", "observations"):
             self._count(f"npswatch/store/{name}", getattr(result, name))
