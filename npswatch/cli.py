@@ -6,6 +6,7 @@ an argument).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -20,7 +21,7 @@ from rich.table import Table
 
 from crawlers.config import SourceError, find_source, iter_sources, source_files
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -65,7 +66,7 @@ def sources_list() -> None:
             failed += 1
             table.add_row(escape(entry.path.stem), "[red]invalid[/red]", "", "", "", escape(entry.problems[0]))
             continue
-        schedule = entry.schedule.every and f"every {entry.schedule.every}" or f"cron {entry.schedule.cron}"
+        schedule = f"every {entry.schedule.every}" if entry.schedule.every else f"cron {entry.schedule.cron}"
         table.add_row(entry.name, entry.template, "yes" if entry.tor else "no", ",".join(entry.language),
                       schedule, escape(" ".join(entry.start_urls)))  # fmt: skip
     out.print(table)
@@ -107,13 +108,20 @@ def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, js
 
     Ctrl-C once stops a crawl cleanly (with --resume, the next run continues where it stopped).
     """
+    from crawlers.tor import TorError
     from npswatch.crawl import CrawlJob, run_crawls
     from npswatch.report import print_report
 
     data_dir = Path(os.environ.get("NPSWATCH_DATA_DIR", "var"))
     sources_ = [_load(name) for name in names]
     jobs = [CrawlJob(s, as_of, CrawlJob.default_jobdir(data_dir, s, as_of) if resume else None) for s in sources_]
-    reports = run_crawls(jobs, overrides={"NPSWATCH_DB": db}, log_level=log_level, on_done=print_report)
+    try:
+        reports = run_crawls(
+            jobs, overrides={"NPSWATCH_DB": db}, log_level=log_level, on_done=print_report, parallel=True
+        )
+    except TorError as exc:  # Tor missing or not bootstrapped: raised before any request of a Tor source
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1)
     if json_report is not None:
         json_report.write_text(json.dumps([r.to_json() for r in reports], indent=2, default=str), encoding="utf-8")
     sys.exit(0 if all(r.ok for r in reports) else 1)
@@ -129,6 +137,42 @@ def _load(name: str) -> Any:
     except KeyError as exc:
         console.print(escape(str(exc.args[0])))
         sys.exit(2)
+
+
+# --- tor -------------------------------------------------------------------------------
+@main.group()
+def tor() -> None:
+    """Tor: instances, bootstrap, circuits per source, last errors (docs/tor.md)."""
+
+
+@tor.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def tor_status(as_json: bool) -> None:
+    """Tor instances (bootstrap, circuits) and Tor sources (circuits, up/down, last error); exit 1 if not ready."""
+    from crawlers.tor.report import collect_status, print_status, project_settings
+
+    tor_sources = [s.name for s in iter_sources() if not isinstance(s, SourceError) and s.tor]
+    data = collect_status(project_settings(), tor_sources)
+    if as_json:
+        print(json.dumps(data, indent=2))
+    else:
+        print_status(data, out)
+    sys.exit(0 if data["ready"] else 1)
+
+
+@tor.command("newnym")
+def tor_newnym() -> None:
+    """New circuits for new requests on every Tor instance, waiting out Tor's rate limit (about 10 s)."""
+    from crawlers.tor.control import TorControl, TorPool
+    from crawlers.tor.report import project_settings
+
+    for instance in TorPool.from_settings(project_settings()).instances:
+        control = TorControl(instance)
+        try:
+            waited = control.new_identity(wait=True)
+        finally:
+            control.close()
+        out.print(f"instance {instance.index}: NEWNYM sent (waited {waited:.1f}s for the rate limit)")
 
 
 # --- search ----------------------------------------------------------------------------
@@ -220,10 +264,8 @@ def demo_sites(sites: tuple[str, ...], host: str, free_ports: bool, as_json: boo
             for name, url in running.urls.items():
                 out.print(f"{name:16} {url}")
             out.print("Ctrl-C to stop.")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
 
 
 @main.command()

@@ -7,6 +7,7 @@ process).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import time
@@ -75,6 +76,9 @@ class CrawlReport:
 
         errors = group("npswatch/errors/")
         errors.pop("HttpError", None)  # HTTP error statuses are reported in http_status instead
+        refused = group("npswatch/refused/")
+        if stats.get("robotstxt/forbidden"):
+            refused["robots_txt"] = int(stats["robotstxt/forbidden"])
         return cls(
             source=job.source.name,
             as_of=job.as_of,
@@ -84,7 +88,7 @@ class CrawlReport:
             store=group("npswatch/store/"),
             dropped={k: int(v) for k, v in sorted(stats.items()) if k.startswith(("drop/", "field_"))},
             errors=errors,
-            refused=group("npswatch/refused/"),
+            refused=refused,
             http_status=group("downloader/response_status_count/"),
             finish_reason=str(stats.get("finish_reason", "not started")),
             stats=stats,
@@ -101,13 +105,29 @@ def crawl_settings(job: CrawlJob, overrides: dict[str, Any] | None = None) -> Se
     return settings
 
 
+def _groups(jobs: Sequence[CrawlJob], parallel: bool) -> list[list[CrawlJob]]:
+    """Jobs to run together: runs of the same day when parallel, else one at a time."""
+    groups: list[list[CrawlJob]] = []
+    for job in jobs:
+        if parallel and groups and groups[-1][0].as_of == job.as_of:
+            groups[-1].append(job)
+        else:
+            groups.append([job])
+    return groups
+
+
 def run_crawls(
     jobs: Sequence[CrawlJob],
     overrides: dict[str, Any] | None = None,
     on_done: Callable[[CrawlReport], None] | None = None,
     log_level: str = "WARNING",
+    parallel: bool = False,
 ) -> list[CrawlReport]:
-    """Crawl each job in turn; return one report per job.  Call once per process."""
+    """Crawl the jobs; return one report per job, in job order.  Call once per process.
+
+    With ``parallel``, consecutive jobs of the same simulated day run at the same time
+    (different sources); days still run one after another, so observations keep their order.
+    """
     install_reactor(REACTOR)
     from twisted.internet import reactor
     from twisted.python.failure import Failure
@@ -116,20 +136,22 @@ def run_crawls(
     logging.getLogger("scrapy").setLevel(log_level)
     reports: list[CrawlReport] = []
 
+    async def crawl_one(job: CrawlJob) -> CrawlReport:
+        settings = crawl_settings(job, overrides)
+        crawler = Crawler(SPIDERS[job.source.template], settings)
+        started = time.monotonic()
+        await AsyncCrawlerRunner(settings).crawl(crawler, source=job.source, as_of=job.as_of)
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        report = CrawlReport.from_stats(job, stats, time.monotonic() - started)
+        if job.jobdir is not None and report.finish_reason == "finished":
+            shutil.rmtree(job.jobdir, ignore_errors=True)  # done: the next crawl starts afresh
+        if on_done is not None:
+            on_done(report)
+        return report
+
     async def crawl_all() -> None:
-        for job in jobs:
-            settings = crawl_settings(job, overrides)
-            runner = AsyncCrawlerRunner(settings)
-            crawler = Crawler(SPIDERS[job.source.template], settings)
-            started = time.monotonic()
-            await runner.crawl(crawler, source=job.source, as_of=job.as_of)
-            stats = crawler.stats.get_stats() if crawler.stats else {}
-            report = CrawlReport.from_stats(job, stats, time.monotonic() - started)
-            if job.jobdir is not None and report.finish_reason == "finished":
-                shutil.rmtree(job.jobdir, ignore_errors=True)  # done: the next crawl starts afresh
-            reports.append(report)
-            if on_done is not None:
-                on_done(report)
+        for group in _groups(jobs, parallel):
+            reports.extend(await asyncio.gather(*(crawl_one(job) for job in group)))
 
     failure: list[BaseException] = []
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -13,28 +14,37 @@ from typing import Any
 
 
 @contextmanager
-def demo_sites_process(sites: list[str] | None = None) -> Iterator[dict[str, str]]:
-    """Serve the demo sites on free ports in a child process; yield site name -> base URL.
+def demo_sites_process(sites: list[str]) -> Iterator[dict[str, str]]:
+    """Serve each demo site on a free port in its own child process; yield site name -> base URL.
 
-    A separate process keeps the sites from competing with the crawler for the GIL.
+    Separate processes keep the sites from competing with the crawler (and each other) for the GIL.
     """
-    cmd = [sys.executable, "-m", "npswatch.cli", "demo-sites", "--free-ports", "--json"]
-    for site in sites or []:
-        cmd += ["--site", site]
-    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    children: list[subprocess.Popen[str]] = []
+    urls: dict[str, str] = {}
     try:
-        assert child.stdout is not None
-        line = child.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the demo sites did not start (exit code {child.wait()})")
-        yield json.loads(line)
+        for site in sites:
+            cmd = [sys.executable, "-m", "npswatch.cli", "demo-sites", "--free-ports", "--json", "--site", site]
+            child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+            children.append(child)
+        for site, child in zip(sites, children, strict=True):
+            assert child.stdout is not None
+            line = child.stdout.readline()
+            if not line:
+                raise RuntimeError(f"the demo site {site} did not start (exit code {child.wait()})")
+            urls.update(json.loads(line))
+        yield urls
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        for child in children:
+            _stop(child)
+
+
+def _stop(child: subprocess.Popen[str]) -> None:
+    child.terminate()
+    try:
+        child.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def demo_days(start: date, days: int, step: int = 1) -> list[str]:
@@ -43,8 +53,6 @@ def demo_days(start: date, days: int, step: int = 1) -> list[str]:
 
 def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
     """Serve the sites, crawl each demo source on each simulated day, print what was stored."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from crawlers.config import find_source
     from demosites.server import SITES, env_var
     from demosites.timeline import DAYS, START
@@ -58,29 +66,65 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
         jobs = [CrawlJob(find_source(site), day) for day in span for site in urls]
         console.print(f"Crawling {len(urls)} demo sources over {len(span)} simulated days "
                       f"({span[0]} to {span[-1]}), storing into {db}")  # fmt: skip
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=False) as progress:
-            task = progress.add_task("crawling", total=len(jobs))
+        with DemoProgress(console, len(jobs), len(urls)) as progress:
 
             def done(report: CrawlReport) -> None:
-                progress.update(task, advance=1, description=f"{report.source} {report.as_of}")
+                progress.advance(report)
                 if not report.ok:
                     failed.append(report)
-                    print_report(report, progress.console)
+                    print_report(report, console)
 
-            run_crawls(jobs, overrides={"NPSWATCH_DB": db}, on_done=done)
+            run_crawls(jobs, overrides={"NPSWATCH_DB": db}, on_done=done, parallel=True)
     print_store_summary(db, console)
     return 1 if failed else 0
+
+
+class DemoProgress:
+    """A progress bar on a terminal; one line per simulated day elsewhere (CI logs, pipes)."""
+
+    def __init__(self, console: Any, total: int, per_day: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.console = console
+        self.per_day = per_day
+        self.done = 0
+        self.total = total
+        self.items = 0
+        self.started = time.monotonic()
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        self.bar = Progress(*columns, console=console) if console.is_terminal else None
+        self.task = self.bar.add_task("crawling", total=total) if self.bar else None
+
+    def __enter__(self) -> DemoProgress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def advance(self, report: Any) -> None:
+        self.done += 1
+        self.items += sum(report.items.values())
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, advance=1, description=f"{report.source} {report.as_of}")
+        elif self.done % self.per_day == 0 or self.done == self.total:
+            elapsed = time.monotonic() - self.started
+            self.console.print(f"  day {report.as_of}: {self.done}/{self.total} crawls, "
+                               f"{self.items} items seen, {elapsed:.0f}s")  # fmt: skip
 
 
 def print_store_summary(db: str, console: Any) -> None:
     from rich.table import Table
 
     from storage import open_storage
+    from storage.base import SearchQuery
 
     store = open_storage(db)
     try:
-        counts = store.stats()["per_source_kind"]
+        sources = store.search(SearchQuery(facets=["source"], limit=0)).facets.get("source", {})
+        counts = {s: store.search(SearchQuery(sources=[s], facets=["kind"], limit=0)).facets["kind"] for s in sources}
     finally:
         store.close()
     table = Table("source", "listings", "posts", "vendors", title=f"stored in {db}")

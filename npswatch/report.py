@@ -11,7 +11,7 @@ from rich.table import Table
 from npswatch.crawl import CrawlReport
 from storage.base import Observation, SearchResult
 
-_err = Console(stderr=True, highlight=False)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _pairs(counts: dict[str, int]) -> str:

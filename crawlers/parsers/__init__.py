@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from parsel import Selector
 
@@ -36,7 +37,7 @@ class ParseResult:
     page_type: str | None = None
 
 
-Builder = Callable[[str, dict, Page, Source], tuple[list[Item], list[str]]]
+Builder = Callable[[str, dict[str, Any], Page, Source], tuple[list[Item], list[str]]]
 BUILDERS: dict[str, Builder] = {"market": market.build, "shop": market.build, "forum": forum.build}
 
 

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from parsel import Selector, SelectorList
 from price_parser import Price as ParsedPrice
@@ -63,10 +64,7 @@ def read_field(node: Selector, spec: FieldSpec, url: str) -> str | list[str] | N
 
 def read_rows(node: Selector, spec: RowsSpec, url: str) -> list[dict[str, Any]]:
     """One dict of fields per repeated block (a quantity tier, a post)."""
-    return [
-        {name: read_field(row, field, url) for name, field in spec.fields.items()}
-        for row in _select(node, spec)
-    ]
+    return [{name: read_field(row, field, url) for name, field in spec.fields.items()} for row in _select(node, spec)]
 
 
 def read_page(node: Selector, page: PageSpec, url: str) -> dict[str, Any]:
@@ -81,6 +79,12 @@ def first_text(value: Any) -> str | None:
     if isinstance(value, list):
         return value[0] if value else None
     return value if isinstance(value, str) and value else None
+
+
+def joined(value: Any) -> str | None:
+    """A text field that may have been selected as many parts (``many: true``), as one string."""
+    parts = as_list(value)
+    return clean(" ".join(parts)) or None if parts else None
 
 
 def as_list(value: Any) -> list[str]:
@@ -112,13 +116,11 @@ def parse_bool(value: Any) -> bool | None:
     if text is None:
         return None
     words = set(re.findall(r"[\w✓✔✗✘-]+", text.casefold()))
-    if words & _NO and not words & _YES:
-        return False
-    return True
+    return not (words & _NO and not words & _YES)
 
 
-def parse_datetime(value: Any, fmt: str | None) -> str | None:
-    """An ISO 8601 UTC timestamp from a date as written, or None when it cannot be read."""
+def parse_datetime(value: Any, fmt: str | None, zone: str = "UTC") -> str | None:
+    """An ISO 8601 UTC timestamp from a date as written (naive dates are in ``zone``), or None."""
     text = first_text(value)
     if not text:
         return None
@@ -127,7 +129,7 @@ def parse_datetime(value: Any, fmt: str | None) -> str | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=ZoneInfo(zone))
     return parsed.astimezone(UTC).isoformat()
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crawlers.config import RowsSpec
+from crawlers.config import FieldSpec, RowsSpec
 from crawlers.items import Item, Post
-from crawlers.parsers.fields import first_text, parse_bool, parse_datetime
+from crawlers.parsers.fields import first_text, joined, parse_bool, parse_datetime
 
 if TYPE_CHECKING:
     from crawlers.config import Source
@@ -21,19 +21,23 @@ def build(kind: str, values: dict[str, Any], page: Page, source: Source) -> tupl
     if not thread_id or not thread_title:
         return [], ["drop/post/missing_thread"]
     posts_spec = source.pages["thread"].fields["posts"]
-    date_format = posts_spec.fields["posted_at"].format if isinstance(posts_spec, RowsSpec) and "posted_at" in posts_spec.fields else None
+    date_format = (
+        posts_spec.fields["posted_at"].format
+        if isinstance(posts_spec, RowsSpec) and "posted_at" in posts_spec.fields
+        else None
+    )
     language = first_text(values.get("language")) or (source.language[0] if len(source.language) == 1 else None)
     items: list[Item] = []
     dropped: list[str] = []
     for row in values.get("posts") or []:
-        post_id, text = first_text(row.get("post_id")), first_text(row.get("text"))
+        post_id, text = first_text(row.get("post_id")), joined(row.get("text"))
         if not post_id:
             dropped.append("drop/post/missing_post_id")
             continue
         if not text:
             dropped.append("drop/post/missing_text")
             continue
-        posted_at = parse_datetime(row.get("posted_at"), date_format)
+        posted_at = parse_datetime(row.get("posted_at"), date_format, source.timezone)
         if posted_at is None and row.get("posted_at"):
             dropped.append("field_unparsed/post/posted_at")
         items.append(
@@ -55,3 +59,9 @@ def build(kind: str, values: dict[str, Any], page: Page, source: Source) -> tupl
             )
         )
     return items, dropped
+
+
+def _date_format(source: Source) -> str | None:
+    posts = source.pages["thread"].fields["posts"]
+    spec = posts.fields.get("posted_at") if isinstance(posts, RowsSpec) else None
+    return spec.format if isinstance(spec, FieldSpec) else None

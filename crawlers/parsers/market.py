@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from crawlers.items import Item, Listing, Price, Vendor
-from crawlers.parsers.fields import as_list, first_text, parse_bool, parse_float, parse_int, parse_price
+from crawlers.parsers.fields import as_list, first_text, joined, parse_bool, parse_float, parse_int, parse_price
 
 if TYPE_CHECKING:
     from crawlers.config import Source
@@ -56,7 +56,7 @@ def _listing(values: dict[str, Any], page: Page, source: Source) -> tuple[list[I
         url=page.url,
         title=title,
         seen_at=page.seen_at,
-        description=first_text(values.get("description")) or "",
+        description=joined(values.get("description")) or "",
         category=as_list(values.get("category")),
         vendor=vendor or (source.title if source.template == "shop" else None),
         vendor_url=urljoin(page.url, vendor_url) if vendor_url else None,

@@ -71,9 +71,21 @@ def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
         ("template: market", "template: bazaar", ":2: template: Input should be 'market', 'forum' or 'shop'"),
         ("delay: 1.5", "delay: -1", ":8: politeness.delay: Input should be greater than or equal to 0"),
         ("every: 6h", "every: often", ":7: schedule: expected a duration"),
-        ("title: {css: 'h1::text'}", "title: {css: 'h1::text', xpath: '//h1'}", ":16: pages.listing.fields.title: expected exactly one of css, xpath or from_url"),
-        ("'/listing/(\\d+)'}", "'/listing/(\\d+'}", ":15: pages.listing.fields.native_id: from_url is not a valid regex"),
-        ("      title: {css: 'h1::text'}\n", "", ":14: pages.listing.fields: template 'market' needs the field 'title'"),
+        (
+            "title: {css: 'h1::text'}",
+            "title: {css: 'h1::text', xpath: '//h1'}",
+            ":16: pages.listing.fields.title: expected exactly one of css, xpath or from_url",
+        ),
+        (
+            "'/listing/(\\d+)'}",
+            "'/listing/(\\d+'}",
+            ":15: pages.listing.fields.native_id: from_url is not a valid regex",
+        ),
+        (
+            "      title: {css: 'h1::text'}\n",
+            "",
+            ":14: pages.listing.fields: template 'market' needs the field 'title'",
+        ),
         ("language: en", "language: es", ":6: language.0: Input should be"),
     ],
 )

@@ -56,7 +56,7 @@ def test_crawl_stays_in_scope_archives_and_counts(tmp_path: Path) -> None:
     with serve({"/trap": Route("trap"), "/": Route("elsewhere")}) as other:
         pages = {
             "/": Route(f"""<a href="/listing/1">1</a> <a href="/listing/2">2</a> <a href="/logout">out</a>
-                <a href="{other.url}/trap">other port</a> <a href="http://localhost:{other.url.rsplit(':', 1)[1]}/trap">
+                <a href="{other.url}/trap">other port</a> <a href="http://localhost:{other.url.rsplit(":", 1)[1]}/trap">
                 localhost</a> <a href="http://127.0.0.2:9/x">loopback</a> <a href="/redirect">away</a>"""),
             "/listing/1": Route(listing("Pure 3-MMC &lt;script&gt;alert(1)&lt;/script&gt;", "€1.234,50")),
             "/listing/2": Route("<html><p>broken, no title<table><tr><td>"),
