@@ -20,6 +20,7 @@ from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.log import configure_logging
+from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.reactor import install_reactor
 
 from crawlers import settings as default_settings
@@ -27,6 +28,7 @@ from crawlers.config import Source
 from crawlers.settings import source_settings
 from crawlers.spiders import SPIDERS
 
+logger = logging.getLogger(__name__)
 REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 
@@ -123,45 +125,84 @@ def run_crawls(
     log_level: str = "WARNING",
     parallel: bool = False,
 ) -> list[CrawlReport]:
-    """Crawl the jobs; return one report per job, in job order.  Call once per process.
+    """Crawl the jobs; return one report per job that ran, in job order.  Call once per process.
 
     With ``parallel``, consecutive jobs of the same simulated day run at the same time
     (different sources); days still run one after another, so observations keep their order.
+    SIGINT or SIGTERM stops the running crawls gracefully (items in flight are stored, a
+    crawl with a jobdir can resume) and starts no further job; a second signal stops at once.
     """
     install_reactor(REACTOR)
-    from twisted.internet import reactor
-    from twisted.python.failure import Failure
-
     configure_logging({"LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": True})
     logging.getLogger("scrapy").setLevel(log_level)
-    reports: list[CrawlReport] = []
+    return _Session(overrides, on_done).run(_groups(jobs, parallel))
 
-    async def crawl_one(job: CrawlJob) -> CrawlReport:
-        settings = crawl_settings(job, overrides)
+
+class _Session:
+    """One reactor run over groups of crawl jobs, with graceful shutdown on signals."""
+
+    def __init__(self, overrides: dict[str, Any] | None, on_done: Callable[[CrawlReport], None] | None) -> None:
+        self.overrides = overrides
+        self.on_done = on_done
+        self.reports: list[CrawlReport] = []
+        self.active: list[Crawler] = []
+        self.stopping = False
+
+    def run(self, groups: list[list[CrawlJob]]) -> list[CrawlReport]:
+        from twisted.internet import reactor
+        from twisted.python.failure import Failure
+
+        failure: list[BaseException] = []
+
+        def finish(result: Any) -> None:
+            if isinstance(result, Failure):
+                failure.append(result.value)
+            if reactor.running:  # type: ignore[attr-defined]
+                reactor.stop()  # type: ignore[attr-defined]
+
+        install_shutdown_handlers(self._graceful)
+        reactor.callWhenRunning(lambda: deferred_from_coro(self._crawl_all(groups)).addBoth(finish))  # type: ignore[attr-defined]
+        reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
+        if failure:
+            raise failure[0]
+        return self.reports
+
+    async def _crawl_all(self, groups: list[list[CrawlJob]]) -> None:
+        for group in groups:
+            if self.stopping:
+                break
+            self.reports.extend(await asyncio.gather(*(self._crawl_one(job) for job in group)))
+
+    async def _crawl_one(self, job: CrawlJob) -> CrawlReport:
+        settings = crawl_settings(job, self.overrides)
         crawler = Crawler(SPIDERS[job.source.template], settings)
         started = time.monotonic()
-        await AsyncCrawlerRunner(settings).crawl(crawler, source=job.source, as_of=job.as_of)
+        self.active.append(crawler)
+        try:
+            await AsyncCrawlerRunner(settings).crawl(crawler, source=job.source, as_of=job.as_of)
+        finally:
+            self.active.remove(crawler)
         stats = crawler.stats.get_stats() if crawler.stats else {}
         report = CrawlReport.from_stats(job, stats, time.monotonic() - started)
         if job.jobdir is not None and report.finish_reason == "finished":
             shutil.rmtree(job.jobdir, ignore_errors=True)  # done: the next crawl starts afresh
-        if on_done is not None:
-            on_done(report)
+        if self.on_done is not None:
+            self.on_done(report)
         return report
 
-    async def crawl_all() -> None:
-        for group in _groups(jobs, parallel):
-            reports.extend(await asyncio.gather(*(crawl_one(job) for job in group)))
+    def _graceful(self, signum: int, _: Any) -> None:
+        from twisted.internet import reactor
 
-    failure: list[BaseException] = []
+        install_shutdown_handlers(self._kill)
+        self.stopping = True
+        reactor.callFromThread(self._stop_active)  # type: ignore[attr-defined]
 
-    def finish(result: Any) -> None:
-        if isinstance(result, Failure):
-            failure.append(result.value)
-        reactor.stop()  # type: ignore[attr-defined]
+    def _stop_active(self) -> None:
+        logger.warning("Stopping: finishing what is in flight (send the signal again to stop at once)")
+        for crawler in list(self.active):
+            deferred_from_coro(crawler.stop_async())
 
-    reactor.callWhenRunning(lambda: deferred_from_coro(crawl_all()).addBoth(finish))  # type: ignore[attr-defined]
-    reactor.run(installSignalHandlers=True)  # type: ignore[attr-defined]
-    if failure:
-        raise failure[0]
-    return reports
+    def _kill(self, signum: int, _: Any) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]

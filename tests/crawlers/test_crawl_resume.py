@@ -1,0 +1,48 @@
+"""SIGTERM in the middle of a crawl, then `--resume`: nothing lost, nothing duplicated."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from demosites.server import DemoSites
+from storage import open_storage
+from storage.base import SearchQuery
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = "2026-11-11"
+
+
+def test_interrupted_crawl_resumes_where_it_stopped(tmp_path: Path) -> None:
+    source = (ROOT / "crawlers" / "sources" / "lowlands_forum.yml").read_text(encoding="utf-8")
+    slow = tmp_path / "lowlands_forum.yml"  # one request at a time, so the crawl is still running when stopped
+    slow.write_text(source.replace("concurrency: 8", "concurrency: 1").replace("delay: 0\n", "delay: 0.04\n"))
+    assert "concurrency: 1" in slow.read_text() and "delay: 0.04" in slow.read_text()
+    db = tmp_path / "db.sqlite3"
+    with DemoSites(sites=["lowlands_forum"], free_ports=True) as sites:
+        env = {**os.environ, **sites.env(), "NPSWATCH_DATA_DIR": str(tmp_path / "var")}
+        cmd = [sys.executable, "-m", "npswatch.cli", "crawl", str(slow), "--as-of", DAY, "--db", str(db), "--resume"]
+        first = subprocess.Popen([*cmd, "--json-report", str(tmp_path / "first.json")], env=env, cwd=ROOT,
+                                 stderr=subprocess.PIPE, text=True)  # fmt: skip
+        time.sleep(3.5)
+        first.send_signal(signal.SIGTERM)
+        _, stderr = first.communicate(timeout=60)
+        assert first.returncode == 1, stderr
+        [stopped] = json.loads((tmp_path / "first.json").read_text())
+        assert stopped["finish_reason"] == "shutdown" and 0 < stopped["items"]["post"] < 460
+        assert (tmp_path / "var" / "jobs" / "lowlands_forum" / DAY).is_dir()
+        second = subprocess.run([*cmd, "--json-report", str(tmp_path / "second.json")], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert second.returncode == 0, second.stderr
+    [resumed] = json.loads((tmp_path / "second.json").read_text())
+    assert resumed["pages"] < 129  # only what the first run had not fetched
+    assert not (tmp_path / "var" / "jobs" / "lowlands_forum" / DAY).exists()
+    store = open_storage(db)
+    total = store.search(SearchQuery(kinds=["post"], limit=0)).total
+    store.close()
+    assert total == 460  # every post of the day, each once
