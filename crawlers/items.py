@@ -70,6 +70,7 @@ class Listing:
     escrow: bool | None = None
     finalize_early: bool | None = None
     warc_record_id: str | None = None
+    nlp: dict[str, Any] | None = None  # what extraction found (pipelines.enrich), flattened into the document
     kind: Kind = "listing"
 
     @property
@@ -93,6 +94,7 @@ class Post:
     language_hint: str | None = None
     is_trip_report: bool = False
     warc_record_id: str | None = None
+    nlp: dict[str, Any] | None = None  # what extraction found (pipelines.enrich), flattened into the document
     kind: Kind = "post"
 
     @property
@@ -125,5 +127,6 @@ def item_to_document(item: Item) -> dict[str, Any]:
     doc = asdict(item)
     if isinstance(item, Listing):
         doc["prices"] = [p.to_dict() for p in item.prices]
+    doc.update(doc.pop("nlp", None) or {})
     doc["id"] = item.id
     return doc

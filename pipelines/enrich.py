@@ -1,0 +1,216 @@
+"""Enrichment: what the extraction pipelines (``nlp``) find in each listing and post.
+
+Runs before the store.  It adds to the item a summary the store indexes as searchable,
+facetable fields: canonical substances, novel candidates, effect and chemical groups,
+EUR per gram, effects, adverse effects, routes and the language.  Texts repeat a lot
+across crawls (a listing's title and description rarely change), so a summary is reused
+when the same text was already extracted in this process, or is already stored for
+that document.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import statistics
+from collections import OrderedDict
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+
+from crawlers.items import Listing, Post
+from storage import open_storage
+from storage.base import Storage
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+    from nlp.types import Extraction
+
+logger = logging.getLogger(__name__)
+CACHE_SIZE = 20_000  # summaries kept in memory, by text hash
+# What enrichment adds to a document (text_hash: the text, language and month it was extracted from).
+SUMMARY_FIELDS = ("language", "substance", "novel_substance", "effect_group", "chemical_group", "nps", "effect",
+                  "adverse_effect", "severe", "route", "doses", "offers", "eur_per_gram", "text_hash")  # fmt: skip
+
+
+def text_of(item: Listing | Post) -> str:
+    """The text extraction reads: title and description of a listing, the text of a post."""
+    if isinstance(item, Listing):
+        return f"{item.title}\n{item.description}".strip()
+    return item.text
+
+
+def summarise(extraction: Extraction) -> dict[str, Any]:
+    """The indexed summary of one extraction (field names match storage.base.KEYWORD_FIELDS)."""
+    known = [s for s in extraction.substances if s.known and s.canonical]
+    novel = [s for s in extraction.substances if not s.known]
+    effects = [e for e in extraction.effects if not e.negated]
+    summary = {
+        "language": extraction.lang,
+        "substance": sorted({s.canonical for s in known if s.canonical}),
+        "novel_substance": sorted({s.text.upper() for s in novel}),
+        "effect_group": sorted({s.effect_group for s in extraction.substances if s.effect_group}),
+        "chemical_group": sorted({s.chemical_group for s in extraction.substances if s.chemical_group}),
+        "nps": any(s.nps for s in extraction.substances),
+        "effect": sorted({e.effect for e in effects}),
+        "adverse_effect": sorted({e.effect for e in effects if e.adverse}),
+        "severe": any(e.severe for e in effects),
+        "route": sorted({r.route for r in extraction.routes}),
+        "doses": [
+            {"amount": d.amount, "unit": d.unit, "substance": d.substance, "route": d.route} for d in extraction.doses
+        ],  # fmt: skip
+    }
+    return with_offers(summary, [_offer(o) for o in extraction.offers])
+
+
+def with_offers(summary: dict[str, Any], offers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The summary with these offers and their median EUR per gram."""
+    per_gram = [o["eur_per_gram"] for o in offers if o.get("eur_per_gram")]
+    median = round(statistics.median(per_gram), 4) if per_gram else None
+    return {**summary, "offers": offers, "eur_per_gram": median}
+
+
+def _offer(offer: Any) -> dict[str, Any]:
+    return {
+        "quantity_grams": offer.quantity_grams,
+        "units": offer.units,
+        "price_amount": offer.price_amount,
+        "price_currency": offer.price_currency,
+        "eur": offer.eur,
+        "eur_per_gram": offer.eur_per_gram,
+        "eur_rate": offer.eur_rate,
+        "rate_date": offer.rate_date,
+    }
+
+
+class EnrichPipeline:
+    """Adds ``item.nlp`` (see ``summarise``) to every listing and post; counts what it did in stats."""
+
+    def __init__(self, crawler: Crawler, target: str | None) -> None:
+        self.crawler = crawler
+        self.target = target
+        self.cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.storage: Storage | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("NPSWATCH_ENRICH", True):
+            raise NotConfigured
+        return cls(crawler, crawler.settings.get("NPSWATCH_DB"))
+
+    def open_spider(self) -> None:
+        import nlp.api  # loads spaCy now, not at the first item
+
+        assert nlp.api
+        if self.target:
+            self.storage = open_storage(self.target)
+
+    def close_spider(self) -> None:
+        if self.storage is not None:
+            self.storage.close()
+            self.storage = None
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Listing | Post):
+            return item
+        lang = item.language_hint if isinstance(item, Post) else None
+        text = text_of(item)
+        # The month is part of the key: offers in the text are converted at that month's rates.
+        key = hashlib.sha1(f"{lang}\x1f{item.seen_at[:7]}\x1f{text}".encode()).hexdigest()
+        summary = self.cache.get(key) or self._stored(item, key)
+        if summary is None:
+            summary = self._extract(text, lang, date.fromisoformat(item.seen_at[:10]))
+            summary["text_hash"] = key
+            self._count("npswatch/enrich/extracted")
+        else:
+            self._count("npswatch/enrich/reused")
+        self._remember(key, summary)
+        if isinstance(item, Listing) and item.prices:  # structured tiers beat offers guessed from text
+            summary = with_offers(summary, tier_offers(item, date.fromisoformat(item.seen_at[:10])))
+        item.nlp = summary
+        return item
+
+    def _remember(self, key: str, summary: dict[str, Any]) -> None:
+        self.cache[key] = summary
+        self.cache.move_to_end(key)
+        if len(self.cache) > CACHE_SIZE:
+            self.cache.popitem(last=False)
+
+    def _stored(self, item: Listing | Post, key: str) -> dict[str, Any] | None:
+        if self.storage is None:
+            return None
+        doc = self.storage.get(item.id)
+        if doc is None or doc.get("text_hash") != key:
+            return None
+        return {name: doc.get(name) for name in SUMMARY_FIELDS}
+
+    def _extract(self, text: str, lang: str | None, day: date) -> dict[str, Any]:
+        import nlp
+
+        return summarise(nlp.extract(text, lang, date=day))
+
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
+
+CURRENCY_PREFERENCE = ("EUR", "USD", "GBP", "BTC", "XMR")  # one price per tier: fiat first, as offered
+
+
+def tier_offers(listing: Listing, day: date) -> list[dict[str, Any]]:
+    """Offers from a listing's structured price tiers (quantity label + price), in EUR per gram."""
+    chosen: dict[str | None, Any] = {}
+    for price in listing.prices:
+        current = chosen.get(price.quantity)
+        if current is None or _rank(price.currency) < _rank(current.currency):
+            chosen[price.quantity] = price
+    return [_tier_offer(p.quantity, float(p.amount), p.currency, day) for p in chosen.values()]
+
+
+def _tier_offer(label: str | None, amount: float, currency: str, day: date) -> dict[str, Any]:
+    grams, units = tier_quantity(label or "")
+    converted = _rates().to_eur(amount, currency, day)
+    eur, rate = (converted[0], converted[1]) if converted else (None, None)
+    return {
+        "quantity_grams": grams,
+        "units": units,
+        "price_amount": amount,
+        "price_currency": currency,
+        "eur": round(eur, 2) if eur is not None else None,
+        "eur_per_gram": round(eur / grams, 4) if eur is not None and grams else None,
+        "eur_rate": rate.eur_per_unit if rate else None,
+        "rate_date": rate.date.isoformat() if rate else None,
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def tier_quantity(label: str) -> tuple[float | None, float | None]:
+    """Grams (or a count of units: pills, tabs, blotters) of a tier label such as "5g", "1 OZ", "10 pills"."""
+    import nlp
+
+    quantities = nlp.extract(label, "en").quantities if label.strip() else []
+    if not quantities:
+        return None, None
+    first = quantities[0]
+    return (first.grams, None) if first.grams else (None, first.amount)
+
+
+@functools.lru_cache(maxsize=1)
+def _rates() -> Any:
+    """The exchange-rate table: NPSWATCH_RATES_FILE if set, else the one shipped with nlp."""
+    from pathlib import Path
+
+    from nlp.rates import load_rates
+
+    path = os.environ.get("NPSWATCH_RATES_FILE")
+    return load_rates(Path(path)) if path else load_rates()
+
+
+def _rank(currency: str) -> int:
+    return CURRENCY_PREFERENCE.index(currency) if currency in CURRENCY_PREFERENCE else len(CURRENCY_PREFERENCE)

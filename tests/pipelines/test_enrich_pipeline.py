@@ -1,0 +1,78 @@
+"""Enrichment: extraction results become indexed fields; repeated texts are not extracted again."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from scrapy.utils.test import get_crawler
+
+from crawlers.items import Listing, Post, Price, item_to_document
+from pipelines.enrich import EnrichPipeline, tier_quantity
+from pipelines.store import StorePipeline
+
+
+def crawler(tmp_path: Path):  # type: ignore[no-untyped-def]
+    crawler = get_crawler(
+        settings_dict={"NPSWATCH_DB": str(tmp_path / "db.sqlite3"), "NPSWATCH_DATA_DIR": str(tmp_path)}
+    )
+    crawler.stats.open_spider()
+    return crawler
+
+
+def listing(day: str, usd: str = "40.00") -> Listing:
+    return Listing(source="nova_market", market="Nova", native_id="7", url="http://m/7", title="3-MMC crystals",
+                   description="Pure 3mmc, lab tested 88%. Ships from NL.", seen_at=f"{day}T12:00:00+00:00",
+                   prices=[Price(Decimal(usd), "USD", f"${usd}", "5g"), Price(Decimal("0.0006"), "BTC", "0.0006 BTC", "5g")])  # fmt: skip
+
+
+def test_listing_gets_substances_and_eur_per_gram_from_its_tiers(tmp_path: Path) -> None:
+    pipe = EnrichPipeline.from_crawler(crawler(tmp_path))
+    pipe.open_spider()
+    doc = item_to_document(pipe.process_item(listing("2026-10-05")))
+    pipe.close_spider()
+    assert doc["substance"] == ["3-MMC"]
+    assert doc["effect_group"] == ["stimulant"] and doc["nps"] is True
+    [offer] = doc["offers"]  # one offer per tier, in the preferred (fiat) currency
+    assert offer["price_currency"] == "USD" and offer["quantity_grams"] == 5.0
+    assert doc["eur_per_gram"] == offer["eur_per_gram"] > 0
+
+
+def test_post_gets_effects_and_routes(tmp_path: Path) -> None:
+    pipe = EnrichPipeline.from_crawler(crawler(tmp_path))
+    pipe.open_spider()
+    post = Post(source="lowlands_forum", forum="L", board="b", thread_id="1", thread_title="t", post_id="1",
+                url="http://f/1", text="Took 150mg of 3-MMC, snorted it. Had a seizure and ended up in hospital.",
+                seen_at="2026-10-05T12:00:00+00:00", language_hint="en")  # fmt: skip
+    doc = item_to_document(pipe.process_item(post))
+    pipe.close_spider()
+    assert "3-MMC" in doc["substance"]
+    assert "seizure" in doc["adverse_effect"] and doc["severe"] is True
+
+
+def test_same_text_is_extracted_once_then_reused_from_memory_and_from_the_store(tmp_path: Path) -> None:
+    first = crawler(tmp_path)
+    enrich, store = EnrichPipeline.from_crawler(first), StorePipeline.from_crawler(first)
+    enrich.open_spider()
+    store.open_spider()
+    store.process_item(enrich.process_item(listing("2026-10-05")))
+    enrich.process_item(listing("2026-10-06", usd="30.00"))  # same text, same month: from memory
+    store.close_spider()
+    enrich.close_spider()
+    assert first.stats.get_value("npswatch/enrich/extracted") == 1
+    assert first.stats.get_value("npswatch/enrich/reused") == 1
+    second = crawler(tmp_path)  # a new crawl process: the summary comes from the stored document
+    enrich = EnrichPipeline.from_crawler(second)
+    enrich.open_spider()
+    doc = item_to_document(enrich.process_item(listing("2026-10-07", usd="20.00")))
+    enrich.close_spider()
+    assert second.stats.get_value("npswatch/enrich/reused") == 1
+    assert second.stats.get_value("npswatch/enrich/extracted") is None
+    assert doc["offers"][0]["price_amount"] == 20.0  # tier offers are always those of this crawl
+
+
+def test_tier_labels_to_grams_or_units() -> None:
+    assert tier_quantity("5g") == (5.0, None)
+    assert tier_quantity("250mg") == (0.25, None)
+    assert tier_quantity("10 pills") == (None, 10.0)
+    assert tier_quantity("") == (None, None)
