@@ -64,7 +64,7 @@ def summarise(extraction: Extraction) -> dict[str, Any]:
         "route": sorted({r.route for r in extraction.routes}),
         "doses": [
             {"amount": d.amount, "unit": d.unit, "substance": d.substance, "route": d.route} for d in extraction.doses
-        ],  # fmt: skip
+        ],
     }
     return with_offers(summary, [_offer(o) for o in extraction.offers])
 

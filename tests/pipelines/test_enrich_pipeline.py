@@ -21,9 +21,10 @@ def crawler(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def listing(day: str, usd: str = "40.00") -> Listing:
+    tiers = [Price(Decimal(usd), "USD", f"${usd}", "5g"), Price(Decimal("0.0006"), "BTC", "0.0006 BTC", "5g")]
     return Listing(source="nova_market", market="Nova", native_id="7", url="http://m/7", title="3-MMC crystals",
                    description="Pure 3mmc, lab tested 88%. Ships from NL.", seen_at=f"{day}T12:00:00+00:00",
-                   prices=[Price(Decimal(usd), "USD", f"${usd}", "5g"), Price(Decimal("0.0006"), "BTC", "0.0006 BTC", "5g")])  # fmt: skip
+                   prices=tiers)  # fmt: skip
 
 
 def test_listing_gets_substances_and_eur_per_gram_from_its_tiers(tmp_path: Path) -> None:
