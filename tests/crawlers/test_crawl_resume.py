@@ -18,6 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-11-11"
 
 
+def wait_for_pages(warc_dir: Path, crawl: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Return once the crawl has archived a few dozen responses (start-up time varies)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and crawl.poll() is None:
+        if sum(p.stat().st_size for p in warc_dir.glob("*.warc.gz")) > 40_000:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the crawl archived nothing in time")
+
+
 def test_interrupted_crawl_resumes_where_it_stopped(tmp_path: Path) -> None:
     source = (ROOT / "crawlers" / "sources" / "lowlands_forum.yml").read_text(encoding="utf-8")
     slow = tmp_path / "lowlands_forum.yml"  # one request at a time, so the crawl is still running when stopped
@@ -29,7 +39,7 @@ def test_interrupted_crawl_resumes_where_it_stopped(tmp_path: Path) -> None:
         cmd = [sys.executable, "-m", "npswatch.cli", "crawl", str(slow), "--as-of", DAY, "--db", str(db), "--resume"]
         first = subprocess.Popen([*cmd, "--json-report", str(tmp_path / "first.json")], env=env, cwd=ROOT,
                                  stderr=subprocess.PIPE, text=True)  # fmt: skip
-        time.sleep(3.5)
+        wait_for_pages(tmp_path / "var" / "warc" / "lowlands_forum", first)
         first.send_signal(signal.SIGTERM)
         _, stderr = first.communicate(timeout=60)
         assert first.returncode == 1, stderr
