@@ -36,6 +36,12 @@ BUILTIN: dict[WallKind, tuple[re.Pattern[str], ...]] = {
     )),
     "login": (),  # see _looks_like_login: a password field alone is not a wall
 }
+# Words one of the kind's built-in markers needs: without any of them, its regexes cannot match.
+_HINTS: dict[WallKind, tuple[str, ...]] = {
+    "queue": ("ddos", "queue", "checking your browser", "please wait while we"),
+    "captcha": ("captcha", "turnstile", "are you human", "are you a human"),
+    "login": (),
+}
 _PASSWORD = re.compile(r"<input[^>]+type=[\"']?password", _I)
 _LOGIN_TITLE = re.compile(
     r"<(?:title|h1|h2)[^>]*>[^<]*\b(?:log ?in|sign ?in|inloggen|connexion|anmelden|members only|login required)\b", _I
@@ -59,7 +65,10 @@ def detect_wall(text: str, markers: WallMarkers | None = None) -> Wall | None:
         for pattern in getattr(markers, kind, None) or ():
             if re.search(pattern, text, _I):
                 return Wall(kind, pattern)
+    lowered = text.casefold()
     for kind in KINDS:
+        if not any(hint in lowered for hint in _HINTS[kind]):  # cheap test first: content pages are the rule
+            continue
         for compiled in BUILTIN[kind]:
             if compiled.search(text):
                 return Wall(kind, compiled.pattern)
