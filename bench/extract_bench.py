@@ -1,0 +1,88 @@
+"""Extraction speed: texts per second of CPU time on one core, for listing titles and for forum posts, and the ratio
+of full extraction to a tokenizer-only pass of the same spaCy language over the same texts (the floor of any
+spaCy pipeline).
+
+Writes ``bench/results/extract.json`` as ``{"titles_per_s", "posts_per_s", "ratio_to_tokenizer", "peak_rss_mb"}``.
+Texts are the gold-set titles and posts (tests/nlp/gold), repeated to ``--n`` texts, each with its language given
+(language identification is timed separately and printed, not included in the ratio).
+
+    python bench/extract_bench.py [--n 20000] [--out bench/results/extract.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nlp import langid, pipeline  # noqa: E402
+from nlp.api import Record, extract_many  # noqa: E402
+from nlp.evaluate import load_gold  # noqa: E402
+
+
+def _best_of(runs: int, fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.process_time()  # CPU time of this process: other work on the machine does not count
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _texts(kinds: tuple[str, ...], n: int) -> list[tuple[str, str]]:
+    base = [(t.text, t.lang) for t in load_gold() if t.kind in kinds]
+    return [base[i % len(base)] for i in range(n)]
+
+
+def _full(texts: list[tuple[str, str]]) -> None:
+    for _ in extract_many((Record(text, None, lang) for text, lang in texts), batch_size=256):
+        pass
+
+
+def _tokenizer_only(texts: list[tuple[str, str]]) -> None:
+    for text, lang in texts:
+        pipeline.get(lang).make_doc(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20_000, help="texts per measurement (default 20000)")
+    parser.add_argument("--runs", type=int, default=3, help="best of this many runs (default 3)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extract.json")
+    args = parser.parse_args(argv)
+
+    titles = _texts(("title",), args.n)
+    posts = _texts(("post", "report", "description"), args.n)
+    _full(titles[:500] + posts[:500])  # build pipelines, load data
+    t_titles = _best_of(args.runs, lambda: _full(titles))
+    t_posts = _best_of(args.runs, lambda: _full(posts))
+    tok_titles = _best_of(args.runs, lambda: _tokenizer_only(titles))
+    tok_posts = _best_of(args.runs, lambda: _tokenizer_only(posts))
+    t_langid = _best_of(1, lambda: [langid.detect(text) for text, _ in posts])
+
+    result = {
+        "titles_per_s": round(len(titles) / t_titles, 1),
+        "posts_per_s": round(len(posts) / t_posts, 1),
+        "ratio_to_tokenizer": round((t_titles + t_posts) / (tok_titles + tok_posts), 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    print(
+        f"ratio titles {t_titles / tok_titles:.2f}, posts {t_posts / tok_posts:.2f}; "
+        f"language identification adds {1e6 * t_langid / len(posts):.0f} µs per post when lang is not given",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

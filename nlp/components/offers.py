@@ -1,0 +1,319 @@
+"""``npswatch_offers_v1``: quantities, prices, purity and the offers they make, with EUR per gram.
+
+Amounts are found with regular expressions over the text (so "10g", "10 g" and "10 gram" all work whatever the
+tokenizer did) and reported with character offsets. Prices accept "€1.234,50", "1,234.50 USD", "0.0021 BTC",
+"$40/g", "45,- EUR". Quantities and prices are paired in reading order: a price goes with the last quantity before it
+("1g €15 | 5g €60"), or with the quantity right after it ("€15 for 1g"); "/g", "per gram", "each" make a unit price.
+EUR values use the rate in force on the text's date (see :mod:`nlp.rates`); the rate and its date are kept.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp import resources
+from nlp.components.state import doc_text, findings
+from nlp.rates import DEFAULT_RATES, RateTable, load_rates
+from nlp.types import Offer, Price, Purity, Quantity
+
+GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "µg": 1e-6, "oz": 28.349523125, "lb": 453.59237}
+_UNIT_WORDS = {
+    "g": "g|gr|grs|gram|grams|gramm|gramme|grammes|grammi|gms|gm|grammen|grammes",
+    "kg": "kg|kgs|kilo|kilos|kilogram|kilograms|kilogramm|kilogramme|kilogrammes",
+    "mg": "mg|mgs|milligram|milligrams|milligramm|milligramme|milligrammes",
+    "µg": "µg|μg|ug|mcg|microgram|micrograms|mikrogramm|microgramme|microgrammes",
+    "oz": "oz|ozs|ounce|ounces|onces|unzen",
+    "lb": "lb|lbs|pound|pounds",
+    "ml": "ml|mls|millilitre|milliliter|millilitres|milliliters",
+    "pills": "pills|pill|pillen|pil|pilules|pilule|tabletten|tablette|tablets|tablet|comprimés|comprimé|caps|capsules"
+    "|capsule|kapseln|kapsel|pcs|pieces|stuks|stuk|stück|stk|x",
+    "tabs": "tabs|tab",
+    "blotters": "blotters|blotter|buvards|buvard|pappen|pappe|hits|hit|trips|tickets|blots",
+}
+_UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words.split("|")}
+_UNIT_ALT = "|".join(sorted(_UNIT_OF, key=len, reverse=True))
+_NUM = r"\d+(?:[.,]\d+)?|[.,]\d+"
+_QTY = re.compile(
+    rf"(?<![\w.,])(?:(?P<count>\d{{1,4}})\s?[x×*]\s?)?(?P<num>{_NUM}|½|¼|¾|1/2|1/4|1/8|3/4)\s?(?P<unit>{_UNIT_ALT})"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+_WORD_QTY = re.compile(
+    r"(?<![\w])(?P<word>eighth|8th|8-ball|8ball|eightball|half oz|half ounce|qp|hp|quarter oz|"
+    r"quarter ounce)(?![\w])",
+    re.IGNORECASE,
+)
+_WORD_QTY_VALUE = {
+    "eighth": (0.125, "oz"),
+    "8th": (0.125, "oz"),
+    "8-ball": (0.125, "oz"),
+    "8ball": (0.125, "oz"),
+    "eightball": (0.125, "oz"),
+    "half oz": (0.5, "oz"),
+    "half ounce": (0.5, "oz"),
+    "qp": (0.25, "lb"),
+    "hp": (0.5, "lb"),
+    "quarter oz": (0.25, "oz"),
+    "quarter ounce": (0.25, "oz"),
+}
+_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "1/2": 0.5, "1/4": 0.25, "1/8": 0.125, "3/4": 0.75}
+
+_CUR_SYMBOL = {"€": "EUR", "$": "USD", "us$": "USD", "£": "GBP", "₿": "BTC", "ɱ": "XMR"}
+_CUR_WORD = {
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "usd": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "bucks": "USD",
+    "gbp": "GBP",
+    "quid": "GBP",
+    "btc": "BTC",
+    "bitcoin": "BTC",
+    "bitcoins": "BTC",
+    "xmr": "XMR",
+    "monero": "XMR",
+    "€": "EUR",
+    "$": "USD",
+    "£": "GBP",
+    "₿": "BTC",
+    "eu": "EUR",
+}
+_PRICE_NUM = r"\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+(?:[.,]\d{1,8})?|\d+(?:[.,]\d{1,8})?|[.,]\d+"
+_PRICE = re.compile(
+    rf"(?:(?P<pre>€|US\$|\$|£|₿|ɱ|EUR|USD|GBP|BTC|XMR)\s?(?P<num1>{_PRICE_NUM})(?:,-)?"
+    rf"|(?P<num2>{_PRICE_NUM})(?:,-)?\s?(?P<post>€|\$|£|₿|ɱ|EUR|euros?|USD|dollars?|bucks|GBP|quid|BTC|bitcoins?|XMR"
+    r"|monero)(?![\w]))",
+    re.IGNORECASE,
+)
+_PER_UNIT = re.compile(
+    r"\s?(?:/|per |p/|a |the |le |la |pro |je |each|ea\b|pp\b|la pièce|per stuk|/st)"
+    r"\s?(?P<unit>g|gr|gram|gramme|gramm|pill|tab|stuk|stück|pièce|blotter|piece|unit)?",
+    re.IGNORECASE,
+)
+_PURITY = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{1,2})?)\s?%\+?", re.IGNORECASE)
+_CRYPTO = {"BTC", "XMR"}
+PAIRED_KEY = "npswatch_paired_quantities"
+_HAS_DIGIT = re.compile(r"[0-9½¼¾]")
+
+
+def parse_number(raw: str, currency: str | None = None) -> float | None:
+    """Parse "1.234,50", "1,234.50", "1 234", "0.0021", "45" into a float; None if it is not a number."""
+    s = re.sub(r"[\s\u00a0\u202f']", "", raw)
+    if not s:
+        return None
+    if "," in s and "." in s:
+        decimal = "," if s.rfind(",") > s.rfind(".") else "."
+        s = s.replace("." if decimal == "," else ",", "").replace(",", ".")
+    elif "," in s or "." in s:
+        sep = "," if "," in s else "."
+        head, _, tail = s.rpartition(sep)
+        thousands = s.count(sep) > 1 or (
+            len(tail) == 3 and head not in ("", "0") and currency not in _CRYPTO and len(head.replace(sep, "")) <= 3
+        )
+        s = s.replace(sep, "") if thousands else head.replace(sep, "") + "." + tail
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+@dataclass
+class _PriceHit:
+    price: Price
+    per_unit: str | None  # "g" or "unit" for unit prices
+
+
+class OfferExtractor:
+    def __init__(self, nlp: Language, name: str, rates_path: str, pair_distance: int) -> None:
+        self.name = name
+        self.rates_path = rates_path or str(DEFAULT_RATES)
+        self.pair_distance = pair_distance
+        self._rates: RateTable | None = None
+        self.on_date: dt.date | None = None
+
+    def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        self._rates = load_rates(Path(self.rates_path))
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Save the rates file the component uses, so a saved pipeline carries its own data."""
+        target = Path(path)
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.rates_path, target / "rates.csv")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> OfferExtractor:
+        self.rates_path = str(Path(path) / "rates.csv")
+        self.initialize()
+        return self
+
+    def set_rates(self, table: RateTable) -> None:
+        """Use a user-supplied rate table (see :func:`nlp.rates.load_rates`)."""
+        self._rates = table
+
+    @property
+    def rates(self) -> RateTable:
+        if self._rates is None:
+            self.initialize()
+        assert self._rates is not None
+        return self._rates
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        out = findings(doc)
+        if not _HAS_DIGIT.search(text):
+            return doc
+        out.quantities.extend(self._quantities(text))
+        prices = self._prices(text)
+        out.prices.extend(p.price for p in prices)
+        out.purity.extend(self._purity(text, bool(out.substances)))
+        day = doc.user_data.get("npswatch_date") or self.on_date or dt.date.today()
+        assert isinstance(day, dt.date)
+        paired: set[int] = set()
+        out.offers.extend(self._pair(out.quantities, prices, day, paired))
+        doc.user_data[PAIRED_KEY] = paired
+        return doc
+
+    def _quantities(self, text: str) -> list[Quantity]:
+        found = []
+        for m in _QTY.finditer(text):
+            raw_num, word = m.group("num"), m.group("unit")
+            unit = _UNIT_OF[word.lower()] if word.lower() in _UNIT_OF else _UNIT_OF.get(word, "g")
+            if word == "G" and re.match(r"\s?(?:LTE|network|netwerk|netz)", text[m.end() : m.end() + 9], re.I):
+                continue
+            amount = _FRACTIONS.get(raw_num) or parse_number(raw_num)
+            if amount is None or amount <= 0:
+                continue
+            count = m.group("count")
+            if count and unit in GRAMS:
+                n = float(count)
+                found.append(Quantity(m.group(0), m.start(), m.end(), n, "pills", round(n * amount * GRAMS[unit], 9)))
+                continue
+            if word.lower() == "x" and not re.match(r"\s?(?:\d|[a-z]{3})", text[m.end() : m.end() + 4], re.I):
+                continue
+            grams = round(amount * GRAMS[unit], 9) if unit in GRAMS else None
+            found.append(Quantity(m.group(0), m.start(), m.end(), amount, unit, grams))
+        for m in _WORD_QTY.finditer(text):
+            amount, unit = _WORD_QTY_VALUE[m.group("word").lower()]
+            found.append(Quantity(m.group(0), m.start(), m.end(), amount, unit, round(amount * GRAMS[unit], 6)))
+        return sorted(found, key=lambda q: q.start)
+
+    def _prices(self, text: str) -> list[_PriceHit]:
+        found = []
+        for m in _PRICE.finditer(text):
+            sign = (m.group("pre") or m.group("post")).lower()
+            currency = _CUR_SYMBOL.get(sign) or _CUR_WORD.get(sign)
+            raw = m.group("num1") or m.group("num2")
+            if currency is None or raw is None:
+                continue
+            if (m.group("post") and sign in ("eu",)) or (sign == "bucks" and not raw):
+                continue
+            amount = parse_number(raw.strip(), currency)
+            if amount is None or amount <= 0:
+                continue
+            end = m.end()
+            while end > m.start() and text[end - 1].isspace():
+                end -= 1
+            start = m.start()
+            while start < end and text[start].isspace():
+                start += 1
+            per = _PER_UNIT.match(text, end) if end < len(text) else None
+            per_unit = None
+            if per is not None:
+                unit = (per.group("unit") or "").lower()
+                per_unit = (
+                    "g"
+                    if unit.startswith("g")
+                    else "unit"
+                    if unit or per.group(0).strip() in ("each", "ea", "pp", "la pièce", "per stuk", "/st")
+                    else None
+                )
+            found.append(_PriceHit(Price(text[start:end], start, end, amount, currency), per_unit))
+        return found
+
+    def _purity(self, text: str, has_substance: bool) -> list[Purity]:
+        cues = resources.cues()
+        found = []
+        for m in _PURITY.finditer(text):
+            value = parse_number(m.group("num"))
+            if value is None or not 0 < value <= 100:
+                continue
+            after = text[m.end() : m.end() + 20].lower().split()
+            before = text[max(0, m.start() - 25) : m.start()].lower()
+            if (after and after[0].strip(".,:;!)") in cues.discount) or before.rstrip().endswith(("-", "up to", "tot")):
+                continue
+            if before.rstrip().endswith(("save", "korting", "rabatt", "remise", "bis zu", "jusqu'à")):
+                continue
+            near = (after[:2], re.findall(r"[a-zà-ÿ]+", before)[-2:])
+            cue_near = any(w.strip(".,:;!()") in cues.purity_words for w in [*near[0], *near[1]])
+            if cue_near or (has_substance and value >= 30):
+                found.append(Purity(m.group(0), value))
+        return found
+
+    def _pair(self, quantities: list[Quantity], prices: list[_PriceHit], day: dt.date, paired: set[int]) -> list[Offer]:
+        offers: list[Offer] = []
+        starts = [q.start for q in quantities]
+        mode: str | None = None  # "before" ("1g €15") or "after" ("€15 for 1g"), fixed by the first pairing
+        for hit in prices:
+            price = hit.price
+            if hit.per_unit is not None:
+                grams, units = (1.0, None) if hit.per_unit == "g" else (None, 1.0)
+                offers.append(self._offer(grams, units, price, day))
+                continue
+            b, a = _neighbours(quantities, starts, price, self.pair_distance)
+            qty = (a or b) if mode == "after" else (b or a)
+            if qty is None:
+                continue
+            mode = mode or ("before" if qty is b else "after")
+            paired.add(qty.start)
+            units = qty.amount if qty.unit in ("pills", "tabs", "blotters") else None
+            offers.append(self._offer(qty.grams, units, price, day))
+        return offers
+
+    def _offer(self, grams: float | None, units: float | None, price: Price, day: dt.date) -> Offer:
+        converted = self.rates.to_eur(price.amount, price.currency, day)
+        if converted is None:
+            return Offer(grams, units, price.amount, price.currency, None, None, None, None)
+        eur, rate = converted
+        per_gram = round(eur / grams, 4) if grams else None
+        return Offer(
+            grams,
+            units,
+            price.amount,
+            price.currency,
+            round(eur, 2),
+            per_gram,
+            rate.eur_per_unit,
+            rate.date.isoformat(),
+        )
+
+
+def _neighbours(
+    quantities: list[Quantity], starts: list[int], price: Price, distance: int
+) -> tuple[Quantity | None, Quantity | None]:
+    """The last quantity ending before the price and the first starting after it, each within ``distance``."""
+    i = bisect.bisect_left(starts, price.start)
+    before = None
+    for q in reversed(quantities[max(0, i - 3) : i]):
+        if q.end <= price.start and price.start - q.end <= distance:
+            before = q
+            break
+    j = bisect.bisect_left(starts, price.end)
+    after = quantities[j] if j < len(quantities) and quantities[j].start - price.end <= distance else None
+    return before, after
+
+
+@Language.factory("npswatch_offers_v1", default_config={"rates_path": "", "pair_distance": 40})
+def make_offer_extractor(nlp: Language, name: str, rates_path: str, pair_distance: int) -> OfferExtractor:
+    """Quantities, prices, purity and offers. ``rates_path`` empty means the shipped ``nlp/data/rates.csv``."""
+    return OfferExtractor(nlp, name, rates_path, pair_distance)

@@ -1,0 +1,145 @@
+"""The substance lexicon: loads ``nlp/data/lexicon.json`` into lookup tables keyed by normalised form.
+
+Lookup order used by the matcher: exact case-sensitive form for one- and two-letter forms ("H", "G", "MD"), then the
+``form_key`` of one or more tokens ("3 MMC" = "3-mmc" = "3mmc"), then the ``sound_key`` of a single word for
+misspellings ("mefedron", "kokain"). Forms tagged with a language only count in texts of that language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlp.errors import DataFileError
+from nlp.normalize import form_key, sound_key
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_LEXICON = DATA_DIR / "lexicon.json"
+EFFECT_GROUPS = (
+    "stimulant",
+    "empathogen",
+    "psychedelic",
+    "dissociative",
+    "opioid",
+    "depressant",
+    "cannabinoid",
+    "deliriant",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Substance:
+    id: str
+    canonical: str
+    effect_group: str
+    chemical_group: str
+    nps: bool
+
+
+@dataclass(frozen=True)
+class FormHit:
+    """One lexicon form behind a key: which substance, whether it needs context, which language it belongs to."""
+
+    substance: Substance
+    ambiguous: bool
+    lang: str | None
+
+
+class Lexicon:
+    """Lookup tables over the substance lexicon. Build with :meth:`from_records` or :meth:`load`."""
+
+    def __init__(self, records: Iterable[dict[str, Any]]) -> None:
+        self.substances: dict[str, Substance] = {}
+        self.by_key: dict[str, list[FormHit]] = {}
+        self.short_forms: dict[str, list[FormHit]] = {}
+        self.by_sound: dict[str, Substance | None] = {}
+        self.prefixes: set[str] = set()
+        self.spaced_keys: set[str] = set()
+        self.max_tokens = 1
+        for record in records:
+            self._add_record(record)
+        for key in self.by_key:
+            for i in range(1, len(key) + 1):
+                self.prefixes.add(key[:i])
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_LEXICON) -> Lexicon:
+        try:
+            records = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DataFileError(f"expected a JSON array of substances in {path}, could not read it: {exc}") from exc
+        if not isinstance(records, list):
+            raise DataFileError(f"expected a JSON array of substances in {path}, found {type(records).__name__}")
+        return cls(records)
+
+    def _add_record(self, record: dict[str, Any]) -> None:
+        try:
+            substance = Substance(
+                id=str(record["id"]),
+                canonical=str(record["canonical"]),
+                effect_group=str(record["effect_group"]),
+                chemical_group=str(record["chemical_group"]),
+                nps=bool(record["nps"]),
+            )
+            forms = list(record["forms"])
+        except (KeyError, TypeError) as exc:
+            raise DataFileError(f"lexicon record {record!r:.80} lacks a field: {exc}") from exc
+        if substance.effect_group not in EFFECT_GROUPS:
+            raise DataFileError(
+                f"{substance.canonical}: expected an effect group in {EFFECT_GROUPS}, found {substance.effect_group!r}"
+            )
+        self.substances[substance.id] = substance
+        for form in forms:
+            self._add_form(
+                substance,
+                str(form["text"]),
+                bool(form.get("ambiguous", False)),
+                form.get("lang"),
+                bool(form.get("case")),
+            )
+
+    def _add_form(self, substance: Substance, text: str, ambiguous: bool, lang: str | None, case: bool) -> None:
+        key = form_key(text)
+        if not key:
+            return
+        hit = FormHit(substance, ambiguous, lang)
+        if len(key) <= 2 or case:
+            # One- and two-letter forms ("H", "G", "MD") and word-like acronyms ("MET", "DOC") match only as written,
+            # and always need context.
+            self.short_forms.setdefault(text, []).append(FormHit(substance, True, lang))
+            return
+        self.by_key.setdefault(key, []).append(hit)
+        if any(not ch.isalnum() for ch in text):
+            self.spaced_keys.add(key)
+        self.max_tokens = max(self.max_tokens, min(6, len(text.split()) + text.count("-") + 1))
+        if not ambiguous:
+            skey = sound_key(text)
+            if skey:
+                previous = self.by_sound.get(skey, substance)
+                self.by_sound[skey] = substance if previous is substance else None
+
+    @staticmethod
+    def pick(hits: list[FormHit], lang: str | None) -> FormHit | None:
+        """The hit that applies in ``lang``: a form of that language first, then an untagged form."""
+        untagged = None
+        for hit in hits:
+            if hit.lang is not None and hit.lang == lang:
+                return hit
+            if hit.lang is None and untagged is None:
+                untagged = hit
+        return untagged
+
+    def by_canonical(self, name: str) -> Substance | None:
+        key = form_key(name)
+        for hit in self.by_key.get(key, []):
+            if not hit.ambiguous:
+                return hit.substance
+        return None
+
+    def stats(self) -> dict[str, int]:
+        n_forms = sum(len(v) for v in self.by_key.values()) + sum(len(v) for v in self.short_forms.values())
+        return {"substances": len(self.substances), "forms": n_forms, "keys": len(self.by_key)}

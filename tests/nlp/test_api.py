@@ -1,0 +1,122 @@
+import json
+import time
+
+import pytest
+
+import nlp
+from nlp.api import Record, clean
+
+SHAPE = {
+    "substances": {"text", "start", "end", "canonical", "effect_group", "chemical_group", "nps", "known"},
+    "quantities": {"text", "start", "end", "amount", "unit", "grams"},
+    "prices": {"text", "start", "end", "amount", "currency"},
+    "offers": {
+        "quantity_grams",
+        "units",
+        "price_amount",
+        "price_currency",
+        "eur",
+        "eur_per_gram",
+        "eur_rate",
+        "rate_date",
+    },
+    "purity": {"text", "percent"},
+    "doses": {"text", "amount", "unit", "substance", "route"},
+    "routes": {"text", "route"},
+    "effects": {"text", "effect", "adverse", "severe", "negated"},
+}
+RICH = "Snorted 50mg 3-MMC (€10/g, 5g €45, 88% pure) and found 4-Br-PVP; no nausea but a seizure later. Took 2 pills."
+
+
+def test_json_has_the_contract_shape() -> None:
+    data = json.loads(nlp.extract(RICH, lang="en", id="x1").to_json())
+    assert set(data) == {"id", "lang", *SHAPE}
+    assert data["id"] == "x1" and data["lang"] == "en"
+    for field, keys in SHAPE.items():
+        assert data[field], field
+        for item in data[field]:
+            assert set(item) == keys, field
+
+
+def test_offsets_index_the_input_text() -> None:
+    e = nlp.extract(RICH, lang="en")
+    for item in [*e.substances, *e.quantities, *e.prices]:
+        assert RICH[item.start : item.end] == item.text
+    assert any(m.canonical is None and not m.known for m in e.substances)
+
+
+def test_html_is_blanked_without_moving_offsets() -> None:
+    text = '<div class="title"><b>3-MMC</b> 10g</div> &amp; <script>x</script>'
+    assert len(clean(text)) == len(text)
+    e = nlp.extract(text, lang="en")
+    assert [(m.text, text[m.start : m.end]) for m in e.substances] == [("3-MMC", "3-MMC")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "\x00\x01\x02\xff\ufffd" * 200,
+        bytes(range(256)).decode("latin-1") * 50,
+        "Кокаин 1г ❄️ 可卡因 コカイン 3-MMC 10g 🚀 مخدرات",
+        "<html><body>" + "<p>MDMA 1g €20</p>" * 500 + "</body></html>",
+        "\ud800 broken surrogate",
+    ],
+)
+def test_bad_input_gives_valid_json(text: str) -> None:
+    data = json.loads(nlp.extract(text).to_json())
+    assert data["lang"] in ("en", "nl", "fr", "de")
+
+
+def test_unknown_language_falls_back_to_detection() -> None:
+    assert nlp.extract("Ik heb gisteren xtc genomen en het was niet goed", lang="xx").lang == "nl"
+    assert nlp.extract("Ich habe gestern Koks genommen und es war nicht gut", lang=None).lang == "de"
+
+
+def test_long_text_is_chunked_and_time_is_linear() -> None:
+    unit = "Bought 3-MMC 10g €45 and 2C-B, no nausea. " * 2000  # ~88 kB
+    start = time.perf_counter()
+    small = nlp.extract(unit, lang="en")
+    t_small = time.perf_counter() - start
+    start = time.perf_counter()
+    big = nlp.extract(unit * 4, lang="en")
+    t_big = time.perf_counter() - start
+    assert len(big.substances) == 4 * len(small.substances)
+    assert t_big < 4 * t_small * 2.5 + 0.5
+    last = big.substances[-1]
+    assert (unit * 4)[last.start : last.end] == last.text
+
+
+@pytest.mark.slow
+def test_ten_megabyte_text() -> None:
+    text = ("Selling MDMA 1g €20, 3-MMC 5g €40. " + "lorem ipsum dolor sit amet " * 10) * 35_000
+    assert len(text) > 10_000_000
+    e = nlp.extract(text, lang="en")
+    assert len(e.substances) == 70_000
+
+
+def test_extract_many_keeps_input_order_across_languages() -> None:
+    items = [
+        {"id": 1, "text": "3-MMC 10g", "lang": "en"},
+        Record("Ik heb xtc genomen", id=2, lang="nl"),
+        "J'ai pris de la kéta",
+        {"id": 4, "text": "Koks 1g", "lang": "de"},
+    ]
+    out = list(nlp.extract_many(items, batch_size=2))
+    assert [e.id for e in out] == [1, 2, None, 4]
+    assert [e.lang for e in out] == ["en", "nl", "fr", "de"]
+
+
+def test_pipeline_saves_and_loads_with_its_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import spacy
+
+    from nlp import pipeline
+
+    pipeline.get("nl").to_disk(tmp_path / "nl")
+    assert (tmp_path / "nl" / "substances" / "lexicon.json").exists()
+    assert (tmp_path / "nl" / "offers" / "rates.csv").exists()
+    loaded = spacy.load(tmp_path / "nl")
+    doc = loaded("3-MMC 10 gram €40, gesnoven")
+    assert [m.canonical for m in doc._.nps.substances] == ["3-MMC"]
+    assert [t.text for t in loaded.make_doc("4-F-MPH")] == ["4-F-MPH"]

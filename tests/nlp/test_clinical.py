@@ -1,0 +1,85 @@
+import pytest
+
+import nlp
+from nlp.resources import ROUTES
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "route"),
+    [
+        ("I snorted 50mg of ketamine", "en", "insufflated"),
+        ("ik heb 3-MMC gesnoven", "nl", "insufflated"),
+        ("j'ai sniffé de la kéta", "fr", "insufflated"),
+        ("Keta gezogen", "de", "insufflated"),
+        ("3-MMC geplugd", "nl", "rectal"),
+        ("IV'd 30mg of morphine", "en", "intravenous"),
+        ("shot up some heroin", "en", "intravenous"),
+        ("swallowed 120mg MDMA", "en", "oral"),
+        ("smoked DMT off foil", "en", "smoked"),
+        ("vaped some DMT", "en", "vaporised"),
+        ("1P-LSD onder de tong", "nl", "sublingual"),
+        ("fentanyl patch on the skin", "en", "transdermal"),
+        ("Heroin gespritzt", "de", "intravenous"),
+        ("Cocaïne gerookt", "nl", "smoked"),
+    ],
+)
+def test_routes_in_four_languages(text: str, lang: str, route: str) -> None:
+    routes = [r.route for r in nlp.extract(text, lang=lang).routes]
+    assert route in routes
+    assert set(routes) <= set(ROUTES)
+
+
+def test_route_words_that_are_ordinary_words_need_a_substance() -> None:
+    assert nlp.extract("stand in line and plug the cable", lang="en").routes == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "effect", "negated"),
+    [
+        ("took MDMA, no nausea", "en", "nausea", True),
+        ("took MDMA, bad nausea", "en", "nausea", False),
+        ("geen paranoia van de speed", "nl", "paranoia", True),
+        ("pas de nausées avec la MDMA", "fr", "nausea", True),
+        ("keine Übelkeit nach MDMA", "de", "nausea", True),
+        ("no anxiety but paranoia", "en", "paranoia", False),
+    ],
+)
+def test_effects_are_negation_aware(text: str, lang: str, effect: str, negated: bool) -> None:
+    effects = {e.effect: e.negated for e in nlp.extract(text, lang=lang).effects}
+    assert effects[effect] is negated
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [
+        ("seizure", "en"),
+        ("psychosis", "en"),
+        ("hospitalised", "en"),
+        ("overdose", "en"),
+        ("died", "en"),
+        ("overdosis", "nl"),
+        ("surdose", "fr"),
+        ("Krampfanfall", "de"),
+    ],
+)
+def test_severe_effects(word: str, lang: str) -> None:
+    effects = nlp.extract(f"after the GHB: {word}", lang=lang).effects
+    assert effects and effects[0].severe and effects[0].adverse
+
+
+def test_effect_vocabulary_has_200_effects_with_wording_in_four_languages() -> None:
+    from nlp.resources import effects
+
+    table = effects()
+    for lang in ("en", "nl", "fr", "de"):
+        assert len({info.effect for info in table[lang].values()}) >= 200
+    assert not next(i for i in table["en"].values() if i.effect == "euphoria").adverse
+
+
+def test_dose_is_linked_to_substance_and_route() -> None:
+    (dose,) = nlp.extract("I snorted 40mg of ketamine", lang="en").doses
+    assert (dose.amount, dose.unit, dose.substance, dose.route) == (40.0, "mg", "ketamine", "insufflated")
+
+
+def test_listing_quantities_are_not_doses() -> None:
+    assert nlp.extract("Ketamine 10g €100", lang="en").doses == []

@@ -1,0 +1,152 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import nlp
+from nlp.components.offers import parse_number
+from nlp.errors import RatesError
+from nlp.rates import DEFAULT_RATES, load_rates
+
+DAY = dt.date(2025, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("€1.234,50", 1234.5, "EUR"),
+        ("1,234.50 USD", 1234.5, "USD"),
+        ("0.0021 BTC", 0.0021, "BTC"),
+        ("$40/g", 40.0, "USD"),
+        ("45,- EUR", 45.0, "EUR"),
+        ("£120", 120.0, "GBP"),
+        ("1.5 XMR", 1.5, "XMR"),
+        ("25 euro", 25.0, "EUR"),
+        ("€ 12,50", 12.5, "EUR"),
+        ("1 234,50 €", 1234.5, "EUR"),
+    ],
+)
+def test_price_formats(text: str, amount: float, currency: str) -> None:
+    prices = nlp.extract(f"3-MMC 1g {text}", lang="en").prices
+    assert [(p.amount, p.currency) for p in prices] == [(amount, currency)]
+
+
+@pytest.mark.parametrize(
+    ("text", "grams"),
+    [
+        ("10g", 10.0),
+        ("10 g", 10.0),
+        ("10 gram", 10.0),
+        ("1kg", 1000.0),
+        ("250mg", 0.25),
+        ("100µg", 0.0001),
+        ("100ug", 0.0001),
+        ("1 oz", 28.349523125),
+        ("1 lb", 453.59237),
+        ("3,5g", 3.5),
+        ("0.5 g", 0.5),
+        ("5 Gramm", 5.0),
+        ("5 grammes", 5.0),
+    ],
+)
+def test_quantities_in_grams(text: str, grams: float) -> None:
+    quantities = nlp.extract(f"MDMA {text}", lang="en").quantities
+    assert [q.grams for q in quantities] == [pytest.approx(grams)]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "amount"),
+    [("50 pills", "pills", 50), ("10 tabs", "tabs", 10), ("25 blotters", "blotters", 25), ("100ml", "ml", 100)],
+)
+def test_count_and_volume_units_have_no_grams(text: str, unit: str, amount: float) -> None:
+    (q,) = nlp.extract(f"LSD {text}", lang="en").quantities
+    assert (q.unit, q.amount, q.grams) == (unit, amount, None)
+
+
+def test_tiers_pair_each_quantity_with_its_price_and_give_eur_per_gram() -> None:
+    e = nlp.extract("3-MMC 1g €12 | 5g €50 | 10g €90", lang="en", date=DAY)
+    assert [(o.quantity_grams, o.price_amount, o.eur_per_gram) for o in e.offers] == [
+        (1.0, 12.0, 12.0),
+        (5.0, 50.0, 10.0),
+        (10.0, 90.0, 9.0),
+    ]
+
+
+def test_price_before_quantity_pairs_forward() -> None:
+    e = nlp.extract("MDMA: €25 for 1g, €100 for 5g", lang="en", date=DAY)
+    assert [(o.quantity_grams, o.price_amount) for o in e.offers] == [(1.0, 25.0), (5.0, 100.0)]
+
+
+def test_crypto_price_converted_with_dated_rate_kept() -> None:
+    e = nlp.extract("Cocaine 1g 0.001 BTC", lang="en", date=DAY)
+    (offer,) = e.offers
+    rate = load_rates().rate("BTC", DAY)
+    assert rate is not None
+    assert offer.eur_rate == rate.eur_per_unit and offer.rate_date == rate.date.isoformat() == "2025-03-01"
+    assert offer.eur == pytest.approx(0.001 * rate.eur_per_unit, abs=0.01)
+    assert offer.eur_per_gram == pytest.approx(offer.eur, abs=0.01)
+
+
+def test_unit_price_per_gram() -> None:
+    (offer,) = nlp.extract("Weed $10/g", lang="en", date=DAY).offers
+    assert offer.quantity_grams == 1.0 and offer.price_currency == "USD" and offer.eur_per_gram is not None
+
+
+def test_pills_offer_keeps_unit_count() -> None:
+    (offer,) = nlp.extract("XTC 10x 200mg pills €40", lang="en", date=DAY).offers
+    assert offer.units == 10 and offer.quantity_grams == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"), [("MDMA 84% pure", 84.0), ("Purity: 91.5%", 91.5), ("Kokain 90% rein", 90.0)]
+)
+def test_purity(text: str, percent: float) -> None:
+    assert [p.percent for p in nlp.extract(text).purity] == [percent]
+
+
+@pytest.mark.parametrize("text", ["20% off everything", "100% positive feedback", "save up to 30% on MDMA"])
+def test_discounts_and_ratings_are_not_purity(text: str) -> None:
+    assert nlp.extract(text, lang="en").purity == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("1.234,50", 1234.5),
+        ("1,234.50", 1234.5),
+        ("0.0021", 0.0021),
+        ("12,5", 12.5),
+        ("1.234", 1234.0),
+        ("1 234", 1234.0),
+    ],
+)
+def test_parse_number(raw: str, value: float) -> None:
+    assert parse_number(raw) == value
+
+
+def test_shipped_rates_cover_the_four_currencies() -> None:
+    table = load_rates(DEFAULT_RATES)
+    assert {"EUR", "USD", "GBP", "BTC", "XMR"} <= set(table.currencies)
+
+
+def test_user_rates_file_is_used(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text("# mine\ndate,currency,eur_per_unit\n2025-03-14,USD,0.5\n2025-03-16,USD,0.9\n", encoding="utf-8")
+    rate = load_rates(path).rate("USD", DAY)
+    assert rate is not None and (rate.eur_per_unit, rate.date) == (0.5, dt.date(2025, 3, 14))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "date,currency\n2025-01-01,USD\n",
+        "date,currency,eur_per_unit\nsoon,USD,1\n",
+        "date,currency,eur_per_unit\n2025-01-01,USD,-1\n",
+        "date,currency,eur_per_unit\n",
+    ],
+)
+def test_bad_rates_file_says_what_was_expected(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(RatesError, match="expected"):
+        load_rates(path)
