@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv; }
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 # Serve the local demo sites and crawl every demo source over the simulated days.
@@ -29,13 +29,17 @@ test: install
 eval: install
 	$(PY) -m nlp.evaluate
 
-# Benchmarks; results in bench/results/ and docs/benchmarks.md.
+# Benchmarks; results in bench/results/*.json, summarised in docs/benchmarks.md.
 bench: install
 	$(PY) bench/crawl_bench.py
+	$(PY) bench/extract_bench.py
+	$(PY) bench/index_bench.py
+	$(PY) bench/surveillance_bench.py
 
+# Lint and types (strict on nlp, pipelines and storage; see pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy crawlers pipelines storage npswatch
+	$(VENV)/bin/mypy crawlers pipelines storage nlp npswatch alerts signals
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

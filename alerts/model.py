@@ -68,12 +68,31 @@ class Signal:
     prices: dict[str, Any] = field(default_factory=dict)  # EUR per gram statistics
     evidence: list[Evidence] = field(default_factory=list)
     state: State = "new"
+    # additions (alerts.run): where the episode is scoped ("market=Tulip Bazaar" for a per-market price shift or a
+    # first sighting in a new market; None for the whole store), and when the record last changed (UTC, ISO 8601)
+    scope: str | None = None
+    updated_at: str | None = None
 
     @property
     def id(self) -> str:
-        return signal_id(self.type, self.subject, self.first_seen)
+        subject = self.subject if self.scope is None else f"{self.subject}\x1f{self.scope}"
+        return signal_id(self.type, subject, self.first_seen)
+
+    @property
+    def substance(self) -> str | None:
+        """The substance (canonical name or candidate) of a substance signal; None for a source-health signal."""
+        return self.subject if self.type in SUBSTANCE_TYPES else None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["id"] = self.id
+        data["substance"] = self.substance
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Signal:
+        """The signal ``to_json`` gave (derived keys ``id`` and ``substance`` are ignored)."""
+        names = {f for f in cls.__dataclass_fields__}
+        kept = {k: v for k, v in data.items() if k in names}
+        kept["evidence"] = [Evidence(**e) for e in data.get("evidence") or []]
+        return cls(**kept)

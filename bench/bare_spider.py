@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
 
@@ -49,10 +51,22 @@ def main() -> None:
         }
     )
     crawler = process.create_crawler(BareSpider)
+    cpu: dict[str, float] = {}
+    crawler.signals.connect(
+        lambda: cpu.setdefault("open", time.process_time()), signal=signals.spider_opened, weak=False
+    )
+    crawler.signals.connect(
+        lambda: cpu.setdefault("close", time.process_time()), signal=signals.spider_closed, weak=False
+    )
     process.crawl(crawler, urls=urls, headers=headers)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    print(json.dumps({"pages": stats.get("response_received_count", 0), "seconds": stats["elapsed_time_seconds"]}))
+    pages = stats.get("response_received_count", 0)
+    print(
+        json.dumps(
+            {"pages": pages, "seconds": stats["elapsed_time_seconds"], "cpu_seconds": cpu["close"] - cpu["open"]}
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from npswatch.demo import demo_sites_process  # noqa: E402
 SITE = "nova_market"
 
 
-def full_run(url: str, work: Path) -> tuple[float, list[str]]:
+def full_run(url: str, work: Path) -> tuple[float, float, list[str]]:
     env = {**os.environ, env_var(SITE): url, "NPSWATCH_DATA_DIR": str(work)}
     report_file = work / "report.json"
     cmd = [sys.executable, "-m", "npswatch.cli", "crawl", SITE, "--as-of", END.isoformat(),
@@ -42,16 +42,17 @@ def full_run(url: str, work: Path) -> tuple[float, list[str]]:
         with gzip.open(warc, "rb") as stream:
             urls += [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream)
                      if r.rec_type == "response"]  # fmt: skip
-    return report["pages"] / report["elapsed_seconds"], urls
+    return report["pages"] / report["elapsed_seconds"], report["pages"] / report["cpu_seconds"], urls
 
 
-def bare_run(urls: list[str], work: Path) -> float:
+def bare_run(urls: list[str], work: Path) -> tuple[float, float]:
     url_file = work / "urls.txt"
     url_file.write_text("\n".join(urls), encoding="utf-8")
     headers = json.dumps({"X-Npswatch-As-Of": END.isoformat()})
     cmd = [sys.executable, str(ROOT / "bench" / "bare_spider.py"), str(url_file), "8", headers]
     result = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout)
-    return float(result["pages"]) / float(result["seconds"])
+    pages = float(result["pages"])
+    return pages / float(result["seconds"]), pages / float(result["cpu_seconds"])
 
 
 def main() -> None:
@@ -59,19 +60,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "crawl.json")
     args = parser.parse_args()
-    full, bare, pages = [], [], 0
+    full, bare, full_cpu, bare_cpu, pages = [], [], [], [], 0
     with demo_sites_process([SITE]) as urls:
         for run in range(args.runs):
             with tempfile.TemporaryDirectory() as tmp:
-                rate, fetched = full_run(urls[SITE], Path(tmp))
+                rate, cpu_rate, fetched = full_run(urls[SITE], Path(tmp))
                 full.append(rate)
+                full_cpu.append(cpu_rate)
                 pages = len(fetched)
-                bare.append(bare_run(fetched, Path(tmp)))
-            print(f"run {run + 1}: full {full[-1]:.1f} pages/s, bare {bare[-1]:.1f} pages/s", file=sys.stderr)
+                rate, cpu_rate = bare_run(fetched, Path(tmp))
+                bare.append(rate)
+                bare_cpu.append(cpu_rate)
+            print(f"run {run + 1}: full {full[-1]:.1f} pages/s ({full_cpu[-1]:.1f} per CPU-s), "
+                  f"bare {bare[-1]:.1f} pages/s ({bare_cpu[-1]:.1f} per CPU-s)", file=sys.stderr)  # fmt: skip
+    med = statistics.median
     result = {
-        "full_pages_per_s": round(statistics.median(full), 1),
-        "bare_pages_per_s": round(statistics.median(bare), 1),
-        "ratio": round(statistics.median(full) / statistics.median(bare), 3),
+        "full_pages_per_s": round(med(full), 1),
+        "bare_pages_per_s": round(med(bare), 1),
+        "ratio": round(med(full) / med(bare), 3),
+        "full_pages_per_cpu_s": round(med(full_cpu), 1),
+        "bare_pages_per_cpu_s": round(med(bare_cpu), 1),
+        "cpu_ratio": round(med(full_cpu) / med(bare_cpu), 3),
         "pages": pages,
         "runs": args.runs,
     }

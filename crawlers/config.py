@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -22,12 +24,15 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+
+from crawlers.tor.onion import is_onion_host, onion_problem
 
 SOURCES_DIR = Path(__file__).parent / "sources"
 TEMPLATES = ("market", "forum", "shop")
@@ -137,6 +142,62 @@ class Schedule(_Model):
         return self
 
 
+class WallMarkers(_Model):
+    """Regexes (case-insensitive) that mark a page as a wall, not content; added to the built-in markers."""
+
+    login: list[str] = Field(default_factory=list)
+    captcha: list[str] = Field(default_factory=list)
+    queue: list[str] = Field(default_factory=list, description="DDoS-protection queues")
+
+    @field_validator("login", "captcha", "queue")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regex: {exc}") from exc
+        return value
+
+
+class SessionMarkers(_Model):
+    """A logged-in session: regexes (case-insensitive) on a page that say the session expired or logged out."""
+
+    logged_out: list[str] = Field(min_length=1, description="e.g. 'session has expired', 'please log in again'")
+
+    @field_validator("logged_out")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regex: {exc}") from exc
+        return value
+
+
+class HealthThresholds(_Model):
+    """When a source is unhealthy (docs/scheduler.md).  Every threshold is required: none has a silent default."""
+
+    min_items: int = Field(ge=0, description="a crawl that reaches the site with fewer items: layout_change")
+    min_fill: dict[str, dict[str, float]] = Field(
+        description="page type -> field -> least share (0-1) of that type's pages where the field is filled"
+    )
+    max_drop: float = Field(ge=0, le=1, description="items below this share of the recent median: layout_change")
+    history_runs: int = Field(ge=1, le=100, description="recent successful crawls the median is taken over")
+    down_after_failures: int = Field(ge=1, description="consecutive failed crawls before source_down")
+    gone_after_days: int = Field(ge=1, description="days without a successful crawl before source_gone")
+
+    @field_validator("min_fill")
+    @classmethod
+    def _shares(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for page, fields in value.items():
+            for name, share in fields.items():
+                if not 0 <= share <= 1:
+                    raise ValueError(f"{page}.{name}: expected a share between 0 and 1, found {share}")
+        return value
+
+
 _REQUIRED_PAGES: dict[str, dict[str, tuple[str, ...]]] = {
     "market": {"listing": ("native_id", "title")},
     "forum": {"thread": ("thread_id", "thread_title", "posts")},
@@ -150,7 +211,7 @@ class Source(_Model):
     title: str = Field(description="the site's human name; used as market or forum name")
     tor: bool = False
     start_urls: list[str] = Field(min_length=1)
-    language: list[Literal["en", "nl", "fr", "de"]] = Field(default_factory=lambda: ["en"])
+    language: list[Literal["en", "nl", "fr", "de"]] = Field(default=["en"])
     schedule: Schedule = Field(default_factory=lambda: Schedule(every="1d"))
     politeness: Politeness = Field(default_factory=Politeness)
     allow: list[str] = Field(default_factory=list, description="regexes a followed URL must match")
@@ -158,7 +219,11 @@ class Source(_Model):
     follow: list[str] = Field(default_factory=list, description="CSS selectors of links to follow")
     max_depth: int = Field(default=8, ge=1, le=50)
     cookies_file: str | None = None
+    timezone: str = Field(default="UTC", description="IANA zone of dates the site writes without one")
     pages: dict[str, PageSpec]
+    walls: WallMarkers = Field(default_factory=WallMarkers)
+    session: SessionMarkers | None = Field(default=None, description="markers of an expired session (cookies_file)")
+    health: HealthThresholds | None = Field(default=None, description="health thresholds; absent: not checked")
     path: str | None = Field(default=None, exclude=True)
 
     @field_validator("language", mode="before")
@@ -166,12 +231,29 @@ class Source(_Model):
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"expected an IANA time zone such as Europe/Brussels, found {value!r}") from exc
+        return value
+
     @field_validator("start_urls")
     @classmethod
-    def _urls(cls, value: list[str]) -> list[str]:
+    def _urls(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        tor = info.data.get("tor", False)
         for url in value:
             if not re.match(r"^https?://[^/\s]+", url):
                 raise ValueError(f"expected an http(s) URL, found {url!r}")
+            host = urlsplit(url).hostname or ""
+            if is_onion_host(host) and (problem := onion_problem(host)):
+                raise ValueError(problem)
+            if tor and not is_onion_host(host):
+                raise ValueError(f"tor: true expects .onion start URLs, found the clear-web URL {url!r}")
+            if not tor and is_onion_host(host):
+                raise ValueError(f"the onion URL {url!r} needs tor: true")
         return value
 
     @field_validator("allow", "deny")
@@ -187,6 +269,10 @@ class Source(_Model):
     def template_problems(self) -> list[tuple[tuple[str, ...], str]]:
         """The pages and fields the template needs that the file lacks, as (location, message)."""
         found: list[tuple[tuple[str, ...], str]] = []
+        for page, fields in (self.health.min_fill if self.health else {}).items():
+            for name in fields:
+                if page not in self.pages or name not in self.pages[page].fields:
+                    found.append((("health", "min_fill", page), f"no field {name!r} on a page {page!r} in pages"))
         for page, required in _REQUIRED_PAGES[self.template].items():
             if page not in self.pages:
                 found.append((("pages",), f"template {self.template!r} needs a page {page!r}"))

@@ -26,8 +26,43 @@ NPSWATCH_WARC_DIR = str(Path(NPSWATCH_DATA_DIR) / "warc")
 NPSWATCH_WARC_MAX_BYTES = 100 * 1024 * 1024
 # Documents written to the store per transaction.
 NPSWATCH_STORE_BATCH = 200
+# Run extraction (pipelines.enrich) on every listing and post before storing it.
+NPSWATCH_ENRICH = True
 # The simulated day sent to the demo sites (`--as-of`); None means today, and no header.
 NPSWATCH_AS_OF: str | None = None
+
+# --- scheduler (docs/scheduler.md) -----------------------------------------------------
+# Seconds one scheduled crawl may run before it is stopped (SIGTERM, then SIGKILL) (env NPSWATCH_CRAWL_TIMEOUT).
+NPSWATCH_CRAWL_TIMEOUT = float(os.environ.get("NPSWATCH_CRAWL_TIMEOUT", str(4 * 3600)))
+# Seconds a crawl asked to stop (timeout, scheduler shutdown) gets to checkpoint before it is killed.
+NPSWATCH_CRAWL_STOP_GRACE = float(os.environ.get("NPSWATCH_CRAWL_STOP_GRACE", "120"))
+# Seconds after its time a missed run still starts (e.g. the scheduler was down); later, it is recorded as missed.
+NPSWATCH_MISFIRE_GRACE = int(os.environ.get("NPSWATCH_MISFIRE_GRACE", "3600"))
+# Crawls the scheduler runs at the same time (each in its own process; one per source at most).
+NPSWATCH_SCHEDULER_WORKERS = int(os.environ.get("NPSWATCH_SCHEDULER_WORKERS", "2"))
+
+# --- Tor (docs/tor.md) -----------------------------------------------------------------
+# Host of the Tor SOCKS and control ports (env NPSWATCH_TOR_HOST; the service name under docker compose).
+NPSWATCH_TOR_HOST = os.environ.get("NPSWATCH_TOR_HOST", "127.0.0.1")
+# SOCKS port of each Tor instance of the pool, comma-separated (env NPSWATCH_TOR_SOCKS_PORTS).
+NPSWATCH_TOR_SOCKS_PORTS = os.environ.get("NPSWATCH_TOR_SOCKS_PORTS", "9050")
+# Control port of each instance, in the same order (env NPSWATCH_TOR_CONTROL_PORTS).  The control password
+# or cookie path come only from the environment: NPSWATCH_TOR_CONTROL_PASSWORD, NPSWATCH_TOR_CONTROL_COOKIE.
+NPSWATCH_TOR_CONTROL_PORTS = os.environ.get("NPSWATCH_TOR_CONTROL_PORTS", "9051")
+# Launch a Tor per instance (data dir <data dir>/tor/<n>) when none answers (env NPSWATCH_TOR_LAUNCH=1).
+NPSWATCH_TOR_LAUNCH = os.environ.get("NPSWATCH_TOR_LAUNCH", "0") == "1"
+# The tor binary launched then (env NPSWATCH_TOR_BINARY).
+NPSWATCH_TOR_BINARY = os.environ.get("NPSWATCH_TOR_BINARY", "tor")
+# Seconds to wait for Tor's bootstrap to reach 100% before a Tor crawl fails (no request is sent before).
+NPSWATCH_TOR_BOOTSTRAP_TIMEOUT = float(os.environ.get("NPSWATCH_TOR_BOOTSTRAP_TIMEOUT", "120"))
+# Seconds a Tor source backs off after its first crawl with no page fetched; doubled per failed crawl (0: off).
+NPSWATCH_TOR_BACKOFF_BASE = float(os.environ.get("NPSWATCH_TOR_BACKOFF_BASE", "900"))
+# Longest backoff, in seconds.
+NPSWATCH_TOR_BACKOFF_MAX = 24 * 3600
+# Each Tor source's status (up, down since, last error, backoff): a JSON file under the data dir.
+NPSWATCH_TOR_STATUS_FILE = str(Path(NPSWATCH_DATA_DIR) / "tor" / "status.json")
+# The download handler of Tor sources: the one Scrapy handler with SOCKS support (extra scrapy[httpx]).
+NPSWATCH_TOR_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers._httpx.HttpxDownloadHandler"
 
 # --- politeness and robustness for hostile, slow sites ---------------------------------
 ROBOTSTXT_OBEY = True  # obey robots.txt where a site has one
@@ -60,14 +95,21 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Tor sources: each request gets Tor's SOCKS proxy and the source's isolation key; clear-web hosts refused.
+    "crawlers.tor.proxy.TorProxyMiddleware": 40,
     # Refuses requests that leave the source's own hosts or aim at private addresses.
     "crawlers.middlewares.SourceScopeMiddleware": 50,
     # Sends the demo sites the simulated day.
     "crawlers.middlewares.AsOfHeaderMiddleware": 60,
     # Writes every request and response to WARC before decompression (the bytes as received).
     "crawlers.warc.WarcMiddleware": 800,
+    # Tor sources: the last check before download; refuses any request that would not go through Tor.
+    "crawlers.tor.guard.TorGuardMiddleware": 990,
 }
 ITEM_PIPELINES = {
+    # Substances, offers in EUR per gram, effects and routes found by the nlp package.
+    "pipelines.enrich.EnrichPipeline": 800,
+    # Batched, idempotent writes to the store; a dead-letter file for what it refuses.
     "pipelines.store.StorePipeline": 900,
 }
 
@@ -88,4 +130,6 @@ def source_settings(source: Any, as_of: str | None = None) -> dict[str, Any]:
     }
     if source.tor:
         values["DOWNLOAD_TIMEOUT"] = 180
+        tor_handler = NPSWATCH_TOR_DOWNLOAD_HANDLER  # SOCKS: the default handler cannot reach Tor
+        values["DOWNLOAD_HANDLERS"] = {**DOWNLOAD_HANDLERS, "http": tor_handler, "https": tor_handler}
     return values

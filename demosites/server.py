@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,8 +26,8 @@ from demosites.sites.lowlands_forum import LowlandsForum
 from demosites.sites.nova_market import NovaMarket
 from demosites.sites.salon_fr import SalonFr
 from demosites.sites.tulip_bazaar import TulipBazaar
-from demosites.timeline import SEED, faults_for, parse_as_of
-from demosites.web import Response, SiteApp, text
+from demosites.timeline import FAULTS, FAULTS_ENV, SEED, Fault, faults_for, parse_as_of, parse_faults
+from demosites.web import HTML, Response, SiteApp, text
 
 SITES: dict[str, int] = {
     "nova_market": 8701,
@@ -51,22 +52,53 @@ def env_var(site: str) -> str:
     return f"NPSWATCH_DEMO_{site.upper()}_URL"
 
 
-def respond(app: SiteApp, target: str, as_of: str | None) -> tuple[Response, str | None]:
+# Fault pages (docs/demo-timeline.md): what a site shows instead of content on a fault day.
+CAPTCHA_PAGE = (b"<!DOCTYPE html><html><head><title>Security check</title></head><body><h1>Security check</h1>"
+                b"<p>Solve the captcha to continue.</p><form method=\"post\"><img src=\"/captcha.png\" alt=\"captcha\">"
+                b"<input name=\"captcha_answer\"><button>Continue</button></form></body></html>")  # fmt: skip
+SESSION_EXPIRED_PAGE = (b"<!DOCTYPE html><html><head><title>Log in</title></head><body><h1>Log in</h1>"
+                        b"<p class=\"notice\">Your session has expired. Please log in again.</p><form method=\"post\">"
+                        b"<input name=\"username\"><input type=\"password\" name=\"password\"><button>Log in"
+                        b"</button></form></body></html>")  # fmt: skip
+# layout_change: the class of the element holding each site's listing or thread title is renamed.
+LAYOUT_CHANGES: dict[str, tuple[bytes, bytes]] = {
+    "nova_market": (b'class="listing-title"', b'class="item-heading"'),
+    "tulip_bazaar": (b'CLASS="title"', b'CLASS="itemname"'),
+    "lowlands_forum": (b'class="topic-title"', b'class="thread-heading"'),
+    "salon_fr": (b'class="discussion-titre"', b'class="sujet-titre"'),
+    "chemvendo_shop": (b'class="product_title entry-title"', b'class="product-name entry-title"'),
+}
+
+
+def respond(
+    app: SiteApp, target: str, as_of: str | None, faults: tuple[Fault, ...] | None = None
+) -> tuple[Response, str | None]:
     """The response to a GET of ``target`` (path and query) as of the given date, and the X-Demo-Day value."""
     try:
         when = parse_as_of(as_of)
     except ValueError:
         return text(f"{AS_OF_HEADER} must be a date YYYY-MM-DD, found {as_of!r}\n", 400), None
-    if any(f.kind == "outage" for f in faults_for(app.name, when.day)):
+    kinds = {f.kind for f in faults_for(app.name, when.day, faults)}
+    if "outage" in kinds:
         return text("503 Service Unavailable\n", 503), when.header
+    if "captcha" in kinds:
+        return Response(200, CAPTCHA_PAGE, HTML), when.header
+    if "session_expired" in kinds:
+        return Response(200, SESSION_EXPIRED_PAGE, HTML), when.header
     parts = urlsplit(target)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    return app.handle(unquote(parts.path) or "/", query, when.day), when.header
+    response = app.handle(unquote(parts.path) or "/", query, when.day)
+    if "layout_change" in kinds and app.name in LAYOUT_CHANGES:
+        before, after = LAYOUT_CHANGES[app.name]
+        response = Response(response.status, response.body.replace(before, after), response.content_type,
+                            response.headers)  # fmt: skip
+    return response, when.header
 
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "npswatch-demo/1"
     app: SiteApp  # set on the subclass made for each site
+    faults: tuple[Fault, ...] | None = None  # None: the timeline's FAULTS
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -75,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _answer(self, body: bool) -> None:
-        response, day = respond(self.app, self.path, self.headers.get(AS_OF_HEADER))
+        response, day = respond(self.app, self.path, self.headers.get(AS_OF_HEADER), self.faults)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -95,7 +127,9 @@ class DemoSites:
     """The demo sites served in background threads; a context manager.
 
     ``free_ports=True`` lets the OS pick a free port for each site (for tests); otherwise the ports
-    come from ``ports`` or ``SITES``.
+    come from ``ports`` or ``SITES``.  ``faults`` (a tuple, or text as in ``NPSWATCH_DEMO_FAULTS``,
+    e.g. ``"scenario"``) makes sites misbehave on given days; by default the environment variable
+    decides, and without it there are no faults.
     """
 
     def __init__(
@@ -105,8 +139,12 @@ class DemoSites:
         ports: Mapping[str, int] | None = None,
         free_ports: bool = False,
         seed: int = SEED,
+        faults: tuple[Fault, ...] | str | None = None,
     ) -> None:
         self.sites = list(sites or SITES)
+        if faults is None:
+            faults = os.environ.get(FAULTS_ENV, "")
+        self.faults = FAULTS + (parse_faults(faults) if isinstance(faults, str) else faults)
         unknown = [s for s in self.sites if s not in SITES]
         if unknown:
             raise ValueError(f"unknown demo site(s) {', '.join(unknown)}; expected some of {', '.join(SITES)}")
@@ -127,7 +165,7 @@ class DemoSites:
         return self
 
     def _start_one(self, site: str) -> None:
-        handler = type(f"{site}_handler", (_Handler,), {"app": APPS[site](self.seed)})
+        handler = type(f"{site}_handler", (_Handler,), {"app": APPS[site](self.seed), "faults": self.faults})
         server = ThreadingHTTPServer((self.host, self.ports[site]), handler)
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, name=f"demosite-{site}", daemon=True)
@@ -173,7 +211,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the npswatch demo sites on localhost.")
     parser.add_argument("sites", nargs="*", help=f"sites to serve (default all: {', '.join(SITES)})")
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--faults", help=f"'scenario' or site:kind:days;... (default: ${FAULTS_ENV})")
     args = parser.parse_args(argv)
+    if args.faults is not None:
+        os.environ[FAULTS_ENV] = args.faults
     serve_forever(args.sites or None, args.host)
 
 

@@ -2,8 +2,10 @@
 
 Every site can be served "as of" a day.  Day 0 is ``START``; the last day is ``LAST_DAY``.
 ``EVENTS`` is the one place that says what happens when; ``docs/demo-timeline.md`` documents it.
-``FAULTS`` is where per-site, per-day misbehaviour (outages, and later layout changes, expired
-sessions, captchas) is declared; the server consults ``faults_for`` before answering.
+``FAULTS`` is where per-site, per-day misbehaviour (outages, layout changes, expired sessions,
+captchas) is declared; it is empty, so the default demo has no faults.  ``SCENARIO`` is a fault
+scenario enabled by ``NPSWATCH_DEMO_FAULTS`` or the server's ``faults`` option; the server
+consults ``faults_for`` before answering.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class Event:
 
 
 _NOVA, _TULIP, _LOWLANDS, _SALON, _SHOP = "nova_market", "tulip_bazaar", "lowlands_forum", "salon_fr", "chemvendo_shop"
-_NEW = "new_substance"
+_NEW: EventKind = "new_substance"
 
 EVENTS: tuple[Event, ...] = (
     Event(12, (_NOVA,), _NEW, "3-CPMC", "3-CPMC, never sold before, appears on Nova Market: 2 listings", count=2),
@@ -60,7 +62,9 @@ EVENTS: tuple[Event, ...] = (
           until=34, count=30),
 )  # fmt: skip
 
-FaultKind = Literal["outage"]  # to come: "layout_change", "session_expired", "captcha"
+FaultKind = Literal["outage", "layout_change", "session_expired", "captcha"]
+FAULT_KINDS: tuple[str, ...] = ("outage", "layout_change", "session_expired", "captcha")
+FAULTS_ENV = "NPSWATCH_DEMO_FAULTS"  # "scenario", or "site:kind:day[-day][,day...];..." (docs/demo-timeline.md)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,43 @@ class Fault:
     days: tuple[int, ...] = field(default_factory=tuple)
 
 
-FAULTS: tuple[Fault, ...] = ()
+FAULTS: tuple[Fault, ...] = ()  # the default timeline has no faults; see SCENARIO and FAULTS_ENV
+
+# The fault scenario (NPSWATCH_DEMO_FAULTS=scenario or `python -m demosites.server --faults scenario`):
+# each fault on days where nothing else happens on that site, and the site healthy again afterwards.
+SCENARIO: tuple[Fault, ...] = (
+    Fault(_NOVA, "layout_change", (36, 37)),  # the listing title moves to a new class: title no longer filled
+    Fault(_TULIP, "outage", (26, 27, 28, 29)),  # 503 on every request for four days
+    Fault(_LOWLANDS, "session_expired", (37,)),  # every page says the session expired and asks to log in
+    Fault(_SALON, "captcha", (38,)),  # every page is a captcha
+)
+
+
+def parse_faults(text: str) -> tuple[Fault, ...]:
+    """Faults from ``scenario`` or ``site:kind:days;...`` where days are ``3``, ``3-5`` or ``3,7``.
+
+    Raises ValueError naming the part that is not understood.
+    """
+    text = text.strip()
+    if not text:
+        return ()
+    if text == "scenario":
+        return SCENARIO
+    found = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        site, _, rest = part.partition(":")
+        kind, _, days_text = rest.partition(":")
+        if kind not in FAULT_KINDS or not site or not days_text:
+            raise ValueError(f"{FAULTS_ENV}: expected site:kind:days with kind one of {', '.join(FAULT_KINDS)}, "
+                             f"found {part!r}")  # fmt: skip
+        days: list[int] = []
+        for chunk in days_text.split(","):
+            first, _, last = chunk.partition("-")
+            if not first.strip().isdigit() or (last and not last.strip().isdigit()):
+                raise ValueError(f"{FAULTS_ENV}: expected days such as 3, 3-5 or 3,7 in {part!r}, found {chunk!r}")
+            days.extend(range(int(first), int(last or first) + 1))
+        found.append(Fault(site.strip(), kind, tuple(days)))  # type: ignore[arg-type]
+    return tuple(found)
 
 
 def events(site: str, kind: EventKind | None = None) -> list[Event]:

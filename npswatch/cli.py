@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from alerts.cli import signals as signals_group
 from crawlers.config import SourceError, find_source, iter_sources, source_files
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -31,7 +32,7 @@ def _db_option(func: Any) -> Any:
         envvar="NPSWATCH_DB",
         default=lambda: str(Path(os.environ.get("NPSWATCH_DATA_DIR", "var")) / "npswatch.sqlite3"),
         show_default="var/npswatch.sqlite3",
-        help="Storage target: a SQLite file (env NPSWATCH_DB).",
+        help="Storage target: a SQLite file or a cluster URL, e.g. elasticsearch+https://host:9200 (env NPSWATCH_DB).",
     )(func)
 
 
@@ -114,6 +115,7 @@ def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, js
 
     data_dir = Path(os.environ.get("NPSWATCH_DATA_DIR", "var"))
     sources_ = [_load(name) for name in names]
+    _check_sessions(sources_)
     jobs = [CrawlJob(s, as_of, CrawlJob.default_jobdir(data_dir, s, as_of) if resume else None) for s in sources_]
     try:
         reports = run_crawls(
@@ -123,8 +125,10 @@ def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, js
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(1)
     if json_report is not None:
-        json_report.write_text(json.dumps([r.to_json() for r in reports], indent=2, default=str), encoding="utf-8")
-    sys.exit(0 if all(r.ok for r in reports) else 1)
+        json_report.write_text(json.dumps([_report_json(r) for r in reports], indent=2, default=str), encoding="utf-8")
+    if len(reports) < len(jobs):
+        console.print(f"[red]stopped:[/red] {len(jobs) - len(reports)} of {len(jobs)} crawl(s) did not run")
+    sys.exit(0 if len(reports) == len(jobs) and all(r.ok for r in reports) else 1)
 
 
 def _load(name: str) -> Any:
@@ -137,6 +141,63 @@ def _load(name: str) -> Any:
     except KeyError as exc:
         console.print(escape(str(exc.args[0])))
         sys.exit(2)
+
+
+def _check_sessions(sources_: list[Any]) -> None:
+    """A source's cookies file must exist and be readable by its owner only (docs/scheduler.md)."""
+    from crawlers.sessions import SessionError, check_cookies_file
+
+    for source in sources_:
+        if source.cookies_file:
+            try:
+                check_cookies_file(source.name, source.cookies_file)
+            except SessionError as exc:
+                console.print(f"[red]error:[/red] {escape(str(exc))}")
+                sys.exit(2)
+
+
+def _report_json(report: Any) -> dict[str, Any]:
+    """A crawl report as JSON, with npswatch's own counters (pages per type, fields filled, walls) for health."""
+    own = {k: v for k, v in sorted(report.stats.items()) if k.startswith("npswatch/")}
+    return {**report.to_json(), "npswatch_stats": own}
+
+
+# --- scheduler and source health ---------------------------------------------------------
+@main.command()
+@click.option("--as-of", callback=_iso_day, help="Demo: crawl the demo sites as of this day YYYY-MM-DD.")
+@click.option("--db", envvar="NPSWATCH_DB", default=None, help="Storage target passed to every crawl.")
+@click.option("--log-level", default="INFO", show_default=True)
+def schedule(as_of: str | None, db: str | None, log_level: str) -> None:
+    """Run every source on its schedule in the foreground (same as `python scheduler.py`); Ctrl-C stops."""
+    from scheduler import serve
+
+    sys.exit(serve(as_of=as_of, db=db, log_level=log_level))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(as_json: bool) -> None:
+    """Every source: last run and its result, next run, health (docs/scheduler.md)."""
+    from health.status import collect_status
+
+    data = collect_status(Path(os.environ.get("NPSWATCH_DATA_DIR", "var")))
+    if as_json:
+        print(json.dumps(data, indent=2, default=str))
+        return
+    table = Table("source", "schedule", "last run", "result", "pages", "items", "errors", "next run", "health")
+    for row in data:
+        if not row["valid"]:
+            table.add_row(escape(row["source"]), "[red]invalid[/red]", "", "", "", "", "", "", escape(row["problem"]))
+            continue
+        last = row["last_run"] or {}
+        health = row["health"] + (f" since {row['health_since'][:16]}" if row["health_since"] else "")
+        table.add_row(row["source"], row["schedule"], (last.get("started") or "never")[:16], last.get("result", ""),
+                      str(last.get("pages", "")), str(last.get("items", "")), str(last.get("errors", "")),
+                      (row["next_run"] or "not scheduled")[:16], escape(health))  # fmt: skip
+    out.print(table)
+    for row in data:
+        if row["valid"] and row["health"] not in ("ok", "unknown", "not checked"):
+            out.print(escape(row["health_detail"] or ""))
 
 
 # --- tor -------------------------------------------------------------------------------
@@ -242,6 +303,30 @@ def show(doc_id: str, db: str) -> None:
         store.close()
 
 
+# --- extract ---------------------------------------------------------------------------
+@main.command()
+@click.option("--in", "infile", type=click.Path(dir_okay=False, path_type=Path), help="JSONL input (default stdin).")
+@click.option("--out", "outfile", type=click.Path(dir_okay=False, path_type=Path), help="JSONL output (stdout).")
+@click.option("--rates", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Exchange rates CSV (date,currency,eur_per_unit) instead of the shipped table.")  # fmt: skip
+def extract(infile: Path | None, outfile: Path | None, rates: Path | None) -> None:
+    """Extract substances, offers, doses, routes and effects from JSONL lines {"id", "text", "lang"?}.
+
+    Writes one JSON line per input line, in input order (docs/extraction.md); a line that
+    cannot be read gives an error line naming its number.
+    """
+    import nlp
+    from nlp.errors import NlpError
+
+    try:
+        errors = nlp.cli_extract(infile, outfile, progress=sys.stderr.isatty(), rates_file=rates)
+    except NlpError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(2)
+    if errors:
+        console.print(f"{errors} input line(s) could not be read: see the error lines in the output")
+
+
 # --- demo ------------------------------------------------------------------------------
 @main.command("demo-sites")
 @click.option("--site", "sites", multiple=True, help="Serve only these sites (repeatable).")
@@ -278,6 +363,154 @@ def demo(days: int | None, step: int, db: str) -> None:
 
     sys.exit(run_demo(db, days, step, out))
 
+
+# --- search cluster --------------------------------------------------------------------
+@main.group()
+def index() -> None:
+    """Search-cluster indices: create or migrate them, copy a store in, show their state (docs/search-cluster.md).
+
+    The target is --db / NPSWATCH_DB, e.g. elasticsearch+https://localhost:9200 (credentials in
+    NPSWATCH_ES_USERNAME / NPSWATCH_ES_PASSWORD or NPSWATCH_ES_API_KEY, CA file in NPSWATCH_ES_CA_FILE).
+    """
+
+
+def _open_or_exit(target: str) -> Any:
+    from storage import open_storage
+    from storage.base import StorageError, StorageUnavailable
+
+    try:
+        return open_storage(target)
+    except StorageUnavailable as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1)
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(2)
+
+
+def _cluster_or_exit(target: str) -> Any:
+    """The cluster at ``target``, connected but with its indices untouched (``migrate`` reports what it does)."""
+    from storage.base import StorageError, StorageUnavailable
+    from storage.cluster import ClusterStorage, is_cluster_target, parse_target
+
+    if not is_cluster_target(target):
+        console.print(f"[red]error:[/red] {escape(target)} is not a cluster target; expected "
+                      "elasticsearch+https://host:9200 or opensearch+http://host:9200 (the embedded store "
+                      "migrates itself)")  # fmt: skip
+        sys.exit(2)
+    try:
+        return ClusterStorage(parse_target(target), ensure_indices=False)
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1 if isinstance(exc, StorageUnavailable) else 2)
+
+
+@index.command("migrate")
+@_db_option
+def index_migrate(db: str) -> None:
+    """Put the reviewed templates, create missing indices, reindex an alias onto a new mapping version."""
+    from storage.base import StorageError
+    from storage.cluster.indices import migrate
+
+    store = _cluster_or_exit(db)
+    try:
+        for line in migrate(store.client, store.config.prefix):
+            out.print(escape(line))
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1)
+    finally:
+        store.close()
+
+
+@index.command("reindex")
+@click.option("--from", "source", required=True, help="The store to copy from: a SQLite file or a cluster URL.")
+@_db_option
+def index_reindex(source: str, db: str) -> None:
+    """Copy every document with its observation history from --from into --db (idempotent)."""
+    from storage.base import StorageError
+    from storage.cluster.copy import copy_store
+
+    origin, target = _open_or_exit(source), _open_or_exit(db)
+    try:
+        result = copy_store(origin, target, progress=lambda n: console.print(f"{n} document(s) copied"))
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1)
+    finally:
+        origin.close()
+        target.close()
+    out.print(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
+              f"new observation days {result.observations}")  # fmt: skip
+
+
+@index.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@_db_option
+def index_stats(as_json: bool, db: str) -> None:
+    """Documents per kind and source; for a cluster also each alias, its index, version and size."""
+    store = _open_or_exit(db)
+    try:
+        data: dict[str, Any] = {"target": db, **store.stats()}
+        if hasattr(store, "index_stats"):
+            data["indices"] = store.index_stats()
+            data["server_version"] = store.version
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    for name in ("kind", "source"):
+        out.print(f"{name}: " + (", ".join(f"{k} {v}" for k, v in data[name].items()) or "none"))
+    for alias, info in data.get("indices", {}).items():
+        out.print(f"{alias} -> {info.get('index')}: {info.get('documents', 0)} documents, {info.get('bytes', 0)} "
+                  f"bytes (reviewed mapping version {info.get('reviewed_version')})")  # fmt: skip
+
+
+@main.command()
+@click.option("--by", default="substance", show_default=True, help="Split by this field (or 'none').")
+@click.option("--interval", type=click.Choice(["day", "week"]), default="week", show_default=True)
+@click.option("--kind", "kinds", multiple=True, default=["listing"], show_default=True)
+@click.option("--source", "sources_", multiple=True, help="Only these sources (repeatable).")
+@click.option("--from", "date_from", callback=_iso_day, help="Observed on or after YYYY-MM-DD.")
+@click.option("--to", "date_to", callback=_iso_day, help="Observed on or before YYYY-MM-DD.")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE", help="Trend field filter (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the buckets as JSON.")
+@_db_option
+def trend(by: str, interval: str, kinds: tuple[str, ...], sources_: tuple[str, ...], date_from: str | None,
+          date_to: str | None, filters: tuple[str, ...], as_json: bool, db: str) -> None:  # fmt: skip
+    """Documents observed per day or week, split by a field, with EUR-per-gram percentiles."""
+    from storage.base import StorageError, TrendQuery
+
+    parsed: dict[str, list[str]] = {}
+    for item in filters:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected FIELD=VALUE, found {item!r}", param_hint="--filter")
+        parsed.setdefault(name, []).append(value)
+    query = TrendQuery(by=None if by == "none" else by, interval=interval, kinds=kinds, sources=sources_,
+                       filters=parsed, date_from=_day(date_from), date_to=_day(date_to))  # fmt: skip
+    store = _open_or_exit(db)
+    try:
+        buckets = store.trend(query)
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(2)
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps([b.to_json() for b in buckets], indent=2, ensure_ascii=False))
+        return
+    table = Table("period", by, "observations", "documents", "EUR/g p25", "p50", "p75")
+    for b in buckets:
+        p = b.eur_per_gram
+        table.add_row(b.period.isoformat(), escape(b.key or ""), str(b.observations), str(b.documents),
+                      *(f"{p[k]:.2f}" if k in p else "" for k in ("25.0", "50.0", "75.0")))  # fmt: skip
+    out.print(table)
+
+
+# --- signals ---------------------------------------------------------------------------
+main.add_command(signals_group)  # npswatch signals run|list|show|ack|dismiss|backtest (alerts/cli.py)
 
 if __name__ == "__main__":
     main()

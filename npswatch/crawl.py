@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
@@ -58,12 +59,15 @@ class CrawlReport:
     refused: dict[str, int]
     http_status: dict[str, int]
     finish_reason: str
+    walls: dict[str, int] = field(default_factory=dict)  # DDoS queues, captchas, login walls met
     stats: dict[str, Any] = field(repr=False, default_factory=dict)
+    cpu_seconds: float | None = None
 
     @property
     def ok(self) -> bool:
-        """A crawl failed when the site could not be reached or pages failed to download."""
-        return self.pages > 0 and not self.errors and self.finish_reason == "finished"
+        """A crawl failed when the site could not be reached, answered no page with success, or stopped early."""
+        successes = sum(n for status, n in self.http_status.items() if status.startswith("2"))
+        return successes > 0 and not self.errors and self.finish_reason == "finished"
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if k != "stats"}
@@ -79,6 +83,7 @@ class CrawlReport:
         errors = group("npswatch/errors/")
         errors.pop("HttpError", None)  # HTTP error statuses are reported in http_status instead
         refused = group("npswatch/refused/")
+        refused.update({f"tor_{k}": v for k, v in group("npswatch/tor/refused/").items()})
         if stats.get("robotstxt/forbidden"):
             refused["robots_txt"] = int(stats["robotstxt/forbidden"])
         return cls(
@@ -91,6 +96,7 @@ class CrawlReport:
             dropped={k: int(v) for k, v in sorted(stats.items()) if k.startswith(("drop/", "field_"))},
             errors=errors,
             refused=refused,
+            walls=group("npswatch/walls/"),
             http_status=group("downloader/response_status_count/"),
             finish_reason=str(stats.get("finish_reason", "not started")),
             stats=stats,
@@ -149,20 +155,22 @@ class _Session:
         self.stopping = False
 
     def run(self, groups: list[list[CrawlJob]]) -> list[CrawlReport]:
-        from twisted.internet import reactor
+        from twisted.internet import reactor as _reactor
         from twisted.python.failure import Failure
+
+        reactor: Any = _reactor
 
         failure: list[BaseException] = []
 
         def finish(result: Any) -> None:
             if isinstance(result, Failure):
-                failure.append(result.value)
-            if reactor.running:  # type: ignore[attr-defined]
-                reactor.stop()  # type: ignore[attr-defined]
+                failure.append(result.value or RuntimeError(str(result)))
+            if reactor.running:
+                reactor.stop()
 
         install_shutdown_handlers(self._graceful)
-        reactor.callWhenRunning(lambda: deferred_from_coro(self._crawl_all(groups)).addBoth(finish))  # type: ignore[attr-defined]
-        reactor.run(installSignalHandlers=False)  # type: ignore[attr-defined]
+        reactor.callWhenRunning(lambda: deferred_from_coro(self._crawl_all(groups)).addBoth(finish))
+        reactor.run(installSignalHandlers=False)
         if failure:
             raise failure[0]
         return self.reports
@@ -177,6 +185,13 @@ class _Session:
         settings = crawl_settings(job, self.overrides)
         crawler = Crawler(SPIDERS[job.source.template], settings)
         started = time.monotonic()
+        cpu: dict[str, float] = {}
+        crawler.signals.connect(
+            lambda: cpu.setdefault("open", time.process_time()), signal=signals.spider_opened, weak=False
+        )
+        crawler.signals.connect(
+            lambda: cpu.setdefault("close", time.process_time()), signal=signals.spider_closed, weak=False
+        )
         self.active.append(crawler)
         try:
             await AsyncCrawlerRunner(settings).crawl(crawler, source=job.source, as_of=job.as_of)
@@ -184,6 +199,8 @@ class _Session:
             self.active.remove(crawler)
         stats = crawler.stats.get_stats() if crawler.stats else {}
         report = CrawlReport.from_stats(job, stats, time.monotonic() - started)
+        if "open" in cpu and "close" in cpu:  # spider open to close, like elapsed_time_seconds; whole process
+            report.cpu_seconds = cpu["close"] - cpu["open"]
         if job.jobdir is not None and report.finish_reason == "finished":
             shutil.rmtree(job.jobdir, ignore_errors=True)  # done: the next crawl starts afresh
         if self.on_done is not None:
@@ -191,11 +208,12 @@ class _Session:
         return report
 
     def _graceful(self, signum: int, _: Any) -> None:
-        from twisted.internet import reactor
+        from twisted.internet import reactor as _reactor
 
+        reactor: Any = _reactor
         install_shutdown_handlers(self._kill)
         self.stopping = True
-        reactor.callFromThread(self._stop_active)  # type: ignore[attr-defined]
+        reactor.callFromThread(self._stop_active)
 
     def _stop_active(self) -> None:
         logger.warning("Stopping: finishing what is in flight (send the signal again to stop at once)")
@@ -203,6 +221,7 @@ class _Session:
             deferred_from_coro(crawler.stop_async())
 
     def _kill(self, signum: int, _: Any) -> None:
-        from twisted.internet import reactor
+        from twisted.internet import reactor as _reactor
 
-        reactor.callFromThread(reactor.stop)  # type: ignore[attr-defined]
+        reactor: Any = _reactor
+        reactor.callFromThread(reactor.stop)

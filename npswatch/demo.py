@@ -53,6 +53,7 @@ def demo_days(start: date, days: int, step: int = 1) -> list[str]:
 
 def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
     """Serve the sites, crawl each demo source on each simulated day, print what was stored."""
+    from alerts.cli import run_and_list
     from crawlers.config import find_source
     from demosites.server import SITES, env_var
     from demosites.timeline import DAYS, START
@@ -76,7 +77,9 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
 
             run_crawls(jobs, overrides={"NPSWATCH_DB": db}, on_done=done, parallel=True)
     print_store_summary(db, console)
-    return 1 if failed else 0
+    console.print(f"Early-warning signals as of {span[-1]} (npswatch signals list / show ID):")
+    signals_code = run_and_list(db, as_of=date.fromisoformat(span[-1]), console=console)
+    return 1 if failed or signals_code else 0
 
 
 class DemoProgress:

@@ -28,12 +28,14 @@ def print_report(report: CrawlReport, console: Console = _err) -> None:
         console.print(f"  dropped or incomplete: {escape(_pairs(report.dropped))}")
     if report.refused:
         console.print(f"  refused requests: {_pairs(report.refused)}")
+    if report.walls:
+        console.print(f"  [yellow]walls (not parsed): {_pairs(report.walls)}[/yellow]")
     bad_status = {k: v for k, v in report.http_status.items() if not k.startswith(("2", "3"))}
     if bad_status:
         console.print(f"  HTTP errors: {_pairs(bad_status)}")
     if report.finish_reason != "finished":
         console.print(f"  [red]stopped before the end (finish reason {escape(report.finish_reason)})[/red]")
-    elif report.errors or report.pages == 0:
+    elif not report.ok:
         console.print(f"  [red]errors: {escape(_pairs(report.errors))}; finish reason {report.finish_reason}[/red]")
 
 

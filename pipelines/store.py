@@ -11,7 +11,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawlers.items import Listing, Post, Vendor, item_to_document
 from storage import open_storage
-from storage.base import Storage, StorageError, WriteResult
+from storage.base import Storage, StorageError, StorageUnavailable, WriteResult
 
 if TYPE_CHECKING:
     from typing import Self
@@ -27,7 +27,9 @@ class StorePipeline:
     Counts what the store did in stats: ``npswatch/store/created``, ``.../updated``,
     ``.../unchanged`` and ``.../observations`` (new observation days).  A document the
     store refuses is kept in ``<data dir>/dead-letter/store.jsonl`` and counted as
-    ``drop/<kind>/store_error``: nothing is lost silently.
+    ``drop/<kind>/store_error``: nothing is lost silently.  When the store cannot be reached (a search
+    cluster that is down at open or during a write), the whole batch goes to the same file, counted as
+    ``drop/<kind>/store_unavailable``, and the crawl goes on.
     """
 
     def __init__(self, crawler: Crawler, target: str, batch_size: int, dead_letter_path: Path) -> None:
@@ -37,6 +39,7 @@ class StorePipeline:
         self.dead_letter_path = dead_letter_path
         self.buffer: list[dict[str, Any]] = []
         self.storage: Storage | None = None
+        self.unavailable: str | None = None  # why the store could not be opened
         self.result = WriteResult()
 
     @classmethod
@@ -49,7 +52,11 @@ class StorePipeline:
         return cls(crawler, str(target), settings.getint("NPSWATCH_STORE_BATCH", 200), dead_letter)
 
     def open_spider(self) -> None:
-        self.storage = open_storage(self.target)
+        try:
+            self.storage = open_storage(self.target)
+        except StorageUnavailable as exc:
+            self.unavailable = str(exc)
+            logger.error("Store unavailable, items go to %s: %s", self.dead_letter_path, exc)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Listing | Post | Vendor):
@@ -61,11 +68,16 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
-        if not self.buffer or self.storage is None:
+        if not self.buffer or (self.storage is None and self.unavailable is None):
             return
         batch, self.buffer = self.buffer, []
+        if self.storage is None:
+            self._keep_all(batch, self.unavailable or "store unavailable")
+            return
         try:
             self._record(self.storage.write(batch))
+        except StorageUnavailable as exc:  # an outage: writing one by one would only fail slower
+            self._keep_all(batch, str(exc))
         except StorageError:
             # One bad document rolls back its batch: write one by one, dead-letter what still fails.
             for doc in batch:
@@ -78,14 +90,20 @@ class StorePipeline:
         except StorageError as exc:
             self._dead_letter(doc, str(exc))
 
-    def _dead_letter(self, doc: dict[str, Any], error: str) -> None:
+    def _keep_all(self, batch: list[dict[str, Any]], error: str) -> None:
+        for doc in batch:
+            self._dead_letter(doc, error, "store_unavailable", log=False)
+        logger.error("Store unavailable: %d item(s) kept in %s: %s", len(batch), self.dead_letter_path, error)
+
+    def _dead_letter(self, doc: dict[str, Any], error: str, reason: str = "store_error", log: bool = True) -> None:
         """Keep a document the store refused in a JSONL file beside the store, and count it."""
         self.dead_letter_path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps({"error": error, "document": doc}, ensure_ascii=False, default=str)
         with self.dead_letter_path.open("a", encoding="utf-8") as stream:
             stream.write(line + "\n")
-        self._count(f"drop/{doc.get('kind', 'item')}/store_error")
-        logger.error("Store refused %s (kept in %s): %s", doc.get("id"), self.dead_letter_path, error)
+        self._count(f"drop/{doc.get('kind', 'item')}/{reason}")
+        if log:
+            logger.error("Store refused %s (kept in %s): %s", doc.get("id"), self.dead_letter_path, error)
 
     def _record(self, result: WriteResult) -> None:
         self.result.add(result)

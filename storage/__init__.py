@@ -3,7 +3,9 @@
 ``open_storage(target)`` picks the backend from a path or URL: a file path or
 ``sqlite:///relative/path`` / ``sqlite:////absolute/path`` opens the embedded SQLite
 store (``storage.sqlite``).  Without a target it opens ``$NPSWATCH_DB`` or
-``var/npswatch.sqlite3`` under the current directory.
+``var/npswatch.sqlite3`` under the current directory.  A cluster URL
+(``elasticsearch+https://host:9200``, ``opensearch+http://host:9200``, see ``storage.cluster.config``)
+opens the search-cluster backend (``storage.cluster``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from storage.sqlite import SqliteStorage
 
 DEFAULT_DB_PATH = Path("var/npswatch.sqlite3")  # relative to the current directory
 DB_ENV = "NPSWATCH_DB"  # environment variable overriding DEFAULT_DB_PATH
-SUPPORTED_TARGETS = "a file path, sqlite:///relative/path or sqlite:////absolute/path"
+SUPPORTED_TARGETS = (
+    "a file path, sqlite:///relative/path or sqlite:////absolute/path, "
+    "or a cluster URL (elasticsearch+https://host:9200, opensearch+http://host:9200)"
+)
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", re.DOTALL)
 
 __all__ = ["DB_ENV", "DEFAULT_DB_PATH", "Storage", "StorageError", "default_target", "open_storage"]
@@ -29,8 +34,17 @@ def default_target() -> str:
 
 
 def open_storage(target: str | Path | None = None) -> Storage:
-    """Open the store at ``target`` (see the module docstring); StorageError if it cannot be used."""
-    return SqliteStorage(sqlite_path(default_target() if target is None else target))
+    """Open the store at ``target`` (see the module docstring); StorageError if it cannot be used
+    (StorageUnavailable when a cluster cannot be reached)."""
+    chosen = default_target() if target is None else target
+    if isinstance(chosen, str):
+        from storage.cluster.config import is_cluster_target
+
+        if is_cluster_target(chosen):
+            from storage.cluster import open_cluster  # imports a cluster client only when one is used
+
+            return open_cluster(chosen)
+    return SqliteStorage(sqlite_path(chosen))
 
 
 def sqlite_path(target: str | Path) -> Path | str:

@@ -30,6 +30,8 @@ from storage.base import (
     SearchQuery,
     SearchResult,
     StorageError,
+    TrendBucket,
+    TrendQuery,
     WriteResult,
     keyword_value,
 )
@@ -149,6 +151,13 @@ class SqliteStorage:
             hits = self._page(query, match)
             facets = {name: self._facet(name, query.facet_size) for name in query.facets}
         return SearchResult(int(total), hits, facets)
+
+    def trend(self, query: TrendQuery) -> list[TrendBucket]:
+        """Observed documents per day or week with EUR-per-gram percentiles (``storage.sqlite_trend``)."""
+        from storage.sqlite_trend import trend
+
+        with self._transaction("trend", "BEGIN"):
+            return trend(self._conn, query)
 
     def _page(self, query: SearchQuery, match: str | None) -> list[dict[str, Any]]:
         rows = self._conn.execute(_PAGE, (query.limit, query.offset)).fetchall()

@@ -28,6 +28,10 @@ class Page:
     text: str
     seen_at: str
     warc_record_id: str | None = None
+    selector: Selector | None = None  # the response's already-parsed tree, when there is one
+
+    def tree(self) -> Selector:
+        return self.selector if self.selector is not None else Selector(text=self.text)
 
 
 @dataclass
@@ -35,6 +39,7 @@ class ParseResult:
     items: list[Item] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # stats keys such as "drop/listing/missing_title"
     page_type: str | None = None
+    filled: list[str] = field(default_factory=list)  # the page's fields that had a value (for fill rates)
 
 
 Builder = Callable[[str, dict[str, Any], Page, Source], tuple[list[Item], list[str]]]
@@ -56,7 +61,18 @@ def parse_page(page: Page, source: Source) -> ParseResult:
     kind = page_type(page.url, source)
     if kind is None:
         return ParseResult()
-    selector = Selector(text=page.text)
-    values = read_page(selector, source.pages[kind], page.url)
+    values = read_page(page.tree(), source.pages[kind], page.url)
     items, dropped = BUILDERS[source.template](kind, values, page, source)
-    return ParseResult(items=items, dropped=dropped, page_type=kind)
+    filled = [name for name, value in values.items() if _has_value(value)]
+    return ParseResult(items=items, dropped=dropped, page_type=kind, filled=filled)
+
+
+def _has_value(value: Any) -> bool:
+    """A field is filled when its selector found something other than blank text."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple):
+        return any(_has_value(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_value(v) for v in value.values())
+    return value is not None and value is not False

@@ -8,6 +8,7 @@ passes every HTML page to ``crawlers.parsers.parse_page``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -15,10 +16,12 @@ from typing import Any
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 
 from crawlers.config import Source, find_source
+from crawlers.links import LinkRules
 from crawlers.parsers import Page, parse_page
+from crawlers.sessions import load_cookies
+from crawlers.walls import detect_wall
 
 
 def seen_at_for(as_of: str | None) -> str:
@@ -41,29 +44,38 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.as_of = as_of
         self.seen_at = seen_at_for(as_of)
-        self.links = LinkExtractor(
-            allow=source.allow,
-            deny=source.deny,
-            restrict_css=source.follow or (),
-            unique=True,
-        )
+        self.links = LinkRules(source.follow, source.allow, source.deny)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        cookies: list[Any] = []  # scrapy's VerboseCookie dicts
+        if self.source.cookies_file:  # a person's logged-in session; the cookie middleware keeps it from here
+            cookies = [c.to_scrapy() for c in load_cookies(self.source.name, self.source.cookies_file)]
         for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, cookies=cookies or None)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             self._count("npswatch/pages/not_text")
             return
-        page = Page(response.url, response.text, self.seen_at, response.meta.get("warc_record_id"))
+        if self.source.session and any(re.search(p, response.text, re.I) for p in self.source.session.logged_out):
+            self._count("npswatch/session/logged_out")  # the session expired: a person has to renew it
+            self.logger.warning("%s: %s says the session is logged out", self.source.name, response.url)
+            return
+        wall = detect_wall(response.text, self.source.walls)
+        if wall is not None:  # a DDoS queue, captcha or login wall: reported, never parsed as content
+            self._count(f"npswatch/walls/{wall.kind}")
+            self.logger.warning("%s: %s is a %s wall (%s)", self.source.name, response.url, wall.kind, wall.marker)
+            return
+        page = Page(response.url, response.text, self.seen_at, response.meta.get("warc_record_id"), response.selector)
         result = parse_page(page, self.source)
         self._count(f"npswatch/pages/{result.page_type or 'navigation'}")
+        for name in result.filled:  # fill rates: filled / pages of the type (source health)
+            self._count(f"npswatch/fields/{result.page_type}/{name}")
         for key in result.dropped:
             self._count(key)
         yield from result.items
-        for link in self.links.extract_links(response):  # scope is enforced by SourceScopeMiddleware
-            yield response.follow(link.url, callback=self.parse, errback=self.failed)
+        for url in self.links.new_links(response.selector, response.url):  # scope: SourceScopeMiddleware
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
 
     def failed(self, failure: Any) -> None:
         if failure.check(IgnoreRequest):  # refused on purpose (scope, robots.txt): counted where refused

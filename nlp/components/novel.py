@@ -41,7 +41,7 @@ FAMILIES = (
         "cathinone",
         "synthetic cathinone",
         "stimulant",
-        rf"{_POS}{_SUB}?-?(?:MMC|CMC|BMC|FMC|MEC|CEC|EMC|EEC|BEC|FEC|PEC|IMC|MPD|EPD|MeOMC|DMMC)",
+        rf"{_POS}{_SUB}?-?(?:MMC|CMC|BMC|FMC|MEC|CEC|EMC|EEC|BEC|FEC|PEC|IMC|MPD|EPD|MeOMC|DMMC|[A-Z]{{1,2}}PMC)",
     ),
     Family(
         "pyrovalerone",

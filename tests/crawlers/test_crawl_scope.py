@@ -117,3 +117,13 @@ def test_as_of_header_is_sent_only_when_asked(tmp_path: Path) -> None:
         crawl(tmp_path, source, "--as-of", "2026-10-05")
         seen = [headers.get("X-Npswatch-As-Of") for path, headers in site.requests if path == "/"]
     assert seen == [None, "2026-10-05"]
+
+
+def test_a_site_answering_only_errors_fails_the_crawl(tmp_path: Path) -> None:
+    with serve({"/": Route("Service Unavailable", 503), "/robots.txt": Route("", 503)}) as site:
+        source = tmp_path / "hostile_market.yml"
+        source.write_text(SOURCE.format(url=site.url), encoding="utf-8")
+        code, [report], stderr = crawl(tmp_path, source)
+    assert code == 1
+    assert report["ok"] is False and report["http_status"]["503"] >= 1
+    assert "FAILED hostile_market" in stderr

@@ -1,0 +1,425 @@
+"""Series from the store: what the detectors read.
+
+Built through the engine-neutral ``Storage`` interface only (``search`` to page through the listings and posts
+observed by ``as_of``, ``history`` for each listing's observation days), so it works on every backend.
+
+Counting rules (docs/signals.md):
+
+- a **listing** counts on every day it was observed (a listing live for 10 days counts on each of them), with that
+  day's EUR-per-gram values (the NLP stage's offers, scaled by the day's price against the current one);
+- a **post** counts once, on the day it was posted (``posted_at``; else the day it was first observed);
+- subjects are the canonical substances of a document (``substance``) and its novel candidates
+  (``novel_substance``, spellings folded: ``3-CPMC``, ``3cpmc`` and ``3 CPMC`` are one candidate);
+- days on which no market was crawled are *missing* (NaN) for listing measures, never zero; the same for posts after
+  the last forum crawl.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from storage.base import SearchQuery, Storage
+
+PAGE_SIZE = 500  # documents per search page while loading
+MEASURES: tuple[str, ...] = ("listings", "vendors", "markets", "posts", "threads", "adverse", "severe")
+LISTING_MEASURES = frozenset({"listings", "vendors", "markets"})
+SPLITS: tuple[str, ...] = ("source", "market", "country", "language")
+INTERVALS: tuple[str, ...] = ("day", "week")
+
+
+@dataclass(frozen=True)
+class Sight:
+    """One day a document was counted on: when it was seen that day and which WARC record holds the page."""
+
+    day: date
+    seen_at: str
+    warc_record_id: str | None
+    eur_per_gram: tuple[float, ...] = ()
+    bridged: bool = False  # not observed: between two sightings with no crawl of its market in between
+
+
+@dataclass
+class Record:
+    """One listing or post, reduced to what the series and the evidence need."""
+
+    doc_id: str
+    kind: str  # listing | post
+    source: str
+    url: str
+    subjects: list[str]
+    market: str | None = None
+    vendor: str | None = None
+    thread: str | None = None
+    country: str | None = None
+    language: str | None = None
+    adverse: bool = False
+    severe: bool = False
+    sights: list[Sight] = field(default_factory=list)
+    first_observed: date | None = None  # first day the document was observed (posts: may follow the day posted)
+
+    def context(self) -> dict[str, str]:
+        found = {"source": self.source, "market": self.market, "country": self.country, "language": self.language}
+        return {k: v for k, v in found.items() if v}
+
+    def split_value(self, split: str) -> str | None:
+        return self.context().get(split)
+
+
+@dataclass
+class SubjectInfo:
+    name: str  # the canonical substance, or the candidate's most frequent spelling
+    known: bool
+    family: str | None = None  # most frequent chemical group of the documents that mention it
+    groups: list[str] = field(default_factory=list)  # effect groups
+    nps: bool = False
+
+
+@dataclass(frozen=True)
+class Series:
+    """Counts on a regular calendar: ``values[i]`` is the count of period ``start + i`` (NaN = not observed)."""
+
+    start: date
+    interval: str  # day | week
+    values: npt.NDArray[np.float64]
+
+    def dates(self) -> list[date]:
+        step = timedelta(days=7 if self.interval == "week" else 1)
+        return [self.start + i * step for i in range(len(self.values))]
+
+    def index(self, day: date) -> int:
+        return (day - self.start).days // (7 if self.interval == "week" else 1)
+
+
+class StoreSeries:
+    """Every series of the store as of a day, computed on demand from the loaded records."""
+
+    def __init__(self, records: list[Record], subjects: dict[str, SubjectInfo], as_of: date) -> None:
+        self.records = records
+        self.subjects = subjects
+        self.as_of = as_of
+        self.by_subject: dict[str, list[Record]] = defaultdict(list)
+        for rec in records:
+            for name in rec.subjects:
+                self.by_subject[name].append(rec)
+        self.market_days = {s.day for r in records if r.kind == "listing" for s in r.sights}
+        # crawl days per market and per source (a market's series is missing on the days it was not crawled)
+        self.crawls: dict[tuple[str, str], set[date]] = defaultdict(set)
+        for r in records:
+            if r.kind == "listing":
+                for key in (("market", r.market or r.source), ("source", r.source)):
+                    self.crawls[key].update(s.day for s in r.sights)
+        for r in records:
+            if r.kind == "listing":
+                r.sights = bridge(r.sights, self.crawls[("source", r.source)])
+        # the latest day each forum post was seen (its current version), capped at as_of
+        seen = (_parse_day(s.seen_at) for r in records if r.kind == "post" for s in r.sights)
+        self.forum_crawls = {min(d, as_of) for d in seen if d is not None}
+        # the first day anything was crawled: listings' observation days, posts' first observation (``first_seen``
+        # of a search hit where the backend gives it, else the post's own day)
+        crawled = self.market_days | {r.first_observed for r in records if r.first_observed is not None}
+        self.first_crawl = min(crawled) if crawled else as_of
+        self.start = min([self.first_crawl, *(r.sights[0].day for r in records if r.sights)])
+        self.last_forum_crawl = max(self.forum_crawls, default=None)
+
+    # -- the calendar ----------------------------------------------------------------------
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.as_of - self.start).days + 1)]
+
+    def observed(self, measure: str, split: str | None = None, value: str | None = None) -> npt.NDArray[np.bool_]:
+        """Per calendar day: was the kind behind ``measure`` crawled (listings: any market, or the market or source
+        ``value`` of ``split``) or still collectable (posts: up to the last forum crawl)."""
+        days = self.days()
+        if measure in LISTING_MEASURES:
+            crawled = (
+                self.crawls.get((str(split), str(value)), set()) if split in ("market", "source") else self.market_days
+            )
+            if not crawled:
+                return np.zeros(len(days), dtype=bool)
+            first, last = min(crawled), max(crawled)  # between two crawls, listings are bridged (``bridge``)
+            return np.array([first <= d <= last for d in days], dtype=bool)
+        last = self.last_forum_crawl or self.start - timedelta(days=1)
+        return np.array([d <= last for d in days], dtype=bool)
+
+    # -- counts ----------------------------------------------------------------------------
+
+    def counts(self, subject: str, measure: str, *, interval: str = "day", split: str | None = None
+               ) -> dict[str | None, Series]:  # fmt: skip
+        """Distinct ``measure`` per period for ``subject``; one series per value of ``split`` (None: one series)."""
+        check_measure(measure, interval, split)
+        days = self.days()
+        keys: dict[str | None, list[set[str]]] = {}
+        for rec, sight in self._hits(subject, measure):
+            value = rec.split_value(split) if split else None
+            if split and value is None:
+                continue
+            if split == "market" and measure in LISTING_MEASURES:
+                value = rec.market or rec.source
+            slots = keys.setdefault(value, [set() for _ in days])
+            item = _item(rec, measure)
+            if item is not None:
+                slots[(sight.day - self.start).days].add(item)
+        out: dict[str | None, Series] = {}
+        for value, slots in keys.items():
+            out[value] = self._series(slots, self.observed(measure, split, value), interval)
+        if split is None and None not in out:
+            out[None] = self._series([set() for _ in days], self.observed(measure), interval)
+        return out
+
+    def series(self, subject: str, measure: str, interval: str = "day") -> Series:
+        return self.counts(subject, measure, interval=interval)[None]
+
+    def _series(self, slots: list[set[str]], mask: npt.NDArray[np.bool_], interval: str) -> Series:
+        if interval == "day":
+            values = np.array([len(s) for s in slots], dtype=np.float64)
+            values[~mask] = np.nan
+            return Series(self.start, "day", values)
+        week0 = self.start - timedelta(days=self.start.weekday())
+        n_weeks = (self.as_of - week0).days // 7 + 1
+        merged: list[set[str]] = [set() for _ in range(n_weeks)]
+        seen = np.zeros(n_weeks, dtype=bool)
+        for i, slot in enumerate(slots):
+            w = (self.start.weekday() + i) // 7
+            merged[w] |= slot
+            seen[w] |= bool(mask[i])
+        values = np.array([len(s) for s in merged], dtype=np.float64)
+        values[~seen] = np.nan
+        return Series(week0, "week", values)
+
+    def _hits(self, subject: str, measure: str) -> Iterator[tuple[Record, Sight]]:
+        kind = "listing" if measure in LISTING_MEASURES else "post"
+        for rec in self.by_subject.get(subject, []):
+            if rec.kind != kind:
+                continue
+            if (measure == "adverse" and not rec.adverse) or (measure == "severe" and not rec.severe):
+                continue
+            yield from ((rec, s) for s in rec.sights if s.day <= self.as_of)
+
+    # -- prices ----------------------------------------------------------------------------
+
+    def prices(self, subject: str, *, split: str | None = None) -> dict[str | None, list[tuple[date, str, float]]]:
+        """EUR-per-gram points ``(day, listing id, median EUR/g of the listing that day)``, per ``split`` value."""
+        out: dict[str | None, list[tuple[date, str, float]]] = defaultdict(list)
+        for rec, sight in self._hits(subject, "listings"):
+            if not sight.eur_per_gram:
+                continue
+            value = rec.split_value(split) if split else None
+            if split and value is None:
+                continue
+            out[value].append((sight.day, rec.doc_id, float(statistics.median(sight.eur_per_gram))))
+        return dict(out)
+
+    def price_series(self, subject: str, interval: str = "day") -> Series:
+        """Median EUR per gram per period over the listings observed then (NaN where none had a gram price)."""
+        points = self.prices(subject).get(None, [])
+        step = 7 if interval == "week" else 1
+        start = self.start - timedelta(days=self.start.weekday()) if interval == "week" else self.start
+        n = (self.as_of - start).days // step + 1
+        buckets: list[list[float]] = [[] for _ in range(n)]
+        for day, _, value in points:
+            buckets[(day - start).days // step].append(value)
+        values = np.array([statistics.median(b) if b else math.nan for b in buckets], dtype=np.float64)
+        return Series(start, interval, values)
+
+    def records_between(self, subject: str, first: date, last: date, kinds: Iterable[str] = ("listing", "post")
+                        ) -> list[tuple[Record, Sight]]:  # fmt: skip
+        """The documents counted for ``subject`` between two days (inclusive), each with its latest sighting there."""
+        wanted = set(kinds)
+        out = []
+        for rec in self.by_subject.get(subject, []):
+            if rec.kind not in wanted:
+                continue
+            inside = [s for s in rec.sights if first <= s.day <= last]
+            if inside:
+                out.append((rec, inside[-1]))
+        out.sort(key=lambda pair: (pair[1].day, pair[0].doc_id))
+        return out
+
+
+def bridge(sights: list[Sight], crawled: set[date]) -> list[Sight]:
+    """The sightings of a listing plus the days between two of them on which its market was not crawled: a listing
+    seen on days 10 and 14 of a market crawled on days 10 and 14 only was live on 11-13; one the market was crawled
+    on in between without it was not."""
+    out: list[Sight] = []
+    for before, after in itertools.pairwise(sights):
+        out.append(before)
+        gap = [before.day + timedelta(days=i) for i in range(1, (after.day - before.day).days)]
+        if gap and not any(d in crawled for d in gap):
+            out += [Sight(d, before.seen_at, before.warc_record_id, bridged=True) for d in gap]
+    return [*out, *sights[-1:]]
+
+
+def check_measure(measure: str, interval: str, split: str | None) -> None:
+    if measure not in MEASURES:
+        raise ValueError(f"measure: expected one of {', '.join(MEASURES)}, found {measure!r}")
+    if interval not in INTERVALS:
+        raise ValueError(f"interval: expected one of {', '.join(INTERVALS)}, found {interval!r}")
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"split: expected one of {', '.join(SPLITS)}, found {split!r}")
+
+
+def _item(rec: Record, measure: str) -> str | None:
+    if measure == "vendors":
+        return f"{rec.source}\x1f{rec.vendor}" if rec.vendor else None
+    if measure == "markets":
+        return rec.market or rec.source
+    if measure == "threads":
+        return f"{rec.source}\x1f{rec.thread}" if rec.thread else None
+    return rec.doc_id
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def load_series(store: Storage, as_of: date | None = None, *, page_size: int = PAGE_SIZE) -> StoreSeries:
+    """Read every listing and post observed on or before ``as_of`` (default: today, UTC) into a ``StoreSeries``."""
+    as_of = as_of or datetime.now(UTC).date()
+    records: list[Record] = []
+    mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for doc in iter_documents(store, as_of, page_size):
+        rec = _record(store, doc, as_of)
+        if rec is None:
+            continue
+        records.append(rec)
+        for name in rec.subjects:
+            mentions[name].append(doc)
+    return StoreSeries(records, {name: _subject_info(name, docs) for name, docs in mentions.items()}, as_of)
+
+
+def iter_documents(store: Storage, as_of: date, page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
+    """Listings and posts observed on or before ``as_of`` that mention a substance or a candidate; paged per source
+    and kind, which keeps each paging under a search cluster's result window (10,000)."""
+    for source in sorted(store.stats().get("source", {})):
+        for kind in ("listing", "post"):
+            offset = 0
+            while True:
+                query = SearchQuery(kinds=(kind,), sources=(source,), date_to=as_of, limit=page_size, offset=offset)
+                page = store.search(query).hits
+                yield from (d for d in page if d.get("substance") or d.get("novel_substance"))
+                if len(page) < page_size:
+                    break
+                offset += page_size
+
+
+def _record(store: Storage, doc: Mapping[str, Any], as_of: date) -> Record | None:
+    subjects = [*(str(s) for s in doc.get("substance") or []), *candidate_names(doc.get("novel_substance") or [])]
+    if not subjects:
+        return None
+    kind = str(doc.get("kind"))
+    rec = Record(
+        doc_id=str(doc["id"]),
+        kind=kind,
+        source=str(doc.get("source") or ""),
+        url=str(doc.get("url") or ""),
+        subjects=sorted(set(subjects)),
+        market=doc.get("market") if kind == "listing" else None,
+        vendor=doc.get("vendor"),
+        thread=str(doc["thread_id"]) if doc.get("thread_id") is not None else None,
+        country=doc.get("ships_from"),
+        language=doc.get("language") or doc.get("language_hint"),
+        adverse=bool(doc.get("adverse_effect")),
+        severe=bool(doc.get("severe")) and bool(doc.get("adverse_effect")),
+    )
+    if kind == "listing":
+        rec.sights = [
+            Sight(o.day, o.seen_at, o.warc_record_id, day_prices(doc, o.prices))
+            for o in store.history(rec.doc_id)
+            if o.day <= as_of
+        ]
+    else:
+        rec.sights = [_post_sight(store, doc)]
+        if rec.sights[0].day > as_of:
+            return None
+        rec.first_observed = _parse_day(doc.get("first_seen")) or rec.sights[0].day
+    return rec if rec.sights else None
+
+
+def _post_sight(store: Storage, doc: Mapping[str, Any]) -> Sight:
+    posted = _parse_day(doc.get("posted_at"))
+    if posted is None:
+        history = store.history(str(doc["id"]))
+        posted = history[0].day if history else _parse_day(doc.get("seen_at")) or date.min
+    return Sight(posted, str(doc.get("seen_at") or ""), doc.get("warc_record_id"))
+
+
+def _parse_day(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def day_prices(doc: Mapping[str, Any], prices: list[dict[str, Any]]) -> tuple[float, ...]:
+    """EUR per gram of a listing on one day: its offers' values scaled by that day's prices against the current
+    ones (tiers matched by currency and quantity label); the offers as they are when nothing matches."""
+    offers = [o for o in doc.get("offers") or [] if isinstance(o, Mapping) and _positive(o.get("eur_per_gram"))]
+    if not offers:
+        return ()
+    current = {(p.get("currency"), p.get("quantity")): _amount(p) for p in doc.get("prices") or []}
+    ratios = []
+    for p in prices:
+        now, then = current.get((p.get("currency"), p.get("quantity"))), _amount(p)
+        if now and then:
+            ratios.append(then / now)
+    factor = statistics.median(ratios) if ratios else 1.0
+    return tuple(round(float(o["eur_per_gram"]) * factor, 4) for o in offers)
+
+
+def _amount(price: Mapping[str, Any]) -> float | None:
+    try:
+        value = float(price.get("amount") or 0)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+# -- novel candidates ------------------------------------------------------------------------
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+_POSITION = re.compile(r"^\d+")
+
+
+def candidate_key(name: str) -> str:
+    """Spellings of one candidate fold together: ``3-CPMC``, ``3cpmc``, ``3 CPMC`` -> ``3CPMC``."""
+    return _NOT_ALNUM.sub("", name.upper())
+
+
+def candidate_names(raw: Iterable[Any]) -> list[str]:
+    """The display names of a document's novel candidates: the hyphenated form (``3-CPMC``) of each folded key."""
+    out = set()
+    for value in raw:
+        key = candidate_key(str(value))
+        if not key:
+            continue
+        position = _POSITION.match(key)
+        out.add(f"{position[0]}-{key[position.end() :]}" if position and position.end() < len(key) else key)
+    return sorted(out)
+
+
+def _subject_info(name: str, docs: list[dict[str, Any]]) -> SubjectInfo:
+    known = any(name in (d.get("substance") or []) for d in docs)
+    groups: Counter[str] = Counter()
+    effects: Counter[str] = Counter()
+    for d in docs:
+        groups.update(d.get("chemical_group") or [])
+        effects.update(d.get("effect_group") or [])
+    family = groups.most_common(1)[0][0] if groups else None
+    nps = any(bool(d.get("nps")) for d in docs)
+    return SubjectInfo(name, known, family, [g for g, _ in effects.most_common(3)], nps)

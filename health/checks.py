@@ -1,0 +1,156 @@
+"""Source health: one crawl's numbers against the source's thresholds and its own recent history.
+
+``assess`` is a pure function: a finished run, the runs before it (newest first), the
+source's ``health:`` thresholds and the time.  It says whether the site was up, and which
+problems the crawl shows, each one of the source-health signal types:
+
+* ``needs_login``   a page carried the source's ``session.logged_out`` markers, or a login wall;
+* ``blocked``       captcha or DDoS-queue pages and no items (reported, never solved);
+* ``source_down``   ``down_after_failures`` failed crawls in a row (site unreachable, 5xx);
+* ``source_gone``   no successful crawl for ``gone_after_days`` days (closed, seized, exit-scammed);
+* ``layout_change`` the site answered but gave fewer than ``min_items`` items, a field filled on
+  fewer than ``min_fill`` of its pages, or items fell below ``max_drop`` of the recent median.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from crawlers.config import HealthThresholds
+from health.history import Run
+
+SEVERITY = {"source_down": "medium", "layout_change": "medium", "needs_login": "high", "blocked": "medium",
+            "source_gone": "high"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Problem:
+    type: str  # one of alerts.model.HEALTH_TYPES
+    summary: str
+    statistics: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    availability: str  # up | down | blocked | needs_login | unknown
+    problems: tuple[Problem, ...]
+
+    @property
+    def state(self) -> str:
+        return self.problems[0].type if self.problems else "ok"
+
+
+def stat_group(report: dict[str, Any], prefix: str) -> dict[str, int]:
+    """``npswatch/<prefix>/...`` counters of a crawl's JSON report (``npswatch_stats``)."""
+    found = report.get("npswatch_stats") or {}
+    return {k.removeprefix(prefix): int(v) for k, v in found.items() if k.startswith(prefix)}
+
+
+def fill_rates(report: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Page type -> field -> share of that type's pages where the field was filled."""
+    pages = stat_group(report, "npswatch/pages/")
+    rates: dict[str, dict[str, float]] = {}
+    for key, count in stat_group(report, "npswatch/fields/").items():
+        page, _, name = key.partition("/")
+        if pages.get(page):
+            rates.setdefault(page, {})[name] = round(count / pages[page], 4)
+    return rates
+
+
+def content_pages(report: dict[str, Any]) -> int:
+    """Pages the spider read as the site's own (any page type, navigation included), not walls or errors."""
+    return sum(v for k, v in stat_group(report, "npswatch/pages/").items() if k != "not_text")
+
+
+def availability(run: Run) -> str:
+    """Up, down, blocked or needs_login from one finished run (unknown: stopped before it could tell)."""
+    report = run.report
+    walls = stat_group(report, "npswatch/walls/")
+    if stat_group(report, "npswatch/session/") or walls.get("login"):
+        return "needs_login"
+    if (walls.get("captcha") or walls.get("queue")) and run.items == 0:
+        return "blocked"
+    if content_pages(report) or run.items:
+        return "up"
+    return "unknown" if run.result == "interrupted" else "down"
+
+
+def _failed(run: Run) -> bool:
+    return run.availability == "down"
+
+
+def assess(run: Run, previous: list[Run], thresholds: HealthThresholds, now: datetime) -> Assessment:
+    """The availability this run shows and the health problems, worst first."""
+    state = availability(run)
+    problems: list[Problem] = []
+    if state == "needs_login":
+        problems.append(Problem("needs_login", f"{run.source}: the session expired or the site asks to log in; a "
+                                "person has to log in and export fresh cookies (cookies_file)",
+                                {"walls": stat_group(run.report, "npswatch/walls/"),
+                                 "session": stat_group(run.report, "npswatch/session/")}))  # fmt: skip
+    elif state == "blocked":
+        walls = stat_group(run.report, "npswatch/walls/")
+        problems.append(Problem("blocked", f"{run.source}: captcha or DDoS-queue pages instead of content "
+                                f"({', '.join(f'{k} {v}' for k, v in sorted(walls.items()))}); not solved",
+                                {"walls": walls}))  # fmt: skip
+    elif state == "down":
+        problems.extend(_down(run, previous, thresholds, now))
+    elif state == "up":
+        problems.extend(_layout(run, previous, thresholds))
+    return Assessment(state, tuple(problems))
+
+
+def _down(run: Run, previous: list[Run], thresholds: HealthThresholds, now: datetime) -> list[Problem]:
+    failures = 1
+    for earlier in previous:
+        if earlier.result in ("interrupted", "missed", "running"):
+            continue
+        if not _failed(earlier):
+            break
+        failures += 1
+    last_up = next((r for r in previous if r.availability == "up"), None)
+    first = previous[-1] if previous else run
+    down_since = datetime.fromisoformat((last_up.ended or last_up.started) if last_up else first.started)
+    days = (now - down_since).total_seconds() / 86400
+    stats = {"consecutive_failures": failures, "days_without_success": round(days, 2),
+             "http_status": run.report.get("http_status", {}), "errors": run.report.get("errors", {}),
+             "message": run.message}  # fmt: skip
+    if days >= thresholds.gone_after_days:
+        return [Problem("source_gone", f"{run.source}: no successful crawl for {days:.0f} days (gone after "
+                        f"{thresholds.gone_after_days}): closed, seized or exit-scammed?", stats)]  # fmt: skip
+    if failures >= thresholds.down_after_failures:
+        return [Problem("source_down", f"{run.source}: {failures} failed crawls in a row (threshold "
+                        f"{thresholds.down_after_failures}); last: {run.message or run.result}", stats)]  # fmt: skip
+    return []
+
+
+def _layout(run: Run, previous: list[Run], thresholds: HealthThresholds) -> list[Problem]:
+    if run.result == "interrupted":
+        return []
+    found: list[Problem] = []
+    pages = stat_group(run.report, "npswatch/pages/")
+    rates = fill_rates(run.report)
+    if run.items < thresholds.min_items:
+        found.append(Problem("layout_change", f"{run.source}: the site answered ({run.pages} pages) but gave "
+                             f"{run.items} items (at least {thresholds.min_items} expected)",
+                             {"items": run.items, "pages": pages}))  # fmt: skip
+    for page, fields in thresholds.min_fill.items():
+        if not pages.get(page):
+            continue
+        for name, least in fields.items():
+            share = rates.get(page, {}).get(name, 0.0)
+            if share < least:
+                found.append(Problem("layout_change", f"{run.source}: field {name!r} filled on {share:.0%} of "
+                                     f"{pages[page]} {page} pages (at least {least:.0%} expected)",
+                                     {"page": page, "field": name, "fill_rate": share, "min_fill": least}))  # fmt: skip
+    recent = [r.items for r in previous if r.availability == "up" and r.result == "ok"][: thresholds.history_runs]
+    if len(recent) >= thresholds.history_runs and run.items >= thresholds.min_items:
+        median = statistics.median(recent)
+        if median and run.items < thresholds.max_drop * median:
+            found.append(Problem("layout_change", f"{run.source}: {run.items} items, below {thresholds.max_drop:.0%} "
+                                 f"of the median of the last {len(recent)} crawls ({median:g})",
+                                 {"items": run.items, "median": median, "recent": recent}))  # fmt: skip
+    return found

@@ -1,0 +1,1 @@
+"""Early-warning signals: series, detectors and signal records (see issue 6)."""

@@ -1,0 +1,107 @@
+"""First sightings, price shifts and adverse-effect surges."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from signals.detectors import AdverseSurge, ParameterError, SeriesError, Sighting, first_seen, price_shift
+from signals.detectors.priceshift import price_shift_at
+
+D0 = date(2026, 1, 1)
+
+
+def _s(entity: str, day: int, market: str = "m1", country: str = "NL", ref: str | None = None) -> Sighting:
+    return Sighting(entity, D0 + timedelta(days=day), {"market": market, "country": country, "language": "en"}, ref)
+
+
+class TestFirstSeen:
+    def test_new_entity_is_reported_once_with_its_contexts(self):
+        rows = [_s("mdma", 1), _s("2-mmc", 40, "m1", ref="l1"), _s("2-mmc", 41, "m2", "DE", ref="l2")]
+        out = first_seen(rows, baseline_end=D0 + timedelta(days=30))
+        assert len(out) == 1
+        rec = out[0]
+        assert (rec.entity, rec.dimension, rec.first_seen, rec.count) == ("2-mmc", None, D0 + timedelta(days=40), 2)
+        assert rec.contexts["market"] == ["m1", "m2"] and rec.refs == ["l1", "l2"]
+
+    def test_known_entity_in_a_new_market_and_country(self):
+        rows = [_s("mdma", 1), _s("mdma", 35, "m2", "NL"), _s("mdma", 36, "m1", "BE")]
+        out = first_seen(rows, baseline_end=D0 + timedelta(days=30))
+        assert [(r.dimension, r.value) for r in out] == [("market", "m2"), ("country", "BE")]
+
+    def test_nothing_new_raises_nothing(self):
+        rows = [_s("mdma", 1), _s("mdma", 35)]
+        assert first_seen(rows, baseline_end=D0 + timedelta(days=30)) == []
+
+    def test_min_count_holds_back_a_single_sighting(self):
+        rows = [_s("x", 40)]
+        assert first_seen(rows, baseline_end=D0, min_count=2) == []
+        with pytest.raises(ParameterError):
+            first_seen(rows, baseline_end=D0, min_count=0)
+
+
+class TestPriceShift:
+    def test_clear_drop_is_significant_with_a_negative_change(self):
+        rng = np.random.default_rng(1)
+        before = np.exp(rng.normal(np.log(20), 0.2, 30))
+        after = np.exp(rng.normal(np.log(12), 0.2, 20))
+        res = price_shift(before, after)
+        assert res.significant and res.direction == "down"
+        assert res.ci_low < res.relative_change < res.ci_high < 0
+        assert -0.5 < res.relative_change < -0.3
+
+    def test_same_distribution_is_not_significant(self):
+        rng = np.random.default_rng(2)
+        res = price_shift(rng.lognormal(3, 0.3, 30), rng.lognormal(3, 0.3, 30))
+        assert not res.significant and res.direction == "none"
+
+    def test_too_few_values_give_no_verdict(self):
+        res = price_shift([10, 11, 9], [5, 5.5])
+        assert not res.significant
+
+    def test_non_positive_prices_are_rejected(self):
+        with pytest.raises(SeriesError, match="> 0"):
+            price_shift([10, 0, 11], [5, 6])
+
+    def test_windows_are_cut_from_a_dated_series(self):
+        days = [D0 + timedelta(days=i) for i in range(70)]
+        prices = [20.0 + (i % 3) if i < 56 else 12.0 + (i % 3) for i in range(70)]
+        res = price_shift_at(days, prices, as_of=days[-1], window=14, reference=56)
+        assert (res.n_reference, res.n_current) == (56, 14)
+        assert res.significant and res.direction == "down"
+
+
+class TestAdverseSurge:
+    def test_rising_share_alarms_but_more_talk_alone_does_not(self):
+        mentions = np.full(60, 20.0)
+        adverse = np.full(60, 1.0)
+        adverse[50:] = 6  # share from 5 % to 30 %
+        busy = mentions.copy()
+        busy[50:] = 120  # six times the talk, same 5 % share
+        res = AdverseSurge()(adverse, mentions)
+        assert res.alarm[52:].any()
+        assert not res.alarm[:50].any()
+        quiet = AdverseSurge()(np.where(np.arange(60) >= 50, 6.0, 1.0), busy)
+        assert not quiet.alarm.any()
+
+    def test_adverse_above_mentions_is_an_error(self):
+        with pytest.raises(SeriesError, match="adverse <= mentions"):
+            AdverseSurge()(np.array([3.0] * 40), np.array([2.0] * 40))
+
+    def test_short_series_gives_a_message_and_no_alarm(self):
+        res = AdverseSurge()(np.ones(10), np.ones(10) * 5)
+        assert not res.alarm.any() and res.messages
+
+
+def test_fast_hypergeometric_quantile_equals_scipy():
+    from scipy.stats import hypergeom
+
+    from signals.detectors.adverse import hypergeom_isf
+
+    rng = np.random.default_rng(4)
+    n1, n0 = rng.integers(1, 60, 2000), rng.integers(1, 200, 2000)
+    a1, a0 = rng.binomial(n1, 0.1), rng.binomial(n0, 0.05)
+    for q in (0.001, 0.01, 0.3):
+        np.testing.assert_array_equal(hypergeom_isf(q, n0 + n1, a0 + a1, n1), hypergeom.isf(q, n0 + n1, a0 + a1, n1))
