@@ -1,5 +1,7 @@
 """Crawl benchmark: the full pipeline (fetch, parse, WARC, store) against a bare Scrapy fetch.
 
+"Full" is the Foundation pipeline: fetch, parse, WARC, store (extraction off,
+``NPSWATCH_ENRICH=0``); the same crawl with extraction on is reported beside it.
 Both crawl market A (``nova_market``) as of the last simulated day, served by the demo
 sites in their own process; the bare spider fetches exactly the URLs the full crawl
 fetched.  Each side runs ``--runs`` times (default 3); the median pages/s is kept.
@@ -30,8 +32,13 @@ from npswatch.demo import demo_sites_process  # noqa: E402
 SITE = "nova_market"
 
 
-def full_run(url: str, work: Path) -> tuple[float, float, list[str]]:
-    env = {**os.environ, env_var(SITE): url, "NPSWATCH_DATA_DIR": str(work)}
+def full_run(url: str, work: Path, extraction: bool) -> tuple[float, float, list[str]]:
+    env = {
+        **os.environ,
+        env_var(SITE): url,
+        "NPSWATCH_DATA_DIR": str(work),
+        "NPSWATCH_ENRICH": "1" if extraction else "0",
+    }
     report_file = work / "report.json"
     cmd = [sys.executable, "-m", "npswatch.cli", "crawl", SITE, "--as-of", END.isoformat(),
            "--db", str(work / "db.sqlite3"), "--json-report", str(report_file)]  # fmt: skip
@@ -60,19 +67,22 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "crawl.json")
     args = parser.parse_args()
-    full, bare, full_cpu, bare_cpu, pages = [], [], [], [], 0
+    full, bare, full_cpu, bare_cpu, extracted, pages = [], [], [], [], [], 0
     with demo_sites_process([SITE]) as urls:
         for run in range(args.runs):
             with tempfile.TemporaryDirectory() as tmp:
-                rate, cpu_rate, fetched = full_run(urls[SITE], Path(tmp))
+                rate, cpu_rate, fetched = full_run(urls[SITE], Path(tmp), extraction=False)
                 full.append(rate)
                 full_cpu.append(cpu_rate)
                 pages = len(fetched)
                 rate, cpu_rate = bare_run(fetched, Path(tmp))
                 bare.append(rate)
                 bare_cpu.append(cpu_rate)
+            with tempfile.TemporaryDirectory() as tmp:
+                extracted.append(full_run(urls[SITE], Path(tmp), extraction=True)[0])
             print(f"run {run + 1}: full {full[-1]:.1f} pages/s ({full_cpu[-1]:.1f} per CPU-s), "
-                  f"bare {bare[-1]:.1f} pages/s ({bare_cpu[-1]:.1f} per CPU-s)", file=sys.stderr)  # fmt: skip
+                  f"bare {bare[-1]:.1f} pages/s ({bare_cpu[-1]:.1f} per CPU-s), "
+                  f"full with extraction {extracted[-1]:.1f} pages/s", file=sys.stderr)  # fmt: skip
     med = statistics.median
     result = {
         "full_pages_per_s": round(med(full), 1),
@@ -81,6 +91,8 @@ def main() -> None:
         "full_pages_per_cpu_s": round(med(full_cpu), 1),
         "bare_pages_per_cpu_s": round(med(bare_cpu), 1),
         "cpu_ratio": round(med(full_cpu) / med(bare_cpu), 3),
+        "with_extraction_pages_per_s": round(med(extracted), 1),
+        "with_extraction_ratio": round(med(extracted) / med(bare), 3),
         "pages": pages,
         "runs": args.runs,
     }

@@ -26,8 +26,8 @@ NPSWATCH_WARC_DIR = str(Path(NPSWATCH_DATA_DIR) / "warc")
 NPSWATCH_WARC_MAX_BYTES = 100 * 1024 * 1024
 # Documents written to the store per transaction.
 NPSWATCH_STORE_BATCH = 200
-# Run extraction (pipelines.enrich) on every listing and post before storing it.
-NPSWATCH_ENRICH = True
+# Run extraction (pipelines.enrich) on every listing and post before storing it (env NPSWATCH_ENRICH=0: off).
+NPSWATCH_ENRICH = os.environ.get("NPSWATCH_ENRICH", "1") != "0"
 # The simulated day sent to the demo sites (`--as-of`); None means today, and no header.
 NPSWATCH_AS_OF: str | None = None
 
