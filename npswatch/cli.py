@@ -23,7 +23,7 @@ from alerts.cli import signals as signals_group
 from crawlers.config import SourceError, find_source, iter_sources, source_files
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)  # logs: no 80-col cut
 
 
 def _db_option(func: Any) -> Any:

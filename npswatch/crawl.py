@@ -140,7 +140,8 @@ def run_crawls(
     """
     install_reactor(REACTOR)
     configure_logging({"LOG_LEVEL": log_level, "LOG_INSTALL_ROOT_HANDLER": True})
-    logging.getLogger("scrapy").setLevel(log_level)
+    for name in ("scrapy", "spacy"):  # spaCy logs pipeline set-up at INFO/DEBUG through its own handler
+        logging.getLogger(name).setLevel(log_level)
     return _Session(overrides, on_done).run(_groups(jobs, parallel))
 
 
