@@ -7,6 +7,7 @@ and a DDoS-queue page.  Everything started here is stopped by the fixtures' fina
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -22,7 +23,7 @@ import pytest
 
 from demosites.server import DemoSites
 from tests.httpsite import Route, Site, serve
-from tests.tor.network import TorNetwork, tor_binaries
+from tests.tor.network import TorNetwork, TorNetworkError, tor_binaries
 
 QUEUE_PAGE = "<html><title>Queue</title><h1>DDoS protection</h1><p>You are in the queue, please wait.</p></html>"
 
@@ -141,10 +142,18 @@ def onion_lab(tor_installed: None, tmp_path_factory: pytest.TempPathFactory) -> 
             serve({"/": Route("clear web")}) as clear:  # fmt: skip
         front, thread = _serve_front(demo.urls["nova_market"], clear.url)
         forum_port = int(demo.urls["lowlands_forum"].rsplit(":", 1)[1])
-        network = TorNetwork(root, {"market": front.server_address[1], "forum": forum_port}, clients=2)
+        services = {"market": front.server_address[1], "forum": forum_port}
+        network = TorNetwork(root / "try1", services, clients=2)
         started = time.monotonic()
         try:
-            network.start(timeout=120)
+            try:
+                network.start(timeout=120)
+            except TorNetworkError as first:  # a node that fails to start (a port taken meanwhile): one fresh try
+                logging.getLogger(__name__).warning("private Tor network failed to start, trying once more: %s", first)
+                network.stop()
+                network = TorNetwork(root / "try2", services, clients=2)
+                started = time.monotonic()
+                network.start(timeout=120)
             market, forum = (f"http://{network.onions[s]}" for s in ("market", "forum"))
             _wait_onion(network, market + "/", started + 120)
             _wait_onion(network, forum + "/index.php", started + 120)

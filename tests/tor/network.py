@@ -29,10 +29,18 @@ class TorNetworkError(Exception):
     """The test network did not come up; the message says which stage and where its logs are."""
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free loopback port, never the same one twice in this test run (the kernel may hand a closed one out again)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def wait_listening(port: int, timeout: float = 10) -> None:
@@ -206,13 +214,16 @@ class TorNetwork:
         (node.dir / "torrc").write_text(text.format(**vars(node)))
 
     def _launch(self, node: Node) -> None:
-        node.process = subprocess.Popen([str(self.tor), "-f", str(node.dir / "torrc")], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        # tor's own output (config errors come before its log file opens) goes beside the log
+        with (node.dir / "stdout.log").open("wb") as output:
+            node.process = subprocess.Popen([str(self.tor), "-f", str(node.dir / "torrc")], stdout=output,
+                                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
 
     def _check_alive(self) -> None:
         for node in self.nodes:
             if node.process is not None and node.process.poll() is not None:
-                tail = node.log.read_text()[-1500:] if node.log.exists() else "(no log)"
+                log = node.log if node.log.exists() else node.dir / "stdout.log"
+                tail = log.read_text(errors="replace")[-1500:] if log.exists() else "(no log)"
                 raise TorNetworkError(f"tor {node.nick} exited with {node.process.returncode}; log tail:\n{tail}")
 
     def _wait_consensus(self, deadline: float) -> None:
