@@ -293,9 +293,6 @@ class CrawlScheduler:
                 source = find_source(run.source, self.sources_dir)
             except (SourceError, KeyError):
                 return run
-        if source.health is None:
-            logger.warning("%s: no health: thresholds in %s; health not checked", source.name, source.path)
-            return run
         previous = [r for r in self.history.runs(run.source, 200) if r.id != run.id]
         now = self.clock()
         if forced == "needs_login":

@@ -223,7 +223,7 @@ class Source(_Model):
     pages: dict[str, PageSpec]
     walls: WallMarkers = Field(default_factory=WallMarkers)
     session: SessionMarkers | None = Field(default=None, description="markers of an expired session (cookies_file)")
-    health: HealthThresholds | None = Field(default=None, description="health thresholds; absent: not checked")
+    health: HealthThresholds = Field(description="source-health thresholds; required, each one (docs/scheduler.md)")
     path: str | None = Field(default=None, exclude=True)
 
     @field_validator("language", mode="before")

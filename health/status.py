@@ -57,7 +57,7 @@ def collect_status(data: Path, sources_dir: Path | None = None) -> list[dict[str
                 "schedule": f"every {schedule.every}" if schedule.every else f"cron {schedule.cron}",
                 "last_run": last.to_json() if last else None,
                 "next_run": upcoming.get(entry.name),
-                "health": health["state"] if health else ("not checked" if entry.health is None else "unknown"),
+                "health": health["state"] if health else "unknown",
                 "health_since": health["since"] if health else None,
                 "health_detail": health["detail"] if health else None,
                 "availability": {

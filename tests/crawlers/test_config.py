@@ -30,6 +30,15 @@ pages:
         fields:
           quantity: {{css: 'td.qty::text'}}
           price: {{css: 'td.price::text', many: true}}
+health:
+  min_items: 0
+  min_fill:
+    listing:
+      title: 0.5
+  max_drop: 0.3
+  history_runs: 5
+  down_after_failures: 2
+  gone_after_days: 7
 """
 
 
@@ -114,6 +123,13 @@ def test_unknown_field_is_an_error(tmp_path: Path) -> None:
 def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
     [line] = problems(write(tmp_path, "- just\n- a list\n"))
     assert "expected a mapping" in line
+
+
+def test_missing_health_thresholds_are_an_error(tmp_path: Path) -> None:
+    text = VALID.format(name="example").replace("  down_after_failures: 2\n", "")
+    assert any("health.down_after_failures: Field required" in line for line in problems(write(tmp_path, text)))
+    text = VALID.format(name="example").split("health:")[0]
+    assert any(":1: health: Field required" in line for line in problems(write(tmp_path, text)))
 
 
 def test_shipped_sources_are_valid() -> None:

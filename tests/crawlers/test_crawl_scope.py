@@ -23,6 +23,15 @@ title: Hostile Market
 start_urls: ["{url}/"]
 politeness: {{delay: 0, concurrency: 4, autothrottle: false}}
 deny: ['/logout']
+health:
+  min_items: 0
+  min_fill:
+    listing:
+      title: 0.5
+  max_drop: 0.3
+  history_runs: 5
+  down_after_failures: 2
+  gone_after_days: 7
 pages:
   listing:
     url: '/listing/\\d+'

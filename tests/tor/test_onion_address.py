@@ -52,6 +52,15 @@ title: Hidden Market
 tor: {tor}
 start_urls:
   - "{url}"
+health:
+  min_items: 0
+  min_fill:
+    listing:
+      title: 0.5
+  max_drop: 0.3
+  history_runs: 5
+  down_after_failures: 2
+  gone_after_days: 7
 pages:
   listing:
     url: '/listing/\\d+'
