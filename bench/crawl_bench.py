@@ -3,8 +3,10 @@
 "Full" is the Foundation pipeline: fetch, parse, WARC, store (extraction off,
 ``NPSWATCH_ENRICH=0``); the same crawl with extraction on is reported beside it.
 Both crawl market A (``nova_market``) as of the last simulated day, served by the demo
-sites in their own process; the bare spider fetches exactly the URLs the full crawl
-fetched.  Each side runs ``--runs`` times (default 3); the median pages/s is kept.
+sites in their own process.  The bare spider reaches the same pages the same way (the
+source file's link rules) and does nothing else; a second floor is handed every URL the
+full crawl fetched at once (no discovery), reported as ``url_list_*``.  Each side runs
+``--runs`` times (default 3); the median pages/s is kept.
 Writes ``bench/results/crawl.json`` and prints one line for ``docs/benchmarks.md``.
 """
 
@@ -52,11 +54,10 @@ def full_run(url: str, work: Path, extraction: bool) -> tuple[float, float, list
     return report["pages"] / report["elapsed_seconds"], report["pages"] / report["cpu_seconds"], urls
 
 
-def bare_run(urls: list[str], work: Path) -> tuple[float, float]:
-    url_file = work / "urls.txt"
-    url_file.write_text("\n".join(urls), encoding="utf-8")
+def bare_run(args: list[str]) -> tuple[float, float]:
+    """Pages/s (wall) and pages per CPU-second of the bare spider run with these arguments."""
     headers = json.dumps({"X-Npswatch-As-Of": END.isoformat()})
-    cmd = [sys.executable, str(ROOT / "bench" / "bare_spider.py"), str(url_file), "8", headers]
+    cmd = [sys.executable, str(ROOT / "bench" / "bare_spider.py"), *args, "8", headers]
     result = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout)
     pages = float(result["pages"])
     return pages / float(result["seconds"]), pages / float(result["cpu_seconds"])
@@ -67,32 +68,39 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "crawl.json")
     args = parser.parse_args()
-    full, bare, full_cpu, bare_cpu, extracted, pages = [], [], [], [], [], 0
+    runs: dict[str, list[float]] = {k: [] for k in ("full", "full_cpu", "bare", "bare_cpu", "list", "list_cpu", "nlp")}
+    pages = 0
     with demo_sites_process([SITE]) as urls:
         for run in range(args.runs):
             with tempfile.TemporaryDirectory() as tmp:
                 rate, cpu_rate, fetched = full_run(urls[SITE], Path(tmp), extraction=False)
-                full.append(rate)
-                full_cpu.append(cpu_rate)
+                runs["full"].append(rate)
+                runs["full_cpu"].append(cpu_rate)
                 pages = len(fetched)
-                rate, cpu_rate = bare_run(fetched, Path(tmp))
-                bare.append(rate)
-                bare_cpu.append(cpu_rate)
+                url_file = Path(tmp) / "urls.txt"
+                url_file.write_text("\n".join(fetched), encoding="utf-8")
+                for name, bare_args in (
+                    ("bare", ["discover", SITE, urls[SITE] + "/"]),
+                    ("list", ["list", str(url_file)]),
+                ):
+                    rate, cpu_rate = bare_run(bare_args)
+                    runs[name].append(rate)
+                    runs[f"{name}_cpu"].append(cpu_rate)
             with tempfile.TemporaryDirectory() as tmp:
-                extracted.append(full_run(urls[SITE], Path(tmp), extraction=True)[0])
-            print(f"run {run + 1}: full {full[-1]:.1f} pages/s ({full_cpu[-1]:.1f} per CPU-s), "
-                  f"bare {bare[-1]:.1f} pages/s ({bare_cpu[-1]:.1f} per CPU-s), "
-                  f"full with extraction {extracted[-1]:.1f} pages/s", file=sys.stderr)  # fmt: skip
-    med = statistics.median
+                runs["nlp"].append(full_run(urls[SITE], Path(tmp), extraction=True)[0])
+            print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.1f}" for k, v in runs.items()), file=sys.stderr)
+    med = {k: statistics.median(v) for k, v in runs.items()}
     result = {
-        "full_pages_per_s": round(med(full), 1),
-        "bare_pages_per_s": round(med(bare), 1),
-        "ratio": round(med(full) / med(bare), 3),
-        "full_pages_per_cpu_s": round(med(full_cpu), 1),
-        "bare_pages_per_cpu_s": round(med(bare_cpu), 1),
-        "cpu_ratio": round(med(full_cpu) / med(bare_cpu), 3),
-        "with_extraction_pages_per_s": round(med(extracted), 1),
-        "with_extraction_ratio": round(med(extracted) / med(bare), 3),
+        "full_pages_per_s": round(med["full"], 1),
+        "bare_pages_per_s": round(med["bare"], 1),
+        "ratio": round(med["full"] / med["bare"], 3),
+        "full_pages_per_cpu_s": round(med["full_cpu"], 1),
+        "bare_pages_per_cpu_s": round(med["bare_cpu"], 1),
+        "cpu_ratio": round(med["full_cpu"] / med["bare_cpu"], 3),
+        "url_list_bare_pages_per_s": round(med["list"], 1),
+        "url_list_ratio": round(med["full"] / med["list"], 3),
+        "with_extraction_pages_per_s": round(med["nlp"], 1),
+        "with_extraction_ratio": round(med["nlp"] / med["bare"], 3),
         "pages": pages,
         "runs": args.runs,
     }
