@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -48,6 +49,17 @@ class SourceError(Exception):
         self.path = path
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+def _valid_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid regex: {exc}") from exc
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_valid_regex)]
 
 
 class _Model(BaseModel):
@@ -145,35 +157,15 @@ class Schedule(_Model):
 class WallMarkers(_Model):
     """Regexes (case-insensitive) that mark a page as a wall, not content; added to the built-in markers."""
 
-    login: list[str] = Field(default_factory=list)
-    captcha: list[str] = Field(default_factory=list)
-    queue: list[str] = Field(default_factory=list, description="DDoS-protection queues")
-
-    @field_validator("login", "captcha", "queue")
-    @classmethod
-    def _regexes(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a valid regex: {exc}") from exc
-        return value
+    login: list[Regex] = Field(default_factory=list)
+    captcha: list[Regex] = Field(default_factory=list)
+    queue: list[Regex] = Field(default_factory=list, description="DDoS-protection queues")
 
 
 class SessionMarkers(_Model):
     """A logged-in session: regexes (case-insensitive) on a page that say the session expired or logged out."""
 
-    logged_out: list[str] = Field(min_length=1, description="e.g. 'session has expired', 'please log in again'")
-
-    @field_validator("logged_out")
-    @classmethod
-    def _regexes(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a valid regex: {exc}") from exc
-        return value
+    logged_out: list[Regex] = Field(min_length=1, description="e.g. 'session has expired', 'please log in again'")
 
 
 class HealthThresholds(_Model):
@@ -214,8 +206,8 @@ class Source(_Model):
     language: list[Literal["en", "nl", "fr", "de"]] = Field(default=["en"])
     schedule: Schedule = Field(default_factory=lambda: Schedule(every="1d"))
     politeness: Politeness = Field(default_factory=Politeness)
-    allow: list[str] = Field(default_factory=list, description="regexes a followed URL must match")
-    deny: list[str] = Field(default_factory=list, description="regexes a followed URL must not match")
+    allow: list[Regex] = Field(default_factory=list, description="regexes a followed URL must match")
+    deny: list[Regex] = Field(default_factory=list, description="regexes a followed URL must not match")
     follow: list[str] = Field(default_factory=list, description="CSS selectors of links to follow")
     max_depth: int = Field(default=8, ge=1, le=50)
     cookies_file: str | None = None
@@ -256,15 +248,6 @@ class Source(_Model):
                 raise ValueError(f"the onion URL {url!r} needs tor: true")
         return value
 
-    @field_validator("allow", "deny")
-    @classmethod
-    def _regexes(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a valid regex: {exc}") from exc
-        return value
 
     def template_problems(self) -> list[tuple[tuple[str, ...], str]]:
         """The pages and fields the template needs that the file lacks, as (location, message)."""

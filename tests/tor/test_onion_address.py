@@ -100,7 +100,7 @@ def test_wall_markers_must_be_valid_regexes(tmp_path: Path) -> None:
     path = tmp_path / "hidden_market.yml"
     path.write_text(SOURCE.format(tor="true", url=f"http://{KNOWN}/") + "walls: {captcha: ['(unclosed']}\n")
     [problem] = _problems_of(path)
-    assert ": walls.captcha: " in problem and "not a valid regex" in problem
+    assert ": walls.captcha.0: " in problem and "not a valid regex" in problem
 
 
 def _problems_of(path: Path) -> list[str]:
