@@ -17,27 +17,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from npswatch.options import day_option_value, db_option
+
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
-def _db_option(func: Any) -> Any:
-    return click.option(
-        "--db",
-        envvar="NPSWATCH_DB",
-        default=lambda: str(Path(os.environ.get("NPSWATCH_DATA_DIR", "var")) / "npswatch.sqlite3"),
-        show_default="var/npswatch.sqlite3",
-        help="Storage target (env NPSWATCH_DB); signals are kept beside it (docs/signals.md).",
-    )(func)
-
-
-def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"expected a date as YYYY-MM-DD, found {value!r}") from exc
+_db_option = db_option("Storage target (env NPSWATCH_DB); signals are kept beside it (docs/signals.md).")
+_as_of = day_option_value
 
 
 @click.group()

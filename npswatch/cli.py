@@ -21,28 +21,20 @@ from rich.table import Table
 
 from alerts.cli import signals as signals_group
 from crawlers.config import SourceError, find_source, iter_sources, source_files
+from npswatch.options import day_option_value, db_option
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)  # logs: no 80-col cut
 
 
-def _db_option(func: Any) -> Any:
-    return click.option(
-        "--db",
-        envvar="NPSWATCH_DB",
-        default=lambda: str(Path(os.environ.get("NPSWATCH_DATA_DIR", "var")) / "npswatch.sqlite3"),
-        show_default="var/npswatch.sqlite3",
-        help="Storage target: a SQLite file or a cluster URL, e.g. elasticsearch+https://host:9200 (env NPSWATCH_DB).",
-    )(func)
+_db_option = db_option(
+    "Storage target: a SQLite file or a cluster URL, e.g. elasticsearch+https://host:9200 (env NPSWATCH_DB)."
+)
 
 
 def _iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise click.BadParameter(f"expected a date as YYYY-MM-DD, found {value!r}") from exc
+    day = day_option_value(ctx, param, value)
+    return day.isoformat() if day else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,32 @@
+"""Command-line options shared by the `npswatch` command groups (npswatch.cli, alerts.cli)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def db_option(help_text: str) -> Callable[[Any], Any]:
+    """``--db``: the storage target, from NPSWATCH_DB, else <NPSWATCH_DATA_DIR or var>/npswatch.sqlite3."""
+    return click.option(
+        "--db",
+        envvar="NPSWATCH_DB",
+        default=lambda: str(Path(os.environ.get("NPSWATCH_DATA_DIR", "var")) / "npswatch.sqlite3"),
+        show_default="var/npswatch.sqlite3",
+        help=help_text,
+    )
+
+
+def day_option_value(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A click callback reading a YYYY-MM-DD option value as a date."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected a date as YYYY-MM-DD, found {value!r}") from exc
