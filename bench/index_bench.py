@@ -4,7 +4,11 @@ Both backends get the same ``--docs`` generated documents (default 100,000: list
 languages, ``tests/storage/contract/generated.py``, deterministic), written through the ``Storage``
 interface in batches of ``--batch``; then 20 representative analyst queries (searches, facets, date
 ranges, trends) run ``--reps`` times each on both.  Writes ``bench/results/index.json`` and prints the
-lines for ``docs/benchmarks.md``.
+lines for ``docs/benchmarks.md``; progress goes to stderr every 10,000 documents.
+
+For osmem the run also records where the write time goes (bulk requests, the real-time ``mget`` that plans
+each chunk, the rest: planning and serialising in Python), the server's peak memory and the machine's load
+average, so a slow run can be told apart from a slow backend.
 
 osmem-server is an in-memory test double of the OpenSearch API (a Go process, no JVM): its numbers say how
 the cluster backend's code path performs (planning, bulk, query building), not how Elasticsearch or
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -63,15 +68,19 @@ QUERIES: list[tuple[str, Any]] = [
 ]
 
 
-def index_rate(store: Storage, docs: list[dict[str, Any]], batch: int) -> float:
+def index_rate(store: Storage, docs: list[dict[str, Any]], batch: int, label: str) -> float:
     start = time.perf_counter()
     for first in range(0, len(docs), batch):
         store.write(docs[first : first + batch])
+        done = first + batch
+        if done % 10_000 == 0 or done >= len(docs):
+            rate = done / (time.perf_counter() - start)
+            _progress(f"{label}: {min(done, len(docs))} documents written, {rate:.0f} docs/s so far")
     store.count()  # a cluster refreshes here: documents are searchable when the clock stops
     return len(docs) / (time.perf_counter() - start)
 
 
-def latencies(store: Storage, reps: int) -> dict[str, dict[str, float]]:
+def latencies(store: Storage, reps: int, label: str) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for name, query in QUERIES:
         run: Callable[[], Any] = partial(store.search if isinstance(query, SearchQuery) else store.trend, query)  # type: ignore[attr-defined]
@@ -82,6 +91,7 @@ def latencies(store: Storage, reps: int) -> dict[str, dict[str, float]]:
             run()
             times.append((time.perf_counter() - start) * 1000)
         out[name] = {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(_p95(times), 2)}
+    _progress(f"{label}: {len(QUERIES)} queries x {reps} done")
     return out
 
 
@@ -98,17 +108,53 @@ def overall(per_query: dict[str, dict[str, float]]) -> dict[str, float]:
 
 def embedded_run(docs: list[dict[str, Any]], batch: int, reps: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as work, SqliteStorage(Path(work) / "bench.sqlite3") as store:
-        out: dict[str, Any] = {"documents": len(docs), "docs_per_s": round(index_rate(store, docs, batch))}
-        per_query = latencies(store, reps)
-    return out | {"latency": overall(per_query), "per_query": per_query}
+        load = _load()
+        out: dict[str, Any] = {"documents": len(docs), "docs_per_s": round(index_rate(store, docs, batch, "embedded"))}
+        per_query = latencies(store, reps, "embedded")
+    return out | {"load_average": [load, _load()], "latency": overall(per_query), "per_query": per_query}
+
+
+class _Timed:
+    """Wraps a cluster client and adds up the seconds spent in each call (where the write time goes)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client, self.seconds = client, dict.fromkeys(("bulk", "mget", "refresh"), 0.0)
+
+    def __getattr__(self, name: str) -> Any:
+        call = getattr(self.client, name)
+        if name not in self.seconds:
+            return call
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - start
+
+        return timed
 
 
 def osmem_run(docs: list[dict[str, Any]], batch: int, reps: int) -> dict[str, Any]:
     with OsmemServer.start(japanese=False) as server:
         store = ClusterStorage(parse_target(f"opensearch+{server.url}?prefix=bench"))
-        out: dict[str, Any] = {"documents": len(docs), "docs_per_s": round(index_rate(store, docs, batch)),
-                               "server": f"osmem-server (OpenSearch API {server.version})"}  # fmt: skip
-        per_query = latencies(store, reps)
+        timed = store.client = _Timed(store.client)
+        load = _load()
+        started = time.perf_counter()
+        rate = index_rate(store, docs, batch, "osmem")
+        write_s = time.perf_counter() - started
+        spent = {f"{name}_s": round(seconds, 1) for name, seconds in timed.seconds.items()}
+        spent["python_s"] = round(write_s - sum(timed.seconds.values()), 1)  # planning, serialising, the rest
+        out: dict[str, Any] = {
+            "documents": len(docs),
+            "docs_per_s": round(rate),
+            "server": f"osmem-server {_osmem_version()} (OpenSearch API {server.version})",
+            "bulk_actions_per_document": 2,  # the document and its observation of the day
+            "write_seconds": {"total_s": round(write_s, 1), **spent},
+            "server_peak_rss_mib": _peak_rss_mib(server.pid),
+        }
+        per_query = latencies(store, reps, "osmem")
+        out["load_average"] = [load, _load()]
         store.close()
         if server.process.stdout is not None:
             server.process.stdout.close()
@@ -117,34 +163,66 @@ def osmem_run(docs: list[dict[str, Any]], batch: int, reps: int) -> dict[str, An
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=100_000, help="documents for the embedded store")
-    same_help = "the first N of the same documents, into osmem and again into the embedded store"
-    parser.add_argument("--cluster-docs", type=int, default=10_000, help=same_help)
+    parser.add_argument("--docs", type=int, default=100_000, help="documents written to each backend")
     parser.add_argument("--batch", type=int, default=2000)
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    only_help = "run one backend and merge its row into --out (a run of the same --docs/--batch/--reps)"
+    parser.add_argument("--only", choices=RUNS, help=only_help)
     args = parser.parse_args()
-    started = time.perf_counter()
     docs = list(generate(args.docs, seed=2026))
     machine = f"{platform.machine()}, {_cpus()} CPU(s), Python {platform.python_version()}"
-    results: dict[str, Any] = {"batch": args.batch, "reps": args.reps, "queries": len(QUERIES), "machine": machine}
-    results["embedded_full"] = embedded_run(docs, args.batch, args.reps)
-    same = docs[: args.cluster_docs]
-    results["same_documents"] = {"embedded": embedded_run(same, args.batch, args.reps),
-                                 "osmem": osmem_run(same, args.batch, args.reps)}  # fmt: skip
-    results["seconds"] = round(time.perf_counter() - started, 1)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    runs = [("embedded", results["embedded_full"]), *results["same_documents"].items()]
-    for label, r in runs:
+    setup = {"documents": args.docs, "batch": args.batch, "reps": args.reps, "queries": len(QUERIES)}
+    setup["machine"] = machine
+    results: dict[str, Any] = dict(setup)
+    if args.only and args.out.exists():
+        earlier = json.loads(args.out.read_text(encoding="utf-8"))
+        if all(earlier.get(key) == value for key, value in setup.items()):
+            results = earlier
+    for label in [args.only] if args.only else list(RUNS):
+        started = time.perf_counter()
+        results[label] = RUNS[label](docs, args.batch, args.reps)
+        results[label]["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    for label in [name for name in RUNS if name in results]:
+        r = results[label]
         latency = r["latency"]
         print(f"{label}: {r['documents']} documents, {r['docs_per_s']} docs/s bulk indexing; 20 queries: "
               f"median p50 {latency['median_of_p50_ms']} ms, worst p95 {latency['max_p95_ms']} ms")  # fmt: skip
-    print(f"(batches of {args.batch}, {args.reps} runs per query, {results['seconds']} s in all)")
+    print(f"(batches of {args.batch}, {args.reps} runs per query)")
+
+
+RUNS: dict[str, Callable[[list[dict[str, Any]], int, int], dict[str, Any]]] = {
+    "osmem": osmem_run,
+    "embedded": embedded_run,
+}
+
+
+def _progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message} (load {_load()})", file=sys.stderr, flush=True)
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 1)
+
+
+def _peak_rss_mib(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    peak = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), None)
+    return round(int(peak) / 1024) if peak else None
+
+
+def _osmem_version() -> str:
+    import osmem_server
+
+    return str(osmem_server.__version__)
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

@@ -359,7 +359,8 @@ def demo(days: int | None, step: int, db: str) -> None:
 # --- search cluster --------------------------------------------------------------------
 @main.group()
 def index() -> None:
-    """Search-cluster indices: create or migrate them, copy a store in, show their state (docs/search-cluster.md).
+    """Search-cluster indices: create or migrate them, copy a store in, show their state, replay dead letters
+    (docs/search-cluster.md).
 
     The target is --db / NPSWATCH_DB, e.g. elasticsearch+https://localhost:9200 (credentials in
     NPSWATCH_ES_USERNAME / NPSWATCH_ES_PASSWORD or NPSWATCH_ES_API_KEY, CA file in NPSWATCH_ES_CA_FILE).
@@ -457,6 +458,40 @@ def index_stats(as_json: bool, db: str) -> None:
     for alias, info in data.get("indices", {}).items():
         out.print(f"{alias} -> {info.get('index')}: {info.get('documents', 0)} documents, {info.get('bytes', 0)} "
                   f"bytes (reviewed mapping version {info.get('reviewed_version')})")  # fmt: skip
+
+
+@index.command("replay")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_db_option
+def index_replay(file: Path | None, as_json: bool, db: str) -> None:
+    """Write the dead-lettered documents of FILE to --db again (idempotent); what fails again stays in FILE.
+
+    FILE defaults to <NPSWATCH_DATA_DIR>/dead-letter/store.jsonl, where a crawl keeps what the store refused
+    or could not reach.  Exit code 1 when anything was kept.
+    """
+    from storage.base import StorageError
+    from storage.deadletter import default_path, replay
+
+    path = file or default_path()
+    store = _open_or_exit(db)
+    try:
+        report = replay(path, store)
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1)
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        stored, kept = report.stored, sum(report.kept.values())
+        out.print(f"{escape(str(path))}: {report.read} dead letter(s) read, {report.replayed} written (created "
+                  f"{stored.created}, updated {stored.updated}, unchanged {stored.unchanged}), {kept} kept"
+                  + "".join(f"; {reason} {n}" for reason, n in sorted(report.kept.items())))  # fmt: skip
+        if report.last_error:
+            console.print(f"last error: {escape(report.last_error)}")
+    sys.exit(1 if report.kept else 0)
 
 
 @main.command()

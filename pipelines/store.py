@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from scrapy.exceptions import NotConfigured
 from crawlers.items import Listing, Post, Vendor, item_to_document
 from storage import open_storage
 from storage.base import Storage, StorageError, StorageUnavailable, WriteResult
+from storage.deadletter import dead_letter_line
 
 if TYPE_CHECKING:
     from typing import Self
@@ -98,7 +98,7 @@ class StorePipeline:
     def _dead_letter(self, doc: dict[str, Any], error: str, reason: str = "store_error", log: bool = True) -> None:
         """Keep a document the store refused in a JSONL file beside the store, and count it."""
         self.dead_letter_path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"error": error, "document": doc}, ensure_ascii=False, default=str)
+        line = dead_letter_line(doc, error, reason)  # `npswatch index replay` writes them again
         with self.dead_letter_path.open("a", encoding="utf-8") as stream:
             stream.write(line + "\n")
         self._count(f"drop/{doc.get('kind', 'item')}/{reason}")

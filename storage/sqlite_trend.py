@@ -1,10 +1,13 @@
 """Trends on the embedded store: observed documents per day or week, split by one field, with EUR-per-gram
 percentiles (the same answers as the cluster's ``date_histogram`` + ``terms`` + ``percentiles``).
 
-Observations keep each day's prices; the values a trend filters and splits on (source, market, ships_from,
-NLP entities) are read from the current version of each document.  Percentiles are exact (linear
-interpolation between the two nearest values); a cluster estimates them (t-digest), so on small buckets
-the engines may differ slightly.
+Each observation keeps what a trend needs of the version seen that day (``observations.facts``, schema
+version 2): the values it filters and splits on (source, market, ships_from, NLP entities) and that day's
+EUR-per-gram values, so a price trend shows the price observed at each time, not today's offers, and a
+document relabelled later is counted under the label it had then: what the cluster indexes per
+observation.  Observations written before version 2 have no facts; for them the current version of the
+document and that day's prices are read.  Percentiles are exact (linear interpolation between the two
+nearest values); a cluster estimates them (t-digest), so on small buckets the engines may differ slightly.
 """
 
 from __future__ import annotations
@@ -27,27 +30,36 @@ def trend(conn: sqlite3.Connection, query: TrendQuery) -> list[TrendBucket]:
             conditions.append(f"d.{column} IN ({', '.join('?' * len(accepted))})")
             params += list(accepted)
     sql = (
-        "SELECT o.day, o.prices, d.id, d.body FROM observations o JOIN documents d ON d.doc_key = o.doc_key "
+        "SELECT o.day, o.facts, CASE WHEN o.facts IS NULL THEN o.prices END, d.id, "
+        "CASE WHEN o.facts IS NULL THEN d.body END FROM observations o JOIN documents d ON d.doc_key = o.doc_key "
         f"WHERE {' AND '.join(conditions)}"
     )
     wanted = {name: {keyword_value(v) for v in values} for name, values in query.filters.items() if values}
     counts: Counter[tuple[date, str | None]] = Counter()
     documents: dict[tuple[date, str | None], set[str]] = {}
     prices: dict[tuple[date, str | None], list[float]] = {}
-    for day, prices_json, doc_id, body in conn.execute(sql, params):
-        doc = json.loads(body)
-        found = trend_values(doc)
+    for day, facts, prices_json, doc_id, body in conn.execute(sql, params):
+        found, per_gram = _facts(facts, prices_json, body)
         if any(not wanted_values & set(found.get(name, ())) for name, wanted_values in wanted.items()):
             continue
         period = _period(date.fromisoformat(day), query.interval)
         keys: Sequence[str | None] = found.get(query.by, []) if query.by else [None]
-        per_gram = eur_per_gram(doc, json.loads(prices_json))
         for key in keys:
             slot = (period, key)
             counts[slot] += 1
             documents.setdefault(slot, set()).add(doc_id)
             prices.setdefault(slot, []).extend(per_gram)
     return _buckets(query, counts, documents, prices)
+
+
+def _facts(facts: str | None, prices_json: str | None, body: str | None) -> tuple[dict[str, list[str]], list[float]]:
+    """The trend values and EUR per gram of one observation: as seen that day, or (an observation written
+    before schema version 2) from the current version and that day's prices."""
+    if facts is not None:
+        seen = json.loads(facts)
+        return seen["values"], seen["eur_per_gram"]
+    doc = json.loads(body or "{}")
+    return trend_values(doc), eur_per_gram(doc, json.loads(prices_json or "[]"))
 
 
 def _buckets(

@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storage.base import TEXT_FIELDS, VOLATILE_FIELDS, StorageError, WriteResult, document_text, keyword_values
+from storage.base import (
+    TEXT_FIELDS,
+    VOLATILE_FIELDS,
+    StorageError,
+    WriteResult,
+    document_text,
+    eur_per_gram,
+    keyword_values,
+    trend_values,
+)
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
@@ -38,9 +47,9 @@ _DELETE_FTS = (
 )
 _INSERT_TERM = "INSERT INTO terms (doc_key, field, value) VALUES (?, ?, ?)"
 _UPSERT_OBSERVATION = (
-    "INSERT INTO observations (doc_key, day, seen_us, prices, warc_record_id) VALUES (?, ?, ?, ?, ?) "
+    "INSERT INTO observations (doc_key, day, seen_us, prices, warc_record_id, facts) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (doc_key, day) DO UPDATE SET seen_us = excluded.seen_us, prices = excluded.prices, "
-    "warc_record_id = excluded.warc_record_id WHERE excluded.seen_us >= observations.seen_us"
+    "warc_record_id = excluded.warc_record_id, facts = excluded.facts WHERE excluded.seen_us >= observations.seen_us"
 )
 
 
@@ -62,7 +71,8 @@ class Prepared:
 
     def observation_row(self, key: int) -> tuple[Any, ...]:
         prices = _JSON.encode(self.doc.get("prices") or [])
-        return (key, self.day, self.seen_us, prices, self.doc.get("warc_record_id"))
+        facts = _JSON.encode({"values": trend_values(self.doc), "eur_per_gram": eur_per_gram(self.doc)})
+        return (key, self.day, self.seen_us, prices, self.doc.get("warc_record_id"), facts)
 
 
 @dataclass

@@ -1,17 +1,26 @@
-"""A thin adapter over the two official clients: ``elasticsearch`` (Elasticsearch 8/9) and ``opensearch-py``
+"""A thin adapter over the official clients: Elasticsearch's (Elasticsearch 8/9) and ``opensearch-py``
 (OpenSearch 2/3).
 
 The backend (``storage.cluster.backend``) speaks only to ``ClusterClient``: a handful of REST calls with
 JSON bodies, and two error types (``ApiFailure`` for an HTTP error, ``Unreachable`` for no answer).  Each
-client is imported only when its flavour is used.  Retries are the backend's job (it sees per-item bulk
-statuses), so both clients are built with ``max_retries=0``.
+client is imported only when its flavour is used, and built on the first call.  Retries are the backend's
+job (it sees per-item bulk statuses), so every client is built with ``max_retries=0``.
+
+Elasticsearch's client major must match the server's (a 9.x client sends ``compatible-with=9``, which an
+Elasticsearch 8 server refuses), so both majors are installed under Elastic's major-named packages
+(``elasticsearch8``, ``elasticsearch9``) and the server picks: the first call asks ``GET /`` with the 8.x
+client (Elasticsearch 8 and 9 both answer ``compatible-with=8``), then keeps it for an 8.x server or
+switches to the 9.x client for a 9.x server.  The adapter's calls are the same for both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import importlib
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, Protocol
 
 from storage.base import StorageError
@@ -70,11 +79,21 @@ class ClusterClient(Protocol):
 
 @dataclass
 class _Adapter:
-    """The calls, written once against the API both clients share (``body=`` keyword calls)."""
+    """The calls, written once against the API the clients share (``body=`` keyword calls)."""
 
     flavor: str
-    raw: Any  # elasticsearch.Elasticsearch or opensearchpy.OpenSearch
+    opener: Callable[[], Any]  # builds the official client (it may ask the server which one), on first use
     translate: Callable[[Exception], Exception | None]
+    package: str = ""  # the client package in use, once opened ("elasticsearch9", "opensearch-py")
+    _raw: Any = field(default=None, repr=False)
+
+    @property
+    def raw(self) -> Any:  # elasticsearch8/9.Elasticsearch or opensearchpy.OpenSearch
+        if self._raw is None:
+            with self._errors():
+                self._raw = self.opener()
+            self.package = _package(self._raw)
+        return self._raw
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -145,29 +164,74 @@ class _Adapter:
         return self._call(self.raw.indices.stats, index=index)
 
     def close(self) -> None:
-        self.raw.close()
+        if self._raw is not None:
+            self._raw.close()
 
 
-PACKAGES = {"elasticsearch": "elasticsearch (8.x for Elasticsearch 8, 9.x for 9)", "opensearch": "opensearch-py"}
+PACKAGES = {"elasticsearch": "elasticsearch8 and elasticsearch9", "opensearch": "opensearch-py"}
+ES_CLIENTS = {8: "elasticsearch8", 9: "elasticsearch9"}  # server major -> client package (and module)
+PROBE_MAJOR = 8  # asks GET / first: Elasticsearch 8 and 9 both accept its compatible-with=8 headers
 
 
 def connect(config: ClusterConfig) -> ClusterClient:
     """The client for ``config.flavor``; nothing is sent yet."""
     try:
         if config.flavor == "elasticsearch":
-            return _elasticsearch(config)
+            return _Adapter("elasticsearch", lambda: _open_elasticsearch(config), _translate_elasticsearch)
         return _opensearch(config)
     except ImportError as exc:
+        raise _not_installed(config, exc) from exc
+
+
+def _not_installed(config: ClusterConfig, exc: ImportError) -> StorageError:
+    return StorageError(
+        f"{config.target}: the {config.flavor} client is not installed ({exc}); expected the package(s) "
+        f"{PACKAGES[config.flavor]}"
+    )
+
+
+def _open_elasticsearch(config: ClusterConfig) -> Any:
+    """The client whose major matches the server's, chosen from the server's ``GET /``."""
+    probe = _elasticsearch_client(config, PROBE_MAJOR)
+    try:
+        major = server_major(config, dict(probe.info().body))
+    except Exception as exc:
+        probe.close()
+        refused = _translate_elasticsearch(exc)
+        if isinstance(refused, ApiFailure) and refused.kind == "media_type_header_exception":  # Elasticsearch 7
+            raise StorageError(
+                f"{config.target}: the server refused Elasticsearch 8 requests ({refused.reason}); expected "
+                "Elasticsearch 8 or 9"
+            ) from exc
+        raise
+    if major == PROBE_MAJOR:
+        return probe
+    probe.close()
+    return _elasticsearch_client(config, major)
+
+
+def server_major(config: ClusterConfig, info: Mapping[str, Any]) -> int:
+    """The major version of the Elasticsearch server that answered ``info`` (``GET /``); StorageError for an
+    OpenSearch server or an Elasticsearch major without a client here."""
+    found = info.get("version")
+    version: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    number = str(version.get("number", "?"))
+    if version.get("distribution") == "opensearch":
         raise StorageError(
-            f"{config.target}: the {config.flavor} client is not installed ({exc}); expected the package "
-            f"{PACKAGES[config.flavor]}"
-        ) from exc
+            f"{config.target}: found OpenSearch {number}, not Elasticsearch; expected an Elasticsearch 8 or 9 "
+            f"server (for OpenSearch, use opensearch+{config.url})"
+        )
+    major = int(number.split(".")[0]) if number.split(".")[0].isdigit() else None
+    if major not in ES_CLIENTS:
+        raise StorageError(f"{config.target}: found Elasticsearch {number}; expected Elasticsearch 8 or 9")
+    return major
 
 
-def _elasticsearch(config: ClusterConfig) -> ClusterClient:
-    import elastic_transport
-    import elasticsearch
-
+def _elasticsearch_client(config: ClusterConfig, major: int) -> Any:
+    try:
+        module = importlib.import_module(ES_CLIENTS[major])
+    except ImportError as exc:
+        raise _not_installed(config, exc) from exc
     auth: dict[str, Any] = {}
     if config.api_key:
         auth["api_key"] = config.api_key
@@ -175,19 +239,32 @@ def _elasticsearch(config: ClusterConfig) -> ClusterClient:
         auth["basic_auth"] = (config.username, config.password or "")
     if config.ca_file:
         auth["ca_certs"] = config.ca_file
-    raw = elasticsearch.Elasticsearch(
+    return module.Elasticsearch(
         config.url, request_timeout=config.timeout, max_retries=0, retry_on_timeout=False, **auth
     )
 
-    def translate(exc: Exception) -> Exception | None:
-        if isinstance(exc, elasticsearch.ApiError):
+
+def _translate_elasticsearch(exc: Exception) -> Exception | None:
+    import elastic_transport  # shared by both client majors
+
+    for module in _loaded(ES_CLIENTS.values()):
+        if isinstance(exc, module.UnsupportedProductError):  # not Elasticsearch (or a proxy in between)
+            return Unreachable(str(exc))
+        if isinstance(exc, module.ApiError):
             kind, reason = _error_parts(exc.body, exc.message)
             return ApiFailure(int(exc.status_code), kind, reason)
-        if isinstance(exc, elastic_transport.TransportError | elasticsearch.UnsupportedProductError):
-            return Unreachable(str(exc))
-        return None
+    if isinstance(exc, elastic_transport.TransportError):
+        return Unreachable(str(exc))
+    return None
 
-    return _Adapter("elasticsearch", raw, translate)
+
+def _loaded(names: Iterable[str]) -> list[ModuleType]:
+    return [sys.modules[name] for name in names if name in sys.modules]
+
+
+def _package(raw: Any) -> str:
+    root = type(raw).__module__.split(".")[0]
+    return "opensearch-py" if root == "opensearchpy" else root
 
 
 def _opensearch(config: ClusterConfig) -> ClusterClient:
@@ -213,7 +290,7 @@ def _opensearch(config: ClusterConfig) -> ClusterClient:
             return ApiFailure(status, kind, reason)
         return None
 
-    return _Adapter("opensearch", raw, translate)
+    return _Adapter("opensearch", lambda: raw, translate)
 
 
 def _error_parts(body: Any, fallback: str) -> tuple[str, str]:

@@ -69,7 +69,7 @@ def target(osmem_url: str) -> str:  # noqa: F811
 def flaky_store(target: str, statuses: list[list[int]], sleeps: list[float]) -> tuple[ClusterStorage, Flaky]:
     config = parse_target(target)
     client = Flaky(connect(config), statuses)
-    return ClusterStorage(config, client, sleep=sleeps.append), client  # type: ignore[arg-type]
+    return ClusterStorage(config, client, sleep=sleeps.append), client
 
 
 def test_items_answered_429_or_5xx_are_retried_with_growing_backoff(target: str) -> None:
@@ -204,15 +204,15 @@ def _quiet_client_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     yield
 
 
-def test_the_elasticsearch_adapter_speaks_to_the_server_and_translates_its_errors(osmem_url: str) -> None:  # noqa: F811
-    from storage.cluster.client import ApiFailure, Unreachable
+def test_the_elasticsearch_flavour_refuses_an_opensearch_server_by_name(osmem_url: str) -> None:  # noqa: F811
+    """osmem answers GET / as OpenSearch 3: the Elasticsearch client selection says so instead of failing later
+    on a refused header (tests/storage/test_cluster_client.py covers the selection for Elasticsearch 8/9)."""
+    from storage.base import StorageError
+    from storage.cluster.client import Unreachable
 
-    client = connect(parse_target(f"elasticsearch+{osmem_url}", environ={"NPSWATCH_ES_API_KEY": "k3y"}))
-    assert client.flavor == "elasticsearch" and client.info()["version"]["number"]  # a body-less call works
-    with pytest.raises(ApiFailure) as refused:  # osmem refuses the 9.x client's compatible-with=9 bodies
-        client.search("npswatch-documents", {"query": {"match_all": {}}})
-    assert refused.value.status == 406 and "compatible-with=9" in refused.value.reason
-    client.close()
+    config = parse_target(f"elasticsearch+{osmem_url}", environ={"NPSWATCH_ES_API_KEY": "k3y"})
+    with pytest.raises(StorageError, match=r"found OpenSearch 3\.\d+\.\d+, not Elasticsearch.*opensearch\+http"):
+        ClusterStorage(config)
     down = connect(parse_target("elasticsearch+http://127.0.0.1:9", environ={}))
     with pytest.raises(Unreachable):
         down.info()

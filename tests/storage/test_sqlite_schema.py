@@ -24,7 +24,10 @@ def inspect(path: Path, sql: str) -> list[tuple[object, ...]]:
 def test_a_new_database_is_in_wal_mode_at_the_latest_version(store: SqliteStorage, db_path: Path) -> None:
     assert inspect(db_path, "PRAGMA journal_mode") == [("wal",)]
     assert inspect(db_path, "PRAGMA user_version") == [(len(load_migrations()),)]
-    assert [row[:2] for row in inspect(db_path, "SELECT version, name FROM schema_migrations")] == [(1, "initial")]
+    assert [row[:2] for row in inspect(db_path, "SELECT version, name FROM schema_migrations")] == [
+        (1, "initial"),
+        (2, "observation_facts"),
+    ]
 
 
 def test_the_text_index_has_one_column_per_text_field_with_a_weight(store: SqliteStorage, db_path: Path) -> None:
@@ -50,22 +53,27 @@ def test_reopening_keeps_everything(db_path: Path) -> None:
         assert store.search(SearchQuery(text="3-mmc")).total == 1
 
 
+LATEST = len(load_migrations())
+
+
 def write_migrations(folder: Path, extra: dict[str, str]) -> list[Migration]:
+    """The project's migrations plus ``extra`` ({"NEXT_name.sql": sql}: NEXT is the next version)."""
     folder.mkdir()
-    shutil.copy(MIGRATIONS_DIR / "0001_initial.sql", folder)
+    for step in MIGRATIONS_DIR.glob("*.sql"):
+        shutil.copy(step, folder)
     for name, sql in extra.items():
+        name = name.replace("NEXT", f"{LATEST + 1:04d}")
         (folder / name).write_text(sql, encoding="utf-8")
     return load_migrations(folder)
 
 
 def test_a_new_migration_is_applied_once_and_the_data_survive(db_path: Path, tmp_path: Path) -> None:
-    first = load_migrations()[:1]
-    with SqliteStorage(db_path, migrations=first) as store:
+    with SqliteStorage(db_path) as store:
         store.write([listing(seen_at=DAY1), post()])
     steps = write_migrations(
         tmp_path / "migrations",
         {
-            "0002_vendor_notes.sql": "-- notes\nCREATE TABLE vendor_notes (vendor TEXT PRIMARY KEY, note TEXT);\n"
+            "NEXT_vendor_notes.sql": "-- notes\nCREATE TABLE vendor_notes (vendor TEXT PRIMARY KEY, note TEXT);\n"
             "ALTER TABLE documents ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;\n"
         },
     )
@@ -75,11 +83,11 @@ def test_a_new_migration_is_applied_once_and_the_data_survive(db_path: Path, tmp
             assert store.count() == 2
             assert [o.day.isoformat() for o in store.history(listing()["id"])] == ["2024-05-01", "2024-05-02"]
             assert store.search(SearchQuery(text="2-fma")).total == 1
-    assert inspect(db_path, "PRAGMA user_version") == [(2,)]
-    assert [row[:2] for row in inspect(db_path, "SELECT version, name FROM schema_migrations")] == [
-        (1, "initial"),
-        (2, "vendor_notes"),
-    ]
+    assert inspect(db_path, "PRAGMA user_version") == [(LATEST + 1,)]
+    assert [row[:2] for row in inspect(db_path, "SELECT version, name FROM schema_migrations")][-1] == (
+        LATEST + 1,
+        "vendor_notes",
+    )
     assert inspect(db_path, "SELECT count(*) FROM documents WHERE reviewed = 0") == [(2,)]
 
 
@@ -88,23 +96,22 @@ def test_a_failing_migration_is_rolled_back_whole(db_path: Path, tmp_path: Path)
         store.write([listing()])
     steps = write_migrations(
         tmp_path / "migrations",
-        {"0002_broken.sql": "CREATE TABLE half_done (x INTEGER);\nALTER TABLE no_such_table ADD COLUMN y;\n"},
+        {"NEXT_broken.sql": "CREATE TABLE half_done (x INTEGER);\nALTER TABLE no_such_table ADD COLUMN y;\n"},
     )
-    with pytest.raises(StorageError, match=r"migration 0002_broken failed: no such table"):
+    with pytest.raises(StorageError, match=rf"migration {LATEST + 1:04d}_broken failed: no such table"):
         SqliteStorage(db_path, migrations=steps)
-    assert inspect(db_path, "PRAGMA user_version") == [(1,)]
+    assert inspect(db_path, "PRAGMA user_version") == [(LATEST,)]
     assert inspect(db_path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
     with SqliteStorage(db_path) as store:
         assert store.count() == 1
 
 
 def test_a_database_newer_than_the_code_is_refused(db_path: Path, tmp_path: Path) -> None:
-    steps = write_migrations(tmp_path / "migrations", {"0002_more.sql": "CREATE TABLE more (x INTEGER);\n"})
+    steps = write_migrations(tmp_path / "migrations", {"NEXT_more.sql": "CREATE TABLE more (x INTEGER);\n"})
     SqliteStorage(db_path, migrations=steps).close()
-    with pytest.raises(
-        StorageError, match=r"schema version 2 is newer than this npswatch knows \(expected at most 1\)"
-    ):
-        SqliteStorage(db_path, migrations=steps[:1])
+    newer = rf"schema version {LATEST + 1} is newer than this npswatch knows \(expected at most {LATEST}\)"
+    with pytest.raises(StorageError, match=newer):
+        SqliteStorage(db_path, migrations=steps[:LATEST])
 
 
 @pytest.mark.parametrize(
@@ -201,3 +208,19 @@ def test_open_storage_refuses_other_schemes_and_lists_the_supported_ones(target:
     with pytest.raises(StorageError, match=message) as error:
         open_storage(target)
     assert "sqlite:///relative/path" in str(error.value)
+
+
+def test_observations_from_before_version_2_trend_with_the_current_version(store: SqliteStorage, db_path: Path) -> None:
+    """Version 2 keeps each day's trend facts; a row written by version 1 (facts NULL) falls back to the
+    document's current version and that day's prices, as version 1 did."""
+    from storage.base import TrendQuery
+
+    store.write([{**listing(seen_at=DAY1, prices=[eur("40.00")]), "substance": ["3-MMC"]},
+                 {**listing(seen_at=DAY2, prices=[eur("50.00")]), "substance": ["3-CMC"]}])  # fmt: skip
+    query = TrendQuery(by="substance", percents=(50.0,))
+    seen_then = [(b.period.isoformat(), b.key, b.eur_per_gram) for b in store.trend(query)]
+    assert seen_then == [("2024-05-01", "3-MMC", {"50.0": 4.0}), ("2024-05-02", "3-CMC", {"50.0": 5.0})]
+    with closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("UPDATE observations SET facts = NULL")
+    legacy = [(b.period.isoformat(), b.key, b.eur_per_gram) for b in store.trend(query)]
+    assert legacy == [("2024-05-01", "3-CMC", {"50.0": 4.0}), ("2024-05-02", "3-CMC", {"50.0": 5.0})]

@@ -107,3 +107,22 @@ def test_every_backend_gives_the_same_trend_counts(stores: dict[str, Storage], q
     assert expected
     for name, store in stores.items():
         assert counts(store) == expected, name
+
+
+def test_every_backend_gives_the_same_eur_per_gram_over_time(stores: dict[str, Storage]) -> None:
+    """Weekly EUR-per-gram quartiles from the prices observed each day: exact (linear interpolation) on the
+    embedded store, a t-digest estimate on a cluster, which places small samples' values differently; so
+    equal within 10% for weeks with 20 observations or more, and present in the same weeks."""
+    query = TrendQuery(by=None, interval="week", percents=(25.0, 50.0, 75.0))
+    expected = {b.period: b for b in stores["sqlite"].trend(query)}  # type: ignore[attr-defined]
+    others = {name: store for name, store in stores.items() if name != "sqlite"}
+    compared = 0
+    for name, store in others.items():
+        found = {b.period: b for b in store.trend(query)}  # type: ignore[attr-defined]
+        assert found.keys() == expected.keys(), name
+        for period, reference in expected.items():
+            assert found[period].eur_per_gram.keys() == reference.eur_per_gram.keys(), (name, period)
+            if reference.observations >= 20:
+                assert found[period].eur_per_gram == pytest.approx(reference.eur_per_gram, rel=0.1), (name, period)
+                compared += 1
+    assert others and compared >= len(others) * 5  # the corpus spans 8-10 such weeks

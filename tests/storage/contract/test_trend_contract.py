@@ -85,3 +85,30 @@ def test_trend_bucket_json_is_plain(trending: object) -> None:
     assert isinstance(bucket, TrendBucket)
     assert bucket.to_json() == {"period": "2024-05-06", "key": "3-MMC", "observations": 1, "documents": 1,
                                 "eur_per_gram": {"25.0": 4.5, "50.0": 4.5, "75.0": 4.5}}  # fmt: skip
+
+
+def _offer(eur_per_gram: float) -> dict[str, object]:
+    """An offer as the NLP stage adds it (pipelines.enrich): 10 g at ``eur_per_gram``."""
+    return {"price_amount": eur_per_gram * 10, "price_currency": "EUR", "quantity_grams": 10.0,
+            "eur_per_gram": eur_per_gram}  # fmt: skip
+
+
+def test_eur_per_gram_over_time_is_the_price_observed_at_each_time(store: object) -> None:
+    """The listing's offers change every day and it is relabelled on the last: each day counts the offers and
+    the label seen that day, not today's (sightings written out of order)."""
+    sightings = [("2024-05-08T10:00:00Z", 20.0, "3-CMC"), ("2024-05-06T10:00:00Z", 10.0, "3-MMC"),
+                 ("2024-05-07T10:00:00Z", 12.0, "3-MMC")]  # fmt: skip
+    store.write(  # type: ignore[attr-defined]
+        {**listing("1", seen, prices=[eur("100.00", "10g")]), "substance": [substance], "offers": [_offer(per_gram)]}
+        for seen, per_gram, substance in sightings
+    )
+    store.write([{**listing("2", "2024-05-07T11:00:00Z", prices=[eur("30.00", "1g")]), "substance": ["3-MMC"]}])  # type: ignore[attr-defined]
+    buckets = store.trend(TrendQuery(by="substance", percents=(50.0,)))  # type: ignore[attr-defined]
+    assert [(b.period.isoformat(), b.key, b.documents, b.eur_per_gram) for b in buckets] == [
+        ("2024-05-06", "3-MMC", 1, {"50.0": 10.0}),
+        ("2024-05-07", "3-MMC", 2, {"50.0": pytest.approx(21.0, abs=9.0)}),  # 12 and 30: interpolation differs
+        ("2024-05-08", "3-CMC", 1, {"50.0": 20.0}),
+    ]
+    (week,) = store.trend(TrendQuery(by=None, interval="week", percents=(10.0, 90.0)))  # type: ignore[attr-defined]
+    low, high = week.eur_per_gram["10.0"], week.eur_per_gram["90.0"]
+    assert (week.observations, week.documents) == (4, 2) and 10.0 <= low < 12.5 and 20.0 < high <= 30.0
