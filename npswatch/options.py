@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
+
+from storage import default_target
 
 
 def db_option(help_text: str) -> Callable[[Any], Any]:
@@ -16,7 +16,7 @@ def db_option(help_text: str) -> Callable[[Any], Any]:
     return click.option(
         "--db",
         envvar="NPSWATCH_DB",
-        default=lambda: str(Path(os.environ.get("NPSWATCH_DATA_DIR", "var")) / "npswatch.sqlite3"),
+        default=default_target,
         show_default="var/npswatch.sqlite3",
         help=help_text,
     )

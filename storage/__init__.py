@@ -3,7 +3,8 @@
 ``open_storage(target)`` picks the backend from a path or URL: a file path or
 ``sqlite:///relative/path`` / ``sqlite:////absolute/path`` opens the embedded SQLite
 store (``storage.sqlite``).  Without a target it opens ``$NPSWATCH_DB`` or
-``var/npswatch.sqlite3`` under the current directory.  A cluster URL
+``npswatch.sqlite3`` in the data directory (``$NPSWATCH_DATA_DIR``, default ``var`` under the current
+directory).  A cluster URL
 (``elasticsearch+https://host:9200``, ``opensearch+http://host:9200``, see ``storage.cluster.config``)
 opens the search-cluster backend (``storage.cluster``).
 """
@@ -17,20 +18,22 @@ from pathlib import Path
 from storage.base import Storage, StorageError
 from storage.sqlite import SqliteStorage
 
-DEFAULT_DB_PATH = Path("var/npswatch.sqlite3")  # relative to the current directory
-DB_ENV = "NPSWATCH_DB"  # environment variable overriding DEFAULT_DB_PATH
+DB_ENV = "NPSWATCH_DB"  # environment variable naming the storage target
+DATA_DIR_ENV = "NPSWATCH_DATA_DIR"  # environment variable naming the data directory (default ``var``)
+DB_FILE_NAME = "npswatch.sqlite3"  # the embedded store's file in the data directory
 SUPPORTED_TARGETS = (
     "a file path, sqlite:///relative/path or sqlite:////absolute/path, "
     "or a cluster URL (elasticsearch+https://host:9200, opensearch+http://host:9200)"
 )
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", re.DOTALL)
 
-__all__ = ["DB_ENV", "DEFAULT_DB_PATH", "Storage", "StorageError", "default_target", "open_storage"]
+__all__ = ["DB_ENV", "Storage", "StorageError", "default_target", "open_storage"]
 
 
 def default_target() -> str:
-    """The database to use when none is given: ``$NPSWATCH_DB``, else ``var/npswatch.sqlite3``."""
-    return os.environ.get(DB_ENV) or str(DEFAULT_DB_PATH)
+    """The storage target to use when none is given: ``$NPSWATCH_DB``, else
+    ``<$NPSWATCH_DATA_DIR or var>/npswatch.sqlite3``. The one place that default is computed."""
+    return os.environ.get(DB_ENV) or str(Path(os.environ.get(DATA_DIR_ENV) or "var") / DB_FILE_NAME)
 
 
 def open_storage(target: str | Path | None = None) -> Storage:
