@@ -4,12 +4,66 @@ where it is defined, snippets, filters, observation-day ranges, facets over the 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from crawlers.items import Price
 from storage.base import KEYWORD_FIELDS, SearchQuery, Storage, StorageError
-from tests.storage.test_sqlite_search import CORPUS, IDS, L4_AGAIN
+from tests.storage.documents import DAY1, DAY2, DAY3, listing, post, vendor
+
+CORPUS = {
+    "l1": listing("1", DAY1, title="3-MMC crystals 10g", ships_to=["EU", "UK"]),
+    "l2": listing(
+        "2",
+        DAY2,
+        title="3 MMC pellets",
+        vendor="pelletking",
+        category=["Stimulants"],
+        ships_to=["EU"],
+        description="Pressed pellets, 100 mg each.",
+    ),
+    "l3": listing(
+        "3",
+        DAY3,
+        source="beta",
+        market="Beta Bazaar",
+        title="Méphédrone 4-MMC",
+        description="Mephedrone crystals, also sold as pellets.",
+        category=["Stimulants"],
+        ships_from="DE",
+        ships_to=["WW"],
+        prices=[Price(Decimal("0.002"), "BTC", "0.002 BTC", "1g")],
+    ),
+    "l4": listing(
+        "4",
+        DAY1,
+        source="beta",
+        market="Beta Bazaar",
+        title="1P-LSD blotters 100µg",
+        vendor="acidhouse",
+        description="Blotters on art paper.",
+        category=["Psychedelics"],
+        ships_to=["EU"],
+    ),
+    "p1": post("1", DAY2),
+    "p2": post(
+        "2",
+        DAY2,
+        thread_id="t2",
+        thread_title="3MMC experience",
+        text="Tried 3mmc last weekend, very euphoric.",
+        language_hint="nl",
+        is_trip_report=False,
+        author="gebruiker",
+    ),
+    "v1": vendor("chemlab", DAY1),
+}
+IDS = {doc["id"]: name for name, doc in CORPUS.items()}
+
+
+L4_AGAIN = {**CORPUS["l4"], "seen_at": DAY3, "warc_record_id": "<urn:uuid:l4-again>"}  # unchanged, two days on
 
 
 @pytest.fixture
