@@ -47,9 +47,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from crawlers import settings as defaults
 from crawlers.config import Source, SourceError, find_source, iter_sources
 from crawlers.sessions import SessionError, check_cookies_file
-from health.checks import Assessment, Problem, assess, content_pages, stat_group
+from health.checks import Assessment, Problem, content_pages, failure_message
 from health.history import Run, RunHistory
-from health.signals import publish, update_signals
+from health.signals import check_run
 
 logger = logging.getLogger("npswatch.scheduler")
 ROOT = Path(__file__).resolve().parent
@@ -293,18 +293,9 @@ class CrawlScheduler:
                 source = find_source(run.source, self.sources_dir)
             except (SourceError, KeyError):
                 return run
-        previous = [r for r in self.history.runs(run.source, 200) if r.id != run.id]
-        now = self.clock()
-        if forced == "needs_login":
-            assessment = Assessment("needs_login", (Problem("needs_login", run.message or "", {}),))
-        else:
-            assessment = assess(run, previous, source.health, now)
-        self.history.set_availability(run.id, assessment.availability)
-        detail = "; ".join(p.summary for p in assessment.problems) or f"{run.items} items from {run.pages} pages"
-        self.history.set_health(run.source, assessment.state, detail, now)
-        changed, closed = update_signals(self.history, self.history.get(run.id) or run, assessment, now)
-        if changed or closed:
-            logger.warning("%s: health signals %s", run.source, publish(changed, closed, self.store_target))
+        login = Assessment("needs_login", (Problem("needs_login", run.message or "", {}),))
+        check_run(self.history, run, source.health, self.clock(), self.store_target,
+                  login if forced == "needs_login" else None)  # fmt: skip
         return self.history.get(run.id) or run
 
     def _after_crawl(self, as_of: str | None) -> None:
@@ -369,12 +360,7 @@ def _outcome(code: int, report: dict[str, Any], timed_out: bool, timeout: float,
         return Outcome("error", code, report, _last_line(log))
     if code == 0 and content_pages(report):
         return Outcome("ok", code, report, None)
-    status = ", ".join(f"HTTP {k}: {v}" for k, v in sorted(report.get("http_status", {}).items()) if k >= "400")
-    errors = ", ".join(f"{k}: {v}" for k, v in sorted(report.get("errors", {}).items()))
-    walls = ", ".join(f"{k} wall: {v}" for k, v in sorted(stat_group(report, "npswatch/walls/").items()))
-    session = "session logged out" if stat_group(report, "npswatch/session/") else ""
-    found = "; ".join(x for x in (status, errors, walls, session) if x)
-    return Outcome("failed", code, report, found or "no page of the site's own fetched")
+    return Outcome("failed", code, report, failure_message(report))
 
 
 def _last_line(log: Path) -> str:

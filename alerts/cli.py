@@ -6,7 +6,6 @@ Registered on the main command by ``npswatch/cli.py``; heavy imports happen insi
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -38,7 +37,8 @@ def signals() -> None:
 @click.option(
     "--deliver/--no-deliver",
     default=None,
-    help="Send new signals through the channels of NPSWATCH_ALERTS_CONFIG (default: when it is set).",
+    help="Send new signals through the channels of NPSWATCH_ALERTS_CONFIG, else to the Atom feed beside the "
+    "signal store (default: deliver).",
 )
 @_db_option
 def signals_run(as_of: date | None, since: date | None, deliver: bool | None, db: str) -> None:
@@ -68,7 +68,7 @@ def run_and_list(db: str, as_of: date | None = None, *, since: date | None = Non
             result = run_signals(store, kept, day, since=since)
             printer.print(f"signals as of {day}: {len(result.created)} new, {len(result.updated)} updated, "
                           f"{len(result.closed)} closed (kept in {kept.path})")  # fmt: skip
-            code = _deliver(result.created, deliver, printer)
+            code = _deliver(result.created, deliver, printer, db)
             print_table(kept.find(), printer)
             return code
     except (StorageError, SignalStoreError) as exc:
@@ -78,19 +78,20 @@ def run_and_list(db: str, as_of: date | None = None, *, since: date | None = Non
         store.close()
 
 
-def _deliver(created: list[Any], deliver: bool | None, printer: Console) -> int:
-    from alerts.delivery import ConfigError, load_config
+def _deliver(created: list[Any], deliver: bool | None, printer: Console, db: str) -> int:
+    """Through the channels of NPSWATCH_ALERTS_CONFIG (or alerts.yml), else the Atom feed beside the signal store."""
+    from alerts.delivery import ConfigError, delivery_config
     from alerts.delivery import deliver as send
 
-    if deliver is False or (deliver is None and not os.environ.get("NPSWATCH_ALERTS_CONFIG")):
+    if deliver is False:
         return 0
     try:
-        config = load_config()
+        config, where = delivery_config(db)
     except ConfigError as exc:
         printer.print(f"[red]error:[/red] {escape(str(exc))}")
         return 2
     report = send(created, config)
-    printer.print(f"delivered: {escape(report.summary())}")
+    printer.print(f"delivered ({escape(where)}): {escape(report.summary())}")
     return 0 if report.ok else 1
 
 

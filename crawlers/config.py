@@ -179,6 +179,8 @@ class HealthThresholds(_Model):
     history_runs: int = Field(ge=1, le=100, description="recent successful crawls the median is taken over")
     down_after_failures: int = Field(ge=1, description="consecutive failed crawls before source_down")
     gone_after_days: int = Field(ge=1, description="days without a successful crawl before source_gone")
+    max_error_share: float = Field(ge=0, le=1, description="largest share of requests failing (4xx/5xx, errors)")
+    max_duration_factor: float = Field(gt=1, description="crawl time over this times the recent median: source_down")
 
     @field_validator("min_fill")
     @classmethod

@@ -15,6 +15,8 @@ import argparse
 import contextlib
 import os
 import threading
+import time
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -70,6 +72,27 @@ LAYOUT_CHANGES: dict[str, tuple[bytes, bytes]] = {
 }
 
 
+SLOW_SECONDS = 1.0  # the "slow" fault: how long every answer waits
+
+
+ENTRY_PAGES = ("", "/", "/shop/", "/robots.txt")  # where the demo sources start, and robots.txt
+
+
+def failing_page(target: str) -> bool:
+    """The pages the "errors" fault answers with a 500: about half of them (by a hash of path and query), the same
+    ones on every request; never an entry page, so the crawl still reaches the site."""
+    return urlsplit(target).path not in ENTRY_PAGES and zlib.crc32(target.encode()) % 2 == 1
+
+
+def delay(app: SiteApp, as_of: str | None, faults: tuple[Fault, ...] | None = None) -> float:
+    """Seconds to wait before answering: ``SLOW_SECONDS`` on the days of a "slow" fault."""
+    try:
+        day = parse_as_of(as_of).day
+    except ValueError:
+        return 0.0
+    return SLOW_SECONDS if any(f.kind == "slow" for f in faults_for(app.name, day, faults)) else 0.0
+
+
 def respond(
     app: SiteApp, target: str, as_of: str | None, faults: tuple[Fault, ...] | None = None
 ) -> tuple[Response, str | None]:
@@ -79,13 +102,15 @@ def respond(
     except ValueError:
         return text(f"{AS_OF_HEADER} must be a date YYYY-MM-DD, found {as_of!r}\n", 400), None
     kinds = {f.kind for f in faults_for(app.name, when.day, faults)}
+    parts = urlsplit(target)
     if "outage" in kinds:
         return text("503 Service Unavailable\n", 503), when.header
     if "captcha" in kinds:
         return Response(200, CAPTCHA_PAGE, HTML), when.header
     if "session_expired" in kinds:
         return Response(200, SESSION_EXPIRED_PAGE, HTML), when.header
-    parts = urlsplit(target)
+    if "errors" in kinds and failing_page(target):
+        return text("500 Internal Server Error\n", 500), when.header
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     response = app.handle(unquote(parts.path) or "/", query, when.day)
     if "layout_change" in kinds and app.name in LAYOUT_CHANGES:
@@ -107,6 +132,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _answer(self, body: bool) -> None:
+        wait = delay(self.app, self.headers.get(AS_OF_HEADER), self.faults)
+        if wait:
+            time.sleep(wait)  # each request has its own thread: a slow site, not a serialised one
         response, day = respond(self.app, self.path, self.headers.get(AS_OF_HEADER), self.faults)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
@@ -121,6 +149,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: no line on stderr per request."""
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 overflows when a crawler opens its 8-16 connections at once: the
+    # kernel drops the SYN and the client retries it 1 s later, so a page now and then took 1-3 s.
+    request_queue_size = 128
 
 
 class DemoSites:
@@ -166,7 +200,7 @@ class DemoSites:
 
     def _start_one(self, site: str) -> None:
         handler = type(f"{site}_handler", (_Handler,), {"app": APPS[site](self.seed), "faults": self.faults})
-        server = ThreadingHTTPServer((self.host, self.ports[site]), handler)
+        server = _Server((self.host, self.ports[site]), handler)
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, name=f"demosite-{site}", daemon=True)
         thread.start()

@@ -3,9 +3,10 @@
 Every site can be served "as of" a day.  Day 0 is ``START``; the last day is ``LAST_DAY``.
 ``EVENTS`` is the one place that says what happens when; ``docs/demo-timeline.md`` documents it.
 ``FAULTS`` is where per-site, per-day misbehaviour (outages, layout changes, expired sessions,
-captchas) is declared; it is empty, so the default demo has no faults.  ``SCENARIO`` is a fault
-scenario enabled by ``NPSWATCH_DEMO_FAULTS`` or the server's ``faults`` option; the server
-consults ``faults_for`` before answering.
+captchas, HTTP errors, slowness) is declared for every server; it is empty, so the sites have no
+faults unless asked.  ``SCENARIO`` is the fault scenario ``npswatch demo`` plays, also enabled by
+``NPSWATCH_DEMO_FAULTS`` or the server's ``faults`` option; the server consults ``faults_for``
+before answering.
 """
 
 from __future__ import annotations
@@ -62,8 +63,13 @@ EVENTS: tuple[Event, ...] = (
           until=34, count=30),
 )  # fmt: skip
 
-FaultKind = Literal["outage", "layout_change", "session_expired", "captcha"]
-FAULT_KINDS: tuple[str, ...] = ("outage", "layout_change", "session_expired", "captcha")
+FaultKind = Literal["outage", "layout_change", "session_expired", "captcha", "errors", "slow"]
+FAULT_KINDS: tuple[str, ...] = ("outage", "layout_change", "session_expired", "captcha", "errors", "slow")
+# The source-health signal each fault should raise (docs/scheduler.md); an outage only once it lasts
+# ``down_after_failures`` crawls.
+FAULT_SIGNALS: dict[str, str] = {"outage": "source_down", "layout_change": "layout_change",
+                                 "session_expired": "needs_login", "captcha": "blocked", "errors": "source_down",
+                                 "slow": "source_down"}  # fmt: skip
 FAULTS_ENV = "NPSWATCH_DEMO_FAULTS"  # "scenario", or "site:kind:day[-day][,day...];..." (docs/demo-timeline.md)
 
 
@@ -78,11 +84,13 @@ class Fault:
 
 FAULTS: tuple[Fault, ...] = ()  # the default timeline has no faults; see SCENARIO and FAULTS_ENV
 
-# The fault scenario (NPSWATCH_DEMO_FAULTS=scenario or `python -m demosites.server --faults scenario`):
-# each fault on days where nothing else happens on that site, and the site healthy again afterwards.
+# The fault scenario, played by `npswatch demo` (also NPSWATCH_DEMO_FAULTS=scenario or `python -m
+# demosites.server --faults scenario`): each fault on a site and days outside that site's scripted events
+# (and their windows: Tulip Bazaar's ketamine price drop runs from day 25 to the end), after at least a
+# week of healthy crawls, and the site healthy again afterwards.
 SCENARIO: tuple[Fault, ...] = (
+    Fault(_TULIP, "outage", (9, 10, 11)),  # 503 on every request for three days
     Fault(_NOVA, "layout_change", (36, 37)),  # the listing title moves to a new class: title no longer filled
-    Fault(_TULIP, "outage", (26, 27, 28, 29)),  # 503 on every request for four days
     Fault(_LOWLANDS, "session_expired", (37,)),  # every page says the session expired and asks to log in
     Fault(_SALON, "captcha", (38,)),  # every page is a captcha
 )

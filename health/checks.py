@@ -10,6 +10,12 @@ problems the crawl shows, each one of the source-health signal types:
 * ``source_gone``   no successful crawl for ``gone_after_days`` days (closed, seized, exit-scammed);
 * ``layout_change`` the site answered but gave fewer than ``min_items`` items, a field filled on
   fewer than ``min_fill`` of its pages, or items fell below ``max_drop`` of the recent median.
+
+A crawl that reached the site is also checked for its HTTP status mix and duration: more than
+``max_error_share`` of its requests answered 4xx/5xx or failed is ``source_down`` (the site is
+partly down), or ``blocked`` when most of those answers are 403 or 429 (it refuses or rate-limits
+the crawler); a crawl longer than ``max_duration_factor`` times the median duration of the last
+``history_runs`` successful crawls is ``source_down`` (slow).
 """
 
 from __future__ import annotations
@@ -60,6 +66,31 @@ def fill_rates(report: dict[str, Any]) -> dict[str, dict[str, float]]:
     return rates
 
 
+def request_mix(report: dict[str, Any]) -> tuple[int, dict[str, int]]:
+    """Requests for the site's own pages (robots.txt aside) and the failed ones: ``HTTP <status>`` for 4xx/5xx
+    answers (each retry counts), the exception's name for download errors (timeouts, refused connections)."""
+    robots = report.get("robots_status") or {}
+    statuses = {str(k): int(v) - int(robots.get(str(k), 0)) for k, v in (report.get("http_status") or {}).items()}
+    errors = {str(k): int(v) for k, v in (report.get("errors") or {}).items() if int(v) > 0}
+    failed = {f"HTTP {k}": v for k, v in sorted(statuses.items()) if v > 0 and k.isdigit() and int(k) >= 400}
+    return sum(v for v in statuses.values() if v > 0) + sum(errors.values()), {**failed, **errors}
+
+
+def duration(run: Run) -> float | None:
+    """Seconds from the spider's start to its end (``elapsed_seconds`` of the report); None when not known."""
+    value = run.report.get("elapsed_seconds", run.report.get("seconds"))
+    return float(value) if isinstance(value, int | float) and value > 0 else None
+
+
+def failure_message(report: dict[str, Any]) -> str:
+    """Why a crawl read no page of the site's own, in one line: HTTP errors, download errors, walls, session."""
+    status = ", ".join(f"HTTP {k}: {v}" for k, v in sorted(report.get("http_status", {}).items()) if k >= "400")
+    errors = ", ".join(f"{k}: {v}" for k, v in sorted(report.get("errors", {}).items()))
+    walls = ", ".join(f"{k} wall: {v}" for k, v in sorted(stat_group(report, "npswatch/walls/").items()))
+    session = "session logged out" if stat_group(report, "npswatch/session/") else ""
+    return "; ".join(x for x in (status, errors, walls, session) if x) or "no page of the site's own fetched"
+
+
 def content_pages(report: dict[str, Any]) -> int:
     """Pages the spider read as the site's own (any page type, navigation included), not walls or errors."""
     return sum(v for k, v in stat_group(report, "npswatch/pages/").items() if k != "not_text")
@@ -99,6 +130,7 @@ def assess(run: Run, previous: list[Run], thresholds: HealthThresholds, now: dat
     elif state == "down":
         problems.extend(_down(run, previous, thresholds, now))
     elif state == "up":
+        problems.extend(_requests(run, previous, thresholds))
         problems.extend(_layout(run, previous, thresholds))
     return Assessment(state, tuple(problems))
 
@@ -146,11 +178,46 @@ def _layout(run: Run, previous: list[Run], thresholds: HealthThresholds) -> list
                 found.append(Problem("layout_change", f"{run.source}: field {name!r} filled on {share:.0%} of "
                                      f"{pages[page]} {page} pages (at least {least:.0%} expected)",
                                      {"page": page, "field": name, "fill_rate": share, "min_fill": least}))  # fmt: skip
-    recent = [r.items for r in previous if r.availability == "up" and r.result == "ok"][: thresholds.history_runs]
+    recent = [r.items for r in _recent_ok(previous, thresholds)]
     if len(recent) >= thresholds.history_runs and run.items >= thresholds.min_items:
         median = statistics.median(recent)
         if median and run.items < thresholds.max_drop * median:
             found.append(Problem("layout_change", f"{run.source}: {run.items} items, below {thresholds.max_drop:.0%} "
                                  f"of the median of the last {len(recent)} crawls ({median:g})",
                                  {"items": run.items, "median": median, "recent": recent}))  # fmt: skip
+    return found
+
+
+def _recent_ok(previous: list[Run], thresholds: HealthThresholds) -> list[Run]:
+    """The last ``history_runs`` successful crawls, newest first."""
+    return [r for r in previous if r.availability == "up" and r.result == "ok"][: thresholds.history_runs]
+
+
+def _requests(run: Run, previous: list[Run], thresholds: HealthThresholds) -> list[Problem]:
+    """The HTTP status mix and errors against ``max_error_share``, the duration against the recent median."""
+    if run.result == "interrupted":
+        return []
+    found: list[Problem] = []
+    requests, failed = request_mix(run.report)
+    share = sum(failed.values()) / requests if requests else 0.0
+    if share > thresholds.max_error_share:
+        refused = failed.get("HTTP 403", 0) + failed.get("HTTP 429", 0)
+        kind, why = ("blocked", "the site refuses or rate-limits the crawler") if 2 * refused > sum(
+            failed.values()) else ("source_down", "the site is partly down")  # fmt: skip
+        listed = ", ".join(f"{k}: {v}" for k, v in sorted(failed.items()))
+        found.append(Problem(kind, f"{run.source}: {share:.0%} of {requests} requests failed ({listed}; at most "
+                             f"{thresholds.max_error_share:.0%} expected): {why}",
+                             {"requests": requests, "failed": failed, "error_share": round(share, 4),
+                              "max_error_share": thresholds.max_error_share}))  # fmt: skip
+    took = duration(run)
+    recent = [d for d in (duration(r) for r in _recent_ok(previous, thresholds)) if d is not None]
+    if took is not None and len(recent) >= thresholds.history_runs:
+        median = statistics.median(recent)
+        if median and took > thresholds.max_duration_factor * median:
+            found.append(Problem("source_down", f"{run.source}: the crawl took {took:.1f}s, {took / median:.1f} "
+                                 f"times the median of the last {len(recent)} crawls ({median:.1f}s; at most "
+                                 f"{thresholds.max_duration_factor:g} times expected): the site is slow or throttles",
+                                 {"seconds": round(took, 2), "median_seconds": round(median, 2),
+                                  "recent_seconds": [round(d, 2) for d in recent],
+                                  "max_duration_factor": thresholds.max_duration_factor}))  # fmt: skip
     return found

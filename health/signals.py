@@ -4,17 +4,18 @@ An episode starts the first day a problem of a type is seen for a source and goe
 it is seen again (``last_seen`` and the statistics are updated, the id stays); it closes when
 the source recovers.  Episodes are kept in the run history (``signals`` table), copied to the
 signal store beside the document store (``alerts.store``, read by ``npswatch signals list``) and
-sent through the delivery channels (``alerts.delivery``) like every other signal.
+sent through the delivery channels (``alerts.delivery``) like every other signal: those of the delivery
+configuration, or without one the Atom feed beside the signal store (``var/npswatch.signals.atom``).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime
 
 from alerts.model import HEALTH_TYPES, Signal
-from health.checks import SEVERITY, Assessment
+from crawlers.config import HealthThresholds
+from health.checks import SEVERITY, Assessment, assess
 from health.history import Run, RunHistory
 
 logger = logging.getLogger(__name__)
@@ -79,25 +80,40 @@ def _recovered(type_: str, availability: str) -> bool:
 
 
 def publish(signals: list[Signal], closed: list[Signal], db_target: str) -> str:
-    """Keep the signals beside the store's other signals (``alerts.store``) and send the new or updated ones
-    through the delivery channels of ``$NPSWATCH_ALERTS_CONFIG`` when it is set; says what was done."""
+    """Keep the signals beside the store's other signals (``alerts.store``, read by ``npswatch signals list``) and
+    send the new or updated ones through the delivery channels: those of ``$NPSWATCH_ALERTS_CONFIG`` (or
+    ``alerts.yml``), else the default Atom feed beside the signal store; says what was done."""
+    from alerts.delivery import ConfigError, deliver, delivery_config
+    from alerts.store import SignalStore, signals_path
+
     if not signals and not closed:
         return "nothing to publish"
-    done = []
-    try:
-        from alerts.store import SignalStore, signals_path
-    except ImportError:  # the Signals issue's store is not there: the run history keeps them
-        done.append("kept in the run history")
-    else:
-        with SignalStore(signals_path(db_target)) as store:
-            store.put([*signals, *closed])
-        done.append(f"stored in {signals_path(db_target)}")
-    if signals and os.environ.get("NPSWATCH_ALERTS_CONFIG"):
-        from alerts.delivery import deliver, load_config
-
-        done.append(f"delivered: {deliver(signals, load_config()).summary()}")
-    else:
-        done.append("not delivered (NPSWATCH_ALERTS_CONFIG is not set)")
+    with SignalStore(signals_path(db_target)) as store:
+        store.put([*signals, *closed])
+    done = [f"stored in {signals_path(db_target)}"]
+    if signals:
+        try:
+            config, where = delivery_config(db_target)
+        except ConfigError as exc:
+            logger.error("health signals not delivered: %s", exc)
+            done.append(f"not delivered: {exc}")
+        else:
+            done.append(f"delivered ({where}): {deliver(signals, config).summary()}")
     for signal in signals:
         logger.warning("health signal %s (%s): %s", signal.type, signal.subject, signal.summary)
     return "; ".join(done)
+
+
+def check_run(history: RunHistory, run: Run, thresholds: HealthThresholds, now: datetime, db_target: str,
+              forced: Assessment | None = None) -> tuple[Assessment, list[Signal], list[Signal]]:  # fmt: skip
+    """Assess a finished run against the thresholds and the source's earlier runs, record its availability and the
+    source's health, open, extend or close the signal episodes and publish them: (assessment, changed, closed)."""
+    previous = [r for r in history.runs(run.source, 200) if r.id != run.id]
+    assessment = forced or assess(run, previous, thresholds, now)
+    history.set_availability(run.id, assessment.availability)
+    detail = "; ".join(p.summary for p in assessment.problems) or f"{run.items} items from {run.pages} pages"
+    history.set_health(run.source, assessment.state, detail, now)
+    changed, closed = update_signals(history, history.get(run.id) or run, assessment, now)
+    if changed or closed:
+        logger.info("%s: health signals %s", run.source, publish(changed, closed, db_target))
+    return assessment, changed, closed

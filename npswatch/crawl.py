@@ -60,6 +60,7 @@ class CrawlReport:
     http_status: dict[str, int]
     finish_reason: str
     walls: dict[str, int] = field(default_factory=dict)  # DDoS queues, captchas, login walls met
+    robots_status: dict[str, int] = field(default_factory=dict)  # robots.txt answers, also counted in http_status
     stats: dict[str, Any] = field(repr=False, default_factory=dict)
     cpu_seconds: float | None = None
 
@@ -74,6 +75,12 @@ class CrawlReport:
         data["ok"] = self.ok
         data["elapsed_seconds"] = float(self.stats.get("elapsed_time_seconds", self.seconds))
         return data
+
+    def health_json(self) -> dict[str, Any]:
+        """``to_json`` plus npswatch's own counters (pages per type, fields filled, walls): what the source-health
+        checks read (``health.checks``), as ``npswatch crawl --json-report`` writes it."""
+        own = {k: v for k, v in sorted(self.stats.items()) if k.startswith("npswatch/")}
+        return {**self.to_json(), "npswatch_stats": own}
 
     @classmethod
     def from_stats(cls, job: CrawlJob, stats: dict[str, Any], seconds: float) -> CrawlReport:
@@ -97,6 +104,7 @@ class CrawlReport:
             errors=errors,
             refused=refused,
             walls=group("npswatch/walls/"),
+            robots_status=group("robotstxt/response_status_count/"),
             http_status=group("downloader/response_status_count/"),
             finish_reason=str(stats.get("finish_reason", "not started")),
             stats=stats,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -10,21 +11,23 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 
 @contextmanager
-def demo_sites_process(sites: list[str]) -> Iterator[dict[str, str]]:
+def demo_sites_process(sites: list[str], env: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
     """Serve each demo site on a free port in its own child process; yield site name -> base URL.
 
     Separate processes keep the sites from competing with the crawler (and each other) for the GIL.
+    ``env`` is added to the children's environment (``NPSWATCH_DEMO_FAULTS``).
     """
     children: list[subprocess.Popen[str]] = []
     urls: dict[str, str] = {}
     try:
         for site in sites:
             cmd = [sys.executable, "-m", "npswatch.cli", "demo-sites", "--free-ports", "--json", "--site", site]
-            child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+            child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
             children.append(child)
         for site, child in zip(sites, children, strict=True):
             assert child.stdout is not None
@@ -52,34 +55,53 @@ def demo_days(start: date, days: int, step: int = 1) -> list[str]:
 
 
 def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
-    """Serve the sites, crawl each demo source on each simulated day, print what was stored."""
+    """Serve the sites (with the fault scenario), crawl each demo source on each simulated day, check each crawl's
+    health, print what was stored and the health signals raised.
+
+    The faults come from ``NPSWATCH_DEMO_FAULTS`` when it is set (empty: none), else ``demosites.timeline.SCENARIO``.
+    """
     from alerts.cli import run_and_list
     from crawlers.config import find_source
     from demosites.server import SITES, env_var
-    from demosites.timeline import DAYS, START
+    from demosites.timeline import DAYS, FAULTS_ENV, START, faults_for, parse_faults
     from npswatch.crawl import CrawlJob, CrawlReport, run_crawls
+    from npswatch.demo_health import DemoHealth, compare, expectations, fault_days, print_health
     from npswatch.report import print_report
 
+    fault_text = os.environ.get(FAULTS_ENV, "scenario")
+    try:
+        faults = parse_faults(fault_text)
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return 2
     span = demo_days(START, min(days or DAYS, DAYS), step)
     failed: list[CrawlReport] = []
-    with demo_sites_process(list(SITES)) as urls:
+    logging.getLogger("health").setLevel(logging.ERROR)  # the summary lists the health signals, once each
+    with demo_sites_process(list(SITES), {FAULTS_ENV: fault_text}) as urls:
         os.environ.update({env_var(site): url for site, url in urls.items()})
-        jobs = [CrawlJob(find_source(site), day) for day in span for site in urls]
+        sources = {site: find_source(site) for site in urls}  # after the URLs are set: the files read them
+        health = DemoHealth(Path(os.environ.get("NPSWATCH_DATA_DIR", "var")), db, sources)
+        jobs = [CrawlJob(sources[site], day) for day in span for site in urls]
+        scripted = "; ".join(f"{f.site} {f.kind} days {fault_days(f.days)}" for f in faults) or "none"
         console.print(f"Crawling {len(urls)} demo sources over {len(span)} simulated days "
-                      f"({span[0]} to {span[-1]}), storing into {db}")  # fmt: skip
+                      f"({span[0]} to {span[-1]}), storing into {db}; scripted faults: {scripted}")  # fmt: skip
         with DemoProgress(console, len(jobs), len(urls)) as progress:
 
             def done(report: CrawlReport) -> None:
                 progress.advance(report)
-                if not report.ok:
+                health.check(report)
+                day = (date.fromisoformat(report.as_of or span[0]) - START).days
+                if not report.ok and not faults_for(report.source, day, faults):  # a fault's failure is expected
                     failed.append(report)
                     print_report(report, console)
 
             run_crawls(jobs, overrides={"NPSWATCH_DB": db}, on_done=done, parallel=True)
     print_store_summary(db, console)
+    comparison = compare(*expectations(faults, span, sources), list(health.episodes.values()))
+    print_health(comparison, console)
     console.print(f"Early-warning signals as of {span[-1]} (npswatch signals list / show ID):")
     signals_code = run_and_list(db, as_of=date.fromisoformat(span[-1]), console=console)
-    return 1 if failed or signals_code else 0
+    return 1 if failed or signals_code or not comparison.ok else 0
 
 
 class DemoProgress:

@@ -4,6 +4,7 @@ The one entry point, for signal runs and for the scheduler's source-health signa
 
     from alerts.delivery import deliver, load_config
     report = deliver(signals, load_config())   # config: $NPSWATCH_ALERTS_CONFIG or alerts.yml
+    config, where = delivery_config(db)         # the same, or without a file the Atom feed beside the signal store
 
 Each configured channel gets every signal at or above ``min_severity`` (and of ``types`` when given).  A channel
 that fails does not stop the others; the webhook dead-letters what it could not deliver.
@@ -18,10 +19,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from alerts.delivery import atom, ews, smtp, webhook
-from alerts.delivery.config import WEBHOOK_SECRET_ENV, ConfigError, DeliveryConfig, config_path, load_config
+from alerts.delivery.config import (
+    WEBHOOK_SECRET_ENV,
+    ConfigError,
+    DeliveryConfig,
+    config_path,
+    default_config,
+    delivery_config,
+    load_config,
+)
 from alerts.model import Signal
 
-__all__ = ["ConfigError", "DeliveryConfig", "DeliveryReport", "config_path", "deliver", "load_config"]
+__all__ = [
+    "ConfigError",
+    "DeliveryConfig",
+    "DeliveryReport",
+    "config_path",
+    "default_config",
+    "deliver",
+    "delivery_config",
+    "load_config",
+]
 
 logger = logging.getLogger(__name__)
 _RANK = {"low": 0, "medium": 1, "high": 2}

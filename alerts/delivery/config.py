@@ -94,3 +94,22 @@ def load_config(path: Path | str | None = None) -> DeliveryConfig:
         problems = [f"{chosen}: {'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
                     for err in exc.errors()]  # fmt: skip
         raise ConfigError("; ".join(problems)) from exc
+
+
+def default_config(db_target: str | Path) -> DeliveryConfig:
+    """The channels without a configuration file: an Atom feed beside the signal store of ``db_target``
+    (``var/npswatch.signals.atom`` for ``var/npswatch.sqlite3``), which any feed reader can follow."""
+    from alerts.store import signals_path
+
+    return DeliveryConfig(atom=AtomConfig.model_validate({"path": signals_path(db_target).with_suffix(".atom")}))
+
+
+def delivery_config(db_target: str | Path) -> tuple[DeliveryConfig, str]:
+    """The configuration in use and where it comes from: the file of ``$NPSWATCH_ALERTS_CONFIG``, else
+    ``alerts.yml`` when it exists, else :func:`default_config`.  Raises ConfigError for a file that cannot be used."""
+    path = config_path()
+    if os.environ.get(CONFIG_ENV) or path.exists():
+        return load_config(path), str(path)
+    config = default_config(db_target)
+    assert config.atom is not None
+    return config, f"no {CONFIG_ENV}: Atom feed {config.atom.path}"

@@ -39,6 +39,8 @@ health:
   history_runs: 5
   down_after_failures: 2
   gone_after_days: 7
+  max_error_share: 0.2
+  max_duration_factor: 3
 """
 
 

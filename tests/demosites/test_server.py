@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from demosites.markets import market_day
-from demosites.server import APPS, SITES, DemoSites, env_var, respond
+from demosites.server import APPS, SITES, SLOW_SECONDS, DemoSites, env_var, respond
 from demosites.timeline import SEED, Fault
 from demosites.vocab import NOVEL
 from tests.demosites.conftest import fetch
@@ -80,3 +82,26 @@ def test_an_outage_fault_answers_503_on_its_days(monkeypatch: pytest.MonkeyPatch
     app = APPS["salon_fr"](SEED)
     assert respond(app, "/", "2026-10-04")[0].status == 503
     assert respond(app, "/", "2026-10-05")[0].status == 200
+
+
+def test_an_errors_fault_fails_about_half_the_pages_but_never_an_entry_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("demosites.timeline.FAULTS", (Fault("tulip_bazaar", "errors", (3,)),))
+    app = APPS["tulip_bazaar"](SEED)
+    targets = [f"/item.php?id={n}" for n in range(1, 41)]
+    statuses = [respond(app, t, "2026-10-04")[0].status for t in targets]
+    assert 10 <= statuses.count(500) <= 30 and set(statuses) <= {200, 404, 500}
+    assert statuses == [respond(app, t, "2026-10-04")[0].status for t in targets]  # the same pages every time
+    assert all(respond(app, t, "2026-10-04")[0].status != 500 for t in ("/", "/robots.txt"))
+    assert 500 not in {respond(app, t, "2026-10-05")[0].status for t in targets}  # only on its day
+
+
+def test_a_slow_fault_delays_every_answer_on_its_day() -> None:
+    with DemoSites(["salon_fr"], free_ports=True, faults=(Fault("salon_fr", "slow", (3,)),)) as demo:
+        url = demo.urls["salon_fr"] + "/"
+        started = time.monotonic()
+        assert fetch(url, "2026-10-04").status == 200
+        slow = time.monotonic() - started
+        started = time.monotonic()
+        assert fetch(url, "2026-10-05").status == 200
+        usual = time.monotonic() - started
+    assert slow >= SLOW_SECONDS > usual

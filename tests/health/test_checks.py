@@ -15,19 +15,22 @@ from health.signals import update_signals
 
 T0 = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 THRESHOLDS = HealthThresholds(min_items=5, min_fill={"listing": {"title": 0.9, "native_id": 0.9}}, max_drop=0.3,
-                              history_runs=3, down_after_failures=2, gone_after_days=3)  # fmt: skip
+                              history_runs=3, down_after_failures=2, gone_after_days=3, max_error_share=0.2,
+                              max_duration_factor=3)  # fmt: skip
 
 
 def report(listings: int = 20, title: int | None = None, walls: dict[str, int] | None = None,
-           session: int = 0, status: dict[str, int] | None = None) -> dict[str, Any]:  # fmt: skip
+           session: int = 0, status: dict[str, int] | None = None, errors: dict[str, int] | None = None,
+           robots: dict[str, int] | None = None, seconds: float = 10.0) -> dict[str, Any]:  # fmt: skip
     stats = {"npswatch/pages/listing": listings, "npswatch/pages/navigation": 4,
              "npswatch/fields/listing/title": listings if title is None else title,
              "npswatch/fields/listing/native_id": listings}  # fmt: skip
     stats.update({f"npswatch/walls/{k}": v for k, v in (walls or {}).items()})
     if session:
         stats["npswatch/session/logged_out"] = session
-    return {"pages": listings + 4, "items": {"listing": listings if title is None else title}, "errors": {},
-            "http_status": status or {"200": listings + 4}, "npswatch_stats": stats}  # fmt: skip
+    return {"pages": listings + 4, "items": {"listing": listings if title is None else title},
+            "errors": errors or {}, "http_status": status or {"200": listings + 4}, "robots_status": robots or {},
+            "elapsed_seconds": seconds, "npswatch_stats": stats}  # fmt: skip
 
 
 def run(result: str = "ok", rep: dict[str, Any] | None = None, day: int = 0, run_id: int = 1,
@@ -129,3 +132,49 @@ def test_signals_are_one_per_episode_and_close_on_recovery(tmp_path: Path) -> No
     update_signals(history, healthy, assess(healthy, previous, THRESHOLDS, T0 + timedelta(days=4)), T0)
     assert history.signals("nova_market", open_only=True) == []
     assert history.signals("nova_market")[0].state == "closed"
+
+
+@pytest.mark.parametrize(
+    ("status", "errors", "state", "said"),
+    [
+        ({"200": 20, "500": 8}, {}, "source_down", "29% of 28 requests failed (HTTP 500: 8; at most 20% expected)"),
+        ({"200": 20, "429": 6, "403": 2}, {}, "blocked", "the site refuses or rate-limits the crawler"),
+        ({"200": 24}, {"TimeoutError": 9}, "source_down", "27% of 33 requests failed (TimeoutError: 9;"),
+    ],
+)
+def test_a_share_of_failed_requests_above_the_threshold_is_a_problem(
+    status: dict[str, int], errors: dict[str, int], state: str, said: str
+) -> None:
+    found = assess(run(rep=report(20, status=status, errors=errors)), [], THRESHOLDS, T0)
+    assert (found.availability, found.state) == ("up", state)
+    assert said in found.problems[0].summary, found.problems[0].summary
+
+
+@pytest.mark.parametrize(
+    ("status", "robots"),
+    [({"200": 23, "404": 3}, {"404": 1}), ({"200": 4, "404": 1}, {"404": 1}), ({"200": 24, "301": 9}, {})],
+)
+def test_a_few_errors_robots_txt_and_redirects_are_no_problem(status: dict[str, int], robots: dict[str, int]) -> None:
+    assert assess(run(rep=report(20, status=status, robots=robots)), [], THRESHOLDS, T0).problems == ()
+
+
+def test_a_crawl_far_slower_than_its_recent_median_is_source_down() -> None:
+    previous = history_of(*(run(rep=report(seconds=s), day=d, run_id=d + 1, availability="up")
+                            for d, s in enumerate((10.0, 12.0, 11.0))))  # fmt: skip
+    slow = assess(run(rep=report(seconds=40.0), day=3, run_id=9), previous, THRESHOLDS, T0 + timedelta(days=3))
+    assert slow.state == "source_down"
+    assert "took 40.0s, 3.6 times the median of the last 3 crawls (11.0s" in slow.problems[0].summary
+    usual = assess(run(rep=report(seconds=30.0), day=3, run_id=9), previous, THRESHOLDS, T0 + timedelta(days=3))
+    assert usual.problems == ()
+    too_soon = assess(run(rep=report(seconds=40.0), day=3, run_id=9), previous[:2], THRESHOLDS, T0)
+    assert too_soon.problems == ()  # fewer than history_runs crawls to compare with
+
+
+def test_a_partial_outage_closes_when_the_requests_succeed_again(tmp_path: Path) -> None:
+    history = RunHistory(tmp_path / "runs.sqlite3")
+    failing = run(rep=report(20, status={"200": 20, "503": 10}), run_id=1)
+    [signal], _ = update_signals(history, failing, assess(failing, [], THRESHOLDS, T0), T0)
+    assert signal.type == "source_down" and signal.statistics["problems"][0]["failed"] == {"HTTP 503": 10}
+    healthy = run(day=1, run_id=2)
+    _, [closed] = update_signals(history, healthy, assess(healthy, [], THRESHOLDS, T0), T0 + timedelta(days=1))
+    assert closed.id == signal.id and history.signals("nova_market", open_only=True) == []
