@@ -36,10 +36,10 @@ bench: install
 	$(PY) bench/index_bench.py
 	$(PY) bench/surveillance_bench.py
 
-# Lint and types (strict on nlp, pipelines and storage; see pyproject.toml).
+# Lint and types (strict on nlp, pipelines, storage and exports; see pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy crawlers pipelines storage nlp npswatch alerts signals
+	$(VENV)/bin/mypy crawlers pipelines storage nlp npswatch alerts signals exports
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -50,6 +50,7 @@ from crawlers.sessions import SessionError, check_cookies_file
 from health.checks import Assessment, Problem, content_pages, failure_message
 from health.history import Run, RunHistory
 from health.signals import check_run
+from storage import data_dir
 
 logger = logging.getLogger("npswatch.scheduler")
 ROOT = Path(__file__).resolve().parent
@@ -60,10 +61,6 @@ _ACTIVE: CrawlScheduler | None = None  # the scheduler whose jobs run in this pr
 
 class ScheduleError(Exception):
     """A source whose schedule cannot be used; the message names the source and the file."""
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("NPSWATCH_DATA_DIR", "var"))
 
 
 def seconds(text: str) -> int:

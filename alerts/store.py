@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any
 
 from alerts.model import Signal
+from storage import data_dir
 
 SIGNALS_DB_ENV = "NPSWATCH_SIGNALS_DB"  # overrides where signals are kept
 STATES = ("new", "acknowledged", "dismissed", "closed")
@@ -63,7 +64,7 @@ def signals_path(db_target: str | Path) -> Path:
         return Path(os.environ[SIGNALS_DB_ENV]).expanduser()
     target = str(db_target)
     if "://" in target and not target.startswith("sqlite://"):
-        return Path(os.environ.get("NPSWATCH_DATA_DIR", "var")) / "signals.sqlite3"
+        return data_dir() / "signals.sqlite3"
     if target.startswith("sqlite://"):
         target = target[len("sqlite://") :]
         target = target[1:]  # sqlite:///relative -> relative, sqlite:////absolute -> /absolute

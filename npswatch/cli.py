@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -22,6 +21,7 @@ from rich.table import Table
 from alerts.cli import signals as signals_group
 from crawlers.config import SourceError, find_source, iter_sources, source_files
 from npswatch.options import day_option_value, db_option
+from storage import data_dir
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)  # logs: no 80-col cut
@@ -105,10 +105,9 @@ def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, js
     from npswatch.crawl import CrawlJob, run_crawls
     from npswatch.report import print_report
 
-    data_dir = Path(os.environ.get("NPSWATCH_DATA_DIR", "var"))
     sources_ = [_load(name) for name in names]
     _check_sessions(sources_)
-    jobs = [CrawlJob(s, as_of, CrawlJob.default_jobdir(data_dir, s, as_of) if resume else None) for s in sources_]
+    jobs = [CrawlJob(s, as_of, CrawlJob.default_jobdir(data_dir(), s, as_of) if resume else None) for s in sources_]
     try:
         reports = run_crawls(
             jobs, overrides={"NPSWATCH_DB": db}, log_level=log_level, on_done=print_report, parallel=True
@@ -117,7 +116,7 @@ def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, js
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(1)
     if json_report is not None:
-        json_report.write_text(json.dumps([_report_json(r) for r in reports], indent=2, default=str), encoding="utf-8")
+        json_report.write_text(json.dumps([r.health_json() for r in reports], indent=2, default=str), encoding="utf-8")
     if len(reports) < len(jobs):
         console.print(f"[red]stopped:[/red] {len(jobs) - len(reports)} of {len(jobs)} crawl(s) did not run")
     sys.exit(0 if len(reports) == len(jobs) and all(r.ok for r in reports) else 1)
@@ -148,12 +147,6 @@ def _check_sessions(sources_: list[Any]) -> None:
                 sys.exit(2)
 
 
-def _report_json(report: Any) -> dict[str, Any]:
-    """A crawl report as JSON, with npswatch's own counters (pages per type, fields filled, walls) for health."""
-    own = {k: v for k, v in sorted(report.stats.items()) if k.startswith("npswatch/")}
-    return {**report.to_json(), "npswatch_stats": own}
-
-
 # --- scheduler and source health ---------------------------------------------------------
 @main.command()
 @click.option("--as-of", callback=_iso_day, help="Demo: crawl the demo sites as of this day YYYY-MM-DD.")
@@ -172,7 +165,7 @@ def status(as_json: bool) -> None:
     """Every source: last run and its result, next run, health (docs/scheduler.md)."""
     from health.status import collect_status
 
-    data = collect_status(Path(os.environ.get("NPSWATCH_DATA_DIR", "var")))
+    data = collect_status(data_dir())
     if as_json:
         print(json.dumps(data, indent=2, default=str))
         return
@@ -293,6 +286,64 @@ def show(doc_id: str, db: str) -> None:
         print_document(doc, store.history(doc_id), out)
     finally:
         store.close()
+
+
+# --- export ----------------------------------------------------------------------------
+@main.command()
+@click.argument("query", default="*")
+@click.option(
+    "--out",
+    "outfile",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON Lines file to write (gzip when it ends in .gz); a manifest is written beside it.",
+)
+@click.option("--source", "sources_", multiple=True, help="Only these sources (repeatable).")
+@click.option("--kind", type=click.Choice(["listing", "post", "vendor"]), multiple=True)
+@click.option("--from", "date_from", callback=_iso_day, help="Observed on or after YYYY-MM-DD.")
+@click.option("--to", "date_to", callback=_iso_day, help="Observed on or before YYYY-MM-DD.")
+@click.option("--history", is_flag=True, help="Add each document's observations (day, prices, WARC record).")
+@click.option(
+    "--link-sources",
+    is_flag=True,
+    help="One pseudonym per name across sources (follows vendors between markets; easier to re-identify).",
+)
+@_db_option
+def export(query: str, outfile: Path, sources_: tuple[str, ...], kind: tuple[str, ...], date_from: str | None,
+           date_to: str | None, history: bool, link_sources: bool, db: str) -> None:  # fmt: skip
+    """Export a pseudonymised research corpus: the documents QUERY selects ("*": all), vendors and forum users
+    replaced by keyed pseudonyms (key in NPSWATCH_PSEUDONYM_KEY), contacts removed. See docs/export.md."""
+    from exports.corpus import export_corpus
+    from exports.pseudonymise import Pseudonymiser, PseudonymKeyError, key_from_environment
+    from storage import open_storage
+    from storage.base import SearchQuery, StorageError
+
+    try:
+        pseudonymiser = Pseudonymiser(key_from_environment(), link_sources=link_sources)
+    except PseudonymKeyError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(2)
+    query_ = SearchQuery(text=query, kinds=kind, sources=sources_, date_from=_day(date_from), date_to=_day(date_to))
+    try:
+        store = open_storage(db)
+        try:
+            with click.progressbar(length=0, label="exporting", file=sys.stderr) as bar:
+
+                def step(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(done - bar.pos)
+
+                result = export_corpus(store, query_, outfile, pseudonymiser, history=history, progress=step)
+        finally:
+            store.close()
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(2)
+    kinds = ", ".join(f"{n} {k}s" for k, n in sorted(result.by_kind.items())) or "nothing"
+    replaced = ", ".join(f"{k} {n}" for k, n in sorted(result.replaced.items())) or "nothing"
+    out.print(f"exported {result.documents} documents ({kinds}) to {escape(str(result.path))}")
+    out.print(f"replaced: {replaced}")
+    out.print(f"manifest: {escape(str(result.manifest))}")
 
 
 # --- extract ---------------------------------------------------------------------------

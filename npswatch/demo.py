@@ -11,8 +11,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
+
+from storage import data_dir
 
 
 @contextmanager
@@ -80,7 +81,7 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
     with demo_sites_process(list(SITES), {FAULTS_ENV: fault_text}) as urls:
         os.environ.update({env_var(site): url for site, url in urls.items()})
         sources = {site: find_source(site) for site in urls}  # after the URLs are set: the files read them
-        health = DemoHealth(Path(os.environ.get("NPSWATCH_DATA_DIR", "var")), db, sources)
+        health = DemoHealth(data_dir(), db, sources)
         jobs = [CrawlJob(sources[site], day) for day in span for site in urls]
         scripted = "; ".join(f"{f.site} {f.kind} days {fault_days(f.days)}" for f in faults) or "none"
         console.print(f"Crawling {len(urls)} demo sources over {len(span)} simulated days "

@@ -27,13 +27,18 @@ SUPPORTED_TARGETS = (
 )
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", re.DOTALL)
 
-__all__ = ["DB_ENV", "Storage", "StorageError", "default_target", "open_storage"]
+__all__ = ["DB_ENV", "Storage", "StorageError", "data_dir", "default_target", "open_storage"]
+
+
+def data_dir() -> Path:
+    """Where npswatch keeps its data (store, WARC files, run history, signals): ``$NPSWATCH_DATA_DIR``, else ``var``."""
+    return Path(os.environ.get(DATA_DIR_ENV) or "var")
 
 
 def default_target() -> str:
     """The storage target to use when none is given: ``$NPSWATCH_DB``, else
     ``<$NPSWATCH_DATA_DIR or var>/npswatch.sqlite3``. The one place that default is computed."""
-    return os.environ.get(DB_ENV) or str(Path(os.environ.get(DATA_DIR_ENV) or "var") / DB_FILE_NAME)
+    return os.environ.get(DB_ENV) or str(data_dir() / DB_FILE_NAME)
 
 
 def open_storage(target: str | Path | None = None) -> Storage:

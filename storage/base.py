@@ -12,7 +12,7 @@ day changes nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -144,6 +144,11 @@ class Storage(Protocol):
     def history(self, doc_id: str) -> list[Observation]: ...
 
     def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def scan(self, query: SearchQuery, page: int = 500) -> Iterator[dict[str, Any]]:
+        """Every document ``query`` selects, once each, as search hits, past any result window (``limit``,
+        ``offset`` and ``facets`` of the query are ignored)."""
+        ...
 
     def count(self, kind: str | None = None, source: str | None = None) -> int: ...
 

@@ -18,6 +18,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -151,6 +152,17 @@ class SqliteStorage:
             hits = self._page(query, match)
             facets = {name: self._facet(name, query.facet_size) for name in query.facets}
         return SearchResult(int(total), hits, facets)
+
+    def scan(self, query: SearchQuery, page: int = 500) -> Iterator[dict[str, Any]]:
+        """Every selected document once: pages of the search's own stable order (score, newest, id); a write
+        between pages may shift them, so scan a store no crawl is writing to."""
+        offset = 0
+        while True:
+            hits = self.search(replace(query, limit=page, offset=offset, facets=())).hits
+            yield from hits
+            if len(hits) < page:
+                return
+            offset += page
 
     def trend(self, query: TrendQuery) -> list[TrendBucket]:
         """Observed documents per day or week with EUR-per-gram percentiles (``storage.sqlite_trend``)."""

@@ -18,7 +18,8 @@ import logging
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from types import TracebackType
@@ -217,6 +218,20 @@ class ClusterStorage:
         aggs = answer.get("aggregations", {})
         facets = {name: {b["key"]: int(b["doc_count"]) for b in aggs[name]["buckets"]} for name in search.facets}
         return SearchResult(int(answer["hits"]["total"]["value"]), hits, facets)
+
+    def scan(self, search: SearchQuery, page: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every selected document once, in id order: ``search_after`` pages, no result window."""
+        check_query(search)
+        body = query.search_body(replace(search, limit=page, offset=0, facets=()))
+        body.pop("from", None)
+        body["sort"] = [{"id": "asc"}]
+        body["track_total_hits"] = False
+        while True:
+            hits = self._read("scan", self.documents, body)["hits"]["hits"]
+            yield from (_hit(hit) for hit in hits)
+            if len(hits) < page:
+                return
+            body["search_after"] = list(hits[-1]["sort"])
 
     def trend(self, trend: TrendQuery) -> list[TrendBucket]:
         """Observed documents per day or week (split by ``trend.by``) with EUR-per-gram percentiles."""

@@ -1,0 +1,1 @@
+"""Exports for researchers: pseudonymised corpora of what was crawled (``npswatch export``)."""
