@@ -6,6 +6,7 @@ Every function takes the ``random.Random`` to draw from, so a seed fixes every w
 from __future__ import annotations
 
 import random
+import re
 import string
 
 from demosites.vocab import (
@@ -254,6 +255,15 @@ _SEVERE_LINES = {
 }
 
 
+_LINES = {"nl": "2 lijntjes", "fr": "2 traces"}  # lines of powder, in the post's own language
+_ELISION = re.compile(r"\b([dD])'(?=[^\W_aeiouyhàâéèêëîïôûAEIOUYHÉ])")  # d'euphorie, but de montée douce
+
+
+def _french(lang: Lang, text: str) -> str:
+    """``d'`` before a consonant becomes ``de`` (templates end in d' before a slot that may start either way)."""
+    return _ELISION.sub(r"\1e ", text) if lang == "fr" else text
+
+
 _SEVERE_AFTER = {"en": "But then: {sev}.", "nl": "Maar daarna: {sev}.", "fr": "Mais ensuite : {sev}."}
 
 
@@ -266,13 +276,13 @@ def post_text(rng: random.Random, lang: Lang, sub: Substance, trip_report: bool 
     if severe:
         lines.append(_SEVERE_AFTER[lang].format(sev=rng.choice(SEVERE[lang])))
     lines.append(rng.choice(_CLOSERS[lang]))
-    return " ".join(line for line in lines if line)
+    return _french(lang, " ".join(line for line in lines if line))
 
 
 def severe_post(rng: random.Random, lang: Lang, sub: Substance) -> str:
     """A report of a severe adverse effect (seizure, psychosis, hospital) after a vape sold as THC."""
     first = rng.choice(_SEVERE_LINES[lang]).format(a=alias(rng, sub), sev=rng.choice(SEVERE[lang]))
-    return f"{first} {rng.choice(_MIDDLE[lang]).format(**_fill(rng, lang, sub))}"
+    return _french(lang, f"{first} {rng.choice(_MIDDLE[lang]).format(**_fill(rng, lang, sub))}")
 
 
 def _fill(rng: random.Random, lang: Lang, sub: Substance) -> dict[str, str]:
@@ -281,7 +291,7 @@ def _fill(rng: random.Random, lang: Lang, sub: Substance) -> dict[str, str]:
         "dose": rng.choice(
             (sub.dose, "took 150mg", "2 lijntjes", "half a gram", "1 oz")
             if lang == "en"
-            else (sub.dose, sub.dose, "2 lijntjes")
+            else (sub.dose, sub.dose, _LINES[lang])
         ),
         "route": rng.choice(ROUTES[lang]),
         "eff": rng.choice(EFFECTS[lang]),
