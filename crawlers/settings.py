@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from storage import default_target
+
 BOT_NAME = "npswatch"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
@@ -19,11 +21,13 @@ NEWSPIDER_MODULE = "crawlers.spiders"
 # Where the store, WARC files and job state live (env NPSWATCH_DATA_DIR, default ./var).
 NPSWATCH_DATA_DIR = os.environ.get("NPSWATCH_DATA_DIR", "var")
 # The storage target: a SQLite path (env NPSWATCH_DB, default <data dir>/npswatch.sqlite3).
-NPSWATCH_DB = os.environ.get("NPSWATCH_DB", str(Path(NPSWATCH_DATA_DIR) / "npswatch.sqlite3"))
+NPSWATCH_DB = default_target()
 # Directory for WARC evidence files, one sub-directory per source.
 NPSWATCH_WARC_DIR = str(Path(NPSWATCH_DATA_DIR) / "warc")
 # Start a new WARC file once the current one passes this many bytes (compressed).
 NPSWATCH_WARC_MAX_BYTES = 100 * 1024 * 1024
+# Gzip level of WARC records (one gzip member each), 1-9: zlib's default 6, as web archives write them.
+NPSWATCH_WARC_GZIP_LEVEL = 6
 # Documents written to the store per transaction.
 NPSWATCH_STORE_BATCH = 200
 # Run extraction (pipelines.enrich) on every listing and post before storing it (env NPSWATCH_ENRICH=0: off).
@@ -85,6 +89,9 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS = 16
+# A page's items and links handled at once.  The pipelines are synchronous, so more gains nothing, while
+# Scrapy starts one asyncio task per slot for every response (Scrapy's default 100: ~1 ms of CPU per page).
+CONCURRENT_ITEMS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # overridden by the source's politeness
 DOWNLOAD_DELAY = 2.0  # overridden by the source's politeness
 DOWNLOAD_DELAY_JITTER = 0.5  # ±50% random variation of the delay

@@ -4,15 +4,19 @@ The middleware stores the WARC-Record-ID of each response in ``request.meta`` un
 ``warc_record_id`` (and the file under ``warc_file``), so every item can name the exact
 bytes it was read from.  It sits before decompression, so the payload is what the site
 sent.
+
+Files are gzip per record (one gzip member per WARC record, as web archives write them),
+at ``NPSWATCH_WARC_GZIP_LEVEL`` (zlib's default 6; warcio's own writer always uses 9).
 """
 
 from __future__ import annotations
 
 import logging
+import zlib
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from scrapy import signals
 from warcio.statusandheaders import StatusAndHeaders
@@ -26,23 +30,38 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+DEFAULT_GZIP_LEVEL = 6
+_MIN_LOOKAHEAD = 262  # zlib: a match reaches back at most the window size less this
+
+
+def gzip_member(data: bytes, level: int = DEFAULT_GZIP_LEVEL) -> bytes:
+    """``data`` as one gzip member, with a deflate window no larger than the data needs.
+
+    Setting up zlib's default 32 KiB window costs more than compressing a 5 KB page; a window
+    that still spans the whole record finds the same matches, so the output is about as small.
+    """
+    window_bits = max(9, min(15, (len(data) + _MIN_LOOKAHEAD).bit_length()))
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + window_bits, 7)
+    return compressor.compress(data) + compressor.flush()
 
 
 class RotatingWarcWriter:
     """Gzip WARC files under ``directory``, a new one after ``max_bytes``; each starts with warcinfo."""
 
-    def __init__(self, directory: Path, prefix: str, max_bytes: int) -> None:
+    def __init__(self, directory: Path, prefix: str, max_bytes: int, level: int = DEFAULT_GZIP_LEVEL) -> None:
         self.directory = directory
         self.prefix = prefix
         self.max_bytes = max_bytes
+        self.level = level
         self.serial = 0
         self.path: Path | None = None
         self._file: IO[bytes] | None = None
-        self._writer: WARCWriter | None = None
+        self._record = BytesIO()  # one uncompressed record at a time, then gzipped as its own member
+        self._builder = WARCWriter(self._record, gzip=False)
 
-    def _open(self) -> WARCWriter:
-        if self._writer is not None and self._file is not None and self._file.tell() < self.max_bytes:
-            return self._writer
+    def _open(self) -> IO[bytes]:
+        if self._file is not None and self._file.tell() < self.max_bytes:
+            return self._file
         self.close()
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -52,38 +71,45 @@ class RotatingWarcWriter:
             if not self.path.exists():
                 break
         self._file = self.path.open("xb")
-        self._writer = WARCWriter(self._file, gzip=True)
         info = {"software": "npswatch", "format": "WARC File Format 1.1", "isPartOf": self.prefix}
-        self._writer.write_record(self._writer.create_warcinfo_record(self.path.name, info))
-        return self._writer
+        self._write_record(self._file, self._builder.create_warcinfo_record(self.path.name, info))
+        return self._file
+
+    def _write_record(self, file: IO[bytes], record: Any) -> None:
+        self._record.seek(0)
+        self._record.truncate()
+        self._builder.write_record(record)
+        file.write(gzip_member(self._record.getvalue(), self.level))
 
     def write(self, request: Request, response: Response) -> str:
-        """Write the request and response records; return the response record's WARC-Record-ID."""
-        writer = self._open()
+        """Write the response and request records; return the response record's WARC-Record-ID."""
+        file = self._open()
         status = f"{response.status} {_reason(response.status)}"
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
         http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
-        record = writer.create_warc_record(response.url, "response", payload=BytesIO(response.body), http_headers=http)
+        record = self._builder.create_warc_record(
+            response.url, "response", payload=BytesIO(response.body), length=len(response.body), http_headers=http
+        )
         record_id: str = record.rec_headers.get_header("WARC-Record-ID")
         req_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in request.headers.items() for v in vs]
         path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
         req_http = StatusAndHeaders(f"{request.method} /{path} HTTP/1.1", req_headers, is_http_request=True)
-        req_record = writer.create_warc_record(
+        req_record = self._builder.create_warc_record(
             request.url,
             "request",
             payload=BytesIO(request.body),
+            length=len(request.body),
             http_headers=req_http,
             warc_headers_dict={"WARC-Concurrent-To": record_id},
         )
-        writer.write_record(record)
-        writer.write_record(req_record)
+        self._write_record(file, record)
+        self._write_record(file, req_record)
         return record_id
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
         self._file = None
-        self._writer = None
 
 
 def _reason(status: int) -> str:
@@ -98,16 +124,18 @@ def _reason(status: int) -> str:
 class WarcMiddleware:
     """Downloader middleware writing every response (and its request) to the source's WARC files."""
 
-    def __init__(self, crawler: Crawler, directory: Path, max_bytes: int) -> None:
+    def __init__(self, crawler: Crawler, directory: Path, max_bytes: int, level: int = DEFAULT_GZIP_LEVEL) -> None:
         self.crawler = crawler
         self.directory = directory
         self.max_bytes = max_bytes
+        self.level = level
         self.writer: RotatingWarcWriter | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        middleware = cls(crawler, Path(settings["NPSWATCH_WARC_DIR"]), settings.getint("NPSWATCH_WARC_MAX_BYTES"))
+        directory, max_bytes = Path(settings["NPSWATCH_WARC_DIR"]), settings.getint("NPSWATCH_WARC_MAX_BYTES")
+        middleware = cls(crawler, directory, max_bytes, settings.getint("NPSWATCH_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -116,7 +144,7 @@ class WarcMiddleware:
             name = self.crawler.spider.name if self.crawler.spider else "crawl"
             source = getattr(self.crawler.spider, "source", None)
             prefix = source.name if source is not None else name
-            self.writer = RotatingWarcWriter(self.directory / prefix, prefix, self.max_bytes)
+            self.writer = RotatingWarcWriter(self.directory / prefix, prefix, self.max_bytes, self.level)
         request.meta["warc_record_id"] = self.writer.write(request, response)
         request.meta["warc_file"] = str(self.writer.path)
         assert self.crawler.stats is not None

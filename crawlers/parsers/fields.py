@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
+from lxml import etree
 from parsel import Selector, SelectorList
+from parsel.csstranslator import HTMLTranslator
 from price_parser import Price as ParsedPrice
 
 from crawlers.config import FieldSpec, PageSpec, RowsSpec
@@ -39,17 +42,71 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _select(node: Selector, spec: FieldSpec | RowsSpec) -> SelectorList[Selector]:
-    return node.css(spec.css) if spec.css else node.xpath(spec.xpath or "")
+# A field's selector is compiled once and run straight on the page's lxml tree, giving the strings
+# parsel's ``SelectorList.getall()`` gives (same CSS translator, same namespaces) without building a
+# Selector object per node.  XML pages (XmlResponse) keep parsel's own path.
+_HTML = HTMLTranslator()
+_EXSLT_RE = "http://exslt.org/regular-expressions"  # parsel's "re:" prefix, always on
+_EXSLT_SETS = "http://exslt.org/sets"  # parsel's "set:" prefix, on when the query uses it
+Node: TypeAlias = Selector | etree._Element  # a page or a row: a parsel Selector, or an element of an HTML page's tree
 
 
-def read_field(node: Selector, spec: FieldSpec, url: str) -> str | list[str] | None:
+@lru_cache(maxsize=1024)
+def _compiled(css: str | None, xpath: str | None) -> etree.XPath:
+    query = _HTML.css_to_xpath(css) if css else (xpath or "")
+    namespaces = {"re": _EXSLT_RE} | ({"set": _EXSLT_SETS} if "set:" in query else {})
+    try:
+        return etree.XPath(query, namespaces=namespaces, smart_strings=False)
+    except etree.XPathError as exc:
+        raise ValueError(f"XPath error: {exc} in {query}") from exc
+
+
+def _fast(node: Node) -> etree._Element | None:
+    """The lxml element to query directly, or None when parsel's path is needed."""
+    if isinstance(node, etree._Element):
+        return node
+    return node.root if node.type == "html" and isinstance(node.root, etree._Element) else None
+
+
+def _select(node: Node, spec: FieldSpec | RowsSpec) -> list[Any]:
+    """What the spec selects: lxml results on the fast path, else parsel Selectors."""
+    root = _fast(node)
+    if root is None:
+        assert isinstance(node, Selector)
+        selected: SelectorList[Selector] = node.css(spec.css) if spec.css else node.xpath(spec.xpath or "")
+        return list(selected)
+    try:
+        result = _compiled(spec.css, spec.xpath)(root)
+    except etree.XPathError as exc:
+        raise ValueError(f"XPath error: {exc} in {spec.css or spec.xpath}") from exc
+    return result if isinstance(result, list) else [result]
+
+
+def _serialised(value: Any) -> str:
+    """A selected value as text, as ``parsel.Selector.get`` gives it."""
+    if isinstance(value, Selector):
+        return str(value.get())
+    if isinstance(value, str):
+        return value
+    if isinstance(value, etree._Element):
+        return str(etree.tostring(value, method="html", encoding="unicode", with_tail=False))
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _row(value: Any) -> Node:
+    """A selected row block as a node fields are read from (a text node becomes a Selector, as in parsel)."""
+    return value if isinstance(value, Selector | etree._Element) else Selector(root=value, type="html")
+
+
+def read_field(node: Node, spec: FieldSpec, url: str) -> str | list[str] | None:
     """The text a field spec selects: one cleaned string (parts joined), or a list with ``many``."""
     if spec.from_url:
         found = re.search(spec.from_url, url)
         values = [found.group(1) if found and found.groups() else found.group(0)] if found else []
     else:
-        values = [clean(v) for v in _select(node, spec).getall()]
+        values = [clean(_serialised(v)) for v in _select(node, spec)]
         values = [v for v in values if v]
         if not spec.many:
             values = [clean(" ".join(values))] if values else []
@@ -62,12 +119,13 @@ def read_field(node: Selector, spec: FieldSpec, url: str) -> str | list[str] | N
     return values[0] if values else None
 
 
-def read_rows(node: Selector, spec: RowsSpec, url: str) -> list[dict[str, Any]]:
+def read_rows(node: Node, spec: RowsSpec, url: str) -> list[dict[str, Any]]:
     """One dict of fields per repeated block (a quantity tier, a post)."""
-    return [{name: read_field(row, field, url) for name, field in spec.fields.items()} for row in _select(node, spec)]
+    rows = [_row(value) for value in _select(node, spec)]
+    return [{name: read_field(row, field, url) for name, field in spec.fields.items()} for row in rows]
 
 
-def read_page(node: Selector, page: PageSpec, url: str) -> dict[str, Any]:
+def read_page(node: Node, page: PageSpec, url: str) -> dict[str, Any]:
     """Every field of a page type, read from one page."""
     out: dict[str, Any] = {}
     for name, spec in page.fields.items():
@@ -139,8 +197,15 @@ def parse_price(text: str, quantity: str | None = None) -> Price | None:
     if not found:
         return None
     number = found.group("num").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("'", "")
-    amount = ParsedPrice.fromstring(number).amount
+    amount = _amount(number)
     if amount is None:
         return None
     currency = CURRENCY_MARKS[found.group("mark").casefold()]
-    return Price(amount=Decimal(amount), currency=currency, text=clean(text), quantity=quantity)
+    return Price(amount=amount, currency=currency, text=clean(text), quantity=quantity)
+
+
+@lru_cache(maxsize=4096)
+def _amount(number: str) -> Decimal | None:
+    """The amount of a number as written ("1.234,50" -> 1234.50); the same figures recur on every page."""
+    amount = ParsedPrice.fromstring(number).amount
+    return None if amount is None else Decimal(amount)

@@ -98,3 +98,25 @@ def test_read_rows_gives_one_dict_per_block() -> None:
         {"quantity": "1g", "price": ["$40", "0.0006 BTC"]},
         {"quantity": "5g", "price": ["$150"]},
     ]
+
+
+def test_fields_read_as_parsel_serialises_them() -> None:
+    node = Selector(text='<html><body><p class="fe"><b>FE</b> ok</p><i>1</i><i>2</i><u> </u></body></html>')
+    assert read_field(node, FieldSpec(css="p.fe"), "http://x/") == '<p class="fe"><b>FE</b> ok</p>'  # the element
+    assert read_field(node, FieldSpec(xpath="count(//i)"), "http://x/") == "2.0"
+    assert read_field(node, FieldSpec(xpath="boolean(//u)"), "http://x/") == "1"
+    assert read_field(node, FieldSpec(xpath="//i[re:test(text(), '^2$')]/text()"), "http://x/") == "2"
+    assert read_field(node, FieldSpec(css="u::text"), "http://x/") is None  # blank text is no value
+
+
+def test_rows_of_text_nodes_have_no_fields_and_xml_pages_read_the_same() -> None:
+    spec = RowsSpec(css="td.q::text", fields={"quantity": FieldSpec(css="span::text")})
+    assert read_rows(Selector(text=HTML), spec, "http://x/") == [{"quantity": None}, {"quantity": None}]
+    xml = Selector(text="<items><item><q>1g</q></item><item><q>5g</q></item></items>", type="xml")
+    rows = RowsSpec(xpath="//item", fields={"quantity": FieldSpec(xpath="q/text()")})
+    assert read_rows(xml, rows, "http://x/") == [{"quantity": "1g"}, {"quantity": "5g"}]
+
+
+def test_a_bad_xpath_says_which_query() -> None:
+    with pytest.raises(ValueError, match=r"XPath error: .* in //a\["):
+        read_field(Selector(text=HTML), FieldSpec(xpath="//a["), "http://x/")

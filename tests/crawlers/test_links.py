@@ -24,3 +24,40 @@ def test_follow_regions_allow_deny_and_each_link_once() -> None:
 def test_no_follow_selectors_means_every_link_of_the_page() -> None:
     links = list(LinkRules([], allow=[r"/c/|/about"], deny=[]).new_links(Selector(text=PAGE), "http://m.example/"))
     assert links == ["http://m.example/c/stims", "http://m.example/c/stims?page=2", "http://m.example/about"]
+
+
+NESTED = """<html><body>
+<nav class="top"><a href="/a">a</a><div><a href="b">b</a><area href="/m"></div><a>no href</a></nav>
+<div class="outer"><div class="inner"><a href="/x">x</a></div><a href="/y">y</a></div>
+<a class="card" href=" /a#frag ">again</a><a class="card"><span><a href="/inner">i</a></span></a>
+</body></html>"""
+
+
+def test_a_region_gives_its_own_href_or_else_the_links_inside_it_in_document_order() -> None:
+    page = Selector(text=NESTED)
+    assert list(LinkRules(["nav.top"], [], []).new_links(page, "http://m.example/c/")) == [
+        "http://m.example/a", "http://m.example/c/b", "http://m.example/m",
+    ]  # fmt: skip
+    # nested regions give each link once; a link region without href gives the links inside it
+    assert list(LinkRules(["div", "a.card"], [], []).new_links(page, "http://m.example/")) == [
+        "http://m.example/b", "http://m.example/m", "http://m.example/x", "http://m.example/y",
+        "http://m.example/a", "http://m.example/inner",
+    ]  # fmt: skip
+
+
+def test_a_site_absolute_link_resolves_against_each_host() -> None:
+    rules = LinkRules(["nav.top"], [], [])
+    page = Selector(text=NESTED)
+    first = list(rules.new_links(page, "http://m.example/"))
+    second = list(rules.new_links(page, "https://mirror.example:8443/deep/page"))
+    assert first[0] == "http://m.example/a"
+    assert second == [
+        "https://mirror.example:8443/a",
+        "https://mirror.example:8443/deep/b",
+        "https://mirror.example:8443/m",
+    ]
+
+
+def test_xml_pages_take_parsels_path_with_the_same_rules() -> None:
+    page = Selector(text='<feed><a href="/one"/><nav><a href="/two"/></nav></feed>', type="xml")
+    assert list(LinkRules(["nav"], [], []).new_links(page, "http://m.example/")) == ["http://m.example/two"]
