@@ -71,7 +71,7 @@ class RotatingWarcWriter:
             if not self.path.exists():
                 break
         self._file = self.path.open("xb")
-        info = {"software": "npswatch", "format": "WARC File Format 1.1", "isPartOf": self.prefix}
+        info = {"software": "npswatch", "format": "WARC File Format 1.0", "isPartOf": self.prefix}
         self._write_record(self._file, self._builder.create_warcinfo_record(self.path.name, info))
         return self._file
 
