@@ -3,6 +3,14 @@
 Input is cleaned without moving any character: HTML tags and control or binary bytes become spaces of the same
 length, so offsets always index the caller's text. Texts longer than ``MAX_CHUNK`` characters are cut at whitespace
 into chunks, processed one by one and merged, so a 10 MB text costs time linear in its length and bounded memory.
+
+Memory stays bounded over millions of texts. Texts go through spaCy in groups (up to ``ZONE_TEXTS`` texts and
+``GROUP_CHARS`` characters). A group whose characters still fit in its pipeline's ``VOCAB_BUDGET`` (a group cannot add
+more words to the vocabulary than it has characters) runs as is: the words it meets are kept for good, in the
+vocabulary and the tokenizer's cache, so they are looked up, not rebuilt, next time. Any other group runs inside a
+memory zone, which frees the words it adds when it is done (spaCy's tokenizer does not cache inside a zone, so such
+text costs more to tokenize). So a pipeline's vocabulary never grows past the budget.
+Docs stream through ``nlp.pipe`` (only ``batch_size`` alive at a time) and the components fill each result in place.
 """
 
 from __future__ import annotations
@@ -15,14 +23,18 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import langid, pipeline
-from nlp.components.state import TEXT_KEY, findings
+from nlp.components.state import DATE_KEY, KEY, TEXT_KEY, findings
 from nlp.resources import LANGS
 from nlp.types import Extraction
 
 MAX_CHUNK = 50_000
+ZONE_TEXTS = 4096
+GROUP_CHARS = 50_000
+VOCAB_BUDGET = 100_000  # lexemes a language pipeline keeps for good; a group that could pass it runs in a memory zone
 _TAG = re.compile(r"<(?:[a-zA-Z/!][^<>]{0,500})>")
 _NEEDS_CLEANING = re.compile(
     r"[<\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff\u200b-\u200f\u2028\u2029\ud800-\udfff]"
@@ -50,6 +62,8 @@ def clean(text: str) -> str:
 
 def resolve_language(text: str, lang: str | None) -> str:
     """``lang`` if npswatch supports it, else the detected language (an unknown ``lang`` falls back to detection)."""
+    if lang in LANGS:
+        return lang
     if lang:
         code = lang.lower().split("-")[0].split("_")[0]
         if code in LANGS:
@@ -63,17 +77,27 @@ def extract(text: str, lang: str | None = None, *, date: dt.date | None = None, 
 
 
 def extract_many(
-    items: Iterable[str | Record | Mapping[str, Any]], batch_size: int = 256, date: dt.date | None = None
+    items: Iterable[str | Record | Mapping[str, Any]],
+    batch_size: int = 256,
+    date: dt.date | None = None,
+    zone_texts: int = ZONE_TEXTS,
 ) -> Iterator[Extraction]:
-    """Extract from many texts, in input order. Items are strings, :class:`Record` or ``{"id", "text", "lang"}``."""
-    batch: list[Record] = []
+    """Extract from many texts, in input order. Items are strings, :class:`Record` or ``{"id", "text", "lang"}``.
+
+    ``batch_size`` is the ``nlp.pipe`` batch; ``zone_texts`` the most texts in one group (results are yielded when
+    their group is done)."""
+    group: list[Record] = []
+    chars = 0
+    limit = max(1, zone_texts, batch_size)
     for item in items:
-        batch.append(_as_record(item, date))
-        if len(batch) >= batch_size:
-            yield from _run_batch(batch, batch_size)
-            batch = []
-    if batch:
-        yield from _run_batch(batch, batch_size)
+        record = _as_record(item, date)
+        group.append(record)
+        chars += len(record.text)
+        if len(group) >= limit or chars >= GROUP_CHARS:
+            yield from _run_group(group, batch_size)
+            group, chars = [], 0
+    if group:
+        yield from _run_group(group, batch_size)
 
 
 def _as_record(item: str | Record | Mapping[str, Any], date: dt.date | None) -> Record:
@@ -102,39 +126,45 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _run_batch(records: list[Record], batch_size: int) -> Iterator[Extraction]:
-    # spaCy's memory zones free the strings and lexemes a batch adds to the vocab, so memory stays flat over millions
-    # of texts full of unique tokens (ids, hashes, URLs). No Doc or Token may outlive the zone: results are copied out.
-    with ExitStack() as zones:
-        results = _process(records, batch_size, zones)
-    yield from results
-
-
-def _process(records: list[Record], batch_size: int, zones: ExitStack) -> list[Extraction]:
-    jobs: dict[str, list[tuple[int, int, Doc]]] = {}
+def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
+    # No Doc or Token may outlive the memory zones: results are plain Python objects, complete when the zones close.
     results: list[Extraction] = []
+    jobs: dict[str, list[tuple[int, int, str]]] = {}  # lang -> (record index, chunk offset, cleaned chunk)
     cleaned_texts: list[str] = []
     for index, record in enumerate(records):
         cleaned = clean(record.text)
         cleaned_texts.append(cleaned)
         lang = resolve_language(cleaned, record.lang)
         results.append(Extraction(id=record.id, lang=lang))
-        nlp = pipeline.get(lang)
-        if lang not in jobs:
-            zones.enter_context(nlp.memory_zone())
-            jobs[lang] = []
-        for offset, piece in _chunks(cleaned):
-            doc = nlp.make_doc(piece)
-            doc.user_data[TEXT_KEY] = piece
-            if record.date is not None:
-                doc.user_data["npswatch_date"] = record.date
-            jobs.setdefault(lang, []).append((index, offset, doc))
-    for lang, items in jobs.items():
-        docs = pipeline.get(lang).pipe((doc for _, _, doc in items), batch_size=batch_size)
-        for (index, offset, _), doc in zip(items, docs, strict=True):
-            original = records[index].text
-            _merge(results[index], findings(doc), offset, None if cleaned_texts[index] is original else original)
+        jobs.setdefault(lang, []).extend((index, offset, piece) for offset, piece in _chunks(cleaned))
+    with ExitStack() as zones:
+        for lang, items in jobs.items():
+            nlp = pipeline.get(lang)
+            if len(nlp.vocab) + sum(len(piece) for _, _, piece in items) > VOCAB_BUDGET:
+                zones.enter_context(nlp.memory_zone())
+            docs = nlp.pipe(
+                (_make_doc(nlp, records, results, cleaned_texts, job) for job in items), batch_size=batch_size
+            )
+            for (index, offset, _), doc in zip(items, docs, strict=True):
+                part = findings(doc)
+                if part is not results[index]:
+                    original = records[index].text
+                    _merge(results[index], part, offset, None if cleaned_texts[index] is original else original)
     return results
+
+
+def _make_doc(
+    nlp: Language, records: list[Record], results: list[Extraction], cleaned: list[str], job: tuple[int, int, str]
+) -> Doc:
+    index, offset, piece = job
+    doc = nlp.make_doc(piece)
+    doc.user_data[TEXT_KEY] = piece
+    record = records[index]
+    if record.date is not None:
+        doc.user_data[DATE_KEY] = record.date
+    if offset == 0 and len(piece) == len(record.text) and cleaned[index] is record.text:
+        doc.user_data[KEY] = results[index]  # one chunk of unchanged text: the components fill the result itself
+    return doc
 
 
 def _merge(target: Extraction, part: Extraction, offset: int, original: str | None) -> None:

@@ -3,6 +3,7 @@
 Lookup order used by the matcher: exact case-sensitive form for one- and two-letter forms ("H", "G", "MD"), then the
 ``form_key`` of one or more tokens ("3 MMC" = "3-mmc" = "3mmc"), then the ``sound_key`` of a single word for
 misspellings ("mefedron", "kokain"). Forms tagged with a language only count in texts of that language.
+``forms`` keeps every keyed form as written, from which the matcher builds its spaCy patterns.
 """
 
 from __future__ import annotations
@@ -57,14 +58,9 @@ class Lexicon:
         self.by_key: dict[str, list[FormHit]] = {}
         self.short_forms: dict[str, list[FormHit]] = {}
         self.by_sound: dict[str, Substance | None] = {}
-        self.prefixes: set[str] = set()
-        self.spaced_keys: set[str] = set()
-        self.max_tokens = 1
+        self.forms: list[tuple[str, FormHit]] = []
         for record in records:
             self._add_record(record)
-        for key in self.by_key:
-            for i in range(1, len(key) + 1):
-                self.prefixes.add(key[:i])
 
     @classmethod
     def load(cls, path: Path = DEFAULT_LEXICON) -> Lexicon:
@@ -113,9 +109,7 @@ class Lexicon:
             self.short_forms.setdefault(text, []).append(FormHit(substance, True, lang))
             return
         self.by_key.setdefault(key, []).append(hit)
-        if any(not ch.isalnum() for ch in text):
-            self.spaced_keys.add(key)
-        self.max_tokens = max(self.max_tokens, min(6, len(text.split()) + text.count("-") + 1))
+        self.forms.append((text, hit))
         if not ambiguous:
             skey = sound_key(text)
             if skey:

@@ -2,6 +2,9 @@
 
 ``form_key`` makes "3-MMC", "3 MMC", "3mmc" and "3-mmc" one key; ``sound_key`` further folds common spelling
 variation ("mefedron" / "mephedrone", "kokain" / "cocaine") so misspellings find the right substance.
+``match_norm`` is the lexeme norm of the npswatch pipelines (see :mod:`nlp.vocab`): the ``form_key`` of a token, and
+its ``sound_key`` for alphabetic words of five letters or more, so spaCy's ``PhraseMatcher`` on ``NORM`` finds every
+case, hyphen and spelling variant of a lexicon form in compiled code.
 """
 
 from __future__ import annotations
@@ -37,12 +40,27 @@ _SOUND_RULES = [
 ]
 
 
+def _fold_sound(key: str) -> str:
+    for pattern, repl in _SOUND_RULES:
+        key = pattern.sub(repl, key)
+    return key
+
+
 @lru_cache(maxsize=50_000)
 def sound_key(text: str) -> str:
     """A coarse spelling-insensitive key for words of five letters or more (empty otherwise)."""
     key = form_key(text)
     if len(key) < 5 or not key.isalpha():
         return ""
-    for pattern, repl in _SOUND_RULES:
-        key = pattern.sub(repl, key)
+    return _fold_sound(key)
+
+
+def match_norm(text: str) -> str:
+    """The matching norm of one token: its ``sound_key`` if it has one, else its ``form_key``; a token with no letter
+    or digit ("-", "€") keeps its lower-case text."""
+    key = form_key(text)
+    if not key:
+        return text.lower()
+    if len(key) >= 5 and key.isalpha():
+        return _fold_sound(key)
     return key

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -53,5 +54,13 @@ def build(lang: str, component_config: dict[str, dict[str, Any]] | None = None) 
 
 @lru_cache(maxsize=len(LANGS))
 def get(lang: str) -> Language:
-    """The shared pipeline for ``lang`` (built on first use)."""
-    return build(lang)
+    """The shared pipeline for ``lang`` (built on first use).
+
+    A shared pipeline lives as long as the process, and its lexicon, patterns and tables are some 100,000 Python
+    objects that Python's cyclic garbage collector would otherwise walk at every full collection (an extraction
+    allocates a few dozen objects, so collections are frequent): once built, they are moved out of its reach with
+    ``gc.freeze()``. This freezes every object alive at that moment, so build the pipelines early (``nlp.api`` users
+    get them on first use)."""
+    pipeline = build(lang)
+    gc.freeze()
+    return pipeline

@@ -80,7 +80,7 @@ class EffectMention:
     negated: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Extraction:
     """Everything extracted from one text. ``to_json`` gives one line of ``npswatch extract`` output."""
 

@@ -16,8 +16,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
 from nlp import resources
 from nlp.components.offers import PAIRED_KEY
@@ -119,6 +118,7 @@ class RouteFinder:
         self.lang: str = nlp.lang or "en"
         self.context_chars = context_chars
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
         self._route_of: dict[str, str] = {}
         self._ready = False
@@ -135,23 +135,27 @@ class RouteFinder:
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
             self.initialize()
+        matches = self.matcher(doc)
+        if not matches:
+            return doc
         out = findings(doc)
+        text = doc_text(doc)
         anchors = sorted([m.start for m in out.substances] + [q.start for q in out.quantities])
         positions: list[tuple[int, int, str]] = []
-        spans = filter_spans([Span(doc, s, e, label=key) for key, s, e in self.matcher(doc)])
         drug_talk: bool | None = None
-        for span in spans:
-            phrase = span.text.lower()
-            route = self._route_of.get(phrase, span.label_)
+        for key, start_char, end_char in _longest_first(doc, matches):
+            surface = text[start_char:end_char]
+            phrase = surface.lower()
+            route = self._route_of.get(phrase) or self.vocab.strings[key]
             if phrase in WEAK_ROUTE_WORDS or len(phrase) <= 3:
-                if not _any_within(anchors, span.start_char, self.context_chars):
+                if not _any_within(anchors, start_char, self.context_chars):
                     continue
             elif not anchors:
                 drug_talk = _drug_talk(doc) if drug_talk is None else drug_talk
                 if not drug_talk:
                     continue
-            out.routes.append(RouteMention(span.text, route))
-            positions.append((span.start_char, span.end_char, route))
+            out.routes.append(RouteMention(surface, route))
+            positions.append((start_char, end_char, route))
         doc.user_data[ROUTES_KEY] = positions
         return doc
 
@@ -188,17 +192,22 @@ class EffectFinder:
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
             self.initialize()
+        matches = self.matcher(doc)
+        if not matches:
+            return doc
         out = findings(doc)
-        for span in filter_spans([Span(doc, s, e, label=key) for key, s, e in self.matcher(doc)]):
-            info = self._info.get(span.text.lower())
+        text = doc_text(doc)
+        for start, start_char, end_char in _longest_first(doc, matches, token_start=True):
+            surface = text[start_char:end_char]
+            info = self._info.get(surface.lower())
             if info is None:
                 continue
-            out.effects.append(EffectMention(span.text, info.effect, info.adverse, info.severe, self._negated(span)))
+            negated = self._negated(doc, start)
+            out.effects.append(EffectMention(surface, info.effect, info.adverse, info.severe, negated))
         return doc
 
-    def _negated(self, span: Span) -> bool:
-        doc = span.doc
-        for k in range(span.start - 1, max(-1, span.start - 1 - self.negation_window), -1):
+    def _negated(self, doc: Doc, start: int) -> bool:
+        for k in range(start - 1, max(-1, start - 1 - self.negation_window), -1):
             low = doc[k].lower_
             if low in self._breakers:
                 return False
@@ -213,36 +222,59 @@ class DoseFinder:
         self.lang: str = nlp.lang or "en"
         self.window_chars = window_chars
         self.max_grams = max_grams
-        self._verbs: re.Pattern[str] | None = None
+        self._make_doc = nlp.make_doc
+        self._verbs = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._ready = False
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         words = set().union(*(resources.cues().consumption.get(lang, frozenset()) for lang in _languages(self.lang)))
-        alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-        self._verbs = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
+        self._verbs.add("CONSUMPTION", [self._make_doc(w) for w in sorted(words)])
+        self._ready = True
 
     def __call__(self, doc: Doc) -> Doc:
-        if self._verbs is None:
+        if not self._ready:
             self.initialize()
-        assert self._verbs is not None
         out = findings(doc)
-        text = doc_text(doc)
         paired: set[int] = doc.user_data.get(PAIRED_KEY, set())
         routes: list[tuple[int, int, str]] = doc.user_data.get(ROUTES_KEY, [])
-        verbs = [m.start() for m in self._verbs.finditer(text)] if out.quantities else []
+        candidates = [
+            q
+            for q in out.quantities
+            if q.unit in DOSE_UNITS and (q.grams is None or q.grams <= self.max_grams) and q.start not in paired
+        ]
+        if not candidates:
+            return doc
+        verbs: list[int] | None = None  # consumption verbs are looked up only if a route or a substance does not decide
         route_items = sorted((s, r) for s, _, r in routes)
         substance_items = sorted((m.start, m.canonical or m.text) for m in out.substances)
-        for q in out.quantities:
-            if q.unit not in DOSE_UNITS or (q.grams is not None and q.grams > self.max_grams):
-                continue
-            if q.start in paired:
-                continue
-            near_verb = _any_within(verbs, q.start, self.window_chars)
+        for q in candidates:
             route = _nearest(q.start, route_items, self.window_chars * 2)
             substance = _nearest(q.start, substance_items, self.window_chars * 2)
-            if not (near_verb or route or (substance and not out.prices)):
-                continue
+            if not (route or (substance and not out.prices)):
+                if verbs is None:
+                    verbs = [doc[start].idx for _, start, _ in self._verbs(doc)]
+                if not _any_within(verbs, q.start, self.window_chars):
+                    continue
             out.doses.append(Dose(q.text, q.amount, q.unit, substance, route))
         return doc
+
+
+def _longest_first(
+    doc: Doc, matches: list[tuple[int, int, int]], token_start: bool = False
+) -> list[tuple[int, int, int]]:
+    """Non-overlapping matches, longest first (as ``spacy.util.filter_spans``), in text order, without building
+    spans: ``(match key or start token, start char, end char)``."""
+    chosen: list[tuple[int, int, int]] = []
+    taken: set[int] = set()
+    for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+        if taken.isdisjoint(range(start, end)):
+            taken.update(range(start, end))
+            chosen.append((key, start, end))
+    out = []
+    for key, start, end in sorted(chosen, key=lambda m: m[1]):
+        last = doc[end - 1]
+        out.append((start if token_start else key, doc[start].idx, last.idx + len(last)))
+    return out
 
 
 def _any_within(sorted_positions: list[int], pos: int, limit: int) -> bool:

@@ -1,10 +1,18 @@
 """``npswatch_novel_v1``: names absent from the lexicon that look like NPS names by chemical naming morphology.
 
-Each family is one regular expression over the text (position + substituent + core abbreviation, or a family suffix
-such as -PINACA, -nitazene, -azolam, -fentanyl). A match is a candidate only if it stands alone (no letter or digit
+Each family is one regular expression (position + substituent + core abbreviation, or a family suffix such as
+-PINACA, -nitazene, -azolam, -fentanyl). Substituents may be abbreviated ("Cl", "MeO") or spelled out in English,
+Dutch, French or German ("chloro", "chloor", "Chlor", "méthoxy"), several may precede the core ("2-Cl-3-MMC"), and an
+N-alkyl prefix may lead ("N-éthyl-4-CMC", "N-Propyl-Hexedron"); suffixes accept the usual spellings ("-nitazen",
+"-nitazène", "-azépam"). A cathinone core may follow its position after a space or glued in lower case ("3 CPMC",
+"3cpmc").
+
+The expressions run only where a word looks like a name: words that carry the shared name norm of :mod:`nlp.vocab`
+(found by one compiled ``PhraseMatcher`` call) and known names a prefix may extend ("N-pyrrolidino" + "-nitazene"),
+so a text with no such word costs one matcher call. A match is a candidate only if it stands alone (no letter or digit
 glued to either side), is not a known substance (those are the lexicon's job) and does not look like an identifier
-(hex key ids, long digit runs, dates). Candidates carry ``known: false``, ``canonical: null`` and the family as
-their chemical group; the EWS reads every one, so the patterns favour precision.
+(hex key ids, long digit runs, dates). Candidates carry ``known: false``, ``canonical: null`` and the family as their
+chemical group; the EWS reads every one, so the patterns favour precision.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import resources
@@ -22,9 +31,18 @@ from nlp.components.state import doc_text, findings
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
 from nlp.normalize import form_key
 from nlp.types import SubstanceMention
+from nlp.vocab import CORE, install_norms, name_pattern
 
 _POS = r"(?:[2-6](?:,[3-6])?'?-?)"
-_SUB = r"(?:F|Fl|Cl|Br|I|Me|MeO|MeS|Et|EtO|CF3|CN|NO2|AcO|HO|OH|PrO|Pr|iPr|Bu|Ph|Allyl)"
+_SUB = (
+    r"(?:(?i:fluoro?|chloro?|chloor|bromo?|broom|iodo?|jod|trifluorom[eé]thyl|m[eé]thoxy|[eé]thoxy|hydroxy|"
+    r"iso-?propyl|m[eé]thyl|[eé]thyl|propyl|butyl)|F|Fl|Cl|Br|I|Me|MeO|MeS|Et|EtO|CF3|CN|NO2|AcO|HO|OH|PrO|Pr|iPr|"
+    r"Bu|Ph|Allyl)"
+)
+_SUBS = rf"(?:{_POS}{_SUB}-)*"  # further ring substituents before the last one: "2-Cl-" in "2-Cl-3-MMC"
+_N_ALKYL = r"(?:N-(?i:m[eé]thyl|[eé]thyl|iso-?propyl|propyl|butyl|pentyl|hexyl|benzyl)-)?"
+_CATHINONE_CORE = r"(?:MMC|CMC|BMC|FMC|MEC|CEC|EMC|EEC|BEC|FEC|PEC|IMC|MPD|EPD|MeOMC|DMMC|[A-Z]{1,2}PMC)"
+_CATHINONE_CORE_ANY_CASE = r"(?i:mmc|cmc|bmc|fmc|mec|cec|[a-z]{1,2}pmc)"
 
 
 @dataclass(frozen=True)
@@ -41,19 +59,19 @@ FAMILIES = (
         "cathinone",
         "synthetic cathinone",
         "stimulant",
-        rf"{_POS}{_SUB}?-?(?:MMC|CMC|BMC|FMC|MEC|CEC|EMC|EEC|BEC|FEC|PEC|IMC|MPD|EPD|MeOMC|DMMC|[A-Z]{{1,2}}PMC)",
+        rf"{_N_ALKYL}{_SUBS}{_POS}{_SUB}?-?{_CATHINONE_CORE}|{_N_ALKYL}{_SUBS}[2-6][-\s]?{_CATHINONE_CORE_ANY_CASE}",
     ),
     Family(
         "pyrovalerone",
         "synthetic cathinone",
         "stimulant",
-        rf"(?:{_POS}{_SUB}-?|{_SUB}-|(?:α|alpha|a)-)(?:α-|a-|alpha-)?(?:PVP|PHP|PiHP|PBP|PPP|PVT|PHPP|POP|PCYP|PV\d)",
+        rf"(?:{_SUBS}{_POS}{_SUB}-?|{_SUB}-|(?:α|alpha|a)-)(?:α-|a-|alpha-)?(?:PVP|PHP|PiHP|PBP|PPP|PVT|PHPP|POP|PCYP|PV\d)",
     ),
     Family(
         "cathinone-name",
         "synthetic cathinone",
         "stimulant",
-        r"(?:N-\w+-?)?[a-z]{3,}(?:ylone|edrone|phedrone)",
+        r"(?:N-\w+[-\s]?)?[a-zà-ÿ]{3,}(?:yl[oô]n|[eé]dron|ph[eé]dron)e?",
         re.IGNORECASE,
     ),
     Family(
@@ -89,7 +107,7 @@ FAMILIES = (
         "synthetic cannabinoid",
         "synthetic cannabinoid",
         "cannabinoid",
-        r"[\w']{1,10}(?:-[\w']{1,10}){0,3}-(?:PINACA|PICA|BINACA|BUTINACA|FUBINACA|FUBICA|CHMINACA|CHMICA|INACA|"
+        r"[\w']{1,10}(?:-[\w']{1,10}){0,3}-(?:PINACA|PICA|BINACA|BUTINACA|FUBINACA|FUBICA|CHMINACA|CHMICA|INACA|BICA|BUTICA|"
         r"HEXINACA|PENTINACA|P7AICA|7AICA|PEGACLONE|FUBIATA|PIATA|BUTIATA|CHIATA)|(?:JWH|AM|UR|EG|RCS)-\d{3,4}",
     ),
     Family(
@@ -102,8 +120,8 @@ FAMILIES = (
         "nitazene",
         "nitazene",
         "opioid",
-        r"(?:N-(?:pyrrolidino|piperidinyl|piperidino|desethyl|morpholino)[\s-])?[a-z]*(?:nitazene|nitazepyne|"
-        r"nitazepipne|desnitazene)",
+        r"(?:N-(?:pyrrolidino|pip[eé]ridinyl|pip[eé]ridino|d[eé]s[eé]thyl|morpholino)[\s-])?[a-zà-ÿ]*(?:nitaz[eéè]ne?|"
+        r"nitazepyne|nitazepipne)",
         re.IGNORECASE,
     ),
     Family(
@@ -113,17 +131,23 @@ FAMILIES = (
         r"(?:[\w',-]*(?:yl|oyl|ro|xy)[\s-]?)?fentan[iy]l|[a-z]{3,}fentan[iy]l",
         re.IGNORECASE,
     ),
-    Family("benzodiazepine", "benzodiazepine", "depressant", r"[a-z]{3,}(?:azolam|azepam|zolam|zepam)", re.IGNORECASE),
+    Family(
+        "benzodiazepine",
+        "benzodiazepine",
+        "depressant",
+        r"[a-zà-ÿ]{3,}(?:azolam|az[eé]pam|zolam|z[eé]pam)",
+        re.IGNORECASE,
+    ),
     Family("U-opioid", "other opioid", "opioid", r"U-?4[789]\d{3}|U-?5\d{4}|AP-?23\d"),
 )
 
-# Where a candidate can start: a word with a digit, a family suffix or an N-substituent prefix. The family regex is
-# tried only there, which keeps the cost per text low (most words of a post are none of these).
-_SHAPE = re.compile(
-    r"(?<![\w'-])(?=N-(?:pyrrolidino|piperidinyl|piperidino|desethyl|morpholino)|(?:hhc|thc|cbd|cbn|h4-?cbd)-|[\w'αβ,-]*?(?:\d|nitaz|fentan|zolam|"
-    r"zepam|ylone|edrone|phedrone|phenidate|xetamine|oroketamine|inaca|pica|clone|iata|lad\b))",
-    re.IGNORECASE,
-)
+
+def _extends(word: str) -> bool:
+    """A family word a prefix word may extend ("N-pyrrolidino" + "-nitazene", "ortho-methyl" + "fentanyl")."""
+    low = word.lower()
+    return "nitaz" in low or "fentan" in low
+
+
 _IDENTIFIER = re.compile(r"^(?:0x)?[0-9A-F]{8,}$|\d{4,}|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 _SALT = re.compile(
     r"[\s-]*(?:HCl|HBr|hydrochloride|fumarate|freebase|base|citrate|tartrate|sulfate|sulphate)$", re.IGNORECASE
@@ -133,6 +157,8 @@ _SALT = re.compile(
 class NovelCandidates:
     def __init__(self, nlp: Language, name: str, lexicon_path: str, min_length: int) -> None:
         self.name = name
+        self.vocab = nlp.vocab
+        self._names = PhraseMatcher(nlp.vocab, attr="NORM")
         self.lexicon_path = lexicon_path or str(DEFAULT_LEXICON)
         self.min_length = min_length
         self._lexicon: Lexicon | None = None
@@ -145,19 +171,29 @@ class NovelCandidates:
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         self._lexicon = resources.lexicon(self.lexicon_path)
+        install_norms(self.vocab, self._lexicon)
+        self._names = PhraseMatcher(self.vocab, attr="NORM")
+        self._names.add("NAME", [name_pattern(self.vocab)])
 
     def __call__(self, doc: Doc) -> Doc:
         if self._lexicon is None:
             self.initialize()
         assert self._lexicon is not None
         out = findings(doc)
-        text = doc_text(doc)
         known = out.substances  # in text order (the substance matcher scans left to right)
+        extensible = [m.start for m in known if _extends(m.text)]
+        positions = [start for _, start, _ in self._names(doc)]
+        if not positions and not extensible:
+            return doc
+        text = doc_text(doc)
         known_starts = [m.start for m in known]
         swallowed: set[int] = set()
         found: list[tuple[int, int, Family]] = []
-        for shape in _SHAPE.finditer(text):
-            match = self._regex.match(text, shape.start())
+        free = 0  # first character not inside an accepted candidate
+        for start in self._starts(doc, text, positions, extensible):
+            if start < free:
+                continue
+            match = self._regex.match(text, start)
             if match is None:
                 continue
             family = FAMILIES[int(str(match.lastgroup)[1:])]
@@ -169,6 +205,7 @@ class NovelCandidates:
             if self._accept(text, start, end, taken):
                 found.append((start, end, family))
                 swallowed.update(m.start for m in inside)
+                free = end
         if swallowed:
             out.substances = [m for m in out.substances if m.start not in swallowed]
         for start, end, family in found:
@@ -180,6 +217,22 @@ class NovelCandidates:
         if found:
             out.substances.sort(key=lambda m: m.start)
         return doc
+
+    @staticmethod
+    def _starts(doc: Doc, text: str, positions: list[int], extensible: list[int]) -> list[int]:
+        """Where a name may start: each name-shaped word, the word before a bare core ("3 CPMC"), and the word before
+        a known family word a prefix may extend ("N-pyrrolidino" before "-nitazene", "ortho-methyl" before
+        "fentanyl")."""
+        starts = []
+        for i in positions:
+            token = doc[i]
+            if i > 0 and (CORE.match(token.text) or _extends(token.text)):
+                starts.append(doc[i - 1].idx)
+            starts.append(token.idx)
+        for start in extensible:
+            if start > 1 and text[start - 1] in " -":
+                starts.append(text.rfind(" ", 0, start - 1) + 1)
+        return sorted(set(starts))
 
     def _accept(self, text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
         if end - start < self.min_length:

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import doc_text, findings
+from nlp.components.state import DATE_KEY, doc_text, findings
 from nlp.rates import DEFAULT_RATES, RateTable, load_rates
 from nlp.types import Offer, Price, Purity, Quantity
 
@@ -36,17 +36,17 @@ _UNIT_WORDS = {
     "lb": "lb|lbs|pound|pounds",
     "ml": "ml|mls|millilitre|milliliter|millilitres|milliliters",
     "pills": "pills|pill|pillen|pil|pilules|pilule|tabletten|tablette|tablets|tablet|comprimés|comprimé|caps|capsules"
-    "|capsule|kapseln|kapsel|pcs|pieces|stuks|stuk|stück|stk|x",
+    "|capsule|kapseln|kapsel|pcs|pieces|piece|pièces|pièce|pellets|pellet|cachets|cachet|stuks|stuk|stück|stücke|stk"
+    "|st|x",
     "tabs": "tabs|tab",
     "blotters": "blotters|blotter|buvards|buvard|pappen|pappe|hits|hit|trips|tickets|blots",
 }
 _UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words.split("|")}
-_UNIT_ALT = "|".join(sorted(_UNIT_OF, key=len, reverse=True))
 _NUM = r"\d+(?:[.,]\d+)?|[.,]\d+"
+# the unit is any word, looked up in ``_UNIT_OF`` (one dict lookup instead of a 90-way alternation at every number)
 _QTY = re.compile(
-    rf"(?<![\w.,])(?:(?P<count>\d{{1,4}})\s?[x×*]\s?)?(?P<num>{_NUM}|½|¼|¾|1/2|1/4|1/8|3/4)\s?(?P<unit>{_UNIT_ALT})"
+    rf"(?<![\w.,])(?:(?P<count>\d{{1,4}})\s?[x×*]\s?)?(?P<num>{_NUM}|½|¼|¾|1/2|1/4|1/8|3/4)\s?(?P<unit>[^\W\d_]+)"
     r"(?![\w])",
-    re.IGNORECASE,
 )
 _WORD_QTY = re.compile(
     r"(?<![\w])(?P<word>eighth|8th|8-ball|8ball|eightball|half oz|half ounce|qp|hp|quarter oz|"
@@ -91,12 +91,69 @@ _CUR_WORD = {
     "eu": "EUR",
 }
 _PRICE_NUM = r"\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+(?:[.,]\d{1,8})?|\d+(?:[.,]\d{1,8})?|[.,]\d+"
-_PRICE = re.compile(
-    rf"(?:(?P<pre>€|US\$|\$|£|₿|ɱ|EUR|USD|GBP|BTC|XMR)\s?(?P<num1>{_PRICE_NUM})(?:,-)?"
-    rf"|(?P<num2>{_PRICE_NUM})(?:,-)?\s?(?P<post>€|\$|£|₿|ɱ|EUR|euros?|USD|dollars?|bucks|GBP|quid|BTC|bitcoins?|XMR"
-    r"|monero)(?![\w]))",
+_CURRENCY_BEFORE = "|".join(
+    ["€", r"US\$", r"\$", "£", "₿", "ɱ"]
+    + [v for code in ("eur", "usd", "gbp", "btc", "xmr") for v in (code.upper(), code)]
+)
+_PRICE_BEFORE = re.compile(rf"(?P<pre>{_CURRENCY_BEFORE})\s?(?P<num1>{_PRICE_NUM})(?:,-)?")
+_PRICE_AFTER = re.compile(
+    rf"(?P<num2>{_PRICE_NUM})(?:,-)?\s?(?P<post>€|\$|£|₿|ɱ|EUR|euros?|USD|dollars?|bucks|GBP|quid|BTC|bitcoins?|XMR"
+    r"|monero)(?![\w])",
     re.IGNORECASE,
 )
+# Runs of digits. Quantities, prices after their number and percentages are matched only where a run starts
+# (anchored), so a text costs one fast scan (a character class first) plus a few anchored matches.
+_NUMBER_RUN = re.compile(r"[½¼¾]|\d[\d.,]*")
+
+
+def _word_quantity_hint(low: str) -> bool:
+    """``low`` (lower case) may hold a word quantity (``_WORD_QTY``); substring tests, far cheaper than a scan."""
+    return (
+        "8th" in low
+        or "8-ball" in low
+        or "8ball" in low
+        or "eight" in low
+        or "half" in low
+        or "quarter" in low
+        or ("qp" in low or "hp" in low)
+    )
+
+
+def _currency_hint(low: str) -> bool:
+    """``low`` (lower case) may hold a price: a currency sign, code or word."""
+    return (
+        "€" in low
+        or "$" in low
+        or "£" in low
+        or "eur" in low
+        or "usd" in low
+        or "btc" in low
+        or "gbp" in low
+        or "xmr" in low
+        or "dollar" in low
+        or "buck" in low
+        or "quid" in low
+        or "bitcoin" in low
+        or "monero" in low
+        or "₿" in low
+        or "ɱ" in low
+    )
+
+
+def amount_starts(text: str) -> list[int]:
+    """Where an amount can start: a digit not preceded by a digit, "." or ","; a "." or "," before a digit (".5g")
+    that is not itself preceded by one of those; any "½", "¼", "¾"."""
+    starts = []
+    for m in _NUMBER_RUN.finditer(text):
+        start = m.start()
+        if start and text[start] not in "½¼¾" and text[start - 1] in ".,":
+            if start > 1 and (text[start - 2].isdigit() or text[start - 2] in ".,"):
+                continue
+            start -= 1
+        starts.append(start)
+    return starts
+
+
 _PER_UNIT = re.compile(
     r"\s?(?:/|per |p/|a |the |le |la |pro |je |each|ea\b|pp\b|la pièce|per stuk|/st)"
     r"\s?(?P<unit>g|gr|gram|gramme|gramm|pill|tab|stuk|stück|pièce|blotter|piece|unit)?",
@@ -105,12 +162,16 @@ _PER_UNIT = re.compile(
 _PURITY = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{1,2})?)\s?%\+?", re.IGNORECASE)
 _CRYPTO = {"BTC", "XMR"}
 PAIRED_KEY = "npswatch_paired_quantities"
-_HAS_DIGIT = re.compile(r"[0-9½¼¾]")
+
+
+_NUMBER_SPACE = re.compile(r"[\s\u00a0\u202f']")
 
 
 def parse_number(raw: str, currency: str | None = None) -> float | None:
     """Parse "1.234,50", "1,234.50", "1 234", "0.0021", "45" into a float; None if it is not a number."""
-    s = re.sub(r"[\s\u00a0\u202f']", "", raw)
+    if raw.isdigit():
+        return float(raw)
+    s = _NUMBER_SPACE.sub("", raw)
     if not s:
         return None
     if "," in s and "." in s:
@@ -170,25 +231,40 @@ class OfferExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        out = findings(doc)
-        if not _HAS_DIGIT.search(text):
+        starts = amount_starts(text)
+        if not starts:
             return doc
-        out.quantities.extend(self._quantities(text))
-        prices = self._prices(text)
+        out = findings(doc)
+        # word quantities, prices and purity are looked for only if the text has a hint of them (substring tests on
+        # the lower-cased text: far cheaper than a case-insensitive regular expression scan)
+        low = text.lower()
+        quantities = self._quantities(text, starts, _word_quantity_hint(low))
+        out.quantities.extend(quantities)
+        prices = []
+        if _currency_hint(low):
+            # a number that starts a quantity ("10g") is not a price's number
+            taken = {q.start for q in quantities}
+            prices = self._prices(text, [s for s in starts if s not in taken])
         out.prices.extend(p.price for p in prices)
-        out.purity.extend(self._purity(text, bool(out.substances)))
-        day = doc.user_data.get("npswatch_date") or self.on_date or dt.date.today()
-        assert isinstance(day, dt.date)
+        if "%" in text:
+            out.purity.extend(self._purity(text, starts, bool(out.substances)))
         paired: set[int] = set()
-        out.offers.extend(self._pair(out.quantities, prices, day, paired))
+        if prices:
+            day = doc.user_data.get(DATE_KEY) or self.on_date or dt.date.today()
+            assert isinstance(day, dt.date)
+            out.offers.extend(self._pair(out.quantities, prices, day, paired))
         doc.user_data[PAIRED_KEY] = paired
         return doc
 
-    def _quantities(self, text: str) -> list[Quantity]:
+    def _quantities(self, text: str, starts: list[int], word_quantities: bool) -> list[Quantity]:
         found = []
-        for m in _QTY.finditer(text):
+        for m in _anchored(_QTY, text, starts):
             raw_num, word = m.group("num"), m.group("unit")
-            unit = _UNIT_OF[word.lower()] if word.lower() in _UNIT_OF else _UNIT_OF.get(word, "g")
+            unit = _UNIT_OF.get(word.lower())
+            if unit is None:
+                continue
+            if word == "st" or (word.lower() == "st" and m.group(0)[-3:-2].isdigit()):
+                continue  # "10 ST." and "10 St" are pieces (Stück); "1st" and "10 st" (stone) are not
             if word == "G" and re.match(r"\s?(?:LTE|network|netwerk|netz)", text[m.end() : m.end() + 9], re.I):
                 continue
             amount = _FRACTIONS.get(raw_num) or parse_number(raw_num)
@@ -203,20 +279,22 @@ class OfferExtractor:
                 continue
             grams = round(amount * GRAMS[unit], 9) if unit in GRAMS else None
             found.append(Quantity(m.group(0), m.start(), m.end(), amount, unit, grams))
-        for m in _WORD_QTY.finditer(text):
+        for m in _WORD_QTY.finditer(text) if word_quantities else ():
             amount, unit = _WORD_QTY_VALUE[m.group("word").lower()]
             found.append(Quantity(m.group(0), m.start(), m.end(), amount, unit, round(amount * GRAMS[unit], 6)))
         return sorted(found, key=lambda q: q.start)
 
-    def _prices(self, text: str) -> list[_PriceHit]:
+    def _prices(self, text: str, starts: list[int]) -> list[_PriceHit]:
         found = []
-        for m in _PRICE.finditer(text):
-            sign = (m.group("pre") or m.group("post")).lower()
+        for m in _price_matches(text, starts):
+            groups = m.groupdict()
+            after = groups.get("post")
+            sign = (groups.get("pre") or after or "").lower()
             currency = _CUR_SYMBOL.get(sign) or _CUR_WORD.get(sign)
-            raw = m.group("num1") or m.group("num2")
+            raw = groups.get("num1") or groups.get("num2")
             if currency is None or raw is None:
                 continue
-            if (m.group("post") and sign in ("eu",)) or (sign == "bucks" and not raw):
+            if (after and sign in ("eu",)) or (sign == "bucks" and not raw):
                 continue
             amount = parse_number(raw.strip(), currency)
             if amount is None or amount <= 0:
@@ -241,10 +319,10 @@ class OfferExtractor:
             found.append(_PriceHit(Price(text[start:end], start, end, amount, currency), per_unit))
         return found
 
-    def _purity(self, text: str, has_substance: bool) -> list[Purity]:
+    def _purity(self, text: str, starts: list[int], has_substance: bool) -> list[Purity]:
         cues = resources.cues()
         found = []
-        for m in _PURITY.finditer(text):
+        for m in _anchored(_PURITY, text, starts):
             value = parse_number(m.group("num"))
             if value is None or not 0 < value <= 100:
                 continue
@@ -296,6 +374,30 @@ class OfferExtractor:
             rate.eur_per_unit,
             rate.date.isoformat(),
         )
+
+
+def _anchored(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """Non-overlapping matches of ``pattern`` anchored at the amount starts, left to right (as ``finditer``)."""
+    found: list[re.Match[str]] = []
+    end = -1
+    for pos in starts:
+        if pos >= end:
+            m = pattern.match(text, pos)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+    return found
+
+
+def _price_matches(text: str, starts: list[int]) -> list[re.Match[str]]:
+    """Prices with the currency before the number ("€45", "BTC 0.002") or after it ("45 EUR"), left to right,
+    non-overlapping (at one position the currency-first form wins, as in one alternation)."""
+    both = sorted([*_PRICE_BEFORE.finditer(text), *_anchored(_PRICE_AFTER, text, starts)], key=lambda m: m.start())
+    found: list[re.Match[str]] = []
+    for m in both:
+        if not found or m.start() >= found[-1].end():
+            found.append(m)
+    return found
 
 
 def _neighbours(

@@ -1,14 +1,23 @@
 """``npswatch_substances_v1``: known substances from the lexicon, tolerant of case, spacing, hyphens and misspelling.
 
-Why not a PhraseMatcher: "3-MMC", "3 MMC", "3mmc" and "3-mmc" tokenize differently, so the match is done on the
-``form_key`` of a run of up to ``max_tokens`` tokens, pruned by a prefix set (one dict lookup per token in the common
-case). Forms marked ambiguous in the lexicon ("speed", "dope", "tina", "H") count only with drug context nearby: a cue
-word, an amount with a unit, a price, or an unambiguous substance mention within ``context_window`` tokens.
+Matching runs in spaCy's compiled ``PhraseMatcher``, and Python only looks at its hits:
+- one matcher on ``NORM`` (the pipelines' lexeme norm is :func:`nlp.normalize.match_norm`, see :mod:`nlp.vocab`)
+  holds every lexicon form of the pipeline's language, each also split at its hyphens, spaces and letter/digit
+  boundaries ("3-MMC" gives the patterns "3-MMC" and "3 MMC"; "3mmc" and "3-mmc" share the first one's norm). A hit
+  counts if the ``form_key`` of the matched text is a lexicon key, or, for one word, if its ``sound_key`` names one
+  substance unambiguously ("mefedron", "kokain");
+- one matcher on ``ORTH`` for the case-sensitive short forms ("H", "G", "MD", "MET");
+- a hyphenated word whose part is an unambiguous name ("xtc-pillen", "S-keta") counts for that part; such words
+  carry the shared name norm of :mod:`nlp.vocab`, so the same matcher call finds them.
+At each token the longest exact form wins, then a short form, a hyphenated part, a misspelling. Forms marked
+ambiguous in the lexicon ("speed", "dope", "tina", "H") count only with drug context nearby: a cue word, an amount
+with a unit, a price, or an unambiguous substance mention within ``context_window`` tokens.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from nlp import resources
@@ -23,8 +33,11 @@ from nlp.components.state import doc_text, findings
 from nlp.lexicon import DEFAULT_LEXICON, FormHit, Lexicon
 from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
+from nlp.vocab import NAME_NORM, install_norms, name_pattern
 
 SPAN_KEY = "substances"
+_PIECES = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+_EXACT, _SHORT, _PART, _SOUND = 0, 1, 2, 3  # preference at one token, best first
 
 
 @dataclass
@@ -34,6 +47,22 @@ class _Candidate:
     start_char: int
     end_char: int
     hit: FormHit
+
+
+def spelling_variants(form: str) -> set[str]:
+    """The form, and the form split at its separators and letter/digit boundaries in every combination of joined
+    and spaced pieces (up to five pieces; beyond that only all joined and all spaced)."""
+    pieces = [p for p in _PIECES.split(form) if p]
+    out = {form}
+    if 1 < len(pieces) <= 5:
+        for mask in range(2 ** (len(pieces) - 1)):
+            joined = pieces[0]
+            for k, piece in enumerate(pieces[1:]):
+                joined += (" " if mask >> k & 1 else "") + piece
+            out.add(joined)
+    elif len(pieces) > 5:
+        out.update(("".join(pieces), " ".join(pieces)))
+    return out
 
 
 class SubstanceMatcher:
@@ -46,12 +75,38 @@ class SubstanceMatcher:
         self.context_window = context_window
         self.fuzzy = fuzzy
         self.span_group = span_group
+        self.vocab = nlp.vocab
+        self._make_doc = nlp.make_doc
+        self._name_key = nlp.vocab.strings.add("NAME")
         self._lexicon: Lexicon | None = None
         self._context: frozenset[str] = frozenset()
+        self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._short = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._has_short = False
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        self._lexicon = resources.lexicon(self.lexicon_path)
+        lex = self._lexicon = resources.lexicon(self.lexicon_path)
         self._context = resources.cues().context_for(self.lang)
+        install_norms(self.vocab, lex)
+        self._forms = PhraseMatcher(self.vocab, attr="NORM")
+        self._short = PhraseMatcher(self.vocab, attr="ORTH")
+        seen: set[tuple[int, ...]] = set()
+        patterns = []
+        for text, hit in lex.forms:
+            if hit.lang is not None and hit.lang != self.lang:
+                continue
+            for variant in spelling_variants(text):
+                doc = self._make_doc(variant)
+                norms = tuple(t.norm for t in doc)
+                if norms not in seen and any(t.norm_ != NAME_NORM for t in doc):  # the name norm alone is no form
+                    seen.add(norms)
+                    patterns.append(doc)
+        self._forms.add("SUBSTANCE", patterns)
+        if self.fuzzy:
+            self._forms.add("NAME", [name_pattern(self.vocab)])
+        shorts = [self._make_doc(text) for text, hits in lex.short_forms.items() if lex.pick(hits, self.lang)]
+        self._short.add("SHORT", [doc for doc in shorts if len(doc) == 1])
+        self._has_short = len(self._short) > 0
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Save the lexicon the component uses, so a saved pipeline carries its own data."""
@@ -73,25 +128,17 @@ class SubstanceMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         lex = self.lexicon
-        candidates = self._candidates(doc, lex)
-        firm = [c for c in candidates if not c.hit.ambiguous]
-        firm_starts = [c.start for c in firm]
-        accepted: list[_Candidate] = []
-        nearby: list[_Candidate] = list(firm)  # firm, accepted and descriptor candidates, kept sorted by start
-        nearby_starts = list(firm_starts)
-        for cand in candidates:
-            if cand.hit.ambiguous:
-                if not self._has_context(doc, cand, firm_starts):
-                    continue
-                descriptor = _descriptor(doc, cand, nearby, nearby_starts)
-                at = bisect.bisect_right(nearby_starts, cand.start)
-                nearby.insert(at, cand)
-                nearby_starts.insert(at, cand.start)
-                if descriptor:
-                    continue
-            accepted.append(cand)
-        out = findings(doc)
         text = doc_text(doc)
+        out = findings(doc)
+        name = self._name_key
+        options = [(s, _PART if key == name else _EXACT, -e) for key, s, e in self._forms(doc)]
+        if self._has_short:
+            options += [(s, _SHORT, -e) for _, s, e in self._short(doc)]
+        if not options and not self.span_group:
+            return doc
+        options.sort()
+        candidates = self._candidates(doc, text, lex, options)
+        accepted = self._accept(doc, candidates)
         spans = []
         for cand in accepted:
             sub = cand.hit.substance
@@ -113,75 +160,75 @@ class SubstanceMatcher:
             doc.spans[SPAN_KEY] = SpanGroup(doc, name=SPAN_KEY, spans=spans)
         return doc
 
-    def _candidates(self, doc: Doc, lex: Lexicon) -> list[_Candidate]:
+    def _accept(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+        firm = [c for c in candidates if not c.hit.ambiguous]
+        if len(firm) == len(candidates):
+            return candidates
+        firm_starts = [c.start for c in firm]
+        accepted: list[_Candidate] = []
+        nearby: list[_Candidate] = list(firm)  # firm, accepted and descriptor candidates, kept sorted by start
+        nearby_starts = list(firm_starts)
+        for cand in candidates:
+            if cand.hit.ambiguous:
+                if not self._has_context(doc, cand, firm_starts):
+                    continue
+                descriptor = _descriptor(doc, cand, nearby, nearby_starts)
+                at = bisect.bisect_right(nearby_starts, cand.start)
+                nearby.insert(at, cand)
+                nearby_starts.insert(at, cand.start)
+                if descriptor:
+                    continue
+            accepted.append(cand)
+        return accepted
+
+    def _candidates(self, doc: Doc, text: str, lex: Lexicon, options: list[tuple[int, int, int]]) -> list[_Candidate]:
+        """Leftmost, then best-kind and longest, non-overlapping candidates from the matchers' options."""
         out: list[_Candidate] = []
-        pairs = [(t.text, t.idx) for t in doc]  # plain values: indexing a Doc builds a Token object each time
-        texts = [p[0] for p in pairs]
-        idxs = [p[1] for p in pairs]
-        n = len(texts)
-        i = 0
-        while i < n:
-            text = texts[i]
-            best: _Candidate | None = None
-            if text in lex.short_forms:
-                prev = doc[i - 1] if i > 0 else None
-                glued_to_number = prev is not None and prev.whitespace_ == "" and prev.like_num
-                hit = None if glued_to_number else lex.pick(lex.short_forms[text], self.lang)
-                if hit is not None:
-                    best = _Candidate(i, i + 1, idxs[i], idxs[i] + len(text), hit)
-            key = form_key(text)
-            if key and key in lex.prefixes:
-                best = self._longest(texts, idxs, i, key, lex) or best
-            if best is None and self.fuzzy and len(text) >= 5:
-                best = self._fuzzy(doc, i, lex)
-            if best is not None:
-                out.append(best)
-                i = max(best.end, i + 1)
-            else:
-                i += 1
+        free = 0  # first token not inside an accepted candidate
+        for start, kind, neg_end in options:
+            if start < free:
+                continue
+            cand = self._resolve(doc, text, lex, start, kind, -neg_end)
+            if cand is not None:
+                out.append(cand)
+                free = cand.end
         return out
 
-    def _longest(self, texts: list[str], idxs: list[int], i: int, key: str, lex: Lexicon) -> _Candidate | None:
-        """The longest lexicon form starting at token ``i``, joining up to ``lex.max_tokens`` tokens."""
-        best = None
-        concat, digits = "", any(ch.isdigit() for ch in key)
-        for j in range(i, min(len(texts), i + lex.max_tokens)):
-            part = form_key(texts[j]) if j > i else key
-            if j > i and not part:
-                if texts[j] in ("-", "–"):
-                    continue
-                break
-            concat += part
-            digits = digits or any(ch.isdigit() for ch in part)
-            if concat not in lex.prefixes:
-                break
-            hits = lex.by_key.get(concat)
-            # joining tokens needs a digit ("3 MMC") or a lexicon form with a separator ("magic mushrooms")
-            if hits is None or (j > i and not (digits or concat in lex.spaced_keys)):
-                continue
-            last = texts[j].rstrip(".")  # "2C-B." at the end of a sentence stays one token
-            hit = lex.pick(hits, self.lang) if last[-1:].isalnum() else None
-            if hit is not None:
-                best = _Candidate(i, j + 1, idxs[i], idxs[j] + len(last), hit)
-        return best
+    def _resolve(self, doc: Doc, text: str, lex: Lexicon, start: int, kind: int, end: int) -> _Candidate | None:
+        first = doc[start]
+        start_char = first.idx
+        if kind == _SHORT:
+            prev = doc[start - 1] if start > 0 else None
+            if prev is not None and prev.whitespace_ == "" and prev.like_num:  # "10G" is not GHB
+                return None
+            hit = lex.pick(lex.short_forms.get(first.text, []), self.lang)
+            return _Candidate(start, end, start_char, start_char + len(first), hit) if hit else None
+        if kind == _PART:
+            return self._part(start, first.text, start_char, lex)
+        last = doc[end - 1]
+        last_text = last.text.rstrip(".")  # "2C-B." at the end of a sentence stays one token
+        if not last_text[-1:].isalnum():
+            return None
+        end_char = last.idx + len(last_text)
+        surface = text[start_char:end_char]
+        hits = lex.by_key.get(form_key(surface))
+        hit = lex.pick(hits, self.lang) if hits else None
+        if hit is None and end - start == 1 and self.fuzzy:
+            substance = lex.by_sound.get(sound_key(surface))
+            hit = FormHit(substance, False, None) if substance is not None else None
+        return _Candidate(start, end, start_char, end_char, hit) if hit else None
 
-    def _fuzzy(self, doc: Doc, i: int, lex: Lexicon) -> _Candidate | None:
-        token = doc[i]
-        text = token.text
-        if "-" in text and len(text) > 4:
-            offset = 0
-            for part in text.split("-"):
-                hits = lex.by_key.get(form_key(part)) if len(part) >= 3 else None
-                hit = lex.pick(hits, self.lang) if hits else None
-                if hit is not None and not hit.ambiguous:
-                    start = token.idx + offset
-                    return _Candidate(i, i + 1, start, start + len(part), hit)
-                offset += len(part) + 1
-        skey = sound_key(text)
-        if skey:
-            substance = lex.by_sound.get(skey)
-            if substance is not None:
-                return _Candidate(i, i + 1, token.idx, token.idx + len(text), FormHit(substance, False, None))
+    def _part(self, i: int, token_text: str, start_char: int, lex: Lexicon) -> _Candidate | None:
+        """The first unambiguous name among the hyphen-separated parts of one token ("xtc-pillen")."""
+        if "-" not in token_text or len(token_text) <= 4:
+            return None
+        offset = 0
+        for part in token_text.split("-"):
+            hits = lex.by_key.get(form_key(part)) if len(part) >= 3 else None
+            hit = lex.pick(hits, self.lang) if hits else None
+            if hit is not None and not hit.ambiguous:
+                return _Candidate(i, i + 1, start_char + offset, start_char + offset + len(part), hit)
+            offset += len(part) + 1
         return None
 
     def _has_context(self, doc: Doc, cand: _Candidate, firm_starts: list[int]) -> bool:

@@ -120,3 +120,31 @@ def test_pipeline_saves_and_loads_with_its_data(tmp_path) -> None:  # type: igno
     doc = loaded("3-MMC 10 gram €40, gesnoven")
     assert [m.canonical for m in doc._.nps.substances] == ["3-MMC"]
     assert [t.text for t in loaded.make_doc("4-F-MPH")] == ["4-F-MPH"]
+
+
+def test_vocabulary_stops_growing_past_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nlp.api
+    from nlp import pipeline
+
+    vocab = pipeline.get("en").vocab
+    monkeypatch.setattr(nlp.api, "VOCAB_BUDGET", len(vocab))  # full now: every later word is freed after its group
+    before = [len(list(vocab))]
+    texts = [f"unique{i}word zz{i}qq 3-MMC 10g" for i in range(300)]
+    out = list(nlp.extract_many([Record(t, i, "en") for i, t in enumerate(texts)], zone_texts=100))
+    assert [m.canonical for e in out for m in e.substances] == ["3-MMC"] * 300
+    assert len(list(vocab)) == before[0]
+
+
+def test_words_are_kept_while_a_group_fits_in_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nlp.api
+    from nlp import pipeline
+
+    vocab = pipeline.get("en").vocab
+    monkeypatch.setattr(nlp.api, "VOCAB_BUDGET", len(vocab) + 10_000)
+    before = len(list(vocab))
+    list(nlp.extract_many([Record("keptword1 keptword2 3-MMC", 1, "en")]))
+    assert len(list(vocab)) >= before + 2  # looked up next time instead of rebuilt
+    monkeypatch.setattr(nlp.api, "VOCAB_BUDGET", len(vocab) + 10)  # a 60-character group could pass it
+    before = len(list(vocab))
+    list(nlp.extract_many([Record("freedword1 freedword2 freedword3 freedword4 freedword5 3-MMC", 2, "en")]))
+    assert len(list(vocab)) == before

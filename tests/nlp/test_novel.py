@@ -42,3 +42,25 @@ def test_novel_candidates_by_naming_morphology(text: str, name: str, family: str
 )
 def test_identifiers_and_known_names_are_not_novel(text: str) -> None:
     assert _novel(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("selling 3cpmc 5g", "3cpmc"),
+        ("3 CPMC 10g", "3 CPMC"),
+        ("4-Br-3-MMC is the new thing", "4-Br-3-MMC"),
+        ("Quelqu'un connaît le N-éthyl-4-CMC ?", "N-éthyl-4-CMC"),
+        ("Hat jemand 3-Chlor-PHP probiert?", "3-Chlor-PHP"),
+        ("4-Chloor-PHP is terug", "4-Chloor-PHP"),
+        ("N-Propyl-Hexedron 5g neu", "N-Propyl-Hexedron"),
+        ("In den Proben: N-Desethyl-Butonitazen", "N-Desethyl-Butonitazen"),
+    ],
+)
+def test_morphology_covers_spacing_substituent_spellings_and_n_alkyl_prefixes(text: str, name: str) -> None:
+    assert [n for n, _ in _novel(text)] == [name]
+
+
+@pytest.mark.parametrize("text", ["I need 2 PHP developers", "We met on 4 MAR at gate 3 B", "Windows 10 ST edition"])
+def test_spaced_positions_need_a_cathinone_core(text: str) -> None:
+    assert _novel(text) == []

@@ -150,3 +150,27 @@ def test_bad_rates_file_says_what_was_expected(tmp_path: Path, body: str) -> Non
     path.write_text(body, encoding="utf-8")
     with pytest.raises(RatesError, match="expected"):
         load_rates(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("Ware 10 ST. 50€", 10.0), ("10 pellets 2mg", 10.0), ("1 piece €10", 1.0), ("20 Stück à 5€", 20.0)],
+)
+def test_piece_words_are_unit_counts(text: str, amount: float) -> None:
+    units = [q for q in nlp.extract(text, lang="de").quantities if q.unit == "pills"]
+    assert [q.amount for q in units] == [amount]
+
+
+@pytest.mark.parametrize("text", ["my 1st order", "I lost 2 st this year"])
+def test_ordinals_and_stone_are_not_pieces(text: str) -> None:
+    assert nlp.extract(text, lang="en").quantities == []
+
+
+@pytest.mark.parametrize("text", ["1g .5g 1.234,50 €", "½ oz, ¼g", "v.5 and ..5 and 1.,5", "x45 EUR 3-MMC", ""])
+def test_amount_starts_are_where_a_number_begins(text: str) -> None:
+    import re
+
+    from nlp.components.offers import amount_starts
+
+    reference = re.compile(r"(?<![\d.,])(?:\d|[.,]\d)|[½¼¾]")  # the definition, as one (slower) regular expression
+    assert amount_starts(text) == [m.start() for m in reference.finditer(text)]

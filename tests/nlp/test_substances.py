@@ -77,3 +77,30 @@ def test_mentions_carry_groups_and_offsets() -> None:
 def test_product_words_next_to_a_name_are_not_extra_mentions() -> None:
     assert _canonicals("Cocaine 28g Peruvian flake 91%") == ["cocaine"]
     assert _canonicals("Ketamine crystal 5g") == ["ketamine"]
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ("3-MMC", {"3-MMC", "3MMC", "3 MMC"}),
+        ("2C-B", {"2C-B", "2CB", "2 CB", "2C B", "2 C B"}),
+        ("magic mushrooms", {"magic mushrooms", "magicmushrooms"}),
+        ("ketamine", {"ketamine"}),
+    ],
+)
+def test_patterns_cover_joined_and_spaced_spellings(form: str, expected: set[str]) -> None:
+    from nlp.components.substances import spelling_variants
+
+    assert spelling_variants(form) == expected
+
+
+@pytest.mark.parametrize("text", ["2 C B 20mg", "2cb 20mg", "5F MDMB PICA", "1P LSD tabs", "kéta 1g"])
+def test_spaced_and_joined_positional_names_match(text: str) -> None:
+    assert len(_canonicals(text, "fr" if "kéta" in text else "en")) == 1
+
+
+def test_norms_are_the_matching_keys() -> None:
+    from nlp import pipeline
+
+    doc = pipeline.get("en").make_doc("3-MMC 3mmc Mephedrone mefedron")
+    assert [t.norm_ for t in doc] == ["3mmc", "3mmc", "mefedron", "mefedron"]
