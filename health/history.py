@@ -146,10 +146,13 @@ class RunHistory:
             row = db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
         return Run.from_row(row) if row else None
 
-    def runs(self, source: str, limit: int = 50) -> list[Run]:
-        """The source's latest runs, newest first."""
+    def runs(self, source: str, limit: int = 50, before: str | None = None) -> list[Run]:
+        """The source's latest runs by start time, newest first; with ``before`` (an ISO time), only runs started
+        earlier (the demo replays simulated days, so a second replay must not see the first one's later days)."""
+        where, args = ("source=? AND started<?", (source, before)) if before else ("source=?", (source,))
         with self._db() as db:
-            rows = db.execute("SELECT * FROM runs WHERE source=? ORDER BY id DESC LIMIT ?", (source, limit)).fetchall()
+            rows = db.execute(f"SELECT * FROM runs WHERE {where} ORDER BY started DESC, id DESC LIMIT ?",
+                              (*args, limit)).fetchall()  # fmt: skip
         return [Run.from_row(r) for r in rows]
 
     def running(self) -> list[Run]:

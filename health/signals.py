@@ -108,7 +108,7 @@ def check_run(history: RunHistory, run: Run, thresholds: HealthThresholds, now: 
               forced: Assessment | None = None) -> tuple[Assessment, list[Signal], list[Signal]]:  # fmt: skip
     """Assess a finished run against the thresholds and the source's earlier runs, record its availability and the
     source's health, open, extend or close the signal episodes and publish them: (assessment, changed, closed)."""
-    previous = [r for r in history.runs(run.source, 200) if r.id != run.id]
+    previous = [r for r in history.runs(run.source, 200, before=run.started) if r.id != run.id]
     assessment = forced or assess(run, previous, thresholds, now)
     history.set_availability(run.id, assessment.availability)
     detail = "; ".join(p.summary for p in assessment.problems) or f"{run.items} items from {run.pages} pages"

@@ -178,3 +178,25 @@ def test_a_partial_outage_closes_when_the_requests_succeed_again(tmp_path: Path)
     healthy = run(day=1, run_id=2)
     _, [closed] = update_signals(history, healthy, assess(healthy, [], THRESHOLDS, T0), T0 + timedelta(days=1))
     assert closed.id == signal.id and history.signals("nova_market", open_only=True) == []
+
+
+def test_a_replayed_day_is_compared_only_with_runs_that_started_before_it(tmp_path: Path) -> None:
+    """The demo records each crawl at noon of its simulated day; a second replay starts again at day 0 and must not
+    be judged against the first replay's later days (here: a slow first crawl against fast later ones)."""
+    from health.signals import check_run
+
+    history = RunHistory(tmp_path / "runs.sqlite3")
+
+    def record(day: int, seconds: float) -> Run:
+        when = T0 + timedelta(days=day)
+        run_id = history.start("nova_market", when=when)
+        return history.finish(run_id, result="ok", exit_code=0, report=report(seconds=seconds), when=when)
+
+    store = str(tmp_path / "db")
+    for day in range(10):
+        check_run(history, record(day, 10.0 if day else 40.0), THRESHOLDS, T0 + timedelta(days=day), store)
+    replay = record(0, 40.0)  # day 0 again, as slow as the first time
+    assert history.runs("nova_market", 200, before=replay.started) == []
+    assessment, changed, _ = check_run(history, replay, THRESHOLDS, T0, store)
+    assert assessment.problems == () and changed == []
+    assert [r.started[:10] for r in history.runs("nova_market", 3)] == ["2026-11-11", "2026-11-10", "2026-11-09"]
