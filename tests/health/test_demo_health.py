@@ -61,6 +61,18 @@ def test_compare_matches_each_fault_with_the_signal_it_raised_and_reports_the_re
     assert compare(found, short, [*raised[:3], episode("needs_login", "lowlands_forum", "2026-11-07")]).ok
 
 
+def test_an_unscripted_slow_crawl_is_shown_but_does_not_fail_the_demo() -> None:
+    found, short = expectations(SCENARIO, demo_days(START, 42), SOURCES)
+    scripted = [episode("source_down", "tulip_bazaar", "2026-10-11"), episode("blocked", "salon_fr", "2026-11-08"),
+                episode("layout_change", "nova_market", "2026-11-06"),
+                episode("needs_login", "lowlands_forum", "2026-11-07")]  # fmt: skip
+    slow = Episode("s", "source_down", "salon_fr", "2026-10-20", "2026-10-20", "took 12s", slow_only=True)
+    result = compare(found, short, [*scripted, slow])
+    assert result.unexpected == [slow] and result.ok
+    down = Episode("d", "source_down", "salon_fr", "2026-10-20", "2026-10-20", "2 failed crawls")
+    assert not compare(found, short, [*scripted, down]).ok
+
+
 def test_fault_days_read_as_a_range_or_a_list() -> None:
     assert (fault_days((9, 10, 11)), fault_days((38,)), fault_days((3, 7))) == ("9-11", "38", "3,7")
     assert Fault("x", "outage", (1,)).days == (1,)
