@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -239,8 +240,7 @@ def search(query: str, sources_: tuple[str, ...], kind: tuple[str, ...], date_fr
            as_json: bool, db: str) -> None:  # fmt: skip
     """Full-text search over what was crawled; "*" matches everything."""
     from npswatch.report import print_hits
-    from storage import open_storage
-    from storage.base import SearchQuery, StorageError
+    from storage.base import SearchQuery
 
     parsed: dict[str, list[str]] = {}
     for item in filters:
@@ -250,15 +250,8 @@ def search(query: str, sources_: tuple[str, ...], kind: tuple[str, ...], date_fr
         parsed.setdefault(name, []).append(value)
     query_ = SearchQuery(text=query, kinds=kind, sources=sources_, filters=parsed, facets=facet, limit=limit,
                          offset=offset, date_from=_day(date_from), date_to=_day(date_to))  # fmt: skip
-    try:
-        store = open_storage(db)
-        try:
-            result = store.search(query_)
-        finally:
-            store.close()
-    except StorageError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(2)
+    with _opened(db) as store:
+        result = store.search(query_)
     if as_json:
         out.print_json(json.dumps(result.to_json(), ensure_ascii=False, default=str))
     else:
@@ -315,8 +308,7 @@ def export(query: str, outfile: Path, sources_: tuple[str, ...], kind: tuple[str
     replaced by keyed pseudonyms (key in NPSWATCH_PSEUDONYM_KEY), contacts removed. See docs/export.md."""
     from exports.corpus import export_corpus
     from exports.pseudonymise import Pseudonymiser, PseudonymKeyError, key_from_environment
-    from storage import open_storage
-    from storage.base import SearchQuery, StorageError
+    from storage.base import SearchQuery
 
     try:
         pseudonymiser = Pseudonymiser(key_from_environment(), link_sources=link_sources)
@@ -324,21 +316,13 @@ def export(query: str, outfile: Path, sources_: tuple[str, ...], kind: tuple[str
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(2)
     query_ = SearchQuery(text=query, kinds=kind, sources=sources_, date_from=_day(date_from), date_to=_day(date_to))
-    try:
-        store = open_storage(db)
-        try:
-            with click.progressbar(length=0, label="exporting", file=sys.stderr) as bar:
+    with _opened(db) as store, click.progressbar(length=0, label="exporting", file=sys.stderr) as bar:
 
-                def step(done: int, total: int) -> None:
-                    bar.length = total
-                    bar.update(done - bar.pos)
+        def step(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
 
-                result = export_corpus(store, query_, outfile, pseudonymiser, history=history, progress=step)
-        finally:
-            store.close()
-    except StorageError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(2)
+        result = export_corpus(store, query_, outfile, pseudonymiser, history=history, progress=step)
     kinds = ", ".join(f"{n} {k}s" for k, n in sorted(result.by_kind.items())) or "nothing"
     replaced = ", ".join(f"{k} {n}" for k, n in sorted(result.replaced.items())) or "nothing"
     out.print(f"exported {result.documents} documents ({kinds}) to {escape(str(result.path))}")
@@ -432,6 +416,22 @@ def _open_or_exit(target: str) -> Any:
         sys.exit(2)
 
 
+@contextlib.contextmanager
+def _opened(target: str, failed: int = 2) -> Iterator[Any]:
+    """The store at ``target``, closed afterwards; a storage error is printed and exits with ``failed`` (1 when the
+    store cannot be reached)."""
+    from storage.base import StorageError, StorageUnavailable
+
+    store = _open_or_exit(target)
+    try:
+        yield store
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1 if isinstance(exc, StorageUnavailable) else failed)
+    finally:
+        store.close()
+
+
 def _cluster_or_exit(target: str) -> Any:
     """The cluster at ``target``, connected but with its indices untouched (``migrate`` reports what it does)."""
     from storage.base import StorageError, StorageUnavailable
@@ -521,18 +521,11 @@ def index_replay(file: Path | None, as_json: bool, db: str) -> None:
     FILE defaults to <NPSWATCH_DATA_DIR>/dead-letter/store.jsonl, where a crawl keeps what the store refused
     or could not reach.  Exit code 1 when anything was kept.
     """
-    from storage.base import StorageError
     from storage.deadletter import default_path, replay
 
     path = file or default_path()
-    store = _open_or_exit(db)
-    try:
+    with _opened(db, failed=1) as store:
         report = replay(path, store)
-    except StorageError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(1)
-    finally:
-        store.close()
     if as_json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -558,7 +551,7 @@ def index_replay(file: Path | None, as_json: bool, db: str) -> None:
 def trend(by: str, interval: str, kinds: tuple[str, ...], sources_: tuple[str, ...], date_from: str | None,
           date_to: str | None, filters: tuple[str, ...], as_json: bool, db: str) -> None:  # fmt: skip
     """Documents observed per day or week, split by a field, with EUR-per-gram percentiles."""
-    from storage.base import StorageError, TrendQuery
+    from storage.base import TrendQuery
 
     parsed: dict[str, list[str]] = {}
     for item in filters:
@@ -568,14 +561,8 @@ def trend(by: str, interval: str, kinds: tuple[str, ...], sources_: tuple[str, .
         parsed.setdefault(name, []).append(value)
     query = TrendQuery(by=None if by == "none" else by, interval=interval, kinds=kinds, sources=sources_,
                        filters=parsed, date_from=_day(date_from), date_to=_day(date_to))  # fmt: skip
-    store = _open_or_exit(db)
-    try:
+    with _opened(db) as store:
         buckets = store.trend(query)
-    except StorageError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(2)
-    finally:
-        store.close()
     if as_json:
         print(json.dumps([b.to_json() for b in buckets], indent=2, ensure_ascii=False))
         return
