@@ -142,10 +142,13 @@ def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
             nlp = pipeline.get(lang)
             if len(nlp.vocab) + sum(len(piece) for _, _, piece in items) > VOCAB_BUDGET:
                 zones.enter_context(nlp.memory_zone())
-            docs = nlp.pipe(
-                (_make_doc(nlp, records, results, cleaned_texts, job) for job in items), batch_size=batch_size
-            )
-            for (index, offset, _), doc in zip(items, docs, strict=True):
+            components = [component for _, component in nlp.pipeline]
+            for job in items:
+                # what ``nlp.pipe`` does for components without a ``pipe`` method, minus its per-component generators
+                doc = _make_doc(nlp, records, results, cleaned_texts, job)
+                for component in components:
+                    doc = component(doc)
+                index, offset, _ = job
                 part = findings(doc)
                 if part is not results[index]:
                     original = records[index].text

@@ -38,9 +38,11 @@ from nlp.vocab import NAME_NORM, install_norms, name_pattern
 SPAN_KEY = "substances"
 _PIECES = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 _EXACT, _SHORT, _PART, _SOUND = 0, 1, 2, 3  # preference at one token, best first
+_CACHE_SIZE = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
+_UNSEEN: Any = object()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     start: int  # token indices
     end: int
@@ -83,11 +85,13 @@ class SubstanceMatcher:
         self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
         self._short = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._has_short = False
+        self._exact_hits: dict[tuple[str, bool], FormHit | None] = {}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         lex = self._lexicon = resources.lexicon(self.lexicon_path)
         self._context = resources.cues().context_for(self.lang)
         install_norms(self.vocab, lex)
+        self._exact_hits = {}
         self._forms = PhraseMatcher(self.vocab, attr="NORM")
         self._short = PhraseMatcher(self.vocab, attr="ORTH")
         seen: set[tuple[int, ...]] = set()
@@ -127,22 +131,24 @@ class SubstanceMatcher:
         return self._lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        lex = self.lexicon
-        text = doc_text(doc)
-        out = findings(doc)
-        name = self._name_key
-        options = [(s, _PART if key == name else _EXACT, -e) for key, s, e in self._forms(doc)]
-        if self._has_short:
-            options += [(s, _SHORT, -e) for _, s, e in self._short(doc)]
-        if not options and not self.span_group:
+        matches = self._forms(doc)
+        shorts = self._short(doc) if self._has_short else None
+        if not matches and not shorts and not self.span_group:
             return doc
-        options.sort()
-        candidates = self._candidates(doc, text, lex, options)
-        accepted = self._accept(doc, candidates)
-        spans = []
+        name = self._name_key
+        options = [(s, _PART if key == name else _EXACT, -e) for key, s, e in matches]
+        if shorts:
+            options += [(s, _SHORT, -e) for _, s, e in shorts]
+            options.sort()
+        elif len(options) > 1:
+            options.sort()
+        text = doc_text(doc)
+        candidates = self._candidates(doc, text, self.lexicon, options)
+        accepted = self._accept(doc, candidates) if candidates else candidates
+        found = findings(doc).substances
         for cand in accepted:
             sub = cand.hit.substance
-            out.substances.append(
+            found.append(
                 SubstanceMention(
                     text[cand.start_char : cand.end_char],
                     cand.start_char,
@@ -154,9 +160,10 @@ class SubstanceMatcher:
                     True,
                 )
             )
-            if self.span_group and cand.start < cand.end:
-                spans.append(Span(doc, cand.start, cand.end, label=sub.canonical))
         if self.span_group:
+            spans = [
+                Span(doc, c.start, c.end, label=c.hit.substance.canonical) for c in accepted if c.start < c.end
+            ]
             doc.spans[SPAN_KEY] = SpanGroup(doc, name=SPAN_KEY, spans=spans)
         return doc
 
@@ -205,18 +212,29 @@ class SubstanceMatcher:
             return _Candidate(start, end, start_char, start_char + len(first), hit) if hit else None
         if kind == _PART:
             return self._part(start, first.text, start_char, lex)
-        last = doc[end - 1]
+        last = first if end - start == 1 else doc[end - 1]
         last_text = last.text.rstrip(".")  # "2C-B." at the end of a sentence stays one token
         if not last_text[-1:].isalnum():
             return None
         end_char = last.idx + len(last_text)
         surface = text[start_char:end_char]
+        key = (surface, end - start == 1)
+        cache = self._exact_hits
+        hit = cache.get(key, _UNSEEN)
+        if hit is _UNSEEN:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            hit = cache[key] = self._exact_hit(lex, surface, end - start == 1)
+        return _Candidate(start, end, start_char, end_char, hit) if hit else None
+
+    def _exact_hit(self, lex: Lexicon, surface: str, one_word: bool) -> FormHit | None:
+        """The lexicon hit of a matched surface form (exact key first, then, for one word, its spelling key)."""
         hits = lex.by_key.get(form_key(surface))
         hit = lex.pick(hits, self.lang) if hits else None
-        if hit is None and end - start == 1 and self.fuzzy:
+        if hit is None and one_word and self.fuzzy:
             substance = lex.by_sound.get(sound_key(surface))
             hit = FormHit(substance, False, None) if substance is not None else None
-        return _Candidate(start, end, start_char, end_char, hit) if hit else None
+        return hit
 
     def _part(self, i: int, token_text: str, start_char: int, lex: Lexicon) -> _Candidate | None:
         """The first unambiguous name among the hyphen-separated parts of one token ("xtc-pillen")."""
