@@ -13,6 +13,7 @@ import bisect
 import datetime as dt
 import re
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,6 +191,74 @@ def parse_number(raw: str, currency: str | None = None) -> float | None:
         return None
 
 
+_CACHE_SIZE = 50_000  # matched amount strings whose reading is kept (the cache is emptied when full)
+_ACCEPT, _REJECT, _CHECK_NETWORK, _CHECK_TIMES = 0, 1, 2, 3  # what a quantity reading still needs from its context
+_NETWORK = re.compile(r"\s?(?:LTE|network|netwerk|netz)", re.IGNORECASE)  # "4G LTE" is no amount
+_AFTER_TIMES = re.compile(r"\s?(?:\d|[a-z]{3})", re.IGNORECASE)  # "10x 200mg", "10x XTC"; not "10x" alone
+_QuantityReading = tuple[int, float, str, "float | None"]
+
+
+def _start_of(item: Quantity) -> int:
+    return item.start
+
+
+def _read_quantity(m: re.Match[str]) -> _QuantityReading:
+    """What a ``_QTY`` match says, from its own characters only: (check, amount, unit, grams)."""
+    raw_num, word = m.group("num"), m.group("unit")
+    rejected: _QuantityReading = (_REJECT, 0.0, "", None)
+    unit = _UNIT_OF.get(word.lower())
+    if unit is None:
+        return rejected
+    if word == "st" or (word.lower() == "st" and m.group(0)[-3:-2].isdigit()):
+        return rejected  # "10 ST." and "10 St" are pieces (Stück); "1st" and "10 st" (stone) are not
+    amount = _FRACTIONS.get(raw_num) or parse_number(raw_num)
+    if amount is None or amount <= 0:
+        return rejected
+    check = _CHECK_NETWORK if word == "G" else _ACCEPT
+    count = m.group("count")
+    if count and unit in GRAMS:
+        n = float(count)
+        return (check, n, "pills", round(n * amount * GRAMS[unit], 9))
+    if word.lower() == "x":
+        check = _CHECK_TIMES  # word is "x", so it cannot also be "G"
+    return (check, amount, unit, round(amount * GRAMS[unit], 9) if unit in GRAMS else None)
+
+
+_PriceReading = tuple[str, float, int, int]
+_UNSEEN: Any = object()
+
+
+def _read_price(m: re.Match[str]) -> _PriceReading | None:
+    """What a price match says, from its own characters only: (currency, amount, leading and trailing spaces)."""
+    groups = m.groupdict()
+    after = groups.get("post")
+    sign = (groups.get("pre") or after or "").lower()
+    currency = _CUR_SYMBOL.get(sign) or _CUR_WORD.get(sign)
+    raw = groups.get("num1") or groups.get("num2")
+    if currency is None or raw is None:
+        return None
+    if (after and sign in ("eu",)) or (sign == "bucks" and not raw):
+        return None
+    amount = parse_number(raw.strip(), currency)
+    if amount is None or amount <= 0:
+        return None
+    whole = m.group(0)
+    trail = len(whole) - len(whole.rstrip())
+    lead = len(whole) - trail - len(whole.strip()) if trail < len(whole) else 0
+    return currency, amount, lead, trail
+
+
+_TODAY: list[Any] = [None, None]  # (second, date): ``date.today()`` costs a microsecond, so it is asked once a second
+
+
+def _today() -> dt.date:
+    second = int(time.time())
+    if _TODAY[0] != second:
+        _TODAY[:] = [second, dt.date.today()]
+    day: dt.date = _TODAY[1]
+    return day
+
+
 @dataclass
 class _PriceHit:
     price: Price
@@ -203,6 +272,8 @@ class OfferExtractor:
         self.pair_distance = pair_distance
         self._rates: RateTable | None = None
         self.on_date: dt.date | None = None
+        self._parsed_quantities: dict[str, _QuantityReading] = {}
+        self._parsed_prices: dict[tuple[str, bool], _PriceReading | None] = {}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         self._rates = load_rates(Path(self.rates_path))
@@ -250,7 +321,7 @@ class OfferExtractor:
             out.purity.extend(self._purity(text, starts, bool(out.substances)))
         paired: set[int] = set()
         if prices:
-            day = doc.user_data.get(DATE_KEY) or self.on_date or dt.date.today()
+            day = doc.user_data.get(DATE_KEY) or self.on_date or _today()
             assert isinstance(day, dt.date)
             out.offers.extend(self._pair(out.quantities, prices, day, paired))
         doc.user_data[PAIRED_KEY] = paired
@@ -258,53 +329,44 @@ class OfferExtractor:
 
     def _quantities(self, text: str, starts: list[int], word_quantities: bool) -> list[Quantity]:
         found = []
+        parsed = self._parsed_quantities
         for m in _anchored(_QTY, text, starts):
-            raw_num, word = m.group("num"), m.group("unit")
-            unit = _UNIT_OF.get(word.lower())
-            if unit is None:
+            whole = m.group(0)
+            reading = parsed.get(whole)
+            if reading is None:
+                if len(parsed) >= _CACHE_SIZE:
+                    parsed.clear()
+                reading = parsed[whole] = _read_quantity(m)
+            check, amount, unit, grams = reading
+            if check == _REJECT:
                 continue
-            if word == "st" or (word.lower() == "st" and m.group(0)[-3:-2].isdigit()):
-                continue  # "10 ST." and "10 St" are pieces (Stück); "1st" and "10 st" (stone) are not
-            if word == "G" and re.match(r"\s?(?:LTE|network|netwerk|netz)", text[m.end() : m.end() + 9], re.I):
+            end = m.end()
+            if check == _CHECK_NETWORK and _NETWORK.match(text, end, end + 9):
                 continue
-            amount = _FRACTIONS.get(raw_num) or parse_number(raw_num)
-            if amount is None or amount <= 0:
+            if check == _CHECK_TIMES and not _AFTER_TIMES.match(text, end, end + 4):
                 continue
-            count = m.group("count")
-            if count and unit in GRAMS:
-                n = float(count)
-                found.append(Quantity(m.group(0), m.start(), m.end(), n, "pills", round(n * amount * GRAMS[unit], 9)))
-                continue
-            if word.lower() == "x" and not re.match(r"\s?(?:\d|[a-z]{3})", text[m.end() : m.end() + 4], re.I):
-                continue
-            grams = round(amount * GRAMS[unit], 9) if unit in GRAMS else None
-            found.append(Quantity(m.group(0), m.start(), m.end(), amount, unit, grams))
-        for m in _WORD_QTY.finditer(text) if word_quantities else ():
-            amount, unit = _WORD_QTY_VALUE[m.group("word").lower()]
-            found.append(Quantity(m.group(0), m.start(), m.end(), amount, unit, round(amount * GRAMS[unit], 6)))
-        return sorted(found, key=lambda q: q.start)
+            found.append(Quantity(whole, m.start(), end, amount, unit, grams))
+        if word_quantities:
+            for m in _WORD_QTY.finditer(text):
+                amount, unit = _WORD_QTY_VALUE[m.group("word").lower()]
+                found.append(Quantity(m.group(0), m.start(), m.end(), amount, unit, round(amount * GRAMS[unit], 6)))
+            found.sort(key=_start_of)
+        return found
 
     def _prices(self, text: str, starts: list[int]) -> list[_PriceHit]:
         found = []
+        parsed = self._parsed_prices
         for m in _price_matches(text, starts):
-            groups = m.groupdict()
-            after = groups.get("post")
-            sign = (groups.get("pre") or after or "").lower()
-            currency = _CUR_SYMBOL.get(sign) or _CUR_WORD.get(sign)
-            raw = groups.get("num1") or groups.get("num2")
-            if currency is None or raw is None:
+            key = (m.group(0), m.re is _PRICE_BEFORE)
+            reading = parsed.get(key, _UNSEEN)
+            if reading is _UNSEEN:
+                if len(parsed) >= _CACHE_SIZE:
+                    parsed.clear()
+                reading = parsed[key] = _read_price(m)
+            if reading is None:
                 continue
-            if (after and sign in ("eu",)) or (sign == "bucks" and not raw):
-                continue
-            amount = parse_number(raw.strip(), currency)
-            if amount is None or amount <= 0:
-                continue
-            end = m.end()
-            while end > m.start() and text[end - 1].isspace():
-                end -= 1
-            start = m.start()
-            while start < end and text[start].isspace():
-                start += 1
+            currency, amount, lead, trail = reading
+            start, end = m.start() + lead, m.end() - trail
             per = _PER_UNIT.match(text, end) if end < len(text) else None
             per_unit = None
             if per is not None:
