@@ -134,40 +134,52 @@ def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
     for index, record in enumerate(records):
         cleaned = clean(record.text)
         cleaned_texts.append(cleaned)
-        lang = resolve_language(cleaned, record.lang)
+        lang = record.lang if record.lang in LANGS else resolve_language(cleaned, record.lang)
         results.append(Extraction(id=record.id, lang=lang))
-        jobs.setdefault(lang, []).extend((index, offset, piece) for offset, piece in _chunks(cleaned))
+        todo = jobs.get(lang)
+        if todo is None:
+            todo = jobs[lang] = []
+        if len(cleaned) <= MAX_CHUNK:
+            todo.append((index, 0, cleaned))
+        else:
+            todo.extend((index, offset, piece) for offset, piece in _chunks(cleaned))
     with ExitStack() as zones:
         for lang, items in jobs.items():
             nlp = pipeline.get(lang)
             if len(nlp.vocab) + sum(len(piece) for _, _, piece in items) > VOCAB_BUDGET:
                 zones.enter_context(nlp.memory_zone())
-            components = [component for _, component in nlp.pipeline]
-            for job in items:
-                # what ``nlp.pipe`` does for components without a ``pipe`` method, minus its per-component generators
-                doc = _make_doc(nlp, records, results, cleaned_texts, job)
-                for component in components:
-                    doc = component(doc)
-                index, offset, _ = job
-                part = findings(doc)
-                if part is not results[index]:
-                    original = records[index].text
-                    _merge(results[index], part, offset, None if cleaned_texts[index] is original else original)
+            _run_docs(nlp, records, results, cleaned_texts, items)
     return results
 
 
-def _make_doc(
-    nlp: Language, records: list[Record], results: list[Extraction], cleaned: list[str], job: tuple[int, int, str]
-) -> Doc:
-    index, offset, piece = job
-    doc = nlp.make_doc(piece)
-    doc.user_data[TEXT_KEY] = piece
-    record = records[index]
-    if record.date is not None:
-        doc.user_data[DATE_KEY] = record.date
-    if offset == 0 and len(piece) == len(record.text) and cleaned[index] is record.text:
-        doc.user_data[KEY] = results[index]  # one chunk of unchanged text: the components fill the result itself
-    return doc
+def _run_docs(
+    nlp: Language,
+    records: list[Record],
+    results: list[Extraction],
+    cleaned_texts: list[str],
+    items: list[tuple[int, int, str]],
+) -> None:
+    """Each chunk through the pipeline's components, one doc at a time (what ``nlp.pipe`` does for components
+    without a ``pipe`` method, without its generator per component); a chunk's findings are merged into its record's
+    result unless the components filled that result directly."""
+    components = [component for _, component in nlp.pipeline]
+    make_doc = nlp.make_doc
+    for index, offset, piece in items:
+        doc = make_doc(piece)
+        user_data = doc.user_data
+        user_data[TEXT_KEY] = piece
+        record = records[index]
+        if record.date is not None:
+            user_data[DATE_KEY] = record.date
+        result = results[index]
+        whole = offset == 0 and piece is record.text  # one chunk of unchanged text: the components fill the result
+        if whole:
+            user_data[KEY] = result
+        for component in components:
+            doc = component(doc)
+        if not whole:
+            original = record.text
+            _merge(result, findings(doc), offset, None if cleaned_texts[index] is original else original)
 
 
 def _merge(target: Extraction, part: Extraction, offset: int, original: str | None) -> None:

@@ -235,21 +235,26 @@ class DoseFinder:
         if not self._ready:
             self.initialize()
         out = findings(doc)
-        paired: set[int] = doc.user_data.get(PAIRED_KEY, set())
-        routes: list[tuple[int, int, str]] = doc.user_data.get(ROUTES_KEY, [])
+        if not out.quantities:
+            return doc
+        user_data = doc.user_data
+        paired: set[int] = user_data.get(PAIRED_KEY) or set()
+        max_grams = self.max_grams
         candidates = [
             q
             for q in out.quantities
-            if q.unit in DOSE_UNITS and (q.grams is None or q.grams <= self.max_grams) and q.start not in paired
+            if q.unit in DOSE_UNITS and (q.grams is None or q.grams <= max_grams) and q.start not in paired
         ]
         if not candidates:
             return doc
         verbs: list[int] | None = None  # consumption verbs are looked up only if a route or a substance does not decide
+        routes: list[tuple[int, int, str]] = user_data.get(ROUTES_KEY) or []
         route_items = sorted((s, r) for s, _, r in routes)
         substance_items = sorted((m.start, m.canonical or m.text) for m in out.substances)
+        limit = self.window_chars * 2
         for q in candidates:
-            route = _nearest(q.start, route_items, self.window_chars * 2)
-            substance = _nearest(q.start, substance_items, self.window_chars * 2)
+            route = _nearest(q.start, route_items, limit) if route_items else None
+            substance = _nearest(q.start, substance_items, limit) if substance_items else None
             if not (route or (substance and not out.prices)):
                 if verbs is None:
                     verbs = [doc[start].idx for _, start, _ in self._verbs(doc)]
@@ -284,6 +289,10 @@ def _any_within(sorted_positions: list[int], pos: int, limit: int) -> bool:
 
 def _nearest(pos: int, items: list[tuple[int, str]], limit: int) -> str | None:
     """The value of the item (sorted by position) nearest to ``pos`` within ``limit`` characters."""
+    if len(items) == 1:  # the common case: one substance in a listing title
+        start, value = items[0]
+        inside = -limit <= start - pos < limit or (start - pos == limit and value <= "\uffff")  # as the bisection
+        return value if inside else None
     best: tuple[int, str] | None = None
     i = bisect.bisect_left(items, (pos - limit, ""))
     for start, value in items[i : bisect.bisect_right(items, (pos + limit, "\uffff"))]:

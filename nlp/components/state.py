@@ -5,8 +5,6 @@ per access than the ``doc._`` proxy, which matters at a few microseconds per lis
 
 from __future__ import annotations
 
-from typing import cast
-
 from spacy.tokens import Doc
 
 from nlp.types import Extraction
@@ -21,15 +19,17 @@ if not Doc.has_extension("nps"):
 
 def findings(doc: Doc) -> Extraction:
     """The doc's extraction, created on first use (only this module writes ``KEY``, so no type check is needed)."""
-    current = doc.user_data.get(KEY)
+    user_data = doc.user_data
+    current: Extraction | None = user_data.get(KEY)
     if current is None:
-        current = doc.user_data[KEY] = Extraction(lang=doc.lang_)
-    return cast(Extraction, current)
+        current = user_data[KEY] = Extraction(lang=doc.lang_)
+    return current
 
 
 def doc_text(doc: Doc) -> str:
     """The doc's text; ``Doc.text`` joins every token on each access, so it is computed once and kept."""
-    text = doc.user_data.get(TEXT_KEY)
+    user_data = doc.user_data
+    text: str | None = user_data.get(TEXT_KEY)
     if text is None:
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return cast(str, text)
+        text = user_data[TEXT_KEY] = doc.text
+    return text
