@@ -16,6 +16,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from nlp import resources
@@ -106,6 +107,10 @@ WEAK_ROUTE_WORDS = frozenset(
 )
 DOSE_UNITS = frozenset({"mg", "µg", "g", "ml", "pills", "tabs", "blotters"})
 ROUTES_KEY = "npswatch_route_positions"
+PHRASES_KEY = "npswatch_phrase_hits"  # the route matcher's hits, effect phrases and consumption verbs included
+EFFECT_KEY, VERB_KEY = "npswatch_effect", "npswatch_consumption"  # their match keys in the shared matcher
+EFFECT_HASH, VERB_HASH = hash_string(EFFECT_KEY), hash_string(VERB_KEY)
+_SHARED_KEYS = frozenset((EFFECT_HASH, VERB_HASH))
 
 
 def _languages(lang: str) -> list[str]:
@@ -130,12 +135,29 @@ class RouteFinder:
                 if phrase not in self._route_of:
                     self._route_of[phrase] = route
                     self.matcher.add(route, [self._make_doc(phrase)])
+        self._shared = False
+        if nlp is not None:
+            self._share(nlp)
         self._ready = True
+
+    def _share(self, nlp: Language) -> None:
+        """Add the phrases of the effect and dose components after this one to this matcher, so one call finds all
+        three kinds; those components then read their hits from ``doc.user_data`` (see ``_shared_hits``)."""
+        names = nlp.pipe_names
+        later = [nlp.get_pipe(n) for n in names[names.index(self.name) + 1 :]] if self.name in names else []
+        for component in later:
+            if isinstance(component, EffectFinder | DoseFinder) and component.lang == self.lang:
+                self.matcher.add(component.SHARED_KEY, component.patterns())
+                self._shared = True
 
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
             self.initialize()
         matches = self.matcher(doc)
+        if self._shared:
+            doc.user_data[PHRASES_KEY] = matches
+            if matches:
+                matches = [m for m in matches if m[0] not in _SHARED_KEYS]
         if not matches:
             return doc
         out = findings(doc)
@@ -160,6 +182,14 @@ class RouteFinder:
         return doc
 
 
+def _shared_hits(doc: Doc, key: int) -> list[tuple[int, int, int]] | None:
+    """This kind's hits from the route component's shared matcher call, or None if it did not make one."""
+    hits: list[tuple[int, int, int]] | None = doc.user_data.get(PHRASES_KEY)
+    if hits is None:
+        return None
+    return [m for m in hits if m[0] == key] if hits else hits
+
+
 def _drug_talk(doc: Doc) -> bool:
     """A text with no substance or amount still talks about drug use if it says so plainly."""
     return bool(re.search(r"\b(?:drugs?|dose|dosed|high|trip|rolling|nod|drogen?|drogue|drugs)\b", doc_text(doc), re.I))
@@ -177,6 +207,8 @@ class EffectFinder:
         self._breakers: frozenset[str] = frozenset()
         self._ready = False
 
+    SHARED_KEY = EFFECT_KEY
+
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         table = resources.effects()
         cues = resources.cues()
@@ -189,10 +221,18 @@ class EffectFinder:
         self._breakers = cues.scope_breakers
         self._ready = True
 
+    def patterns(self) -> list[Doc]:
+        """The effect phrases, for a matcher shared with the route component."""
+        table = resources.effects()
+        phrases = dict.fromkeys(p for lang in _languages(self.lang) for p in table.get(lang, {}))
+        return [self._make_doc(phrase) for phrase in phrases]
+
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
             self.initialize()
-        matches = self.matcher(doc)
+        matches = _shared_hits(doc, EFFECT_HASH)
+        if matches is None:
+            matches = self.matcher(doc)
         if not matches:
             return doc
         out = findings(doc)
@@ -226,10 +266,16 @@ class DoseFinder:
         self._verbs = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._ready = False
 
+    SHARED_KEY = VERB_KEY
+
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        words = set().union(*(resources.cues().consumption.get(lang, frozenset()) for lang in _languages(self.lang)))
-        self._verbs.add("CONSUMPTION", [self._make_doc(w) for w in sorted(words)])
+        self._verbs.add("CONSUMPTION", self.patterns())
         self._ready = True
+
+    def patterns(self) -> list[Doc]:
+        """The consumption verbs, for a matcher shared with the route component."""
+        words = set().union(*(resources.cues().consumption.get(lang, frozenset()) for lang in _languages(self.lang)))
+        return [self._make_doc(w) for w in sorted(words)]
 
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
@@ -257,7 +303,8 @@ class DoseFinder:
             substance = _nearest(q.start, substance_items, limit) if substance_items else None
             if not (route or (substance and not out.prices)):
                 if verbs is None:
-                    verbs = [doc[start].idx for _, start, _ in self._verbs(doc)]
+                    hits = _shared_hits(doc, VERB_HASH)
+                    verbs = [doc[start].idx for _, start, _ in (self._verbs(doc) if hits is None else hits)]
                 if not _any_within(verbs, q.start, self.window_chars):
                     continue
             out.doses.append(Dose(q.text, q.amount, q.unit, substance, route))

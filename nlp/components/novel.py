@@ -8,7 +8,7 @@ N-alkyl prefix may lead ("N-éthyl-4-CMC", "N-Propyl-Hexedron"); suffixes accept
 "3cpmc").
 
 The expressions run only where a word looks like a name: words that carry the shared name norm of :mod:`nlp.vocab`
-(found by one compiled ``PhraseMatcher`` call) and known names a prefix may extend ("N-pyrrolidino" + "-nitazene"),
+(found by one compiled ``PhraseMatcher`` call, or taken from the substance matcher's call, which finds them too) and known names a prefix may extend ("N-pyrrolidino" + "-nitazene"),
 so a text with no such word costs one matcher call. A match is a candidate only if it stands alone (no letter or digit
 glued to either side), is not a known substance (those are the lexicon's job) and does not look like an identifier
 (hex key ids, long digit runs, dates). Candidates carry ``known: false``, ``canonical: null`` and the family as their
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import doc_text, findings
+from nlp.components.state import NAMES_KEY, doc_text, findings
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
 from nlp.normalize import form_key
 from nlp.types import SubstanceMention
@@ -181,8 +182,10 @@ class NovelCandidates:
         assert self._lexicon is not None
         out = findings(doc)
         known = out.substances  # in text order (the substance matcher scans left to right)
-        extensible = [m.start for m in known if _extends(m.text)]
-        positions = [start for _, start, _ in self._names(doc)]
+        extensible = [m.start for m in known if _extends(m.text)] if known else []
+        positions: Sequence[int] | None = doc.user_data.get(NAMES_KEY)  # left by the substance matcher
+        if positions is None:
+            positions = [start for _, start, _ in self._names(doc)]
         if not positions and not extensible:
             return doc
         text = doc_text(doc)
@@ -219,7 +222,7 @@ class NovelCandidates:
         return doc
 
     @staticmethod
-    def _starts(doc: Doc, text: str, positions: list[int], extensible: list[int]) -> list[int]:
+    def _starts(doc: Doc, text: str, positions: Sequence[int], extensible: list[int]) -> list[int]:
         """Where a name may start: each name-shaped word, the word before a bare core ("3 CPMC"), and the word before
         a known family word a prefix may extend ("N-pyrrolidino" before "-nitazene", "ortho-methyl" before
         "fentanyl")."""

@@ -12,6 +12,7 @@ from nlp.types import Extraction
 KEY = "npswatch_extraction"
 TEXT_KEY = "npswatch_text"
 DATE_KEY = "npswatch_date"
+NAMES_KEY = "npswatch_name_positions"  # tokens carrying the name norm, found by the substance matcher's one call
 
 if not Doc.has_extension("nps"):
     Doc.set_extension("nps", getter=lambda doc: doc.user_data.get(KEY))

@@ -29,7 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from nlp import resources
-from nlp.components.state import doc_text, findings
+from nlp.components.state import NAMES_KEY, doc_text, findings
 from nlp.lexicon import DEFAULT_LEXICON, FormHit, Lexicon
 from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
@@ -40,6 +40,7 @@ _PIECES = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 _EXACT, _SHORT, _PART, _SOUND = 0, 1, 2, 3  # preference at one token, best first
 _CACHE_SIZE = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
 _UNSEEN: Any = object()
+_NO_NAMES: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -133,9 +134,11 @@ class SubstanceMatcher:
     def __call__(self, doc: Doc) -> Doc:
         matches = self._forms(doc)
         shorts = self._short(doc) if self._has_short else None
+        name = self._name_key
+        if self.fuzzy:  # the novel-name component reads the name-shaped words from this call
+            doc.user_data[NAMES_KEY] = [s for key, s, _ in matches if key == name] if matches else _NO_NAMES
         if not matches and not shorts and not self.span_group:
             return doc
-        name = self._name_key
         options = [(s, _PART if key == name else _EXACT, -e) for key, s, e in matches]
         if shorts:
             options += [(s, _SHORT, -e) for _, s, e in shorts]
