@@ -20,11 +20,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from nlp import langid, pipeline
 from nlp.components.state import DATE_KEY, KEY, TEXT_KEY, findings
@@ -42,9 +40,9 @@ _NEEDS_CLEANING = re.compile(
 _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff\u200b-\u200f\u2028\u2029\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
-class Record:
-    """One text to extract from; ``date`` (when it was seen) selects the exchange rate."""
+class Record(NamedTuple):
+    """One text to extract from; ``date`` (when it was seen) selects the exchange rate. (A named tuple: immutable,
+    and made in a third of the time of a frozen dataclass, which counts at a few microseconds per listing title.)"""
 
     text: str
     id: Any = None
@@ -102,7 +100,7 @@ def extract_many(
 
 def _as_record(item: str | Record | Mapping[str, Any], date: dt.date | None) -> Record:
     if isinstance(item, Record):
-        return item if item.date or date is None else dataclasses.replace(item, date=date)
+        return item if item.date or date is None else item._replace(date=date)
     if isinstance(item, str):
         return Record(item, None, None, date)
     text = item.get("text")

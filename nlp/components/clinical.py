@@ -16,7 +16,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # not in spaCy's type stubs
 from spacy.tokens import Doc
 
 from nlp import resources
@@ -109,7 +109,8 @@ DOSE_UNITS = frozenset({"mg", "µg", "g", "ml", "pills", "tabs", "blotters"})
 ROUTES_KEY = "npswatch_route_positions"
 PHRASES_KEY = "npswatch_phrase_hits"  # the route matcher's hits, effect phrases and consumption verbs included
 EFFECT_KEY, VERB_KEY = "npswatch_effect", "npswatch_consumption"  # their match keys in the shared matcher
-EFFECT_HASH, VERB_HASH = hash_string(EFFECT_KEY), hash_string(VERB_KEY)
+EFFECT_HASH: int = hash_string(EFFECT_KEY)
+VERB_HASH: int = hash_string(VERB_KEY)
 _SHARED_KEYS = frozenset((EFFECT_HASH, VERB_HASH))
 
 
@@ -316,17 +317,29 @@ def _longest_first(
 ) -> list[tuple[int, int, int]]:
     """Non-overlapping matches, longest first (as ``spacy.util.filter_spans``), in text order, without building
     spans: ``(match key or start token, start char, end char)``."""
+    chosen = matches
+    previous_end = -1
+    for _, start, end in matches:  # in text order, as the matcher gives them: usually none overlap
+        if start < previous_end:
+            chosen = _without_overlaps(matches)
+            break
+        previous_end = end
+    out = []
+    for key, start, end in chosen:
+        first = doc[start]
+        last = first if end - start == 1 else doc[end - 1]
+        out.append((start if token_start else key, first.idx, last.idx + len(last)))
+    return out
+
+
+def _without_overlaps(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     chosen: list[tuple[int, int, int]] = []
     taken: set[int] = set()
     for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
         if taken.isdisjoint(range(start, end)):
             taken.update(range(start, end))
             chosen.append((key, start, end))
-    out = []
-    for key, start, end in sorted(chosen, key=lambda m: m[1]):
-        last = doc[end - 1]
-        out.append((start if token_start else key, doc[start].idx, last.idx + len(last)))
-    return out
+    return sorted(chosen, key=lambda m: m[1])
 
 
 def _any_within(sorted_positions: list[int], pos: int, limit: int) -> bool:

@@ -8,11 +8,12 @@ N-alkyl prefix may lead ("N-éthyl-4-CMC", "N-Propyl-Hexedron"); suffixes accept
 "3cpmc").
 
 The expressions run only where a word looks like a name: words that carry the shared name norm of :mod:`nlp.vocab`
-(found by one compiled ``PhraseMatcher`` call, or taken from the substance matcher's call, which finds them too) and known names a prefix may extend ("N-pyrrolidino" + "-nitazene"),
-so a text with no such word costs one matcher call. A match is a candidate only if it stands alone (no letter or digit
-glued to either side), is not a known substance (those are the lexicon's job) and does not look like an identifier
-(hex key ids, long digit runs, dates). Candidates carry ``known: false``, ``canonical: null`` and the family as their
-chemical group; the EWS reads every one, so the patterns favour precision.
+(the substance matcher's one ``PhraseMatcher`` call finds them; without it, this component's own call does) and known
+names a prefix may extend ("N-pyrrolidino" + "-nitazene"), so a text with no such word costs next to nothing. A match
+is a candidate only if it stands alone (no letter or digit glued to either side), is not a known substance (those are
+the lexicon's job) and does not look like an identifier (hex key ids, long digit runs, dates). Candidates carry
+``known: false``, ``canonical: null`` and the family as their chemical group; the EWS reads every one, so the patterns
+favour precision.
 """
 
 from __future__ import annotations

@@ -164,9 +164,7 @@ class SubstanceMatcher:
                 )
             )
         if self.span_group:
-            spans = [
-                Span(doc, c.start, c.end, label=c.hit.substance.canonical) for c in accepted if c.start < c.end
-            ]
+            spans = [Span(doc, c.start, c.end, label=c.hit.substance.canonical) for c in accepted if c.start < c.end]
             doc.spans[SPAN_KEY] = SpanGroup(doc, name=SPAN_KEY, spans=spans)
         return doc
 
