@@ -193,16 +193,37 @@ class SubstanceMatcher:
         """Leftmost, then best-kind and longest, non-overlapping candidates from the matchers' options."""
         out: list[_Candidate] = []
         free = 0  # first token not inside an accepted candidate
+        cache = self._exact_hits
         for start, kind, neg_end in options:
             if start < free:
                 continue
-            cand = self._resolve(doc, text, lex, start, kind, -neg_end)
-            if cand is not None:
-                out.append(cand)
-                free = cand.end
+            end = -neg_end
+            if kind != _EXACT:
+                cand = self._resolve_other(doc, lex, start, kind, end)
+                if cand is not None:
+                    out.append(cand)
+                    free = cand.end
+                continue
+            first = doc[start]
+            last = first if end - start == 1 else doc[end - 1]
+            last_text = last.text.rstrip(".")  # "2C-B." at the end of a sentence stays one token
+            if not last_text[-1:].isalnum():
+                continue
+            start_char = first.idx
+            end_char = last.idx + len(last_text)
+            key = (text[start_char:end_char], end - start == 1)
+            hit = cache.get(key, _UNSEEN)
+            if hit is _UNSEEN:
+                if len(cache) >= _CACHE_SIZE:
+                    cache.clear()
+                hit = cache[key] = self._exact_hit(lex, *key)
+            if hit is not None:
+                out.append(_Candidate(start, end, start_char, end_char, hit))
+                free = end
         return out
 
-    def _resolve(self, doc: Doc, text: str, lex: Lexicon, start: int, kind: int, end: int) -> _Candidate | None:
+    def _resolve_other(self, doc: Doc, lex: Lexicon, start: int, kind: int, end: int) -> _Candidate | None:
+        """A short form (case-sensitive, one token) or a name inside a hyphenated word."""
         first = doc[start]
         start_char = first.idx
         if kind == _SHORT:
@@ -211,22 +232,7 @@ class SubstanceMatcher:
                 return None
             hit = lex.pick(lex.short_forms.get(first.text, []), self.lang)
             return _Candidate(start, end, start_char, start_char + len(first), hit) if hit else None
-        if kind == _PART:
-            return self._part(start, first.text, start_char, lex)
-        last = first if end - start == 1 else doc[end - 1]
-        last_text = last.text.rstrip(".")  # "2C-B." at the end of a sentence stays one token
-        if not last_text[-1:].isalnum():
-            return None
-        end_char = last.idx + len(last_text)
-        surface = text[start_char:end_char]
-        key = (surface, end - start == 1)
-        cache = self._exact_hits
-        hit = cache.get(key, _UNSEEN)
-        if hit is _UNSEEN:
-            if len(cache) >= _CACHE_SIZE:
-                cache.clear()
-            hit = cache[key] = self._exact_hit(lex, surface, end - start == 1)
-        return _Candidate(start, end, start_char, end_char, hit) if hit else None
+        return self._part(start, first.text, start_char, lex)
 
     def _exact_hit(self, lex: Lexicon, surface: str, one_word: bool) -> FormHit | None:
         """The lexicon hit of a matched surface form (exact key first, then, for one word, its spelling key)."""
