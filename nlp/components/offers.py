@@ -330,7 +330,15 @@ class OfferExtractor:
     def _quantities(self, text: str, starts: list[int], word_quantities: bool) -> list[Quantity]:
         found = []
         parsed = self._parsed_quantities
-        for m in _anchored(_QTY, text, starts):
+        match = _QTY.match
+        taken_to = -1
+        for pos in starts:  # ``_anchored``, inline
+            if pos < taken_to:
+                continue
+            m = match(text, pos)
+            if m is None:
+                continue
+            taken_to = m.end()
             whole = m.group(0)
             reading = parsed.get(whole)
             if reading is None:
