@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from spacy.language import Language
@@ -112,6 +113,7 @@ EFFECT_KEY, VERB_KEY = "npswatch_effect", "npswatch_consumption"  # their match 
 EFFECT_HASH: int = hash_string(EFFECT_KEY)
 VERB_HASH: int = hash_string(VERB_KEY)
 _SHARED_KEYS = frozenset((EFFECT_HASH, VERB_HASH))
+_NONE_PAIRED: frozenset[int] = frozenset()
 
 
 def _languages(lang: str) -> list[str]:
@@ -285,7 +287,7 @@ class DoseFinder:
         if not out.quantities:
             return doc
         user_data = doc.user_data
-        paired: set[int] = user_data.get(PAIRED_KEY) or set()
+        paired: AbstractSet[int] = user_data.get(PAIRED_KEY) or _NONE_PAIRED
         max_grams = self.max_grams
         candidates = [
             q

@@ -316,15 +316,16 @@ class OfferExtractor:
             # a number that starts a quantity ("10g") is not a price's number
             taken = {q.start for q in quantities}
             prices = self._prices(text, [s for s in starts if s not in taken])
-        out.prices.extend(p.price for p in prices)
         if "%" in text:
             out.purity.extend(self._purity(text, starts, bool(out.substances)))
-        paired: set[int] = set()
         if prices:
-            day = doc.user_data.get(DATE_KEY) or self.on_date or _today()
+            out.prices.extend([p.price for p in prices])
+            user_data = doc.user_data
+            day = user_data.get(DATE_KEY) or self.on_date or _today()
             assert isinstance(day, dt.date)
+            paired: set[int] = set()  # starts of the quantities that went into an offer (no dose, then)
             out.offers.extend(self._pair(out.quantities, prices, day, paired))
-        doc.user_data[PAIRED_KEY] = paired
+            user_data[PAIRED_KEY] = paired
         return doc
 
     def _quantities(self, text: str, starts: list[int], word_quantities: bool) -> list[Quantity]:
@@ -338,7 +339,7 @@ class OfferExtractor:
             m = match(text, pos)
             if m is None:
                 continue
-            taken_to = m.end()
+            end = taken_to = m.end()
             whole = m.group(0)
             reading = parsed.get(whole)
             if reading is None:
@@ -348,7 +349,6 @@ class OfferExtractor:
             check, amount, unit, grams = reading
             if check == _REJECT:
                 continue
-            end = m.end()
             if check == _CHECK_NETWORK and _NETWORK.match(text, end, end + 9):
                 continue
             if check == _CHECK_TIMES and not _AFTER_TIMES.match(text, end, end + 4):
