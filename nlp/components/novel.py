@@ -22,6 +22,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
@@ -144,6 +145,26 @@ FAMILIES = (
 )
 
 
+# Families that need one of these endings somewhere in the text, as (case-insensitive) group k of ``_SUFFIX_GATE``
+# (a lookahead, so that overlapping endings are all found: "nitazolam" has "nitaz" and "zolam").
+_SUFFIX_GATE = re.compile(r"(?=(yl[oô]n|[eé]dron)|(nitaz)|(fentan)|(zolam|z[eé]pam))", re.IGNORECASE)
+_GATED_FAMILIES = {1: "cathinone-name", 2: "nitazene", 3: "fentanyl", 4: "benzodiazepine"}
+_GATED = {k: frozenset(i for i, f in enumerate(FAMILIES) if f.name == name) for k, name in _GATED_FAMILIES.items()}
+_ALWAYS = frozenset(range(len(FAMILIES))).difference(*_GATED.values())
+
+
+@lru_cache(maxsize=64)
+def _families_regex(families: frozenset[int]) -> re.Pattern[str]:
+    """One alternation of the given families, in ``FAMILIES`` order (so the same family wins at a position as in the
+    full expression: a family left out is one that cannot match anywhere in the text)."""
+    alternatives = [
+        f"(?P<f{i}>{'(?i:' + f.pattern + ')' if f.flags & re.IGNORECASE else f.pattern})"
+        for i, f in enumerate(FAMILIES)
+        if i in families
+    ]
+    return re.compile(r"(?<![\w'-])(?:" + "|".join(alternatives) + ")")
+
+
 def _extends(word: str) -> bool:
     """A family word a prefix word may extend ("N-pyrrolidino" + "-nitazene", "ortho-methyl" + "fentanyl")."""
     low = word.lower()
@@ -164,12 +185,8 @@ class NovelCandidates:
         self.lexicon_path = lexicon_path or str(DEFAULT_LEXICON)
         self.min_length = min_length
         self._lexicon: Lexicon | None = None
-        alternatives = [
-            f"(?P<f{i}>{'(?i:' + f.pattern + ')' if f.flags & re.IGNORECASE else f.pattern})"
-            for i, f in enumerate(FAMILIES)
-        ]
-        # one pass over the text for all families, tried only where a word starts
-        self._regex = re.compile(r"(?<![\w'-])(?:" + "|".join(alternatives) + ")")
+        # one expression for all families, tried only where a word may start a name
+        self._regex = _families_regex(frozenset(range(len(FAMILIES))))
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         self._lexicon = resources.lexicon(self.lexicon_path)
@@ -195,10 +212,13 @@ class NovelCandidates:
         swallowed: set[int] = set()
         found: list[tuple[int, int, Family]] = []
         free = 0  # first character not inside an accepted candidate
+        # families named by a word ending ("-zolam", "-nitazene") are left out when the text does not have that ending
+        present = {m.lastindex for m in _SUFFIX_GATE.finditer(text)}
+        regex = _families_regex(_ALWAYS.union(*(_GATED[k] for k in present if k)))
         for start in self._starts(doc, text, positions, extensible):
             if start < free:
                 continue
-            match = self._regex.match(text, start)
+            match = regex.match(text, start)
             if match is None:
                 continue
             family = FAMILIES[int(str(match.lastgroup)[1:])]
