@@ -298,8 +298,8 @@ class DoseFinder:
             return doc
         verbs: list[int] | None = None  # consumption verbs are looked up only if a route or a substance does not decide
         routes: list[tuple[int, int, str]] = user_data.get(ROUTES_KEY) or []
-        route_items = sorted((s, r) for s, _, r in routes)
-        substance_items = sorted((m.start, m.canonical or m.text) for m in out.substances)
+        route_items = sorted([(s, r) for s, _, r in routes]) if routes else []
+        substance_items = sorted([(m.start, m.canonical or m.text) for m in out.substances])
         limit = self.window_chars * 2
         for q in candidates:
             route = _nearest(q.start, route_items, limit) if route_items else None

@@ -169,9 +169,12 @@ class SubstanceMatcher:
         return doc
 
     def _accept(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+        for c in candidates:
+            if c.hit.ambiguous:
+                break
+        else:
+            return candidates  # nothing ambiguous: every candidate stands
         firm = [c for c in candidates if not c.hit.ambiguous]
-        if len(firm) == len(candidates):
-            return candidates
         firm_starts = [c.start for c in firm]
         accepted: list[_Candidate] = []
         nearby: list[_Candidate] = list(firm)  # firm, accepted and descriptor candidates, kept sorted by start
