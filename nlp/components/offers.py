@@ -144,6 +144,8 @@ def _currency_hint(low: str) -> bool:
 def amount_starts(text: str) -> list[int]:
     """Where an amount can start: a digit not preceded by a digit, "." or ","; a "." or "," before a digit (".5g")
     that is not itself preceded by one of those; any "½", "¼", "¾"."""
+    if "." not in text and "," not in text:  # every run starts where it is found
+        return [m.start() for m in _NUMBER_RUN.finditer(text)]
     starts = []
     for m in _NUMBER_RUN.finditer(text):
         start = m.start()

@@ -327,8 +327,13 @@ def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate], starts: li
         if other is cand:
             continue
         lo, hi = (other.end, cand.start) if other.end <= cand.start else (cand.end, other.start)
-        if 0 <= hi - lo <= 3 and all(t.like_num or t.lower_ in _UNIT_WORDS for t in doc[lo:hi]):
-            return True
+        if 0 <= hi - lo <= 3:
+            for k in range(lo, hi):  # tokens, not a Span: a Span costs more than the few tokens between
+                token = doc[k]
+                if not (token.like_num or token.lower_ in _UNIT_WORDS):
+                    break
+            else:
+                return True
     return False
 
 
