@@ -1,4 +1,4 @@
-"""The Python API: :func:`extract` for one text, :func:`extract_many` for a stream (batched through ``nlp.pipe``).
+"""The Python API: :func:`extract` for one text, :func:`extract_many` for a stream (in groups of texts).
 
 Input is cleaned without moving any character: HTML tags and control or binary bytes become spaces of the same
 length, so offsets always index the caller's text. Texts longer than ``MAX_CHUNK`` characters are cut at whitespace
@@ -10,7 +10,9 @@ more words to the vocabulary than it has characters) runs as is: the words it me
 vocabulary and the tokenizer's cache, so they are looked up, not rebuilt, next time. Any other group runs inside a
 memory zone, which frees the words it adds when it is done (spaCy's tokenizer does not cache inside a zone, so such
 text costs more to tokenize). So a pipeline's vocabulary never grows past the budget.
-Docs stream through ``nlp.pipe`` (only ``batch_size`` alive at a time) and the components fill each result in place.
+Docs go through the pipeline's components one at a time (one doc alive at a time), as ``nlp.pipe`` would run these
+components (none has a batched ``pipe`` method) but without its generator per component, and the components fill
+each result in place.
 """
 
 from __future__ import annotations
@@ -82,8 +84,8 @@ def extract_many(
 ) -> Iterator[Extraction]:
     """Extract from many texts, in input order. Items are strings, :class:`Record` or ``{"id", "text", "lang"}``.
 
-    ``batch_size`` is the ``nlp.pipe`` batch; ``zone_texts`` the most texts in one group (results are yielded when
-    their group is done)."""
+    ``zone_texts`` is the most texts in one group (results are yielded when their group is done); ``batch_size``, kept
+    from when docs went through ``nlp.pipe`` in batches, is the least (docs go through the components one at a time)."""
     group: list[Record] = []
     chars = 0
     limit = max(1, zone_texts, batch_size)
