@@ -105,6 +105,8 @@ _PRICE_AFTER = re.compile(
 # Runs of digits. Quantities, prices after their number and percentages are matched only where a run starts
 # (anchored), so a text costs one fast scan (a character class first) plus a few anchored matches.
 _NUMBER_RUN = re.compile(r"[½¼¾]|\d[\d.,]*")
+# A "." or "," before a digit and not after one: only there can a run start after a separator (".5g", "v.5")
+_SEPARATOR_THEN_DIGIT = re.compile(r"(?<!\d)[.,]\d")
 
 
 def _word_quantity_hint(low: str) -> bool:
@@ -144,7 +146,7 @@ def _currency_hint(low: str) -> bool:
 def amount_starts(text: str) -> list[int]:
     """Where an amount can start: a digit not preceded by a digit, "." or ","; a "." or "," before a digit (".5g")
     that is not itself preceded by one of those; any "½", "¼", "¾"."""
-    if "." not in text and "," not in text:  # every run starts where it is found
+    if _SEPARATOR_THEN_DIGIT.search(text) is None:  # no run starts right after a "." or ",": each starts where found
         return [m.start() for m in _NUMBER_RUN.finditer(text)]
     starts = []
     for m in _NUMBER_RUN.finditer(text):
@@ -461,10 +463,15 @@ def _anchored(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re
     return found
 
 
+def _match_start(m: re.Match[str]) -> int:
+    return m.start()
+
+
 def _price_matches(text: str, starts: list[int]) -> list[re.Match[str]]:
     """Prices with the currency before the number ("€45", "BTC 0.002") or after it ("45 EUR"), left to right,
     non-overlapping (at one position the currency-first form wins, as in one alternation)."""
-    both = sorted([*_PRICE_BEFORE.finditer(text), *_anchored(_PRICE_AFTER, text, starts)], key=lambda m: m.start())
+    before, after = list(_PRICE_BEFORE.finditer(text)), _anchored(_PRICE_AFTER, text, starts)
+    both = sorted([*before, *after], key=_match_start) if before and after else before or after
     found: list[re.Match[str]] = []
     for m in both:
         if not found or m.start() >= found[-1].end():
