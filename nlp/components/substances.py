@@ -39,7 +39,6 @@ SPAN_KEY = "substances"
 _PIECES = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 _EXACT, _SHORT, _PART, _SOUND = 0, 1, 2, 3  # preference at one token, best first
 _CACHE_SIZE = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
-_UNSEEN: Any = object()
 _NO_NAMES: tuple[int, ...] = ()
 
 
@@ -86,7 +85,7 @@ class SubstanceMatcher:
         self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
         self._short = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._has_short = False
-        self._exact_hits: dict[tuple[str, bool], FormHit | None] = {}
+        self._exact_hits: dict[tuple[str, bool], tuple[FormHit | None, int]] = {}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         lex = self._lexicon = resources.lexicon(self.lexicon_path)
@@ -209,19 +208,19 @@ class SubstanceMatcher:
                 continue
             first = doc[start]
             last = first if end - start == 1 else doc[end - 1]
-            last_text = last.text.rstrip(".")  # "2C-B." at the end of a sentence stays one token
-            if not last_text[-1:].isalnum():
-                continue
             start_char = first.idx
-            end_char = last.idx + len(last_text)
-            key = (text[start_char:end_char], end - start == 1)
-            hit = cache.get(key, _UNSEEN)
-            if hit is _UNSEEN:
+            last_end = last.idx + len(last)
+            key = (text[start_char:last_end], end - start == 1)
+            entry = cache.get(key)
+            if entry is None:
                 if len(cache) >= _CACHE_SIZE:
                     cache.clear()
-                hit = cache[key] = self._exact_hit(lex, *key)
-            if hit is not None:
-                out.append(_Candidate(start, end, start_char, end_char, hit))
+                entry = cache[key] = self._exact_hit(lex, *key)
+            hit, dots = entry
+            # "2C-B." at the end of a sentence stays one token: its trailing dots are no part of the name (a last
+            # token of dots only is no name at all)
+            if hit is not None and dots < len(last):
+                out.append(_Candidate(start, end, start_char, last_end - dots, hit))
                 free = end
         return out
 
@@ -237,8 +236,16 @@ class SubstanceMatcher:
             return _Candidate(start, end, start_char, start_char + len(first), hit) if hit else None
         return self._part(start, first.text, start_char, lex)
 
-    def _exact_hit(self, lex: Lexicon, surface: str, one_word: bool) -> FormHit | None:
-        """The lexicon hit of a matched surface form (exact key first, then, for one word, its spelling key)."""
+    def _exact_hit(self, lex: Lexicon, matched: str, one_word: bool) -> tuple[FormHit | None, int]:
+        """The lexicon hit of a matched text without its trailing dots (exact key first, then, for one word, its
+        spelling key), and how many trailing dots it has; no hit if it does not end in a letter or digit then."""
+        surface = matched.rstrip(".")
+        dots = len(matched) - len(surface)
+        if not surface[-1:].isalnum():
+            return None, dots
+        return self._form_hit(lex, surface, one_word), dots
+
+    def _form_hit(self, lex: Lexicon, surface: str, one_word: bool) -> FormHit | None:
         hits = lex.by_key.get(form_key(surface))
         hit = lex.pick(hits, self.lang) if hits else None
         if hit is None and one_word and self.fuzzy:
