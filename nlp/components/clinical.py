@@ -130,6 +130,7 @@ class RouteFinder:
         self._make_doc = nlp.make_doc
         self._route_of: dict[str, str] = {}
         self._ready = False
+        self._shared = False  # the matcher also holds the phrases of later effect and dose components
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         table = resources.routes()
@@ -138,8 +139,7 @@ class RouteFinder:
                 if phrase not in self._route_of:
                     self._route_of[phrase] = route
                     self.matcher.add(route, [self._make_doc(phrase)])
-        self._shared = False
-        if nlp is not None:
+        if nlp is not None and not self._shared:
             self._share(nlp)
         self._ready = True
 

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 import nlp
@@ -83,3 +85,23 @@ def test_dose_is_linked_to_substance_and_route() -> None:
 
 def test_listing_quantities_are_not_doses() -> None:
     assert nlp.extract("Ketamine 10g €100", lang="en").doses == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Took 50mg ketamine, snorted it, no nausea but bad paranoia", "en"),
+        ("Ik heb 100mg mdma genomen, geen misselijkheid maar wel kaakklemmen", "nl"),
+        ("J'ai pris 20mg de 3-MMC par voie nasale, pas de nausées", "fr"),
+    ],
+)
+def test_effects_and_doses_are_the_same_without_the_route_matchers_shared_call(text: str, lang: str) -> None:
+    from nlp import pipeline
+    from nlp.components.state import findings
+
+    pipe = pipeline.build(lang)
+    shared = findings(pipe(text))
+    with pipe.select_pipes(disable=["routes"]):
+        own = findings(pipe(text))  # the effect and dose components use their own matchers
+    assert shared.effects and own.effects == shared.effects
+    assert own.doses == [dataclasses.replace(d, route=None) for d in shared.doses]
