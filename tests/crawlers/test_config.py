@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from crawlers.config import SourceError, load_source
+from tests.sources import HEALTH
 
-VALID = """\
+VALID = (
+    """\
 name: {name}
 template: market
 title: Example Market
@@ -30,18 +32,9 @@ pages:
         fields:
           quantity: {{css: 'td.qty::text'}}
           price: {{css: 'td.price::text', many: true}}
-health:
-  min_items: 0
-  min_fill:
-    listing:
-      title: 0.5
-  max_drop: 0.3
-  history_runs: 5
-  down_after_failures: 2
-  gone_after_days: 7
-  max_error_share: 0.2
-  max_duration_factor: 3
 """
+    + HEALTH
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "example") -> Path:

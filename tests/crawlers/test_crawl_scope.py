@@ -13,27 +13,18 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.httpsite import Route, serve
+from tests.sources import HEALTH
 
 ROOT = Path(__file__).resolve().parents[2]
 
-SOURCE = """\
+SOURCE = (
+    """\
 name: hostile_market
 template: market
 title: Hostile Market
 start_urls: ["{url}/"]
 politeness: {{delay: 0, concurrency: 4, autothrottle: false}}
 deny: ['/logout']
-health:
-  min_items: 0
-  min_fill:
-    listing:
-      title: 0.5
-  max_drop: 0.3
-  history_runs: 5
-  down_after_failures: 2
-  gone_after_days: 7
-  max_error_share: 0.2
-  max_duration_factor: 3
 pages:
   listing:
     url: '/listing/\\d+'
@@ -47,6 +38,8 @@ pages:
           quantity: {{css: '.q::text'}}
           price: {{css: '.p::text', many: true}}
 """
+    + HEALTH
+)
 
 
 def listing(title: str, price: str) -> str:

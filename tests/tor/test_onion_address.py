@@ -9,6 +9,7 @@ import pytest
 
 from crawlers.config import SourceError, load_source
 from crawlers.tor.onion import is_v3_onion, onion_from_pubkey, onion_problem
+from tests.sources import HEALTH
 
 VALID = onion_from_pubkey(bytes(range(32)))
 KNOWN = "2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion"  # torproject.org's onion service
@@ -45,24 +46,14 @@ def test_invalid_addresses_say_what_is_wrong(host: str, expected: str) -> None:
     assert not is_v3_onion(host)
 
 
-SOURCE = """\
+SOURCE = (
+    """\
 name: hidden_market
 template: market
 title: Hidden Market
 tor: {tor}
 start_urls:
   - "{url}"
-health:
-  min_items: 0
-  min_fill:
-    listing:
-      title: 0.5
-  max_drop: 0.3
-  history_runs: 5
-  down_after_failures: 2
-  gone_after_days: 7
-  max_error_share: 0.2
-  max_duration_factor: 3
 pages:
   listing:
     url: '/listing/\\d+'
@@ -70,6 +61,8 @@ pages:
       native_id: {{from_url: '/listing/(\\d+)'}}
       title: {{css: 'h1::text'}}
 """
+    + HEALTH
+)
 
 
 def _problems(tmp_path: Path, tor: str, url: str) -> list[str]:

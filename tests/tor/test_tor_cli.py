@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.httpsite import Route, serve
+from tests.sources import HEALTH
 from tests.tor.network import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,24 +20,13 @@ template: market
 title: Hidden Market
 tor: true
 start_urls: ["http://{ONION}/"]
-health:
-  min_items: 0
-  min_fill:
-    listing:
-      title: 0.5
-  max_drop: 0.3
-  history_runs: 5
-  down_after_failures: 2
-  gone_after_days: 7
-  max_error_share: 0.2
-  max_duration_factor: 3
 pages:
   listing:
     url: '/listing/\\d+'
     fields:
       native_id: {{from_url: '/listing/(\\d+)'}}
       title: {{css: 'h1::text'}}
-"""
+{HEALTH}"""
 
 
 def run(tmp_path: Path, *args: str, socks: int, control: int) -> subprocess.CompletedProcess[str]:

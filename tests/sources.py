@@ -1,0 +1,15 @@
+"""Pieces of source files for tests that write their own (the health thresholds every source file must declare)."""
+
+HEALTH = """\
+health:
+  min_items: 0
+  min_fill:
+    listing:
+      title: 0.5
+  max_drop: 0.3
+  history_runs: 5
+  down_after_failures: 2
+  gone_after_days: 7
+  max_error_share: 0.2
+  max_duration_factor: 3
+"""
