@@ -38,6 +38,17 @@ def _iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     return day.isoformat() if day else None
 
 
+def _field_filters(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, list[str]]:
+    """Repeated ``--filter FIELD=VALUE`` options as {field: [values]}."""
+    parsed: dict[str, list[str]] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected FIELD=VALUE, found {item!r}", param_hint="--filter")
+        parsed.setdefault(name, []).append(value)
+    return parsed
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="npswatch")
 def main() -> None:
@@ -229,26 +240,27 @@ def tor_newnym() -> None:
 @click.option("--kind", type=click.Choice(["listing", "post", "vendor"]), multiple=True)
 @click.option("--from", "date_from", callback=_iso_day, help="Observed on or after YYYY-MM-DD.")
 @click.option("--to", "date_to", callback=_iso_day, help="Observed on or before YYYY-MM-DD.")
-@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE", help="Keyword filter (repeatable).")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    callback=_field_filters,
+    help="Keyword filter (repeatable).",
+)
 @click.option("--facet", multiple=True, help="Count values of this field (repeatable).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(0, 10_000))
 @click.option("--offset", default=0, type=click.IntRange(0))
 @click.option("--json", "as_json", is_flag=True, help='Print {"total", "hits", "facets"} as JSON.')
 @_db_option
 def search(query: str, sources_: tuple[str, ...], kind: tuple[str, ...], date_from: str | None,
-           date_to: str | None, filters: tuple[str, ...], facet: tuple[str, ...], limit: int, offset: int,
+           date_to: str | None, filters: dict[str, list[str]], facet: tuple[str, ...], limit: int, offset: int,
            as_json: bool, db: str) -> None:  # fmt: skip
     """Full-text search over what was crawled; "*" matches everything."""
     from npswatch.report import print_hits
     from storage.base import SearchQuery
 
-    parsed: dict[str, list[str]] = {}
-    for item in filters:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"expected FIELD=VALUE, found {item!r}", param_hint="--filter")
-        parsed.setdefault(name, []).append(value)
-    query_ = SearchQuery(text=query, kinds=kind, sources=sources_, filters=parsed, facets=facet, limit=limit,
+    query_ = SearchQuery(text=query, kinds=kind, sources=sources_, filters=filters, facets=facet, limit=limit,
                          offset=offset, date_from=_day(date_from), date_to=_day(date_to))  # fmt: skip
     with _opened(db) as store:
         result = store.search(query_)
@@ -545,22 +557,23 @@ def index_replay(file: Path | None, as_json: bool, db: str) -> None:
 @click.option("--source", "sources_", multiple=True, help="Only these sources (repeatable).")
 @click.option("--from", "date_from", callback=_iso_day, help="Observed on or after YYYY-MM-DD.")
 @click.option("--to", "date_to", callback=_iso_day, help="Observed on or before YYYY-MM-DD.")
-@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE", help="Trend field filter (repeatable).")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    callback=_field_filters,
+    help="Trend field filter (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the buckets as JSON.")
 @_db_option
 def trend(by: str, interval: str, kinds: tuple[str, ...], sources_: tuple[str, ...], date_from: str | None,
-          date_to: str | None, filters: tuple[str, ...], as_json: bool, db: str) -> None:  # fmt: skip
+          date_to: str | None, filters: dict[str, list[str]], as_json: bool, db: str) -> None:  # fmt: skip
     """Documents observed per day or week, split by a field, with EUR-per-gram percentiles."""
     from storage.base import TrendQuery
 
-    parsed: dict[str, list[str]] = {}
-    for item in filters:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"expected FIELD=VALUE, found {item!r}", param_hint="--filter")
-        parsed.setdefault(name, []).append(value)
     query = TrendQuery(by=None if by == "none" else by, interval=interval, kinds=kinds, sources=sources_,
-                       filters=parsed, date_from=_day(date_from), date_to=_day(date_to))  # fmt: skip
+                       filters=filters, date_from=_day(date_from), date_to=_day(date_to))  # fmt: skip
     with _opened(db) as store:
         buckets = store.trend(query)
     if as_json:
