@@ -19,23 +19,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nlp.lexicon import EFFECT_GROUPS
 from nlp.normalize import form_key
 
 HERE = Path(__file__).parent
 SOURCES = HERE / "sources"
 OUT = HERE / "lexicon.json"
 
-EFFECT_GROUPS = (
-    "stimulant",
-    "empathogen",
-    "psychedelic",
-    "dissociative",
-    "opioid",
-    "depressant",
-    "cannabinoid",
-    "deliriant",
-    "other",
-)
 
 # TripSit aliases that are ordinary words or too short to trust without drug context.
 AMBIGUOUS_ALIASES = {
