@@ -22,6 +22,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 KEY_ENV = "NPSWATCH_PSEUDONYM_KEY"
@@ -70,7 +71,6 @@ class Pseudonymiser:
     link_sources: bool = False
     known: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> casefolded name -> prefix
     counts: dict[str, int] = field(default_factory=dict)  # what was replaced, by kind
-    _patterns: dict[None, re.Pattern[str] | None] = field(default_factory=dict, repr=False)  # cache of one
 
     def pseudonym(self, prefix: str, source: str, name: str) -> str:
         scope = "" if self.link_sources else source
@@ -84,7 +84,7 @@ class Pseudonymiser:
         for name in names:
             if name and name.strip():
                 bucket.setdefault(name.strip().casefold(), prefix)
-        self._patterns.clear()
+        self.__dict__.pop("_name_pattern", None)  # compiled again, with the new names, on first use
 
     def document(self, doc: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of ``doc`` with its people replaced."""
@@ -121,7 +121,7 @@ class Pseudonymiser:
         text = self._sub(_TELEGRAM_LINK, "[contact]", text, "contact")
         text, n = _HANDLE.subn(lambda m: f"{m[1]}{m[2]}[contact]", text)
         self._count("contact", n)
-        pattern = self._pattern()
+        pattern = self._name_pattern
         if pattern is not None:
             text, n = pattern.subn(lambda m: self._known_name(source, m[0]), text)
             self._count("name_in_text", n)
@@ -139,15 +139,12 @@ class Pseudonymiser:
                 return self.pseudonym(prefix, scope, name)
         return self.pseudonym("user", source, name)
 
-    def _pattern(self) -> re.Pattern[str] | None:
+    @cached_property
+    def _name_pattern(self) -> re.Pattern[str] | None:
         """One pattern for the people of every source (a post may name anyone), longest names first."""
-        if None not in self._patterns:
-            known = {n for names in self.known.values() for n in names if len(n) >= MIN_NAME_LENGTH}
-            alternation = "|".join(re.escape(n) for n in sorted(known, key=lambda n: (-len(n), n)))
-            self._patterns[None] = (
-                re.compile(rf"(?<![\w@])(?:{alternation})(?!\w)", re.IGNORECASE) if alternation else None
-            )
-        return self._patterns[None]
+        known = {n for names in self.known.values() for n in names if len(n) >= MIN_NAME_LENGTH}
+        alternation = "|".join(re.escape(n) for n in sorted(known, key=lambda n: (-len(n), n)))
+        return re.compile(rf"(?<![\w@])(?:{alternation})(?!\w)", re.IGNORECASE) if alternation else None
 
     def _sub(self, pattern: re.Pattern[str], replacement: str, text: str, what: str) -> str:
         text, n = pattern.subn(replacement, text)
