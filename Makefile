@@ -3,18 +3,26 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+export HAS_HEADERS := import os, sysconfig; assert os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h"))
 
 .PHONY: install demo test eval bench lint clean
 
 # Create the virtual environment and install the pinned dependencies (idempotent: re-runs only when pins change).
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+# The extraction hot path is compiled with mypyc (setup.py): a C compiler and the Python headers are needed, and
+# installed from Debian when missing and run as root (NPSWATCH_PURE_PYTHON=1 skips compiling). Editing a compiled
+# module's source makes the next `make install` (and so `make test`) compile again.
+$(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/components/*.py)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "npswatch needs Python 3.11 or newer"'
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv; }
+	@[ -n "$$NPSWATCH_PURE_PYTHON" ] || { command -v cc >/dev/null 2>&1 && $(PYTHON) -c "$$HAS_HEADERS"; } \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq gcc python3-dev; } \
+	  || { echo "npswatch: compiling needs a C compiler and the Python headers (Debian: gcc python3-dev), or set NPSWATCH_PURE_PYTHON=1" >&2; exit 1; }
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	@echo "compiling the extraction modules with mypyc (about a minute)"
+	$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
 	@touch $@
 
 # Serve the local demo sites and crawl every demo source over the simulated days.
@@ -43,3 +51,4 @@ lint: install
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+	find nlp -name '*.so' -delete

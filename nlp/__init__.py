@@ -8,9 +8,68 @@ Importable without Scrapy or Twisted; spaCy and the data files load on first use
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import logging
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from nlp.types import Extraction
+
+def _compiled_modules() -> dict[str, tuple[Path, Path]]:
+    """``nlp`` modules that have a compiled module (built by mypyc, see setup.py) beside their ``.py`` file:
+    module name -> (source, compiled module)."""
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    found: dict[str, tuple[Path, Path]] = {}
+    here = Path(__file__).parent
+    for folder in [here, *(p for p in here.iterdir() if (p / "__init__.py").is_file())]:
+        package = ".".join(folder.relative_to(here.parent).parts)
+        for entry in os.scandir(folder):
+            if entry.name.endswith(suffix):
+                source = folder / (entry.name[: -len(suffix)] + ".py")
+                if source.is_file():
+                    found[f"{package}.{source.stem}"] = (source, Path(entry.path))
+    return found
+
+
+class _SourceFinder(importlib.abc.MetaPathFinder):
+    """Imports the listed modules from their ``.py`` files, not from the compiled modules that shadow them."""
+
+    def __init__(self, sources: dict[str, Path]) -> None:
+        self.sources = sources
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        source = self.sources.get(fullname)
+        return importlib.util.spec_from_file_location(fullname, source) if source else None
+
+
+def _prefer_sources_if_stale() -> None:
+    """Compiled modules run unless ``NPSWATCH_PURE_PYTHON`` is set or one of them is older than its source (an edit
+    since the last build: `make install` compiles again). Then every one of them is imported from source: all or
+    none, because compiled modules share their classes natively."""
+    compiled = _compiled_modules()
+    if not compiled:
+        return
+    pure = os.environ.get("NPSWATCH_PURE_PYTHON", "").strip() not in ("", "0")
+    stale = sorted(str(src) for src, ext in compiled.values() if src.stat().st_mtime > ext.stat().st_mtime)
+    if pure or stale:
+        if stale and not pure:
+            logging.getLogger(__name__).warning(
+                "compiled extraction modules are older than %s; running the Python sources (slower) until "
+                "`make install` compiles them again",
+                ", ".join(stale),
+            )
+        sys.meta_path.insert(0, _SourceFinder({name: src for name, (src, _) in compiled.items()}))
+
+
+_prefer_sources_if_stale()
+
+from nlp.types import Extraction  # noqa: E402  (after the choice between compiled modules and sources)
 
 if TYPE_CHECKING:
     from nlp.api import Record

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
 from nlp.normalize import form_key, sound_key
 
-DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_LEXICON = DATA_DIR / "lexicon.json"
 EFFECT_GROUPS = (
     "stimulant",

@@ -14,9 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from nlp.data import DATA_DIR
 from nlp.errors import RatesError
 
-DEFAULT_RATES = Path(__file__).parent / "data" / "rates.csv"
+DEFAULT_RATES = DATA_DIR / "rates.csv"
 
 
 @dataclass(frozen=True)

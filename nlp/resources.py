@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
 
-DATA_DIR = Path(__file__).parent / "data"
 LANGS = ("en", "nl", "fr", "de")
 ROUTES = (
     "oral",

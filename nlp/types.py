@@ -1,4 +1,8 @@
-"""The typed result of an extraction and its JSON form (the contract of ``npswatch extract``)."""
+"""The typed result of an extraction and its JSON form (the contract of ``npswatch extract``).
+
+Each class writes its own ``__init__``: this module is compiled by mypyc (setup.py), which compiles a hand-written
+``__init__`` but leaves the one ``@dataclass`` generates to the interpreter (5 times slower, and an extraction makes
+a dozen of these objects). ``@dataclass`` still gives equality, ``repr``, ``fields``, ``asdict`` and ``replace``."""
 
 from __future__ import annotations
 
@@ -18,6 +22,26 @@ class SubstanceMention:
     nps: bool
     known: bool
 
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        canonical: str | None,
+        effect_group: str,
+        chemical_group: str,
+        nps: bool,
+        known: bool,
+    ) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.canonical = canonical
+        self.effect_group = effect_group
+        self.chemical_group = chemical_group
+        self.nps = nps
+        self.known = known
+
 
 @dataclass(slots=True)
 class Quantity:
@@ -28,6 +52,14 @@ class Quantity:
     unit: str
     grams: float | None
 
+    def __init__(self, text: str, start: int, end: int, amount: float, unit: str, grams: float | None) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.amount = amount
+        self.unit = unit
+        self.grams = grams
+
 
 @dataclass(slots=True)
 class Price:
@@ -36,6 +68,13 @@ class Price:
     end: int
     amount: float
     currency: str
+
+    def __init__(self, text: str, start: int, end: int, amount: float, currency: str) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.amount = amount
+        self.currency = currency
 
 
 @dataclass(slots=True)
@@ -49,11 +88,35 @@ class Offer:
     eur_rate: float | None
     rate_date: str | None
 
+    def __init__(
+        self,
+        quantity_grams: float | None,
+        units: float | None,
+        price_amount: float,
+        price_currency: str,
+        eur: float | None,
+        eur_per_gram: float | None,
+        eur_rate: float | None,
+        rate_date: str | None,
+    ) -> None:
+        self.quantity_grams = quantity_grams
+        self.units = units
+        self.price_amount = price_amount
+        self.price_currency = price_currency
+        self.eur = eur
+        self.eur_per_gram = eur_per_gram
+        self.eur_rate = eur_rate
+        self.rate_date = rate_date
+
 
 @dataclass(slots=True)
 class Purity:
     text: str
     percent: float
+
+    def __init__(self, text: str, percent: float) -> None:
+        self.text = text
+        self.percent = percent
 
 
 @dataclass(slots=True)
@@ -64,11 +127,22 @@ class Dose:
     substance: str | None
     route: str | None
 
+    def __init__(self, text: str, amount: float, unit: str, substance: str | None, route: str | None) -> None:
+        self.text = text
+        self.amount = amount
+        self.unit = unit
+        self.substance = substance
+        self.route = route
+
 
 @dataclass(slots=True)
 class RouteMention:
     text: str
     route: str
+
+    def __init__(self, text: str, route: str) -> None:
+        self.text = text
+        self.route = route
 
 
 @dataclass(slots=True)
@@ -78,6 +152,13 @@ class EffectMention:
     adverse: bool
     severe: bool
     negated: bool
+
+    def __init__(self, text: str, effect: str, adverse: bool, severe: bool, negated: bool) -> None:
+        self.text = text
+        self.effect = effect
+        self.adverse = adverse
+        self.severe = severe
+        self.negated = negated
 
 
 @dataclass(slots=True)
@@ -94,6 +175,30 @@ class Extraction:
     doses: list[Dose] = field(default_factory=list)
     routes: list[RouteMention] = field(default_factory=list)
     effects: list[EffectMention] = field(default_factory=list)
+
+    def __init__(
+        self,
+        id: Any = None,
+        lang: str | None = None,
+        substances: list[SubstanceMention] | None = None,
+        quantities: list[Quantity] | None = None,
+        prices: list[Price] | None = None,
+        offers: list[Offer] | None = None,
+        purity: list[Purity] | None = None,
+        doses: list[Dose] | None = None,
+        routes: list[RouteMention] | None = None,
+        effects: list[EffectMention] | None = None,
+    ) -> None:
+        self.id = id
+        self.lang = lang
+        self.substances = [] if substances is None else substances
+        self.quantities = [] if quantities is None else quantities
+        self.prices = [] if prices is None else prices
+        self.offers = [] if offers is None else offers
+        self.purity = [] if purity is None else purity
+        self.doses = [] if doses is None else doses
+        self.routes = [] if routes is None else routes
+        self.effects = [] if effects is None else effects
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -15,7 +15,6 @@ import re
 import shutil
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +101,11 @@ _PRICE_AFTER = re.compile(
     r"|monero)(?![\w])",
     re.IGNORECASE,
 )
-# Runs of digits. Quantities, prices after their number and percentages are matched only where a run starts
-# (anchored), so a text costs one fast scan (a character class first) plus a few anchored matches.
-_NUMBER_RUN = re.compile(r"[½¼¾]|\d[\d.,]*")
+# Runs of digits ("½", "¼", "¾" alone, or a digit then digits, "." and ","). Quantities, prices after their number
+# and percentages are matched only where a run starts (anchored), so a text costs one fast scan plus a few anchored
+# matches. Written with one character class first (not as "[½¼¾]|\d[\d.,]*"), so that the regex engine skips to
+# the candidates with its character-set search instead of trying a match at every position.
+_NUMBER_RUN = re.compile(r"[\d½¼¾](?:(?<=\d)[\d.,]*)?")
 # A "." or "," before a digit and not after one: only there can a run start after a separator (".5g", "v.5")
 _SEPARATOR_THEN_DIGIT = re.compile(r"(?<!\d)[.,]\d")
 
@@ -263,10 +264,12 @@ def _today() -> dt.date:
     return day
 
 
-@dataclass
 class _PriceHit:
-    price: Price
-    per_unit: str | None  # "g" or "unit" for unit prices
+    __slots__ = ("per_unit", "price")
+
+    def __init__(self, price: Price, per_unit: str | None) -> None:
+        self.price = price
+        self.per_unit = per_unit  # "g" or "unit" for unit prices
 
 
 class OfferExtractor:

@@ -20,7 +20,6 @@ import bisect
 import re
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +41,15 @@ _CACHE_SIZE = 50_000  # matched surface forms whose lexicon hit is kept (the cac
 _NO_NAMES: tuple[int, ...] = ()
 
 
-@dataclass(slots=True)
 class _Candidate:
-    start: int  # token indices
-    end: int
-    start_char: int
-    end_char: int
-    hit: FormHit
+    __slots__ = ("end", "end_char", "hit", "start", "start_char")
+
+    def __init__(self, start: int, end: int, start_char: int, end_char: int, hit: FormHit) -> None:
+        self.start = start  # token indices
+        self.end = end
+        self.start_char = start_char
+        self.end_char = end_char
+        self.hit = hit
 
 
 def spelling_variants(form: str) -> set[str]:
