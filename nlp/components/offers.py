@@ -107,7 +107,7 @@ _PRICE_AFTER = re.compile(
 # the candidates with its character-set search instead of trying a match at every position.
 _NUMBER_RUN = re.compile(r"[\d½¼¾](?:(?<=\d)[\d.,]*)?")
 # A "." or "," before a digit and not after one: only there can a run start after a separator (".5g", "v.5")
-_SEPARATOR_THEN_DIGIT = re.compile(r"(?<!\d)[.,]\d")
+_SEPARATOR_THEN_DIGIT = re.compile(r"[.,](?<!\d[.,])\d")  # the lookbehind after the class: a fast search
 
 
 def _word_quantity_hint(low: str) -> bool:
