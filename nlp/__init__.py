@@ -19,12 +19,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 
-def _compiled_modules() -> dict[str, tuple[Path, Path]]:
-    """``nlp`` modules that have a compiled module (built by mypyc, see setup.py) beside their ``.py`` file:
-    module name -> (source, compiled module)."""
+def _compiled_modules(here: Path) -> dict[str, tuple[Path, Path]]:
+    """Modules of the package in ``here`` (and its subpackages) that have a compiled module (built by mypyc, see
+    setup.py) beside their ``.py`` file: module name -> (source, compiled module)."""
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
     found: dict[str, tuple[Path, Path]] = {}
-    here = Path(__file__).parent
     for folder in [here, *(p for p in here.iterdir() if (p / "__init__.py").is_file())]:
         package = ".".join(folder.relative_to(here.parent).parts)
         for entry in os.scandir(folder):
@@ -48,33 +47,41 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(fullname, source) if source else None
 
 
-def _prefer_sources_if_stale() -> None:
-    """Compiled modules run unless ``NPSWATCH_PURE_PYTHON`` is set or one of them is older than its source (an edit
-    since the last build: `make install` compiles again). Then every one of them is imported from source: all or
-    none, because compiled modules share their classes natively."""
-    compiled = _compiled_modules()
-    if not compiled:
-        return
-    pure = os.environ.get("NPSWATCH_PURE_PYTHON", "").strip() not in ("", "0")
+def _source_finder(here: Path, pure: bool) -> _SourceFinder | None:
+    """Compiled modules run unless ``pure`` (``NPSWATCH_PURE_PYTHON`` is set) or one of them is older than its source
+    (an edit since the last build: `make install` compiles again). Otherwise every one of them is imported from
+    source: all or none, because compiled modules share their classes natively. The finder that does it, or None."""
+    compiled = _compiled_modules(here)
     stale = sorted(str(src) for src, ext in compiled.values() if src.stat().st_mtime > ext.stat().st_mtime)
-    if pure or stale:
-        if stale and not pure:
-            logging.getLogger(__name__).warning(
-                "compiled extraction modules are older than %s; running the Python sources (slower) until "
-                "`make install` compiles them again",
-                ", ".join(stale),
-            )
-        sys.meta_path.insert(0, _SourceFinder({name: src for name, (src, _) in compiled.items()}))
+    if not compiled or not (pure or stale):
+        return None
+    if stale and not pure:
+        logging.getLogger(__name__).warning(
+            "compiled extraction modules are older than %s; running the Python sources (slower) until "
+            "`make install` compiles them again",
+            ", ".join(stale),
+        )
+    return _SourceFinder({name: src for name, (src, _) in compiled.items()})
 
 
-_prefer_sources_if_stale()
+_finder = _source_finder(Path(__file__).parent, os.environ.get("NPSWATCH_PURE_PYTHON", "").strip() not in ("", "0"))
+if _finder is not None:
+    sys.meta_path.insert(0, _finder)
+
+
+def compiled() -> bool:
+    """Whether extraction runs the modules compiled by mypyc (False: the Python sources run)."""
+    from nlp import api
+
+    return not str(api.__file__).endswith(".py")
+
 
 from nlp.types import Extraction  # noqa: E402  (after the choice between compiled modules and sources)
 
 if TYPE_CHECKING:
     from nlp.api import Record
 
-__all__ = ["Extraction", "Record", "cli_extract", "extract", "extract_many"]
+__all__ = ["Extraction", "Record", "cli_extract", "compiled", "extract", "extract_many"]
 
 
 def extract(text: str, lang: str | None = None, **kwargs: Any) -> Extraction:
