@@ -101,13 +101,8 @@ _PRICE_AFTER = re.compile(
     r"|monero)(?![\w])",
     re.IGNORECASE,
 )
-# Runs of digits ("½", "¼", "¾" alone, or a digit then digits, "." and ","). Quantities, prices after their number
-# and percentages are matched only where a run starts (anchored), so a text costs one fast scan plus a few anchored
-# matches. Written with one character class first (not as "[½¼¾]|\d[\d.,]*"), so that the regex engine skips to
-# the candidates with its character-set search instead of trying a match at every position.
-_NUMBER_RUN = re.compile(r"[\d½¼¾](?:(?<=\d)[\d.,]*)?")
-# A "." or "," before a digit and not after one: only there can a run start after a separator (".5g", "v.5")
-_SEPARATOR_THEN_DIGIT = re.compile(r"[.,](?<!\d[.,])\d")  # the lookbehind after the class: a fast search
+# Quantities, prices after their number and percentages are matched only where an amount can start (anchored), so a
+# text costs one pass over its characters (``amount_starts``) plus a few anchored matches.
 
 
 def _word_quantity_hint(low: str) -> bool:
@@ -145,18 +140,40 @@ def _currency_hint(low: str) -> bool:
 
 
 def amount_starts(text: str) -> list[int]:
-    """Where an amount can start: a digit not preceded by a digit, "." or ","; a "." or "," before a digit (".5g")
-    that is not itself preceded by one of those; any "½", "¼", "¾"."""
-    if _SEPARATOR_THEN_DIGIT.search(text) is None:  # no run starts right after a "." or ",": each starts where found
-        return [m.start() for m in _NUMBER_RUN.finditer(text)]
-    starts = []
-    for m in _NUMBER_RUN.finditer(text):
-        start = m.start()
-        if start and text[start] not in "½¼¾" and text[start - 1] in ".,":
-            if start > 1 and (text[start - 2].isdigit() or text[start - 2] in ".,"):
-                continue
-            start -= 1
-        starts.append(start)
+    """Where an amount can start: the start of each run of digits (a digit, then digits, "." and ","), moved back
+    onto a "." or "," before it (".5g") unless that one follows a digit, "." or ","; and each "½", "¼", "¾".
+    (The same as the starts of ``[½¼¾]|\\d[\\d.,]*`` matches, adjusted so; a test checks it on random text. A loop
+    over the characters: in compiled code several times faster than the regular expression's search.)"""
+    starts: list[int] = []
+    in_run = False  # inside a run of digits, "." and ","
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        code = ord(ch)
+        if code < 128:
+            digit = 48 <= code <= 57
+            separator = code == 46 or code == 44
+        else:
+            digit = ch.isdecimal()  # as "\\d"
+            separator = False
+        if in_run:
+            if not (digit or separator):
+                in_run = False
+                if 188 <= code <= 190:  # "¼", "½", "¾"
+                    starts.append(i)
+        elif digit:
+            in_run = True
+            start = i
+            if i and text[i - 1] in ".,":
+                if i > 1 and (text[i - 2].isdigit() or text[i - 2] in ".,"):
+                    i += 1
+                    continue
+                start = i - 1
+            starts.append(start)
+        elif 188 <= code <= 190:
+            starts.append(i)
+        i += 1
     return starts
 
 

@@ -174,3 +174,17 @@ def test_amount_starts_are_where_a_number_begins(text: str) -> None:
 
     reference = re.compile(r"(?<![\d.,])(?:\d|[.,]\d)|[½¼¾]")  # the definition, as one (slower) regular expression
     assert amount_starts(text) == [m.start() for m in reference.finditer(text)]
+
+
+def test_amount_starts_match_their_definition_on_random_text() -> None:
+    import random
+    import re
+
+    from nlp.components.offers import amount_starts
+
+    reference = re.compile(r"(?<![\d.,])(?:\d|[.,]\d)|[½¼¾]")
+    rng = random.Random(7)
+    alphabet = "ab -:x€0123456789.,½¼¾٣"  # "٣": a decimal digit outside ASCII, which "\d" matches too
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert amount_starts(text) == [m.start() for m in reference.finditer(text)], text
