@@ -1,11 +1,13 @@
 """Routes, effects and doses: ``npswatch_routes_v1``, ``npswatch_effects_v1``, ``npswatch_doses_v1``.
 
-Routes and effects are PhraseMatcher look-ups (attr LOWER) of the phrase tables in ``nlp/data/routes.tsv`` and
-``nlp/data/effects.tsv`` for the pipeline's language plus English (forum Dutch, French and German borrow "comedown",
-"bad trip", "IV"). Route words that are also ordinary words ("line", "pipe", "plug", "shot") count only with a
-substance or an amount nearby. An effect is negated when a negation word of the language stands up to
-``negation_window`` tokens before it with no scope breaker ("but", ".", "maar", "mais", "aber") in between.
-A dose is an amount with a dose unit near a consumption verb or a route, linked to the nearest substance and route.
+Routes and effects are look-ups of the phrase tables in ``nlp/data/routes.tsv`` and ``nlp/data/effects.tsv`` for the
+pipeline's language plus English (forum Dutch, French and German borrow "comedown", "bad trip", "IV"), matched on
+lower-case words; these phrases and the consumption verbs are found by the substance matcher's one ``PhraseMatcher``
+call (see :class:`nlp.components.state.PhraseTable`). Route words that are also ordinary words ("line", "pipe",
+"plug", "shot") count only with a substance or an amount nearby. An effect is negated when a negation word of the
+language stands up to ``negation_window`` tokens before it with no scope breaker ("but", ".", "maar", "mais",
+"aber") in between. A dose is an amount with a dose unit near a consumption verb or a route, linked to the nearest
+substance and route.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.strings import hash_string  # type: ignore[attr-defined]  # not in spaCy's type stubs
 from spacy.tokens import Doc
 
 from nlp import resources
 from nlp.components.offers import PAIRED_KEY
-from nlp.components.state import doc_text, findings
+from nlp.components.state import Match, PhraseTable, doc_text, findings
 from nlp.resources import EffectInfo
 from nlp.types import Dose, EffectMention, RouteMention
 
@@ -108,11 +109,7 @@ WEAK_ROUTE_WORDS = frozenset(
 )
 DOSE_UNITS = frozenset({"mg", "µg", "g", "ml", "pills", "tabs", "blotters"})
 ROUTES_KEY = "npswatch_route_positions"
-PHRASES_KEY = "npswatch_phrase_hits"  # the route matcher's hits, effect phrases and consumption verbs included
-EFFECT_KEY, VERB_KEY = "npswatch_effect", "npswatch_consumption"  # their match keys in the shared matcher
-EFFECT_HASH: int = hash_string(EFFECT_KEY)
-VERB_HASH: int = hash_string(VERB_KEY)
-_SHARED_KEYS = frozenset((EFFECT_HASH, VERB_HASH))
+EFFECT_KEY, VERB_KEY = "npswatch_effect", "npswatch_consumption"  # match keys of effect phrases and consumption verbs
 _NONE_PAIRED: frozenset[int] = frozenset()
 
 
@@ -125,42 +122,36 @@ class RouteFinder:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.context_chars = context_chars
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.vocab = nlp.vocab
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # used when no substance matcher ran before
         self._make_doc = nlp.make_doc
         self._route_of: dict[str, str] = {}
+        self._table: PhraseTable | None = None
         self._ready = False
-        self._shared = False  # the matcher also holds the phrases of later effect and dose components
+
+    def phrase_table(self) -> PhraseTable:
+        """The route phrases, one match key per route."""
+        if self._table is None:
+            table = PhraseTable()
+            for lang in _languages(self.lang):
+                for phrase, route in resources.routes().get(lang, {}).items():
+                    if phrase not in self._route_of:
+                        self._route_of[phrase] = route
+                        table.add(route, [self._make_doc(phrase)])
+            self._table = table
+        return self._table
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        table = resources.routes()
-        for lang in _languages(self.lang):
-            for phrase, route in table.get(lang, {}).items():
-                if phrase not in self._route_of:
-                    self._route_of[phrase] = route
-                    self.matcher.add(route, [self._make_doc(phrase)])
-        if nlp is not None and not self._shared:
-            self._share(nlp)
+        self.matcher = _own_matcher(self.vocab, self.phrase_table())
         self._ready = True
-
-    def _share(self, nlp: Language) -> None:
-        """Add the phrases of the effect and dose components after this one to this matcher, so one call finds all
-        three kinds; those components then read their hits from ``doc.user_data`` (see ``_shared_hits``)."""
-        names = nlp.pipe_names
-        later = [nlp.get_pipe(n) for n in names[names.index(self.name) + 1 :]] if self.name in names else []
-        for component in later:
-            if isinstance(component, EffectFinder | DoseFinder) and component.lang == self.lang:
-                self.matcher.add(component.SHARED_KEY, component.patterns())
-                self._shared = True
 
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
             self.initialize()
-        matches = self.matcher(doc)
-        if self._shared:
-            doc.user_data[PHRASES_KEY] = matches
-            if matches:
-                matches = [m for m in matches if m[0] not in _SHARED_KEYS]
+        assert self._table is not None
+        matches = self._table.hits(doc)
+        if matches is None:
+            matches = self.matcher(doc)
         if not matches:
             return doc
         out = findings(doc)
@@ -185,12 +176,12 @@ class RouteFinder:
         return doc
 
 
-def _shared_hits(doc: Doc, key: int) -> list[tuple[int, int, int]] | None:
-    """This kind's hits from the route component's shared matcher call, or None if it did not make one."""
-    hits: list[tuple[int, int, int]] | None = doc.user_data.get(PHRASES_KEY)
-    if hits is None:
-        return None
-    return [m for m in hits if m[0] == key] if hits else hits
+def _own_matcher(vocab: Any, table: PhraseTable) -> PhraseMatcher:
+    """A ``LOWER`` matcher of a component's phrases, for pipelines without a substance matcher before it."""
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    for key, docs in table.patterns.items():
+        matcher.add(key, docs)
+    return matcher
 
 
 def _drug_talk(doc: Doc) -> bool:
@@ -203,37 +194,38 @@ class EffectFinder:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.negation_window = negation_window
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.vocab = nlp.vocab
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # used when no substance matcher ran before
         self._make_doc = nlp.make_doc
         self._info: dict[str, EffectInfo] = {}
+        self._table: PhraseTable | None = None
         self._negation: frozenset[str] = frozenset()
         self._breakers: frozenset[str] = frozenset()
         self._ready = False
 
-    SHARED_KEY = EFFECT_KEY
+    def phrase_table(self) -> PhraseTable:
+        """The effect phrases, under one match key (a hit's effect is looked up by its text)."""
+        if self._table is None:
+            table = resources.effects()
+            for lang in _languages(self.lang):
+                for phrase, info in table.get(lang, {}).items():
+                    self._info.setdefault(phrase, info)
+            self._table = PhraseTable()
+            self._table.add(EFFECT_KEY, [self._make_doc(phrase) for phrase in self._info])
+        return self._table
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        table = resources.effects()
         cues = resources.cues()
-        for lang in _languages(self.lang):
-            for phrase, info in table.get(lang, {}).items():
-                if phrase not in self._info:
-                    self._info[phrase] = info
-                    self.matcher.add(info.effect, [self._make_doc(phrase)])
+        self.matcher = _own_matcher(self.vocab, self.phrase_table())
         self._negation = frozenset().union(*(cues.negation.get(lang, frozenset()) for lang in _languages(self.lang)))
         self._breakers = cues.scope_breakers
         self._ready = True
 
-    def patterns(self) -> list[Doc]:
-        """The effect phrases, for a matcher shared with the route component."""
-        table = resources.effects()
-        phrases = dict.fromkeys(p for lang in _languages(self.lang) for p in table.get(lang, {}))
-        return [self._make_doc(phrase) for phrase in phrases]
-
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
             self.initialize()
-        matches = _shared_hits(doc, EFFECT_HASH)
+        assert self._table is not None
+        matches = self._table.hits(doc)
         if matches is None:
             matches = self.matcher(doc)
         if not matches:
@@ -265,20 +257,24 @@ class DoseFinder:
         self.lang: str = nlp.lang or "en"
         self.window_chars = window_chars
         self.max_grams = max_grams
+        self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
-        self._verbs = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._verbs = PhraseMatcher(nlp.vocab, attr="LOWER")  # used when no substance matcher ran before
+        self._table: PhraseTable | None = None
         self._ready = False
 
-    SHARED_KEY = VERB_KEY
+    def phrase_table(self) -> PhraseTable:
+        """The consumption verbs."""
+        if self._table is None:
+            cues = resources.cues()
+            words = set().union(*(cues.consumption.get(lang, frozenset()) for lang in _languages(self.lang)))
+            self._table = PhraseTable()
+            self._table.add(VERB_KEY, [self._make_doc(w) for w in sorted(words)])
+        return self._table
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        self._verbs.add("CONSUMPTION", self.patterns())
+        self._verbs = _own_matcher(self.vocab, self.phrase_table())
         self._ready = True
-
-    def patterns(self) -> list[Doc]:
-        """The consumption verbs, for a matcher shared with the route component."""
-        words = set().union(*(resources.cues().consumption.get(lang, frozenset()) for lang in _languages(self.lang)))
-        return [self._make_doc(w) for w in sorted(words)]
 
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
@@ -306,7 +302,8 @@ class DoseFinder:
             substance = _nearest(q.start, substance_items, limit) if substance_items else None
             if not (route or (substance and not out.prices)):
                 if verbs is None:
-                    hits = _shared_hits(doc, VERB_HASH)
+                    assert self._table is not None
+                    hits = self._table.hits(doc)
                     verbs = [doc[start].idx for _, start, _ in (self._verbs(doc) if hits is None else hits)]
                 if not _any_within(verbs, q.start, self.window_chars):
                     continue
@@ -314,9 +311,7 @@ class DoseFinder:
         return doc
 
 
-def _longest_first(
-    doc: Doc, matches: list[tuple[int, int, int]], token_start: bool = False
-) -> list[tuple[int, int, int]]:
+def _longest_first(doc: Doc, matches: list[Match], token_start: bool = False) -> list[tuple[int, int, int]]:
     """Non-overlapping matches, longest first (as ``spacy.util.filter_spans``), in text order, without building
     spans: ``(match key or start token, start char, end char)``."""
     chosen = matches

@@ -9,10 +9,13 @@ from spacy.tokens import Doc
 
 from nlp.types import Extraction
 
+Match = tuple[int, int, int]  # (match key, start token, end token), as spaCy's matchers give them
+
 KEY = "npswatch_extraction"
 TEXT_KEY = "npswatch_text"
 DATE_KEY = "npswatch_date"
 NAMES_KEY = "npswatch_name_positions"  # tokens carrying the name norm, found by the substance matcher's one call
+PHRASES_KEY = "npswatch_phrase_hits"  # later components' phrases among the hits of the substance matcher's one call
 
 if not Doc.has_extension("nps"):
     Doc.set_extension("nps", getter=lambda doc: doc.user_data.get(KEY))
@@ -34,3 +37,39 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = user_data[TEXT_KEY] = doc.text
     return text
+
+
+class PhraseTable:
+    """Phrases a later component looks up (route words, effect phrases, consumption verbs), matched in the substance
+    matcher's one ``PhraseMatcher`` call on ``NORM`` instead of a call of its own on ``LOWER``.
+
+    A word's norm is a function of its lower-case text (see :mod:`nlp.vocab`), so that call finds every place a
+    ``LOWER`` matcher would, and a few more (spelling variants share a norm, and so do all name-shaped words):
+    :meth:`hits` keeps a hit only if its words' lower-case forms are those of a phrase of its key, which gives exactly
+    the ``LOWER`` matcher's hits. It returns None when no substance matcher ran before the component (which then
+    calls a matcher of its own)."""
+
+    def __init__(self) -> None:
+        self.patterns: dict[str, list[Doc]] = {}  # match key -> pattern docs
+        self._lowers: dict[int, set[tuple[int, ...]]] = {}  # key hash -> the LOWER ids of each of its phrases
+
+    def add(self, key: str, docs: list[Doc]) -> None:
+        self.patterns.setdefault(key, []).extend(docs)
+        if docs:
+            lowers = self._lowers.setdefault(docs[0].vocab.strings.add(key), set())
+            lowers.update(tuple(t.lower for t in d) for d in docs)
+
+    def hits(self, doc: Doc) -> list[Match] | None:
+        shared: list[Match] | None = doc.user_data.get(PHRASES_KEY)
+        if not shared:
+            return shared
+        out = []
+        lowers = self._lowers
+        for match in shared:
+            phrases = lowers.get(match[0])
+            if phrases is not None:
+                start, end = match[1], match[2]
+                words = (doc[start].lower,) if end - start == 1 else tuple([doc[k].lower for k in range(start, end)])
+                if words in phrases:
+                    out.append(match)
+        return out

@@ -6,9 +6,13 @@ Matching runs in spaCy's compiled ``PhraseMatcher``, and Python only looks at it
   boundaries ("3-MMC" gives the patterns "3-MMC" and "3 MMC"; "3mmc" and "3-mmc" share the first one's norm). A hit
   counts if the ``form_key`` of the matched text is a lexicon key, or, for one word, if its ``sound_key`` names one
   substance unambiguously ("mefedron", "kokain");
-- one matcher on ``ORTH`` for the case-sensitive short forms ("H", "G", "MD", "MET");
+- the case-sensitive short forms ("H", "G", "MD", "MET") in the same matcher: a hit counts if the token is the
+  short form exactly (what a matcher on ``ORTH`` would find);
 - a hyphenated word whose part is an unambiguous name ("xtc-pillen", "S-keta") counts for that part; such words
   carry the shared name norm of :mod:`nlp.vocab`, so the same matcher call finds them.
+The same call finds the phrases of the route, effect and dose components after this one (route words, effect
+phrases, consumption verbs; see :class:`nlp.components.state.PhraseTable`) and leaves those hits in
+``doc.user_data``: one matcher call per text instead of three.
 At each token the longest exact form wins, then a short form, a hyphenated part, a misspelling. Forms marked
 ambiguous in the lexicon ("speed", "dope", "tina", "H") count only with drug context nearby: a cue word, an amount
 with a unit, a price, or an unambiguous substance mention within ``context_window`` tokens.
@@ -28,7 +32,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from nlp import resources
-from nlp.components.state import NAMES_KEY, doc_text, findings
+from nlp.components.state import NAMES_KEY, PHRASES_KEY, Match, PhraseTable, doc_text, findings
 from nlp.lexicon import DEFAULT_LEXICON, FormHit, Lexicon
 from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
@@ -38,7 +42,6 @@ SPAN_KEY = "substances"
 _PIECES = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 _EXACT, _SHORT, _PART, _SOUND = 0, 1, 2, 3  # preference at one token, best first
 _CACHE_SIZE = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
-_NO_NAMES: tuple[int, ...] = ()
 
 
 class _Candidate:
@@ -80,12 +83,14 @@ class SubstanceMatcher:
         self.span_group = span_group
         self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
+        self._substance_key = nlp.vocab.strings.add("SUBSTANCE")
         self._name_key = nlp.vocab.strings.add("NAME")
+        self._short_key = nlp.vocab.strings.add("SHORT")
         self._lexicon: Lexicon | None = None
         self._context: frozenset[str] = frozenset()
         self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
-        self._short = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._has_short = False
+        self._short_orths: frozenset[int] = frozenset()
+        self._shares = False  # the matcher holds later components' phrases, whose hits go to ``doc.user_data``
         self._exact_hits: dict[tuple[str, bool], tuple[FormHit | None, int]] = {}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
@@ -94,7 +99,6 @@ class SubstanceMatcher:
         install_norms(self.vocab, lex)
         self._exact_hits = {}
         self._forms = PhraseMatcher(self.vocab, attr="NORM")
-        self._short = PhraseMatcher(self.vocab, attr="ORTH")
         seen: set[tuple[int, ...]] = set()
         patterns = []
         for text, hit in lex.forms:
@@ -110,8 +114,24 @@ class SubstanceMatcher:
         if self.fuzzy:
             self._forms.add("NAME", [name_pattern(self.vocab)])
         shorts = [self._make_doc(text) for text, hits in lex.short_forms.items() if lex.pick(hits, self.lang)]
-        self._short.add("SHORT", [doc for doc in shorts if len(doc) == 1])
-        self._has_short = len(self._short) > 0
+        shorts = [doc for doc in shorts if len(doc) == 1]
+        if shorts:
+            self._forms.add("SHORT", shorts)
+        self._short_orths = frozenset(doc[0].orth for doc in shorts)
+        self._shares = False
+        if nlp is not None:
+            self._share(nlp)
+
+    def _share(self, nlp: Language) -> None:
+        """Add the phrase tables (``phrase_table()``) of the components after this one to the matcher."""
+        names = nlp.pipe_names
+        for later in names[names.index(self.name) + 1 :] if self.name in names else []:
+            get_table = getattr(nlp.get_pipe(later), "phrase_table", None)
+            table = get_table() if get_table is not None else None
+            if isinstance(table, PhraseTable):
+                for key, docs in table.patterns.items():
+                    self._forms.add(key, docs)
+                self._shares = True
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Save the lexicon the component uses, so a saved pipeline carries its own data."""
@@ -133,17 +153,30 @@ class SubstanceMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self._forms(doc)
-        shorts = self._short(doc) if self._has_short else None
-        name = self._name_key
-        if self.fuzzy:  # the novel-name component reads the name-shaped words from this call
-            doc.user_data[NAMES_KEY] = [s for key, s, _ in matches if key == name] if matches else _NO_NAMES
-        if not matches and not shorts and not self.span_group:
+        substance, name, short = self._substance_key, self._name_key, self._short_key
+        options = []
+        names = []  # the novel-name component reads the name-shaped words from this call
+        phrases: list[Match] = []  # and the later components their phrases
+        for match in matches:
+            key, s, e = match
+            if key == substance:
+                options.append((s, _EXACT, -e))
+            elif key == name:
+                options.append((s, _PART, -e))
+                names.append(s)
+            elif key == short:
+                if doc[s].orth in self._short_orths:
+                    options.append((s, _SHORT, -e))
+            else:
+                phrases.append(match)
+        user_data = doc.user_data
+        if self.fuzzy:
+            user_data[NAMES_KEY] = names
+        if self._shares:
+            user_data[PHRASES_KEY] = phrases
+        if not options and not self.span_group:
             return doc
-        options = [(s, _PART if key == name else _EXACT, -e) for key, s, e in matches]
-        if shorts:
-            options += [(s, _SHORT, -e) for _, s, e in shorts]
-            options.sort()
-        elif len(options) > 1:
+        if len(options) > 1:
             options.sort()
         text = doc_text(doc)
         candidates = self._candidates(doc, text, self.lexicon, options)
