@@ -190,6 +190,7 @@ def _extends(word: str) -> bool:
 
 
 _IDENTIFIER = re.compile(r"^(?:0x)?[0-9A-F]{8,}$|\d{4,}|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+_THREE_LETTERS = re.compile(r"[a-z]{3}", re.IGNORECASE)
 _SALT = re.compile(
     r"[\s-]*(?:HCl|HBr|hydrochloride|fumarate|freebase|base|citrate|tartrate|sulfate|sulphate)$", re.IGNORECASE
 )
@@ -288,7 +289,7 @@ class NovelCandidates:
         if any(s < end and start < e for s, e in taken):
             return False
         name = text[start:end]
-        if _IDENTIFIER.search(name.replace("-", "")) and not re.search(r"[a-z]{3}", name, re.IGNORECASE):
+        if _IDENTIFIER.search(name.replace("-", "")) and not _THREE_LETTERS.search(name):
             return False
         assert self._lexicon is not None
         bare = _SALT.sub("", name)

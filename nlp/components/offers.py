@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 import re
 import shutil
 import time
@@ -246,6 +247,20 @@ def _read_quantity(m: re.Match[str]) -> _QuantityReading:
     return (check, amount, unit, round(amount * GRAMS[unit], 9) if unit in GRAMS else None)
 
 
+def round_to(value: float, digits: int) -> float:
+    """``round(value, digits)``, without its decimal conversion when ``value`` is not close to a tie (an offer
+    rounds two numbers, and ``round`` costs as much as the rest of making the offer). The result is the same double:
+    the correctly rounded division of the same integer."""
+    scale = 10.0**digits
+    scaled = value * scale
+    if 0.0 <= scaled < 1e8:  # there the product is within 1e-8 of the exact one, far from the guard below
+        floor = math.floor(scaled)
+        fraction = scaled - floor
+        if abs(fraction - 0.5) > 1e-6:
+            return (floor + 1 if fraction > 0.5 else floor) / scale
+    return round(value, digits)
+
+
 _PriceReading = tuple[str, float, int, int]
 _UNSEEN: Any = object()
 
@@ -298,6 +313,7 @@ class OfferExtractor:
         self.on_date: dt.date | None = None
         self._parsed_quantities: dict[str, _QuantityReading] = {}
         self._parsed_prices: dict[tuple[str, bool], _PriceReading | None] = {}
+        self._iso_dates: dict[dt.date, str] = {}  # rate dates, as offers report them
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         self._rates = load_rates(Path(self.rates_path))
@@ -339,7 +355,7 @@ class OfferExtractor:
         if _currency_hint(low):
             # a number that starts a quantity ("10g") is not a price's number
             taken = {q.start for q in quantities}
-            prices = self._prices(text, [s for s in starts if s not in taken])
+            prices = self._prices(text, starts, [s for s in starts if s not in taken])
         if "%" in text:
             out.purity.extend(self._purity(text, starts, bool(out.substances)))
         if prices:
@@ -385,10 +401,12 @@ class OfferExtractor:
             found.sort(key=_start_of)
         return found
 
-    def _prices(self, text: str, starts: list[int]) -> list[_PriceHit]:
+    def _prices(self, text: str, starts: list[int], free: list[int]) -> list[_PriceHit]:
+        """Prices: currency first at any amount start (``starts``), currency after only at ``free`` ones (not the
+        start of a quantity)."""
         found = []
         parsed = self._parsed_prices
-        for m in _price_matches(text, starts):
+        for m in _price_matches(text, starts, free):
             key = (m.group(0), m.re is _PRICE_BEFORE)
             reading = parsed.get(key, _UNSEEN)
             if reading is _UNSEEN:
@@ -452,21 +470,27 @@ class OfferExtractor:
             offers.append(self._offer(qty.grams, units, price, day))
         return offers
 
+    def _iso_date(self, day: dt.date) -> str:
+        iso = self._iso_dates.get(day)
+        if iso is None:
+            iso = self._iso_dates[day] = day.isoformat()  # one entry per row of the rate table at most
+        return iso
+
     def _offer(self, grams: float | None, units: float | None, price: Price, day: dt.date) -> Offer:
         converted = self.rates.to_eur(price.amount, price.currency, day)
         if converted is None:
             return Offer(grams, units, price.amount, price.currency, None, None, None, None)
         eur, rate = converted
-        per_gram = round(eur / grams, 4) if grams else None
+        per_gram = round_to(eur / grams, 4) if grams else None
         return Offer(
             grams,
             units,
             price.amount,
             price.currency,
-            round(eur, 2),
+            round_to(eur, 2),
             per_gram,
             rate.eur_per_unit,
-            rate.date.isoformat(),
+            self._iso_date(rate.date),
         )
 
 
@@ -487,10 +511,36 @@ def _match_start(m: re.Match[str]) -> int:
     return m.start()
 
 
-def _price_matches(text: str, starts: list[int]) -> list[re.Match[str]]:
+_CURRENCY_SIGNS = frozenset("€$£₿ɱ")
+_CURRENCY_CODES = frozenset(["US$"] + [v for code in ("eur", "usd", "gbp", "btc", "xmr") for v in (code.upper(), code)])
+
+
+def _currency_first(text: str, starts: list[int]) -> list[re.Match[str]]:
+    """``_PRICE_BEFORE.finditer(text)``, looked for only where it can match: its number starts at an amount start,
+    right after a currency sign or code or one whitespace character after it (the same matches, without a scan of the
+    whole text that tries every "e", "u", "b", "g", "x")."""
+    found: list[re.Match[str]] = []
+    end = -1
+    for pos in starts:
+        close = pos - 1 if pos > 0 and text[pos - 1].isspace() else pos  # "\s?" between currency and number
+        if close >= 3 and text[close - 3 : close] in _CURRENCY_CODES:
+            at = close - 3  # "US$" starts left of its "$": the leftmost match wins, as in a scan
+        elif close >= 1 and text[close - 1] in _CURRENCY_SIGNS:
+            at = close - 1
+        else:
+            continue
+        if at >= end:
+            m = _PRICE_BEFORE.match(text, at)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+    return found
+
+
+def _price_matches(text: str, starts: list[int], free: list[int]) -> list[re.Match[str]]:
     """Prices with the currency before the number ("€45", "BTC 0.002") or after it ("45 EUR"), left to right,
     non-overlapping (at one position the currency-first form wins, as in one alternation)."""
-    before, after = list(_PRICE_BEFORE.finditer(text)), _anchored(_PRICE_AFTER, text, starts)
+    before, after = _currency_first(text, starts), _anchored(_PRICE_AFTER, text, free)
     both = sorted([*before, *after], key=_match_start) if before and after else before or after
     found: list[re.Match[str]] = []
     for m in both:

@@ -188,3 +188,32 @@ def test_amount_starts_match_their_definition_on_random_text() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         assert amount_starts(text) == [m.start() for m in reference.finditer(text)], text
+
+
+def test_round_to_is_round() -> None:
+    import random
+
+    from nlp.components.offers import round_to
+
+    rng = random.Random(11)
+    values = [2.675, 0.125, 1.005, 2.5, 0.0, 45.0, 12.345, 99999.995, 1e7, 1e12, -3.14159, 0.045]
+    for _ in range(50_000):
+        scale = rng.choice([1, 10, 1000, 1e5, 1e7])
+        values += [rng.random() * scale, round(rng.random() * 1000, 3) + rng.choice([0, 5e-5, 5e-3])]
+    for value in values:
+        for digits in (2, 4):
+            assert round_to(value, digits) == round(value, digits), (value, digits)
+
+
+def test_currency_first_prices_are_those_a_scan_finds() -> None:
+    import random
+
+    from nlp.components import offers
+
+    rng = random.Random(3)
+    pieces = ["€", "$", "£", "US$", "EUR", "eur", "USD", "btc", "XMR", " ", "  ", "\u00a0", "5", "12", "1.5", ".5"]
+    pieces += ["1 234", ",-", "g", "x", "a", "U", "S", "E", "ɱ", "₿"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        found = offers._currency_first(text, offers.amount_starts(text))
+        assert [m.span() for m in found] == [m.span() for m in offers._PRICE_BEFORE.finditer(text)], text
