@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from nlp import resources
 from nlp.components.offers import PAIRED_KEY
-from nlp.components.state import Match, PhraseTable, doc_text, findings
+from nlp.components.state import Match, PhraseTable, doc_text, findings, string_id
 from nlp.resources import EffectInfo
 from nlp.types import Dose, EffectMention, RouteMention
 
@@ -111,6 +111,7 @@ DOSE_UNITS = frozenset({"mg", "µg", "g", "ml", "pills", "tabs", "blotters"})
 ROUTES_KEY = "npswatch_route_positions"
 EFFECT_KEY, VERB_KEY = "npswatch_effect", "npswatch_consumption"  # match keys of effect phrases and consumption verbs
 _NONE_PAIRED: frozenset[int] = frozenset()
+_NT_IDS = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
 
 
 def _languages(lang: str) -> list[str]:
@@ -199,8 +200,8 @@ class EffectFinder:
         self._make_doc = nlp.make_doc
         self._info: dict[str, EffectInfo] = {}
         self._table: PhraseTable | None = None
-        self._negation: frozenset[str] = frozenset()
-        self._breakers: frozenset[str] = frozenset()
+        self._negation_ids: frozenset[int] = frozenset()  # ids of the lower-case negation words
+        self._breaker_ids: frozenset[int] = frozenset()
         self._ready = False
 
     def phrase_table(self) -> PhraseTable:
@@ -217,8 +218,9 @@ class EffectFinder:
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         cues = resources.cues()
         self.matcher = _own_matcher(self.vocab, self.phrase_table())
-        self._negation = frozenset().union(*(cues.negation.get(lang, frozenset()) for lang in _languages(self.lang)))
-        self._breakers = cues.scope_breakers
+        negation = frozenset().union(*(cues.negation.get(lang, frozenset()) for lang in _languages(self.lang)))
+        self._negation_ids = frozenset(string_id(word) for word in negation)
+        self._breaker_ids = frozenset(string_id(word) for word in cues.scope_breakers)
         self._ready = True
 
     def __call__(self, doc: Doc) -> Doc:
@@ -243,10 +245,11 @@ class EffectFinder:
 
     def _negated(self, doc: Doc, start: int) -> bool:
         for k in range(start - 1, max(-1, start - 1 - self.negation_window), -1):
-            low = doc[k].lower_
-            if low in self._breakers:
+            token = doc[k]  # compared by string ids: reading a token's text costs a decoding
+            low = token.lower
+            if low in self._breaker_ids:
                 return False
-            if low in self._negation or low.endswith("n't"):
+            if low in self._negation_ids or token.suffix in _NT_IDS:  # its last three characters: "n't" in any case
                 return True
         return False
 

@@ -5,9 +5,28 @@ per access than the ``doc._`` proxy, which matters at a few microseconds per lis
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from nlp.types import Extraction
+
+
+def string_id(text: str) -> int:
+    """The id spaCy gives ``text`` (``Token.lower``, ``Token.prefix``... are such ids: the string's hash, or a
+    symbol's number for the strings spaCy has symbols for, such as "cop"); comparing ids spares decoding a token's
+    text."""
+    value: int = get_string_id(text)
+    return value
+
+
+@lru_cache(maxsize=1)
+def digit_ids() -> frozenset[int]:
+    """Ids of the one-character strings that are digits (``str.isdigit``): a token starts with a digit iff its
+    ``prefix`` (its first character) is one of them. Computed once, when a pipeline is built."""
+    return frozenset(map(string_id, [c for c in map(chr, range(0x110000)) if c.isdigit()]))
+
 
 Match = tuple[int, int, int]  # (match key, start token, end token), as spaCy's matchers give them
 

@@ -32,7 +32,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from nlp import resources
-from nlp.components.state import NAMES_KEY, PHRASES_KEY, Match, PhraseTable, doc_text, findings
+from nlp.components.state import NAMES_KEY, PHRASES_KEY, Match, PhraseTable, digit_ids, doc_text, findings, string_id
 from nlp.lexicon import DEFAULT_LEXICON, FormHit, Lexicon
 from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
@@ -88,6 +88,8 @@ class SubstanceMatcher:
         self._short_key = nlp.vocab.strings.add("SHORT")
         self._lexicon: Lexicon | None = None
         self._context: frozenset[str] = frozenset()
+        self._context_ids: frozenset[int] = frozenset()
+        self._digit_ids: frozenset[int] = frozenset()
         self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
         self._short_orths: frozenset[int] = frozenset()
         self._shares = False  # the matcher holds later components' phrases, whose hits go to ``doc.user_data``
@@ -96,6 +98,8 @@ class SubstanceMatcher:
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         lex = self._lexicon = resources.lexicon(self.lexicon_path)
         self._context = resources.cues().context_for(self.lang)
+        self._context_ids = frozenset(string_id(word) for word in self._context)  # as ``Token.lower`` gives them
+        self._digit_ids = digit_ids()
         install_norms(self.vocab, lex)
         self._exact_hits = {}
         self._forms = PhraseMatcher(self.vocab, attr="NORM")
@@ -305,16 +309,16 @@ class SubstanceMatcher:
         if cand.end_char - cand.start_char <= 2:  # "H", "G", "MD": a closer cue is needed
             window = max(2, window // 2)
         lo, hi = max(0, cand.start - window), min(len(doc), cand.end + window)
+        context_ids = self._context_ids
         for k in range(lo, hi):
             if cand.start <= k < cand.end:
                 continue
-            token = doc[k]
-            low = token.lower_
-            if low in self._context:
+            token = doc[k]  # compared by string ids: reading a token's text costs a decoding
+            if token.lower in context_ids:
                 return True
-            if token.like_num and k + 1 < len(doc) and doc[k + 1].lower_ in self._context:
+            if token.like_num and k + 1 < len(doc) and doc[k + 1].lower in context_ids:
                 return True
-            if low[:1].isdigit() and low.rstrip("0123456789.,") in self._context:
+            if token.prefix in self._digit_ids and token.lower_.rstrip("0123456789.,") in self._context:  # "10g"
                 return True
         lo = bisect.bisect_left(firm_starts, cand.start - 2 * window)
         return lo < len(firm_starts) and firm_starts[lo] <= cand.start + 2 * window

@@ -217,3 +217,17 @@ def test_currency_first_prices_are_those_a_scan_finds() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         found = offers._currency_first(text, offers.amount_starts(text))
         assert [m.span() for m in found] == [m.span() for m in offers._PRICE_BEFORE.finditer(text)], text
+
+
+def test_may_be_quantity_never_rules_out_a_quantity() -> None:
+    import random
+
+    from nlp.components import offers
+
+    rng = random.Random(9)
+    pieces = ["1", "12", "0.5", ".5", "1,5", "½", "¼", "1/2", " ", "  ", "\u00a0", "g", "mg", "x", "×", "*", "ST."]
+    pieces += ["%", "€", "-", "a", "²", "٣", "_", "Ⅻ", "/"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        for pos in offers.amount_starts(text):
+            assert offers.may_be_quantity(text, pos) or not offers._QTY.match(text, pos), (text, pos)

@@ -104,3 +104,9 @@ def test_norms_are_the_matching_keys() -> None:
 
     doc = pipeline.get("en").make_doc("3-MMC 3mmc Mephedrone mefedron")
     assert [t.norm_ for t in doc] == ["3mmc", "3mmc", "mefedron", "mefedron"]
+
+
+def test_context_words_that_are_spacy_symbols_count() -> None:
+    # "cop" is also a spaCy symbol (a dependency label), whose string id is not its hash
+    found = nlp.extract("Our tar is sticky and strong, cop a gram for $120.", lang="en").substances
+    assert [(m.text, m.canonical) for m in found] == [("tar", "heroin")]
