@@ -124,7 +124,7 @@ class RouteFinder:
         self.lang: str = nlp.lang or "en"
         self.context_chars = context_chars
         self.vocab = nlp.vocab
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # used when no substance matcher ran before
+        self.matcher: PhraseMatcher | None = None  # built if no substance matcher runs before
         self._make_doc = nlp.make_doc
         self._route_of: dict[str, str] = {}
         self._table: PhraseTable | None = None
@@ -143,7 +143,7 @@ class RouteFinder:
         return self._table
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        self.matcher = _own_matcher(self.vocab, self.phrase_table())
+        self.phrase_table()
         self._ready = True
 
     def __call__(self, doc: Doc) -> Doc:
@@ -152,6 +152,8 @@ class RouteFinder:
         assert self._table is not None
         matches = self._table.hits(doc)
         if matches is None:
+            if self.matcher is None:
+                self.matcher = _own_matcher(self.vocab, self._table)
             matches = self.matcher(doc)
         if not matches:
             return doc
@@ -196,7 +198,7 @@ class EffectFinder:
         self.lang: str = nlp.lang or "en"
         self.negation_window = negation_window
         self.vocab = nlp.vocab
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # used when no substance matcher ran before
+        self.matcher: PhraseMatcher | None = None  # built if no substance matcher runs before
         self._make_doc = nlp.make_doc
         self._info: dict[str, EffectInfo] = {}
         self._table: PhraseTable | None = None
@@ -217,7 +219,7 @@ class EffectFinder:
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         cues = resources.cues()
-        self.matcher = _own_matcher(self.vocab, self.phrase_table())
+        self.phrase_table()
         negation = frozenset().union(*(cues.negation.get(lang, frozenset()) for lang in _languages(self.lang)))
         self._negation_ids = frozenset(string_id(word) for word in negation)
         self._breaker_ids = frozenset(string_id(word) for word in cues.scope_breakers)
@@ -229,6 +231,8 @@ class EffectFinder:
         assert self._table is not None
         matches = self._table.hits(doc)
         if matches is None:
+            if self.matcher is None:
+                self.matcher = _own_matcher(self.vocab, self._table)
             matches = self.matcher(doc)
         if not matches:
             return doc
@@ -262,7 +266,7 @@ class DoseFinder:
         self.max_grams = max_grams
         self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
-        self._verbs = PhraseMatcher(nlp.vocab, attr="LOWER")  # used when no substance matcher ran before
+        self._verbs: PhraseMatcher | None = None  # built if no substance matcher runs before
         self._table: PhraseTable | None = None
         self._ready = False
 
@@ -276,7 +280,7 @@ class DoseFinder:
         return self._table
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        self._verbs = _own_matcher(self.vocab, self.phrase_table())
+        self.phrase_table()
         self._ready = True
 
     def __call__(self, doc: Doc) -> Doc:
@@ -307,7 +311,11 @@ class DoseFinder:
                 if verbs is None:
                     assert self._table is not None
                     hits = self._table.hits(doc)
-                    verbs = [doc[start].idx for _, start, _ in (self._verbs(doc) if hits is None else hits)]
+                    if hits is None:
+                        if self._verbs is None:
+                            self._verbs = _own_matcher(self.vocab, self._table)
+                        hits = self._verbs(doc)
+                    verbs = [doc[start].idx for _, start, _ in hits]
                 if not _any_within(verbs, q.start, self.window_chars):
                     continue
             out.doses.append(Dose(q.text, q.amount, q.unit, substance, route))

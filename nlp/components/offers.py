@@ -173,13 +173,12 @@ def amount_starts(text: str) -> list[int]:
     n = len(text)
     i = 0
     while i < n:
-        ch = text[i]
-        code = ord(ch)
+        code = ord(text[i])  # (compiled, this reads the character without making a string of it)
         if code < 128:
             digit = 48 <= code <= 57
             separator = code == 46 or code == 44
         else:
-            digit = ch.isdecimal()  # as "\\d"
+            digit = text[i].isdecimal()  # as "\\d"
             separator = False
         if in_run:
             if not (digit or separator):

@@ -64,13 +64,14 @@ class PhraseTable:
 
     A word's norm is a function of its lower-case text (see :mod:`nlp.vocab`), so that call finds every place a
     ``LOWER`` matcher would, and a few more (spelling variants share a norm, and so do all name-shaped words):
-    :meth:`hits` keeps a hit only if its words' lower-case forms are those of a phrase of its key, which gives exactly
-    the ``LOWER`` matcher's hits. It returns None when no substance matcher ran before the component (which then
-    calls a matcher of its own)."""
+    :meth:`accepts` keeps a hit only if its words' lower-case forms are those of a phrase of its key, which gives
+    exactly the ``LOWER`` matcher's hits. The substance matcher sorts the accepted hits by table into
+    ``doc.user_data``; :meth:`hits` returns a table's, or None when no substance matcher ran before the component
+    (which then calls a matcher of its own)."""
 
     def __init__(self) -> None:
         self.patterns: dict[str, list[Doc]] = {}  # match key -> pattern docs
-        self._lowers: dict[int, set[tuple[int, ...]]] = {}  # key hash -> the LOWER ids of each of its phrases
+        self._lowers: dict[int, set[tuple[int, ...]]] = {}  # key id -> the LOWER ids of each of its phrases
 
     def add(self, key: str, docs: list[Doc]) -> None:
         self.patterns.setdefault(key, []).extend(docs)
@@ -78,17 +79,20 @@ class PhraseTable:
             lowers = self._lowers.setdefault(docs[0].vocab.strings.add(key), set())
             lowers.update(tuple(t.lower for t in d) for d in docs)
 
+    def keys(self) -> list[int]:
+        """The ids of this table's match keys."""
+        return list(self._lowers)
+
+    def accepts(self, doc: Doc, match: Match) -> bool:
+        key, start, end = match
+        words = (doc[start].lower,) if end - start == 1 else tuple([doc[k].lower for k in range(start, end)])
+        return words in self._lowers[key]
+
     def hits(self, doc: Doc) -> list[Match] | None:
-        shared: list[Match] | None = doc.user_data.get(PHRASES_KEY)
-        if not shared:
-            return shared
-        out = []
-        lowers = self._lowers
-        for match in shared:
-            phrases = lowers.get(match[0])
-            if phrases is not None:
-                start, end = match[1], match[2]
-                words = (doc[start].lower,) if end - start == 1 else tuple([doc[k].lower for k in range(start, end)])
-                if words in phrases:
-                    out.append(match)
-        return out
+        shared: dict[PhraseTable, list[Match]] | None = doc.user_data.get(PHRASES_KEY)
+        if shared is None:
+            return None
+        return shared.get(self) or []
+
+
+NO_PHRASES: dict[PhraseTable, list[Match]] = {}  # shared by every text without phrase hits: never changed

@@ -32,7 +32,17 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from nlp import resources
-from nlp.components.state import NAMES_KEY, PHRASES_KEY, Match, PhraseTable, digit_ids, doc_text, findings, string_id
+from nlp.components.state import (
+    NAMES_KEY,
+    NO_PHRASES,
+    PHRASES_KEY,
+    Match,
+    PhraseTable,
+    digit_ids,
+    doc_text,
+    findings,
+    string_id,
+)
 from nlp.lexicon import DEFAULT_LEXICON, FormHit, Lexicon
 from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
@@ -92,6 +102,7 @@ class SubstanceMatcher:
         self._digit_ids: frozenset[int] = frozenset()
         self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
         self._short_orths: frozenset[int] = frozenset()
+        self._tables: dict[int, PhraseTable] = {}  # later components' phrase tables, by the ids of their match keys
         self._shares = False  # the matcher holds later components' phrases, whose hits go to ``doc.user_data``
         self._exact_hits: dict[tuple[str, bool], tuple[FormHit | None, int]] = {}
 
@@ -123,6 +134,7 @@ class SubstanceMatcher:
             self._forms.add("SHORT", shorts)
         self._short_orths = frozenset(doc[0].orth for doc in shorts)
         self._shares = False
+        self._tables = {}
         if nlp is not None:
             self._share(nlp)
 
@@ -135,6 +147,7 @@ class SubstanceMatcher:
             if isinstance(table, PhraseTable):
                 for key, docs in table.patterns.items():
                     self._forms.add(key, docs)
+                self._tables.update(dict.fromkeys(table.keys(), table))
                 self._shares = True
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -160,7 +173,7 @@ class SubstanceMatcher:
         substance, name, short = self._substance_key, self._name_key, self._short_key
         options = []
         names = []  # the novel-name component reads the name-shaped words from this call
-        phrases: list[Match] = []  # and the later components their phrases
+        phrases: dict[PhraseTable, list[Match]] | None = None  # and the later components their phrases
         for match in matches:
             key, s, e = match
             if key == substance:
@@ -172,12 +185,19 @@ class SubstanceMatcher:
                 if doc[s].orth in self._short_orths:
                     options.append((s, _SHORT, -e))
             else:
-                phrases.append(match)
+                table = self._tables.get(key)
+                if table is not None and table.accepts(doc, match):
+                    if phrases is None:
+                        phrases = {table: [match]}
+                    elif table in phrases:
+                        phrases[table].append(match)
+                    else:
+                        phrases[table] = [match]
         user_data = doc.user_data
         if self.fuzzy:
             user_data[NAMES_KEY] = names
         if self._shares:
-            user_data[PHRASES_KEY] = phrases
+            user_data[PHRASES_KEY] = NO_PHRASES if phrases is None else phrases
         if not options and not self.span_group:
             return doc
         if len(options) > 1:

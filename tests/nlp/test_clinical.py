@@ -105,3 +105,22 @@ def test_effects_and_doses_are_the_same_without_the_route_matchers_shared_call(t
         own = findings(pipe(text))  # the effect and dose components use their own matchers
     assert shared.effects and own.effects == shared.effects
     assert own.doses == [dataclasses.replace(d, route=None) for d in shared.doses]
+
+
+def test_route_effect_and_dose_components_work_without_the_substance_matcher() -> None:
+    # with the substance matcher first they read its one matcher call; alone they match on their own
+    import spacy
+
+    import nlp.components  # registers the factories
+    from nlp.components.state import findings
+
+    text = "Snorted 50mg around midnight, no nausea but I felt paranoid after."
+    alone = spacy.blank("en")
+    for factory in ("npswatch_offers_v1", "npswatch_routes_v1", "npswatch_effects_v1", "npswatch_doses_v1"):
+        alone.add_pipe(factory)
+    alone.initialize()
+    own = findings(alone(text))
+    full = nlp.extract(text, lang="en")
+    assert own.routes == full.routes and own.routes
+    assert own.effects == full.effects and len(own.effects) == 2
+    assert own.doses == full.doses and own.doses
