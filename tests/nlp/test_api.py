@@ -148,3 +148,15 @@ def test_words_are_kept_while_a_group_fits_in_the_budget(monkeypatch: pytest.Mon
     before = len(list(vocab))
     list(nlp.extract_many([Record("freedword1 freedword2 freedword3 freedword4 freedword5 3-MMC", 2, "en")]))
     assert len(list(vocab)) == before
+
+
+def test_clean_skips_only_texts_with_nothing_to_clean() -> None:
+    # clean() returns printable texts without "<" or U+FFFD untouched without its search: no character it blanks is
+    # printable, except those two
+    from nlp.api import _NEEDS_CLEANING
+
+    for code in range(0x110000):
+        char = chr(code)
+        if _NEEDS_CLEANING.match(char):
+            assert char in "<\ufffd" or not char.isprintable(), hex(code)
+    assert clean("a\u200bb<b>c</b>\ufffd") == "a b   c    " + " "
