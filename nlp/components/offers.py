@@ -129,6 +129,20 @@ def may_be_quantity(text: str, pos: int) -> bool:
     return (ch.isalnum() and not ch.isdecimal()) or ch == "×" or ch == "*"
 
 
+def may_be_price_after(text: str, pos: int) -> bool:
+    """Whether ``_PRICE_AFTER`` may match at ``pos``: after the number (digits, separators, spaces, ",-") comes a
+    character a currency sign or word can start with (in any case). A necessary condition, as ``may_be_quantity``."""
+    n = len(text)
+    i = pos
+    while i < n:
+        ch = text[i]
+        if ch in "0123456789.,'" or ch.isspace() or ch.isdecimal() or (ch == "-" and text[i - 1] == ","):
+            i += 1
+        else:
+            break
+    return i < n and text[i].lower() in "eudbgqxm€$£₿ɱ"
+
+
 def _word_quantity_hint(low: str) -> bool:
     """``low`` (lower case) may hold a word quantity (``_WORD_QTY``); substring tests, far cheaper than a scan."""
     return (
@@ -207,6 +221,7 @@ _PER_UNIT = re.compile(
 )
 _PURITY = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{1,2})?)\s?%\+?", re.IGNORECASE)
 _CRYPTO = {"BTC", "XMR"}
+_WORDS = re.compile(r"[a-zà-ÿ]+")
 PAIRED_KEY = "npswatch_paired_quantities"
 
 
@@ -454,6 +469,8 @@ class OfferExtractor:
         return found
 
     def _purity(self, text: str, starts: list[int], has_substance: bool) -> list[Purity]:
+        """Percentages that state purity: a purity word near, or a substance in the text and 30% or more; not
+        discounts ("20% off", "save 10%", "up to 90%")."""
         cues = resources.cues()
         found = []
         for m in _anchored(_PURITY, text, starts):
@@ -466,7 +483,7 @@ class OfferExtractor:
                 continue
             if before.rstrip().endswith(("save", "korting", "rabatt", "remise", "bis zu", "jusqu'à")):
                 continue
-            near = (after[:2], re.findall(r"[a-zà-ÿ]+", before)[-2:])
+            near = (after[:2], _WORDS.findall(before)[-2:])
             cue_near = any(w.strip(".,:;!()") in cues.purity_words for w in [*near[0], *near[1]])
             if cue_near or (has_substance and value >= 30):
                 found.append(Purity(m.group(0), value))
@@ -562,7 +579,8 @@ def _currency_first(text: str, starts: list[int]) -> list[re.Match[str]]:
 def _price_matches(text: str, starts: list[int], free: list[int]) -> list[re.Match[str]]:
     """Prices with the currency before the number ("€45", "BTC 0.002") or after it ("45 EUR"), left to right,
     non-overlapping (at one position the currency-first form wins, as in one alternation)."""
-    before, after = _currency_first(text, starts), _anchored(_PRICE_AFTER, text, free)
+    after_starts = [pos for pos in free if may_be_price_after(text, pos)]
+    before, after = _currency_first(text, starts), _anchored(_PRICE_AFTER, text, after_starts)
     both = sorted([*before, *after], key=_match_start) if before and after else before or after
     found: list[re.Match[str]] = []
     for m in both:

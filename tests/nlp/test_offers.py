@@ -231,3 +231,17 @@ def test_may_be_quantity_never_rules_out_a_quantity() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
         for pos in offers.amount_starts(text):
             assert offers.may_be_quantity(text, pos) or not offers._QTY.match(text, pos), (text, pos)
+
+
+def test_may_be_price_after_never_rules_out_a_price() -> None:
+    import random
+
+    from nlp.components import offers
+
+    rng = random.Random(4)
+    pieces = ["1", "12", "1 234", "0.5", ".5", "1,5", ",-", "-", " ", "  ", "\u00a0", "\u202f", "'", "EUR", "eur", "€"]
+    pieces += ["$", "Ɱ", "ɱ", "euros", "bucks", "Dollar", "x", "g", "3-MMC", "monero", "٣", "²", "QUID"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        for pos in offers.amount_starts(text):
+            assert offers.may_be_price_after(text, pos) or not offers._PRICE_AFTER.match(text, pos), (text, pos)
