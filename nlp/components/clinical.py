@@ -18,7 +18,6 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import resources
@@ -124,7 +123,6 @@ class RouteFinder:
         self.lang: str = nlp.lang or "en"
         self.context_chars = context_chars
         self.vocab = nlp.vocab
-        self.matcher: PhraseMatcher | None = None  # built if no substance matcher runs before
         self._make_doc = nlp.make_doc
         self._route_of: dict[str, str] = {}
         self._table: PhraseTable | None = None
@@ -151,10 +149,6 @@ class RouteFinder:
             self.initialize()
         assert self._table is not None
         matches = self._table.hits(doc)
-        if matches is None:
-            if self.matcher is None:
-                self.matcher = _own_matcher(self.vocab, self._table)
-            matches = self.matcher(doc)
         if not matches:
             return doc
         out = findings(doc)
@@ -179,14 +173,6 @@ class RouteFinder:
         return doc
 
 
-def _own_matcher(vocab: Any, table: PhraseTable) -> PhraseMatcher:
-    """A ``LOWER`` matcher of a component's phrases, for pipelines without a substance matcher before it."""
-    matcher = PhraseMatcher(vocab, attr="LOWER")
-    for key, docs in table.patterns.items():
-        matcher.add(key, docs)
-    return matcher
-
-
 def _drug_talk(doc: Doc) -> bool:
     """A text with no substance or amount still talks about drug use if it says so plainly."""
     return bool(re.search(r"\b(?:drugs?|dose|dosed|high|trip|rolling|nod|drogen?|drogue|drugs)\b", doc_text(doc), re.I))
@@ -197,8 +183,6 @@ class EffectFinder:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.negation_window = negation_window
-        self.vocab = nlp.vocab
-        self.matcher: PhraseMatcher | None = None  # built if no substance matcher runs before
         self._make_doc = nlp.make_doc
         self._info: dict[str, EffectInfo] = {}
         self._table: PhraseTable | None = None
@@ -230,10 +214,6 @@ class EffectFinder:
             self.initialize()
         assert self._table is not None
         matches = self._table.hits(doc)
-        if matches is None:
-            if self.matcher is None:
-                self.matcher = _own_matcher(self.vocab, self._table)
-            matches = self.matcher(doc)
         if not matches:
             return doc
         out = findings(doc)
@@ -264,9 +244,7 @@ class DoseFinder:
         self.lang: str = nlp.lang or "en"
         self.window_chars = window_chars
         self.max_grams = max_grams
-        self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
-        self._verbs: PhraseMatcher | None = None  # built if no substance matcher runs before
         self._table: PhraseTable | None = None
         self._ready = False
 
@@ -310,12 +288,7 @@ class DoseFinder:
             if not (route or (substance and not out.prices)):
                 if verbs is None:
                     assert self._table is not None
-                    hits = self._table.hits(doc)
-                    if hits is None:
-                        if self._verbs is None:
-                            self._verbs = _own_matcher(self.vocab, self._table)
-                        hits = self._verbs(doc)
-                    verbs = [doc[start].idx for _, start, _ in hits]
+                    verbs = [doc[start].idx for _, start, _ in self._table.hits(doc)]
                 if not _any_within(verbs, q.start, self.window_chars):
                     continue
             out.doses.append(Dose(q.text, q.amount, q.unit, substance, route))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
@@ -66,12 +67,13 @@ class PhraseTable:
     ``LOWER`` matcher would, and a few more (spelling variants share a norm, and so do all name-shaped words):
     :meth:`accepts` keeps a hit only if its words' lower-case forms are those of a phrase of its key, which gives
     exactly the ``LOWER`` matcher's hits. The substance matcher sorts the accepted hits by table into
-    ``doc.user_data``; :meth:`hits` returns a table's, or None when no substance matcher ran before the component
-    (which then calls a matcher of its own)."""
+    ``doc.user_data``; :meth:`hits` returns a table's, or, when no substance matcher ran before the component, the
+    hits of a ``LOWER`` matcher of the table's own (built on first use)."""
 
     def __init__(self) -> None:
         self.patterns: dict[str, list[Doc]] = {}  # match key -> pattern docs
         self._lowers: dict[int, set[tuple[int, ...]]] = {}  # key id -> the LOWER ids of each of its phrases
+        self._own: PhraseMatcher | None = None
 
     def add(self, key: str, docs: list[Doc]) -> None:
         self.patterns.setdefault(key, []).extend(docs)
@@ -88,11 +90,16 @@ class PhraseTable:
         words = (doc[start].lower,) if end - start == 1 else tuple([doc[k].lower for k in range(start, end)])
         return words in self._lowers[key]
 
-    def hits(self, doc: Doc) -> list[Match] | None:
+    def hits(self, doc: Doc) -> list[Match]:
         shared: dict[PhraseTable, list[Match]] | None = doc.user_data.get(PHRASES_KEY)
-        if shared is None:
-            return None
-        return shared.get(self) or []
+        if shared is not None:
+            return shared.get(self) or []
+        if self._own is None:
+            self._own = PhraseMatcher(doc.vocab, attr="LOWER")
+            for key, docs in self.patterns.items():
+                self._own.add(key, docs)
+        matches: list[Match] = self._own(doc)
+        return matches
 
 
 NO_PHRASES: dict[PhraseTable, list[Match]] = {}  # shared by every text without phrase hits: never changed
