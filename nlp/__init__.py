@@ -48,11 +48,18 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
 
 
 def _source_finder(here: Path, pure: bool) -> _SourceFinder | None:
-    """Compiled modules run unless ``pure`` (``NPSWATCH_PURE_PYTHON`` is set) or one of them is older than its source
-    (an edit since the last build: `make install` compiles again). Otherwise every one of them is imported from
-    source: all or none, because compiled modules share their classes natively. The finder that does it, or None."""
+    """Compiled modules run unless ``pure`` (``NPSWATCH_PURE_PYTHON`` is set) or, in a source checkout (``setup.py``
+    beside the package), one of them is older than its source (an edit since the last build: `make install` compiles
+    again; an installed package is not checked: installing writes each source a moment after its compiled module).
+    Otherwise every one of them is imported from source: all or none, because compiled modules share their classes
+    natively. The finder that does it, or None."""
     compiled = _compiled_modules(here)
-    stale = sorted(str(src) for src, ext in compiled.values() if src.stat().st_mtime > ext.stat().st_mtime)
+    checkout = (here.parent / "setup.py").is_file()
+    stale = (
+        []
+        if not checkout
+        else sorted(str(src) for src, ext in compiled.values() if src.stat().st_mtime > ext.stat().st_mtime)
+    )
     if not compiled or not (pure or stale):
         return None
     if stale and not pure:

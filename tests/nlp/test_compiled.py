@@ -72,9 +72,11 @@ def test_compiled_and_pure_python_extraction_give_the_same_json() -> None:
     assert not differ, differ[:3]
 
 
-def _package(tmp_path: Path, ext_age: float) -> Path:
+def _package(tmp_path: Path, ext_age: float, checkout: bool = True) -> Path:
     """A package with one module, a "compiled" file beside it ``ext_age`` seconds older than the source, and a
-    subpackage module without one."""
+    subpackage module without one; in a source checkout (``setup.py`` beside it) or as installed."""
+    if checkout:
+        (tmp_path / "setup.py").write_text("", encoding="utf-8")
     package = tmp_path / "fakepkg"
     (package / "sub").mkdir(parents=True)
     for path in (package / "__init__.py", package / "sub" / "__init__.py", package / "sub" / "plain.py"):
@@ -95,6 +97,13 @@ def test_a_compiled_module_older_than_its_source_is_not_imported(tmp_path: Path)
     spec = finder.find_spec("fakepkg.mod")
     assert spec is not None and spec.origin == str(package / "mod.py")
     assert finder.find_spec("fakepkg.sub.plain") is None  # modules without a compiled file import as usual
+
+
+def test_an_installed_package_is_not_checked_for_stale_modules(tmp_path: Path) -> None:
+    # installing a wheel writes each source a moment after its compiled module
+    package = _package(tmp_path, ext_age=0.001, checkout=False)
+    assert nlp._source_finder(package, pure=False) is None
+    assert nlp._source_finder(package, pure=True) is not None
 
 
 def test_fresh_compiled_modules_run_unless_pure_python_is_asked_for(tmp_path: Path) -> None:
