@@ -92,16 +92,17 @@ _CUR_WORD = {
     "eu": "EUR",
 }
 _PRICE_NUM = r"\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+(?:[.,]\d{1,8})?|\d+(?:[.,]\d{1,8})?|[.,]\d+"
-_CURRENCY_BEFORE = "|".join(
-    ["€", r"US\$", r"\$", "£", "₿", "ɱ"]
-    + [v for code in ("eur", "usd", "gbp", "btc", "xmr") for v in (code.upper(), code)]
+# currencies written before the number (case-sensitive) and after it (any case, "s?" for a plural)
+_CURRENCY_SIGNS = ("€", "$", "£", "₿", "ɱ")
+_CURRENCY_CODES = ("US$", *(v for code in ("eur", "usd", "gbp", "btc", "xmr") for v in (code.upper(), code)))
+_CURRENCY_AFTER: tuple[str, ...] = (*_CURRENCY_SIGNS, "EUR", "euros?", "USD", "dollars?", "bucks", "GBP", "quid")
+_CURRENCY_AFTER += ("BTC", "bitcoins?", "XMR", "monero")
+_PRICE_BEFORE = re.compile(
+    rf"(?P<pre>{'|'.join(map(re.escape, _CURRENCY_SIGNS + _CURRENCY_CODES))})\s?(?P<num1>{_PRICE_NUM})(?:,-)?"
 )
-_PRICE_BEFORE = re.compile(rf"(?P<pre>{_CURRENCY_BEFORE})\s?(?P<num1>{_PRICE_NUM})(?:,-)?")
-_PRICE_AFTER = re.compile(
-    rf"(?P<num2>{_PRICE_NUM})(?:,-)?\s?(?P<post>€|\$|£|₿|ɱ|EUR|euros?|USD|dollars?|bucks|GBP|quid|BTC|bitcoins?|XMR"
-    r"|monero)(?![\w])",
-    re.IGNORECASE,
-)
+_AFTER_ALTERNATIVES = "|".join(w if w.endswith("s?") else re.escape(w) for w in _CURRENCY_AFTER)
+_PRICE_AFTER = re.compile(rf"(?P<num2>{_PRICE_NUM})(?:,-)?\s?(?P<post>{_AFTER_ALTERNATIVES})(?![\w])", re.IGNORECASE)
+_CURRENCY_AFTER_STARTS = "".join(sorted({w[0].lower() for w in _CURRENCY_AFTER}))  # what ``may_be_price_after`` wants
 # Quantities, prices after their number and percentages are matched only where an amount can start (anchored), so a
 # text costs one pass over its characters (``amount_starts``) plus a few anchored matches.
 
@@ -140,41 +141,18 @@ def may_be_price_after(text: str, pos: int) -> bool:
             i += 1
         else:
             break
-    return i < n and text[i].lower() in "eudbgqxm€$£₿ɱ"
+    return i < n and text[i].lower() in _CURRENCY_AFTER_STARTS
 
 
-def _word_quantity_hint(low: str) -> bool:
-    """``low`` (lower case) may hold a word quantity (``_WORD_QTY``); substring tests, far cheaper than a scan."""
-    return (
-        "8th" in low
-        or "8-ball" in low
-        or "8ball" in low
-        or "eight" in low
-        or "half" in low
-        or "quarter" in low
-        or ("qp" in low or "hp" in low)
-    )
+# substrings (lower case) without which a text holds no word quantity (``_WORD_QTY``) or no price: testing them is far
+# cheaper than a scan with either expression
+_WORD_QUANTITY_HINTS = ("8th", "8-ball", "8ball", "eight", "half", "quarter", "qp", "hp")
+_CURRENCY_HINTS: tuple[str, ...] = ("€", "$", "£", "eur", "usd", "btc", "gbp", "xmr", "dollar", "buck", "quid")
+_CURRENCY_HINTS += ("bitcoin", "monero", "₿", "ɱ")
 
 
-def _currency_hint(low: str) -> bool:
-    """``low`` (lower case) may hold a price: a currency sign, code or word."""
-    return (
-        "€" in low
-        or "$" in low
-        or "£" in low
-        or "eur" in low
-        or "usd" in low
-        or "btc" in low
-        or "gbp" in low
-        or "xmr" in low
-        or "dollar" in low
-        or "buck" in low
-        or "quid" in low
-        or "bitcoin" in low
-        or "monero" in low
-        or "₿" in low
-        or "ɱ" in low
-    )
+def _has_any(low: str, hints: tuple[str, ...]) -> bool:
+    return any(hint in low for hint in hints)
 
 
 def amount_starts(text: str) -> list[int]:
@@ -386,10 +364,10 @@ class OfferExtractor:
         # word quantities, prices and purity are looked for only if the text has a hint of them (substring tests on
         # the lower-cased text: far cheaper than a case-insensitive regular expression scan)
         low = text.lower()
-        quantities = self._quantities(text, starts, _word_quantity_hint(low))
+        quantities = self._quantities(text, starts, _has_any(low, _WORD_QUANTITY_HINTS))
         out.quantities.extend(quantities)
         prices = []
-        if _currency_hint(low):
+        if _has_any(low, _CURRENCY_HINTS):
             # a number that starts a quantity ("10g") is not a price's number
             taken = {q.start for q in quantities}
             prices = self._prices(text, starts, [s for s in starts if s not in taken])
@@ -550,10 +528,6 @@ def _match_start(m: re.Match[str]) -> int:
     return m.start()
 
 
-_CURRENCY_SIGNS = frozenset("€$£₿ɱ")
-_CURRENCY_CODES = frozenset(["US$"] + [v for code in ("eur", "usd", "gbp", "btc", "xmr") for v in (code.upper(), code)])
-
-
 def _currency_first(text: str, starts: list[int]) -> list[re.Match[str]]:
     """``_PRICE_BEFORE.finditer(text)``, looked for only where it can match: its number starts at an amount start,
     right after a currency sign or code or one whitespace character after it (the same matches, without a scan of the
@@ -562,7 +536,7 @@ def _currency_first(text: str, starts: list[int]) -> list[re.Match[str]]:
     end = -1
     for pos in starts:
         close = pos - 1 if pos > 0 and text[pos - 1].isspace() else pos  # "\s?" between currency and number
-        if close >= 3 and text[close - 3 : close] in _CURRENCY_CODES:
+        if close >= 3 and text[close - 3 : close] in _CURRENCY_CODES:  # all three characters long
             at = close - 3  # "US$" starts left of its "$": the leftmost match wins, as in a scan
         elif close >= 1 and text[close - 1] in _CURRENCY_SIGNS:
             at = close - 1
