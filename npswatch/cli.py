@@ -9,10 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -47,6 +47,28 @@ def _field_filters(ctx: click.Context, param: click.Parameter, values: tuple[str
             raise click.BadParameter(f"expected FIELD=VALUE, found {item!r}", param_hint="--filter")
         parsed.setdefault(name, []).append(value)
     return parsed
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _observation_filters(filter_help: str) -> Callable[[_Command], _Command]:
+    """``--source``, ``--from``, ``--to`` and ``--filter FIELD=VALUE``: what `search` and `trend` narrow by."""
+    options = [
+        click.option("--source", "sources_", multiple=True, help="Only these sources (repeatable)."),
+        click.option("--from", "date_from", callback=_iso_day, help="Observed on or after YYYY-MM-DD."),
+        click.option("--to", "date_to", callback=_iso_day, help="Observed on or before YYYY-MM-DD."),
+        click.option(
+            "--filter", "filters", multiple=True, metavar="FIELD=VALUE", callback=_field_filters, help=filter_help
+        ),
+    ]
+
+    def apply(command: _Command) -> _Command:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -236,18 +258,8 @@ def tor_newnym() -> None:
 # --- search ----------------------------------------------------------------------------
 @main.command()
 @click.argument("query")
-@click.option("--source", "sources_", multiple=True, help="Only these sources (repeatable).")
+@_observation_filters("Keyword filter (repeatable).")
 @click.option("--kind", type=click.Choice(["listing", "post", "vendor"]), multiple=True)
-@click.option("--from", "date_from", callback=_iso_day, help="Observed on or after YYYY-MM-DD.")
-@click.option("--to", "date_to", callback=_iso_day, help="Observed on or before YYYY-MM-DD.")
-@click.option(
-    "--filter",
-    "filters",
-    multiple=True,
-    metavar="FIELD=VALUE",
-    callback=_field_filters,
-    help="Keyword filter (repeatable).",
-)
 @click.option("--facet", multiple=True, help="Count values of this field (repeatable).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(0, 10_000))
 @click.option("--offset", default=0, type=click.IntRange(0))
@@ -554,17 +566,7 @@ def index_replay(file: Path | None, as_json: bool, db: str) -> None:
 @click.option("--by", default="substance", show_default=True, help="Split by this field (or 'none').")
 @click.option("--interval", type=click.Choice(["day", "week"]), default="week", show_default=True)
 @click.option("--kind", "kinds", multiple=True, default=["listing"], show_default=True)
-@click.option("--source", "sources_", multiple=True, help="Only these sources (repeatable).")
-@click.option("--from", "date_from", callback=_iso_day, help="Observed on or after YYYY-MM-DD.")
-@click.option("--to", "date_to", callback=_iso_day, help="Observed on or before YYYY-MM-DD.")
-@click.option(
-    "--filter",
-    "filters",
-    multiple=True,
-    metavar="FIELD=VALUE",
-    callback=_field_filters,
-    help="Trend field filter (repeatable).",
-)
+@_observation_filters("Trend field filter (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the buckets as JSON.")
 @_db_option
 def trend(by: str, interval: str, kinds: tuple[str, ...], sources_: tuple[str, ...], date_from: str | None,
