@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import time
 
@@ -106,6 +107,30 @@ def test_extract_many_keeps_input_order_across_languages() -> None:
     out = list(nlp.extract_many(items, batch_size=2))
     assert [e.id for e in out] == [1, 2, None, 4]
     assert [e.lang for e in out] == ["en", "nl", "fr", "de"]
+
+
+def test_results_do_not_depend_on_the_batch_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Docs go through each component a batch at a time: batch boundaries, a batch cut by its character limit, a long
+    text cut into chunks inside a batch and cleaned text change nothing in the results."""
+    import nlp.api
+
+    monkeypatch.setattr(nlp.api, "MAX_CHUNK", 400)
+    monkeypatch.setattr(nlp.api, "BATCH_CHARS", 900)
+    long_text = "Selling 3-MMC 5g for €40, snorted it. " + "filler words here " * 60 + "2C-B 10 tabs $80 "
+    texts = [
+        Record("3-MMC 10g €50", 1, "en", dt.date(2024, 3, 1)),
+        Record("Ik heb xtc gesnoven, geen paranoia", 2, "nl"),
+        Record(long_text, 3, "en"),
+        Record("<b>Koks</b> 1g 60 EUR\x00", 4, "de"),
+        Record("J'ai pris 2 ecstas, nausée", 5, "fr"),
+        Record("", 6, "en"),
+        Record("4-F-MPH 0.5 g 25 USD, speed 1g", 7, "en"),
+    ] * 3
+    one_by_one = [e.to_json() for e in nlp.extract_many(texts, batch_size=1)]
+    for batch_size in (2, 5, 256):
+        assert [e.to_json() for e in nlp.extract_many(texts, batch_size=batch_size)] == one_by_one
+    assert [e.id for e in nlp.extract_many(texts, batch_size=4)] == [t.id for t in texts]
+    assert {s["canonical"] for s in json.loads(one_by_one[2])["substances"]} >= {"3-MMC", "2C-B"}  # both chunks
 
 
 def test_pipeline_saves_and_loads_with_its_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
