@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -150,12 +151,27 @@ def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
         else:
             todo.extend((index, offset, piece) for offset, piece in _chunks(cleaned))
     with ExitStack() as zones:
+        zones.enter_context(_no_cycle_collection())
         for lang, items in jobs.items():
             nlp = pipeline.get(lang)
             if len(nlp.vocab) + sum(len(piece) for _, _, piece in items) > VOCAB_BUDGET:
                 zones.enter_context(nlp.memory_zone())
             _run_docs(nlp, records, results, cleaned_texts, items, batch_size)
     return results
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for one group (as it was before, after it). Extraction makes no
+    reference cycles (a test checks that a collection after a group finds nothing), so the collector's passes over
+    a batch's live docs, several per batch, are pure cost: about a tenth of the extraction time, measured."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _run_docs(

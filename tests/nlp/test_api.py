@@ -133,6 +133,27 @@ def test_results_do_not_depend_on_the_batch_size(monkeypatch: pytest.MonkeyPatch
     assert {s["canonical"] for s in json.loads(one_by_one[2])["substances"]} >= {"3-MMC", "2C-B"}  # both chunks
 
 
+def test_extraction_makes_no_reference_cycles_and_restores_the_collector() -> None:
+    """Groups run with the cyclic garbage collector paused: that is only safe if extraction leaves no cycles."""
+    import gc
+
+    texts = [RICH, "Ik heb xtc gesnoven, geen paranoia", "<p>Koks 1g 60 EUR</p>", "J'ai pris 2 ecstas", ""] * 20
+    list(nlp.extract_many(texts))  # pipelines built, caches filled
+    gc.collect()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        results = list(nlp.extract_many(texts, batch_size=7))
+        assert len(results) == len(texts)
+        assert gc.collect() == 0
+        list(nlp.extract_many(texts[:3]))
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+    list(nlp.extract_many(texts[:3]))
+    assert gc.isenabled()
+
+
 def test_pipeline_saves_and_loads_with_its_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import spacy
 
