@@ -135,23 +135,23 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 
 def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
     # No Doc or Token may outlive the memory zones: results are plain Python objects, complete when the zones close.
-    results: list[Extraction] = []
-    jobs: dict[str, list[tuple[int, int, str]]] = {}  # lang -> (record index, chunk offset, cleaned chunk)
-    cleaned_texts: list[str] = []
-    for index, record in enumerate(records):
-        cleaned = clean(record.text)
-        cleaned_texts.append(cleaned)
-        lang = record.lang if record.lang in LANGS else resolve_language(cleaned, record.lang)
-        results.append(Extraction(id=record.id, lang=lang))
-        todo = jobs.get(lang)
-        if todo is None:
-            todo = jobs[lang] = []
-        if len(cleaned) <= MAX_CHUNK:
-            todo.append((index, 0, cleaned))
-        else:
-            todo.extend((index, offset, piece) for offset, piece in _chunks(cleaned))
     with ExitStack() as zones:
         zones.enter_context(_no_cycle_collection())
+        results: list[Extraction] = []
+        jobs: dict[str, list[tuple[int, int, str]]] = {}  # lang -> (record index, chunk offset, cleaned chunk)
+        cleaned_texts: list[str] = []
+        for index, record in enumerate(records):
+            cleaned = clean(record.text)
+            cleaned_texts.append(cleaned)
+            lang = record.lang if record.lang in LANGS else resolve_language(cleaned, record.lang)
+            results.append(Extraction(id=record.id, lang=lang))
+            todo = jobs.get(lang)
+            if todo is None:
+                todo = jobs[lang] = []
+            if len(cleaned) <= MAX_CHUNK:
+                todo.append((index, 0, cleaned))
+            else:
+                todo.extend((index, offset, piece) for offset, piece in _chunks(cleaned))
         for lang, items in jobs.items():
             nlp = pipeline.get(lang)
             if len(nlp.vocab) + sum(len(piece) for _, _, piece in items) > VOCAB_BUDGET:
