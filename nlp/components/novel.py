@@ -9,11 +9,12 @@ N-alkyl prefix may lead ("N-éthyl-4-CMC", "N-Propyl-Hexedron"); suffixes accept
 
 The expressions run only where a word looks like a name: words that carry the shared name norm of :mod:`nlp.vocab`
 (the substance matcher's one ``PhraseMatcher`` call finds them; without it, this component's own call does) and known
-names a prefix may extend ("N-pyrrolidino" + "-nitazene"), so a text with no such word costs next to nothing. A match
-is a candidate only if it stands alone (no letter or digit glued to either side), is not a known substance (those are
-the lexicon's job) and does not look like an identifier (hex key ids, long digit runs, dates). Candidates carry
-``known: false``, ``canonical: null`` and the family as their chemical group; the EWS reads every one, so the patterns
-favour precision.
+names a prefix may extend ("N-pyrrolidino" + "-nitazene"), so a text with no such word costs next to nothing. What
+the expression found at a word is kept for the stretch of text it could read there (see ``family_context``), so a
+name that comes again costs a dictionary look-up. A match is a candidate only if it stands alone (no letter or digit
+glued to either side), is not a known substance (those are the lexicon's job) and does not look like an identifier
+(hex key ids, long digit runs, dates). Candidates carry ``known: false``, ``canonical: null`` and the family as their
+chemical group; the EWS reads every one, so the patterns favour precision.
 """
 
 from __future__ import annotations
@@ -196,6 +197,32 @@ _SALT = re.compile(
 )
 
 
+_CACHE_SIZE = 20_000  # stretches of text whose family match is kept, per set of possible families (16 at most)
+
+
+def family_context(text: str, start: int) -> str:
+    """All the family expression can read when it is tried at ``start``: from the character before ``start`` (a
+    space stands for the start of the text: the lookbehind treats both alike) to the second whitespace character
+    from ``start`` included, or to the end of the text (so a context that ends without two whitespace characters is
+    one that ends the text)."""
+    n = len(text)
+    i = start
+    spaces = 0
+    while i < n:
+        if text[i].isspace():
+            spaces += 1
+            if spaces == 2:
+                i += 1
+                break
+        i += 1
+    return text[start - 1 : i] if start > 0 else " " + text[:i]
+
+
+def _encode(match: re.Match[str], start: int) -> int:
+    """A family match as one number: its length times the number of families, plus its family's index."""
+    return (match.end() - start) * len(FAMILIES) + int(str(match.lastgroup)[1:])
+
+
 class NovelCandidates:
     def __init__(self, nlp: Language, name: str, lexicon_path: str, min_length: int) -> None:
         self.name = name
@@ -204,8 +231,8 @@ class NovelCandidates:
         self.lexicon_path = lexicon_path or str(DEFAULT_LEXICON)
         self.min_length = min_length
         self._lexicon: Lexicon | None = None
-        # one expression for all families, tried only where a word may start a name
-        self._regex = _families_regex(frozenset(range(len(FAMILIES))))
+        # per set of possible families: ``family_context`` -> the ``_encode``d match there, or -1 for none
+        self._matches: dict[frozenset[int], dict[str, int]] = {}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         self._lexicon = resources.lexicon(self.lexicon_path)
@@ -232,15 +259,27 @@ class NovelCandidates:
         found: list[tuple[int, int, Family]] = []
         free = 0  # first character not inside an accepted candidate
         # families named by a word ending ("-zolam", "-nitazene") are left out when the text does not have that ending
-        regex = _families_regex(_possible_families(text))
+        possible = _possible_families(text)
+        seen = self._matches.get(possible)
+        if seen is None:
+            seen = self._matches[possible] = {}
         for start in self._starts(doc, text, positions, extensible):
             if start < free:
                 continue
-            match = regex.match(text, start)
-            if match is None:
+            # the expression reads no further than the second whitespace character after ``start`` (its patterns
+            # take one whitespace character at most) and no further back than the character before it (the
+            # lookbehind): a match found once holds wherever that stretch of text comes again
+            context = family_context(text, start)
+            found_at = seen.get(context)
+            if found_at is None:
+                if len(seen) >= _CACHE_SIZE:
+                    seen.clear()
+                match = _families_regex(possible).match(text, start)
+                found_at = seen[context] = -1 if match is None else _encode(match, start)
+            if found_at < 0:
                 continue
-            family = FAMILIES[int(str(match.lastgroup)[1:])]
-            start, end = match.span()
+            family = FAMILIES[found_at % len(FAMILIES)]
+            end = start + found_at // len(FAMILIES)
             near = known[bisect.bisect_left(known_starts, start - 80) : bisect.bisect_left(known_starts, end)]
             # a longer novel name swallows a known name inside it ("N-pyrrolidino flunitazene", "4F-PiHP")
             inside = [m for m in near if start <= m.start and m.end <= end and m.end - m.start < end - start]

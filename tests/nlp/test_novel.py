@@ -64,3 +64,40 @@ def test_morphology_covers_spacing_substituent_spellings_and_n_alkyl_prefixes(te
 @pytest.mark.parametrize("text", ["I need 2 PHP developers", "We met on 4 MAR at gate 3 B", "Windows 10 ST edition"])
 def test_spaced_positions_need_a_cathinone_core(text: str) -> None:
     assert _novel(text) == []
+
+
+def test_a_family_match_depends_only_on_its_context() -> None:
+    """The match cache's premise: tried at ``start``, the family expression reads nothing outside
+    ``family_context(text, start)``, so two texts with the same context there get the same match. Checked on random
+    texts made of name fragments, separators and whitespace, at every position, against a random other text that
+    shares the context."""
+    import random
+
+    from nlp.components.novel import FAMILIES, _families_regex, family_context
+
+    fragments = [
+        "3", "4", "-", "N-", "ethyl", "MMC", "CMC", "PVP", "PiHP", "2C-B", "nitazene", "N-pyrrolidino", "fluoro", "F",
+        "Cl", "MeO", "DMT", "PINACA", "MDMB", "4en", "fentanyl", "oyl", "zolam", "bromaz", "edrone", "U-47700", "HHC",
+        "-O", "α", "a", "é", "x", "1", "00", "'", ",", ".", " ", " ", "  ", "\t", "\n", "\u00a0",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    regexes = [_families_regex(frozenset(range(len(FAMILIES)))), _families_regex(frozenset([0, 1, 13, 14]))]
+    checked = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(fragments) for _ in range(rng.randint(1, 12)))
+        for start in range(len(text)):
+            context = family_context(text, start)
+            # any text before the context (its first character, or a space for the start of a text, comes right
+            # before the position), and after it only if it ends at its second whitespace character
+            before = "".join(rng.choice(fragments) for _ in range(rng.randint(0, 3)))
+            ends_text = sum(ch.isspace() for ch in context[1:]) < 2
+            after = "" if ends_text else "".join(rng.choice(fragments) for _ in range(3))
+            other, at = before + context + after, len(before) + 1
+            assert family_context(other, at) == context
+            for regex in regexes:
+                a, b = regex.match(text, start), regex.match(other, at)
+                assert (a is None) == (b is None), (text, start, other, at)
+                if a is not None and b is not None:
+                    assert (a.end() - start, a.lastgroup) == (b.end() - at, b.lastgroup), (text, start, other, at)
+                    checked += 1
+    assert checked > 500
