@@ -31,7 +31,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import NAMES_KEY, doc_text, findings
+from nlp.components.state import NAMES_KEY, doc_text, findings, match_context
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
 from nlp.normalize import form_key
 from nlp.types import SubstanceMention
@@ -201,21 +201,9 @@ _CACHE_SIZE = 20_000  # stretches of text whose family match is kept, per set of
 
 
 def family_context(text: str, start: int) -> str:
-    """All the family expression can read when it is tried at ``start``: from the character before ``start`` (a
-    space stands for the start of the text: the lookbehind treats both alike) to the second whitespace character
-    from ``start`` included, or to the end of the text (so a context that ends without two whitespace characters is
-    one that ends the text)."""
-    n = len(text)
-    i = start
-    spaces = 0
-    while i < n:
-        if text[i].isspace():
-            spaces += 1
-            if spaces == 2:
-                i += 1
-                break
-        i += 1
-    return text[start - 1 : i] if start > 0 else " " + text[:i]
+    """All the family expression can read when it is tried at ``start`` (its patterns take one whitespace character
+    at most, and its look-behind rejects word characters, "'" and "-"; see ``match_context``)."""
+    return match_context(text, start, 2)
 
 
 def _encode(match: re.Match[str], start: int) -> int:

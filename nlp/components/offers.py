@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import DATE_KEY, doc_text, findings
+from nlp.components.state import DATE_KEY, doc_text, findings, match_context
 from nlp.rates import DEFAULT_RATES, RateTable, load_rates
 from nlp.types import Offer, Price, Purity, Quantity
 
@@ -229,11 +229,13 @@ def parse_number(raw: str, currency: str | None = None) -> float | None:
         return None
 
 
-_CACHE_SIZE = 50_000  # matched amount strings whose reading is kept (the cache is emptied when full)
+_CACHE_SIZE = 50_000  # matched prices, quantity contexts, whose reading is kept (the cache is emptied when full)
 _ACCEPT, _REJECT, _CHECK_NETWORK, _CHECK_TIMES = 0, 1, 2, 3  # what a quantity reading still needs from its context
 _NETWORK = re.compile(r"\s?(?:LTE|network|netwerk|netz)", re.IGNORECASE)  # "4G LTE" is no amount
 _AFTER_TIMES = re.compile(r"\s?(?:\d|[a-z]{3})", re.IGNORECASE)  # "10x 200mg", "10x XTC"; not "10x" alone
 _QuantityReading = tuple[int, float, str, "float | None"]
+_QuantityHit = tuple[int, _QuantityReading]  # (match length, or -1 for no match; reading)
+_NO_QUANTITY: _QuantityHit = (-1, (_REJECT, 0.0, "", None))
 
 
 def _start_of(item: Quantity) -> int:
@@ -326,7 +328,7 @@ class OfferExtractor:
         self.pair_distance = pair_distance
         self._rates: RateTable | None = None
         self.on_date: dt.date | None = None
-        self._parsed_quantities: dict[str, _QuantityReading] = {}
+        self._quantity_matches: dict[str, _QuantityHit] = {}  # ``match_context`` -> what ``_QTY`` found there
         self._parsed_prices: dict[tuple[str, bool], _PriceReading | None] = {}
         self._iso_dates: dict[dt.date, str] = {}  # rate dates, as offers report them
 
@@ -385,22 +387,25 @@ class OfferExtractor:
 
     def _quantities(self, text: str, starts: list[int], word_quantities: bool) -> list[Quantity]:
         found = []
-        parsed = self._parsed_quantities
-        match = _QTY.match
+        seen = self._quantity_matches
         taken_to = -1
         for pos in starts:  # ``_anchored``, inline
             if pos < taken_to or not may_be_quantity(text, pos):
                 continue
-            m = match(text, pos)
-            if m is None:
+            # ``_QTY`` takes three whitespace characters at most ("10 x 5 g") and looks one character back: what it
+            # finds at ``pos`` holds wherever that context comes again
+            context = match_context(text, pos, 4)
+            hit = seen.get(context)
+            if hit is None:
+                if len(seen) >= _CACHE_SIZE:
+                    seen.clear()
+                m = _QTY.match(text, pos)
+                hit = seen[context] = _NO_QUANTITY if m is None else (m.end() - pos, _read_quantity(m))
+            length, reading = hit
+            if length < 0:
                 continue
-            end = taken_to = m.end()
-            whole = m.group(0)
-            reading = parsed.get(whole)
-            if reading is None:
-                if len(parsed) >= _CACHE_SIZE:
-                    parsed.clear()
-                reading = parsed[whole] = _read_quantity(m)
+            end = taken_to = pos + length
+            whole = text[pos:end]
             check, amount, unit, grams = reading
             if check == _REJECT:
                 continue
@@ -408,7 +413,7 @@ class OfferExtractor:
                 continue
             if check == _CHECK_TIMES and not _AFTER_TIMES.match(text, end, end + 4):
                 continue
-            found.append(Quantity(whole, m.start(), end, amount, unit, grams))
+            found.append(Quantity(whole, pos, end, amount, unit, grams))
         if word_quantities:
             for m in _WORD_QTY.finditer(text):
                 amount, unit = _WORD_QTY_VALUE[m.group("word").lower()]

@@ -1,0 +1,52 @@
+"""The premise of the match caches (``nlp.components.state.match_context``): an expression tried at a position reads
+nothing outside its context there, so two texts with the same context get the same match. Checked on random texts
+made of fragments the expressions care about, at every position, against a random other text sharing the context."""
+
+import random
+import re
+
+import pytest
+
+from nlp.components.novel import FAMILIES, _families_regex
+from nlp.components.offers import _QTY
+from nlp.components.state import match_context
+
+NAME_FRAGMENTS = [
+    "3", "4", "-", "N-", "ethyl", "MMC", "CMC", "PVP", "PiHP", "2C-B", "nitazene", "N-pyrrolidino", "fluoro", "F",
+    "Cl", "MeO", "DMT", "PINACA", "MDMB", "4en", "fentanyl", "oyl", "zolam", "bromaz", "edrone", "U-47700", "HHC",
+    "-O", "α", "a", "é", "x", "1", "00", "'", ",", ".", " ", " ", "  ", "\t", "\n", "\u00a0",
+]  # fmt: skip
+AMOUNT_FRAGMENTS = [
+    "1", "10", "250", "0", ".", ",", "5", "x", "X", "×", "*", "g", "G", "mg", "gram", "kg", "st", "St", "ST", "pills",
+    "tabs", "½", "1/2", "3/4", "/", "LTE", "abc", "é", "_", "-", "%", " ", " ", "  ", "\t", "\n", "\u00a0",
+]  # fmt: skip
+
+CASES = [
+    # (expression, whitespace characters it can take + 1, fragments)
+    (_families_regex(frozenset(range(len(FAMILIES)))), 2, NAME_FRAGMENTS),
+    (_families_regex(frozenset([0, 1, 13, 14])), 2, NAME_FRAGMENTS),
+    (_QTY, 4, AMOUNT_FRAGMENTS),
+]
+
+
+@pytest.mark.parametrize(("regex", "spaces", "fragments"), CASES, ids=["families", "some families", "quantities"])
+def test_a_match_depends_only_on_its_context(regex: re.Pattern[str], spaces: int, fragments: list[str]) -> None:
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(fragments) for _ in range(rng.randint(1, 12)))
+        for start in range(len(text)):
+            context = match_context(text, start, spaces)
+            # any text before the context (its first character, or a space for the start of a text, comes right
+            # before the position), and after it only if it ends at its last whitespace character
+            before = "".join(rng.choice(fragments) for _ in range(rng.randint(0, 3)))
+            ends_text = sum(ch.isspace() for ch in context[1:]) < spaces
+            after = "" if ends_text else "".join(rng.choice(fragments) for _ in range(3))
+            other, at = before + context + after, len(before) + 1
+            assert match_context(other, at, spaces) == context
+            a, b = regex.match(text, start), regex.match(other, at)
+            assert (a is None) == (b is None), (text, start, other, at)
+            if a is not None and b is not None:
+                assert (a.end() - start, a.groupdict()) == (b.end() - at, b.groupdict()), (text, start, other, at)
+                checked += 1
+    assert checked > 200  # matches compared, not only misses
