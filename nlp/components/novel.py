@@ -200,7 +200,7 @@ _SALT = re.compile(
 _CACHE_SIZE = 20_000  # stretches of text whose family match is kept, per set of possible families (16 at most)
 
 
-def family_context(text: str, start: int) -> str:
+def family_context(text: str, start: int) -> str | None:
     """All the family expression can read when it is tried at ``start`` (its patterns take one whitespace character
     at most, and its look-behind rejects word characters, "'" and "-"; see ``match_context``)."""
     return match_context(text, start, 2)
@@ -258,12 +258,14 @@ class NovelCandidates:
             # take one whitespace character at most) and no further back than the character before it (the
             # lookbehind): a match found once holds wherever that stretch of text comes again
             context = family_context(text, start)
-            found_at = seen.get(context)
+            found_at = seen.get(context) if context is not None else None
             if found_at is None:
-                if len(seen) >= _CACHE_SIZE:
-                    seen.clear()
                 match = _families_regex(possible).match(text, start)
-                found_at = seen[context] = -1 if match is None else _encode(match, start)
+                found_at = -1 if match is None else _encode(match, start)
+                if context is not None:
+                    if len(seen) >= _CACHE_SIZE:
+                        seen.clear()
+                    seen[context] = found_at
             if found_at < 0:
                 continue
             family = FAMILIES[found_at % len(FAMILIES)]

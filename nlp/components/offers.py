@@ -395,12 +395,14 @@ class OfferExtractor:
             # ``_QTY`` takes three whitespace characters at most ("10 x 5 g") and looks one character back: what it
             # finds at ``pos`` holds wherever that context comes again
             context = match_context(text, pos, 4)
-            hit = seen.get(context)
+            hit = seen.get(context) if context is not None else None
             if hit is None:
-                if len(seen) >= _CACHE_SIZE:
-                    seen.clear()
                 m = _QTY.match(text, pos)
-                hit = seen[context] = _NO_QUANTITY if m is None else (m.end() - pos, _read_quantity(m))
+                hit = _NO_QUANTITY if m is None else (m.end() - pos, _read_quantity(m))
+                if context is not None:
+                    if len(seen) >= _CACHE_SIZE:
+                        seen.clear()
+                    seen[context] = hit
             length, reading = hit
             if length < 0:
                 continue

@@ -29,24 +29,30 @@ def digit_ids() -> frozenset[int]:
     return frozenset(map(string_id, [c for c in map(chr, range(0x110000)) if c.isdigit()]))
 
 
-def match_context(text: str, start: int, spaces: int) -> str:
+CONTEXT_LIMIT = 64  # the longest match context kept (longer ones, rare in real text, are matched every time)
+
+
+def match_context(text: str, start: int, spaces: int) -> str | None:
     """All a regular expression tried at ``start`` can read, for one whose only look-behind is one character and that
     takes fewer than ``spaces`` whitespace characters (every whitespace class in it optional, ``\\s?``): from the
     character before ``start`` (a space stands for the start of the text, which such a look-behind treats alike when it
     rejects word characters) to the ``spaces``-th whitespace character from ``start`` included, or to the end of the
     text (so a context that ends with fewer whitespace characters is one that ends the text). Two texts with the same
-    context at two positions get the same match there: a match found once can be kept under its context."""
-    n = len(text)
+    context at two positions get the same match there: a match found once can be kept under its context.
+    None if the context would be longer than ``CONTEXT_LIMIT`` characters: the look-up then stays cheap and bounded
+    (a text with no whitespace would otherwise give contexts as long as itself, at every position)."""
+    n = min(len(text), start + CONTEXT_LIMIT)
     i = start
     seen = 0
     while i < n:
         if text[i].isspace():
             seen += 1
             if seen == spaces:
-                i += 1
-                break
+                return text[start - 1 : i + 1] if start > 0 else " " + text[: i + 1]
         i += 1
-    return text[start - 1 : i] if start > 0 else " " + text[:i]
+    if n < len(text):
+        return None
+    return text[start - 1 :] if start > 0 else " " + text
 
 
 Match = tuple[int, int, int]  # (match key, start token, end token), as spaCy's matchers give them

@@ -7,9 +7,10 @@ import re
 
 import pytest
 
+import nlp
 from nlp.components.novel import FAMILIES, _families_regex
 from nlp.components.offers import _QTY
-from nlp.components.state import match_context
+from nlp.components.state import CONTEXT_LIMIT, match_context
 
 NAME_FRAGMENTS = [
     "3", "4", "-", "N-", "ethyl", "MMC", "CMC", "PVP", "PiHP", "2C-B", "nitazene", "N-pyrrolidino", "fluoro", "F",
@@ -37,6 +38,9 @@ def test_a_match_depends_only_on_its_context(regex: re.Pattern[str], spaces: int
         text = "".join(rng.choice(fragments) for _ in range(rng.randint(1, 12)))
         for start in range(len(text)):
             context = match_context(text, start, spaces)
+            if context is None:  # longer than CONTEXT_LIMIT: matched every time, never kept
+                assert len(text) - start > CONTEXT_LIMIT
+                continue
             # any text before the context (its first character, or a space for the start of a text, comes right
             # before the position), and after it only if it ends at its last whitespace character
             before = "".join(rng.choice(fragments) for _ in range(rng.randint(0, 3)))
@@ -50,3 +54,16 @@ def test_a_match_depends_only_on_its_context(regex: re.Pattern[str], spaces: int
                 assert (a.end() - start, a.groupdict()) == (b.end() - at, b.groupdict()), (text, start, other, at)
                 checked += 1
     assert checked > 200  # matches compared, not only misses
+
+
+def test_long_contexts_are_not_kept() -> None:
+    """A text without whitespace would give contexts as long as itself at every number: quadratic time and memory."""
+    from nlp import pipeline
+
+    junk = "1g" * 25_000
+    assert match_context(junk, 0, 4) is None
+    assert match_context("x 10 g of it and more", 2, 4) == " 10 g of it "  # to the fourth whitespace
+    assert match_context("10 g", 0, 4) == " 10 g"  # the end of the text ends it
+    nlp.extract(junk + " 3-MMC 10 g", lang="en")
+    kept = pipeline.get("en").get_pipe("offers")._quantity_matches
+    assert kept and max(map(len, kept)) <= CONTEXT_LIMIT + 1
