@@ -1,8 +1,8 @@
 """Build hook: the extraction hot path is compiled to C extension modules with mypyc.
 
 Everything else about the package is declared in ``pyproject.toml``. The modules below are ordinary, strictly typed
-Python (``mypy --strict``); mypyc turns them into C extensions that run about 2.1 times faster (extraction 4.7 times
-spaCy's tokenizer instead of 9.8, ``make bench``, docs/benchmarks.md). The ``.py`` files stay the source of truth:
+Python (``mypy --strict``); mypyc turns them into C extensions that run about twice as fast (1.8 to 2.1 times on the
+machines measured, ``make bench``, docs/benchmarks.md). The ``.py`` files stay the source of truth:
 ``nlp/__init__.py`` imports them instead of the compiled modules when, in a source checkout, a source file is newer
 than its compiled module (an edit since the last build), or when ``NPSWATCH_PURE_PYTHON`` is set (and not 0).
 
