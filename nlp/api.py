@@ -193,11 +193,11 @@ def _run_docs(
     limit = max(1, batch_size)
     at = 0
     while at < len(items):
-        batch: list[tuple[int, int, str]] = []
+        batch: list[tuple[int, int, bool]] = []  # (record index, chunk offset, whole text)
         docs: list[Doc] = []
         chars = 0
         while at < len(items) and len(docs) < limit and (chars < BATCH_CHARS or not docs):
-            index, offset, piece = item = items[at]
+            index, offset, piece = items[at]
             at += 1
             chars += len(piece)
             doc = make_doc(piece)
@@ -206,16 +206,17 @@ def _run_docs(
             record = records[index]
             if record.date is not None:
                 user_data[DATE_KEY] = record.date
-            if offset == 0 and piece is record.text:  # one chunk of unchanged text: the components fill the result
+            whole = offset == 0 and piece is record.text  # one chunk of unchanged text: the components fill the result
+            if whole:
                 user_data[KEY] = results[index]
-            batch.append(item)
+            batch.append((index, offset, whole))
             docs.append(doc)
         for component in components:
             for k, doc in enumerate(docs):
                 docs[k] = component(doc)
-        for (index, offset, piece), doc in zip(batch, docs, strict=True):
-            original = records[index].text
-            if not (offset == 0 and piece is original):
+        for (index, offset, whole), doc in zip(batch, docs, strict=True):
+            if not whole:
+                original = records[index].text
                 _merge(results[index], findings(doc), offset, None if cleaned_texts[index] is original else original)
 
 

@@ -10,7 +10,7 @@ N-alkyl prefix may lead ("N-éthyl-4-CMC", "N-Propyl-Hexedron"); suffixes accept
 The expressions run only where a word looks like a name: words that carry the shared name norm of :mod:`nlp.vocab`
 (the substance matcher's one ``PhraseMatcher`` call finds them; without it, this component's own call does) and known
 names a prefix may extend ("N-pyrrolidino" + "-nitazene"), so a text with no such word costs next to nothing. What
-the expression found at a word is kept for the stretch of text it could read there (see ``family_context``), so a
+the expression found at a word is kept for the stretch of text it could read there (``state.MatchCache``), so a
 name that comes again costs a dictionary look-up. A match is a candidate only if it stands alone (no letter or digit
 glued to either side), is not a known substance (those are the lexicon's job) and does not look like an identifier
 (hex key ids, long digit runs, dates). Candidates carry ``known: false``, ``canonical: null`` and the family as their
@@ -31,7 +31,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import NAMES_KEY, doc_text, findings, match_context
+from nlp.components.state import NAMES_KEY, MatchCache, doc_text, findings
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
 from nlp.normalize import form_key
 from nlp.types import SubstanceMention
@@ -198,12 +198,8 @@ _SALT = re.compile(
 
 
 _CACHE_SIZE = 20_000  # stretches of text whose family match is kept, per set of possible families (16 at most)
-
-
-def family_context(text: str, start: int) -> str | None:
-    """All the family expression can read when it is tried at ``start`` (its patterns take one whitespace character
-    at most, and its look-behind rejects word characters, "'" and "-"; see ``match_context``)."""
-    return match_context(text, start, 2)
+# the family patterns take one whitespace character at most, and their look-behind rejects word characters, "'" and "-"
+_SPACES = 2
 
 
 def _encode(match: re.Match[str], start: int) -> int:
@@ -219,8 +215,8 @@ class NovelCandidates:
         self.lexicon_path = lexicon_path or str(DEFAULT_LEXICON)
         self.min_length = min_length
         self._lexicon: Lexicon | None = None
-        # per set of possible families: ``family_context`` -> the ``_encode``d match there, or -1 for none
-        self._matches: dict[frozenset[int], dict[str, int]] = {}
+        # per set of possible families: the ``_encode``d match at a word's context, or -1 for none
+        self._matches: dict[frozenset[int], MatchCache[int]] = {}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         self._lexicon = resources.lexicon(self.lexicon_path)
@@ -248,24 +244,14 @@ class NovelCandidates:
         free = 0  # first character not inside an accepted candidate
         # families named by a word ending ("-zolam", "-nitazene") are left out when the text does not have that ending
         possible = _possible_families(text)
-        seen = self._matches.get(possible)
-        if seen is None:
-            seen = self._matches[possible] = {}
+        regex = _families_regex(possible)
+        kept = self._matches.get(possible)
+        if kept is None:
+            kept = self._matches[possible] = MatchCache(_SPACES, _CACHE_SIZE, _encode, -1)
         for start in self._starts(doc, text, positions, extensible):
             if start < free:
                 continue
-            # the expression reads no further than the second whitespace character after ``start`` (its patterns
-            # take one whitespace character at most) and no further back than the character before it (the
-            # lookbehind): a match found once holds wherever that stretch of text comes again
-            context = family_context(text, start)
-            found_at = seen.get(context) if context is not None else None
-            if found_at is None:
-                match = _families_regex(possible).match(text, start)
-                found_at = -1 if match is None else _encode(match, start)
-                if context is not None:
-                    if len(seen) >= _CACHE_SIZE:
-                        seen.clear()
-                    seen[context] = found_at
+            found_at = kept.match(regex, text, start)
             if found_at < 0:
                 continue
             family = FAMILIES[found_at % len(FAMILIES)]

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import DATE_KEY, doc_text, findings, match_context
+from nlp.components.state import DATE_KEY, MatchCache, doc_text, findings
 from nlp.rates import DEFAULT_RATES, RateTable, load_rates
 from nlp.types import Offer, Price, Purity, Quantity
 
@@ -229,13 +229,18 @@ def parse_number(raw: str, currency: str | None = None) -> float | None:
         return None
 
 
-_CACHE_SIZE = 50_000  # matched prices, quantity contexts, whose reading is kept (the cache is emptied when full)
+_CACHE_SIZE = 50_000  # matched prices and quantity contexts whose reading is kept (the cache is emptied when full)
 _ACCEPT, _REJECT, _CHECK_NETWORK, _CHECK_TIMES = 0, 1, 2, 3  # what a quantity reading still needs from its context
 _NETWORK = re.compile(r"\s?(?:LTE|network|netwerk|netz)", re.IGNORECASE)  # "4G LTE" is no amount
 _AFTER_TIMES = re.compile(r"\s?(?:\d|[a-z]{3})", re.IGNORECASE)  # "10x 200mg", "10x XTC"; not "10x" alone
 _QuantityReading = tuple[int, float, str, "float | None"]
 _QuantityHit = tuple[int, _QuantityReading]  # (match length, or -1 for no match; reading)
 _NO_QUANTITY: _QuantityHit = (-1, (_REJECT, 0.0, "", None))
+_QTY_SPACES = 4  # ``_QTY`` takes three whitespace characters at most ("10 x 5 g") and looks one character back
+
+
+def _quantity_hit(m: re.Match[str], start: int) -> _QuantityHit:
+    return m.end() - start, _read_quantity(m)
 
 
 def _start_of(item: Quantity) -> int:
@@ -328,7 +333,7 @@ class OfferExtractor:
         self.pair_distance = pair_distance
         self._rates: RateTable | None = None
         self.on_date: dt.date | None = None
-        self._quantity_matches: dict[str, _QuantityHit] = {}  # ``match_context`` -> what ``_QTY`` found there
+        self._quantity_matches = MatchCache(_QTY_SPACES, _CACHE_SIZE, _quantity_hit, _NO_QUANTITY)
         self._parsed_prices: dict[tuple[str, bool], _PriceReading | None] = {}
         self._iso_dates: dict[dt.date, str] = {}  # rate dates, as offers report them
 
@@ -387,23 +392,12 @@ class OfferExtractor:
 
     def _quantities(self, text: str, starts: list[int], word_quantities: bool) -> list[Quantity]:
         found = []
-        seen = self._quantity_matches
+        kept = self._quantity_matches
         taken_to = -1
         for pos in starts:  # ``_anchored``, inline
             if pos < taken_to or not may_be_quantity(text, pos):
                 continue
-            # ``_QTY`` takes three whitespace characters at most ("10 x 5 g") and looks one character back: what it
-            # finds at ``pos`` holds wherever that context comes again
-            context = match_context(text, pos, 4)
-            hit = seen.get(context) if context is not None else None
-            if hit is None:
-                m = _QTY.match(text, pos)
-                hit = _NO_QUANTITY if m is None else (m.end() - pos, _read_quantity(m))
-                if context is not None:
-                    if len(seen) >= _CACHE_SIZE:
-                        seen.clear()
-                    seen[context] = hit
-            length, reading = hit
+            length, reading = kept.match(_QTY, text, pos)
             if length < 0:
                 continue
             end = taken_to = pos + length

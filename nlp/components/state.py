@@ -5,7 +5,10 @@ per access than the ``doc._`` proxy, which matters at a few microseconds per lis
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
@@ -53,6 +56,37 @@ def match_context(text: str, start: int, spaces: int) -> str | None:
     if n < len(text):
         return None
     return text[start - 1 :] if start > 0 else " " + text
+
+
+T = TypeVar("T")
+
+
+class MatchCache(Generic[T]):
+    """What a regular expression found at a position, kept per ``match_context``: a word or an amount that comes again
+    costs a dictionary look-up instead of a match. ``read`` turns a match (and its start) into what is kept; ``missing``
+    is kept where the expression does not match. At most ``size`` contexts (emptied when full); contexts longer than
+    ``CONTEXT_LIMIT`` are matched every time."""
+
+    def __init__(self, spaces: int, size: int, read: Callable[[re.Match[str], int], T], missing: T) -> None:
+        self.spaces = spaces  # the expression takes fewer whitespace characters than this (see ``match_context``)
+        self.size = size
+        self.read = read
+        self.missing = missing
+        self.found: dict[str, T] = {}
+
+    def match(self, regex: re.Pattern[str], text: str, start: int) -> T:
+        context = match_context(text, start, self.spaces)
+        if context is not None:
+            kept = self.found.get(context)
+            if kept is not None:
+                return kept
+        m = regex.match(text, start)
+        result = self.missing if m is None else self.read(m, start)
+        if context is not None:
+            if len(self.found) >= self.size:
+                self.found.clear()
+            self.found[context] = result
+        return result
 
 
 Match = tuple[int, int, int]  # (match key, start token, end token), as spaCy's matchers give them

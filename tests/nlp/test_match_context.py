@@ -1,6 +1,7 @@
-"""The premise of the match caches (``nlp.components.state.match_context``): an expression tried at a position reads
-nothing outside its context there, so two texts with the same context get the same match. Checked on random texts
-made of fragments the expressions care about, at every position, against a random other text sharing the context."""
+"""The premise of the match caches (``nlp.components.state.match_context``, ``MatchCache``): an expression tried at
+a position reads nothing outside its context there, so two texts with the same context get the same match. Checked on
+random texts made of fragments the expressions care about, at every position, against a random other text sharing
+the context."""
 
 import random
 import re
@@ -8,8 +9,8 @@ import re
 import pytest
 
 import nlp
-from nlp.components.novel import FAMILIES, _families_regex
-from nlp.components.offers import _QTY
+from nlp.components.novel import _SPACES, FAMILIES, _families_regex
+from nlp.components.offers import _QTY, _QTY_SPACES
 from nlp.components.state import CONTEXT_LIMIT, match_context
 
 NAME_FRAGMENTS = [
@@ -24,9 +25,9 @@ AMOUNT_FRAGMENTS = [
 
 CASES = [
     # (expression, whitespace characters it can take + 1, fragments)
-    (_families_regex(frozenset(range(len(FAMILIES)))), 2, NAME_FRAGMENTS),
-    (_families_regex(frozenset([0, 1, 13, 14])), 2, NAME_FRAGMENTS),
-    (_QTY, 4, AMOUNT_FRAGMENTS),
+    (_families_regex(frozenset(range(len(FAMILIES)))), _SPACES, NAME_FRAGMENTS),
+    (_families_regex(frozenset([0, 1, 13, 14])), _SPACES, NAME_FRAGMENTS),
+    (_QTY, _QTY_SPACES, AMOUNT_FRAGMENTS),
 ]
 
 
@@ -65,5 +66,5 @@ def test_long_contexts_are_not_kept() -> None:
     assert match_context("x 10 g of it and more", 2, 4) == " 10 g of it "  # to the fourth whitespace
     assert match_context("10 g", 0, 4) == " 10 g"  # the end of the text ends it
     nlp.extract(junk + " 3-MMC 10 g", lang="en")
-    kept = pipeline.get("en").get_pipe("offers")._quantity_matches
+    kept = pipeline.get("en").get_pipe("offers")._quantity_matches.found
     assert kept and max(map(len, kept)) <= CONTEXT_LIMIT + 1
