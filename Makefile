@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export HAS_HEADERS := import os, sysconfig; assert os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h"))
 
-.PHONY: install demo test eval bench lint clean
+.PHONY: install system-packages demo test eval bench lint clean
 
 # Create the virtual environment and install the pinned dependencies (idempotent: re-runs only when pins change).
 install: $(STAMP)
@@ -29,8 +29,19 @@ $(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/comp
 demo: install
 	$(VENV)/bin/npswatch demo
 
+# Debian packages the tests need (.ci/apt-packages: tor, ...), installed when one is missing and run as root, so a
+# newcomer's `make test` skips nothing that CI runs; otherwise the missing ones are named and the tests that need
+# them say so.
+system-packages:
+	@missing=$$(grep -v '^#' .ci/apt-packages | while read -r p; do [ -z "$$p" ] || dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'ok installed' || echo "$$p"; done | xargs); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing Debian packages the tests need: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "npswatch: the tests need these Debian packages (run as root to install them): $$missing" >&2; fi; \
+	fi
+
 # The whole test suite (services the tests need are started by the tests).
-test: install
+test: install system-packages
 	$(PY) -m pytest -q
 
 # Extraction quality: precision / recall / F1 per field and language.
