@@ -15,7 +15,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -305,6 +305,38 @@ def score_psytar() -> Counts:
 
 
 FIELDS = GOLD_DIR / "fields.tsv"
+FIELD_NAMES = ("prices", "routes", "effects", "doses")
+
+
+@dataclass
+class FieldRow:
+    """One line of a field set: ``fields.tsv`` (lang, text, 4 fields) or, from set 3 on, also a ``kind`` first and
+    a ``severe`` (yes/no) last column."""
+
+    kind: str | None
+    lang: str
+    text: str
+    gold: dict[str, list[str]]
+    severe: bool | None
+
+
+def load_fields(path: Path = FIELDS) -> list[FieldRow]:
+    rows: list[FieldRow] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) == 6:
+            kind, severe = None, None
+        elif len(cols) == 8:
+            kind, severe = cols[0], {"yes": True, "no": False}[cols[-1]]
+            cols = cols[1:-1]
+        else:
+            raise ValueError(f"{path}:{number}: expected 6 or 8 tab-separated columns, found {len(cols)}")
+        lang, text, *values = cols
+        gold = {name: ([] if v == "-" else v.split(";")) for name, v in zip(FIELD_NAMES, values, strict=True)}
+        rows.append(FieldRow(kind, lang, text, gold, severe))
+    return rows
 
 
 def _multiset_counts(gold: list[str], pred: list[str]) -> Counts:
@@ -321,40 +353,94 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def field_tables(path: Path = FIELDS) -> list[str]:
-    """P/R/F1 of prices, routes, effects (with polarity) and doses per language on the field gold set."""
-    rows: list[tuple[str, str, list[list[str]]]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            lang, text, *cols = line.split("\t")
-            rows.append((lang, text, [[] if c == "-" else c.split(";") for c in cols]))
-    results = list(extract_many((Record(text, i, lang) for i, (lang, text, _) in enumerate(rows)), batch_size=64))
-    fields = ("prices", "routes", "effects", "doses")
+def _predicted_fields(result: Extraction) -> dict[str, list[str]]:
+    return {
+        "prices": [f"{_num(p.amount)} {p.currency}" for p in result.prices],
+        "routes": [r.route for r in result.routes],
+        "effects": [f"{e.effect}{'-' if e.negated else '+'}" for e in result.effects],
+        "doses": [f"{_num(d.amount)} {d.unit} {d.substance or '-'} {d.route or '-'}" for d in result.doses],
+    }
+
+
+def _gold_field(name: str, values: list[str]) -> list[str]:
+    return [f"{_num(float(g.split()[0]))} {g.split()[1]}" for g in values] if name == "prices" else values
+
+
+def field_counts(rows: list[FieldRow], results: list[Extraction]) -> dict[tuple[str, str], Counts]:
+    """Counts per (field, language or "all" or "kind:<kind>"), plus ("severe", ...) for sets with a severe column:
+    a text counts as severe when it has an adverse, severe, non-negated effect."""
     table: dict[tuple[str, str], Counts] = {}
-    for (lang, _, gold_fields), result in zip(rows, results, strict=True):
-        predicted = {
-            "prices": [f"{_num(p.amount)} {p.currency}" for p in result.prices],
-            "routes": [r.route for r in result.routes],
-            "effects": [f"{e.effect}{'-' if e.negated else '+'}" for e in result.effects],
-            "doses": [f"{_num(d.amount)} {d.unit} {d.substance or '-'} {d.route or '-'}" for d in result.doses],
-        }
-        for i, name in enumerate(fields):
-            gold = [g if name != "prices" else f"{_num(float(g.split()[0]))} {g.split()[1]}" for g in gold_fields[i]]
+    for row, result in zip(rows, results, strict=True):
+        keys = [row.lang, "all"] + ([f"kind:{row.kind}"] if row.kind else [])
+        predicted = _predicted_fields(result)
+        for name in FIELD_NAMES:
+            gold, pred = _gold_field(name, row.gold[name]), predicted[name]
             if name == "routes":  # a route said twice in one text counts once
-                gold, predicted[name] = sorted(set(gold)), sorted(set(predicted[name]))
-            for key in ((name, lang), (name, "all")):
-                table.setdefault(key, Counts()).add(_multiset_counts(gold, predicted[name]))
-    lines = ["## Prices, routes, effects and doses (field set, 48 texts, written after the rules were frozen)", ""]
-    lines += ["| field | language | P | R | F1 | tp | fp | fn |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for name in fields:
-        for lang in (*LANGS, "all"):
-            c = table.get((name, lang), Counts())
-            lines.append(
-                f"| {name} | {lang} | {c.precision:.3f} | {c.recall:.3f} | {c.f1:.3f} | {c.tp} | {c.fp} | {c.fn} |"
-            )
+                gold, pred = sorted(set(gold)), sorted(set(pred))
+            for key in keys:
+                table.setdefault((name, key), Counts()).add(_multiset_counts(gold, pred))
+        if row.severe is not None:
+            said = any(e.adverse and e.severe and not e.negated for e in result.effects)
+            for key in keys:
+                table.setdefault(("severe", key), Counts()).add(Counts(said and row.severe, said and not row.severe,
+                                                                       row.severe and not said))  # fmt: skip
+    return table
+
+
+def field_tables(path: Path = FIELDS, title: str | None = None) -> list[str]:
+    """P/R/F1 of prices, routes, effects (with polarity), doses (and severe texts) per language and kind."""
+    rows = load_fields(path)
+    results = list(extract_many((Record(r.text, i, r.lang) for i, r in enumerate(rows)), batch_size=64))
+    table = field_counts(rows, results)
+    title = title or f"Prices, routes, effects and doses (field set, {len(rows)} texts, written after the rules froze)"
+    lines = [f"## {title}", "", "| field | language / kind | P | R | F1 | tp | fp | fn |", "|" + " --- |" * 8]
+    kinds = sorted({k for _, k in table if k.startswith("kind:")})
+    names = [*FIELD_NAMES, *(["severe"] if any(n == "severe" for n, _ in table) else [])]
+    for name in names:
+        for key in (*LANGS, *kinds, "all"):
+            lines.append(_row(f"{name} | {key}", table.get((name, key), Counts())))
     lines.append("")
     lines.append("Doses count as right only if amount, unit, substance and route all match.")
     return [*lines, ""]
+
+
+def headline(prefix: str, fields_path: Path) -> dict[str, float]:
+    """The six measures of issue #14's table, on one hold-out set (``<prefix>_<lang>.tsv`` and its field set):
+
+    - ``en_posts_strict_f1``: strict span F1 of substance mentions in English posts;
+    - ``title_grams_exact``: share of listing titles whose grams are all exact;
+    - ``title_group_right``: share of titles and descriptions whose first substance has the gold effect group;
+    - ``reports_min_recall``: min of substance recall (lenient, report texts), dose recall and route recall (field
+      rows of kind report), with the three parts;
+    - ``nl_posts_recall``: lenient substance recall in Dutch posts;
+    - ``novel_recall`` / ``novel_precision``: novel candidates (lenient) over all languages.
+    """
+    gold = load_gold(prefix=prefix)
+    results = run(gold)
+
+    def part(pick: Callable[[GoldText], bool]) -> Scores:
+        idx = [i for i, t in enumerate(gold) if pick(t)]
+        return score([gold[i] for i in idx], [results[i] for i in idx])
+
+    every = score(gold, results)
+    rows = load_fields(fields_path)
+    table = field_counts(rows, list(extract_many((Record(r.text, i, r.lang) for i, r in enumerate(rows)))))
+    parts = {
+        "substance": part(lambda t: t.kind == "report").substances_lenient.recall,
+        "dose": table.get(("doses", "kind:report"), Counts()).recall,
+        "route": table.get(("routes", "kind:report"), Counts()).recall,
+    }
+    return {
+        "en_posts_strict_f1": part(lambda t: t.lang == "en" and t.kind == "post").substances_strict.f1,
+        "title_grams_exact": every.grams_exact / every.grams_total if every.grams_total else 1.0,
+        "title_group_right": every.group_right / every.group_total if every.group_total else 1.0,
+        "reports_min_recall": min(parts.values()),
+        **{f"reports_{k}_recall": v for k, v in parts.items()},
+        "nl_posts_recall": part(lambda t: t.lang == "nl" and t.kind == "post").substances_lenient.recall,
+        "novel_recall": every.novel.recall,
+        "novel_precision": every.novel.precision,
+        "severe_f1": table.get(("severe", "all"), Counts()).f1,
+    }
 
 
 def report() -> str:
@@ -364,6 +450,7 @@ def report() -> str:
         "holdout2", "npswatch hold-out set 2 (written before its first scoring, mostly novel names and hard negatives)"
     )
     lines += field_tables()
+    lines += holdout_tables()
     lines += ["## Reddit r/opiates drug NER (development set, English)", ""]
     lines += ["| gold | match | P | R | F1 | tp | fp | fn |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for drop in (True, False):
@@ -382,6 +469,34 @@ def report() -> str:
     lines += ["| set | P | R | F1 | tp | fp | fn |", "| --- | --- | --- | --- | --- | --- | --- |"]
     lines.append(_row("PsyTAR test", psytar))
     return "\n".join(lines) + "\n"
+
+
+BEFORE = ROOT / "bench" / "results" / "extraction-holdout-before.json"
+BARS = {"en_posts_strict_f1": 0.85, "title_grams_exact": 0.98, "title_group_right": 0.90, "reports_min_recall": 0.90,
+        "nl_posts_recall": 0.98, "novel_recall": 0.85, "novel_precision": 0.7}  # fmt: skip
+HOLDOUTS = {"A": ("holdout3", "fields3.tsv"), "B": ("holdout4", "fields4.tsv")}
+
+
+def holdout_tables() -> list[str]:
+    """Issue #14's measures on the blind hold-out sets A and B: as scored before any change made for them
+    (``BEFORE``) and now; then set A's tables (set B is sealed: only its measures are shown)."""
+    before = json.loads(BEFORE.read_text(encoding="utf-8"))
+    now = {name: headline(prefix, GOLD_DIR / fields) for name, (prefix, fields) in HOLDOUTS.items()}
+    lines = ["## Blind hold-out sets A and B (issue #14's measures, before and now)", ""]
+    lines += [f"Before: scored on {before['commit']} ({before['scored']}), before any change made for these sets.", ""]
+    lines += ["| measure | bar | A before | A now | B before | B now |", "|" + " --- |" * 6]
+    for key in now["A"]:
+        bar = f"{BARS[key]:.2f}" if key in BARS else ""
+        cells = [f"{before[s].get(key, float('nan')):.3f} | {now[s][key]:.3f}" for s in ("A", "B")]
+        lines.append(f"| {key} | {bar} | {' | '.join(cells)} |")
+    lines.append("")
+    lines += _gold_tables(
+        "holdout3", "Hold-out set A (holdout3: blind, 2026-12-06; may be used for fixing once scored)"
+    )
+    lines += field_tables(
+        GOLD_DIR / "fields3.tsv", "Hold-out set A: prices, routes, effects, doses, severity (fields3)"
+    )
+    return lines
 
 
 def _gold_tables(prefix: str, title: str) -> list[str]:
