@@ -34,7 +34,7 @@ SEVERITY = {"source_down": "medium", "layout_change": "medium", "needs_login": "
 
 @dataclass(frozen=True)
 class Problem:
-    type: str  # one of alerts.model.HEALTH_TYPES
+    type: str  # one of signals.model.HEALTH_TYPES
     summary: str
     statistics: dict[str, Any] = field(default_factory=dict)
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alerts.model import Signal
+from signals.model import Signal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

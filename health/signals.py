@@ -3,8 +3,8 @@
 An episode starts the first day a problem of a type is seen for a source and goes on while
 it is seen again (``last_seen`` and the statistics are updated, the id stays); it closes when
 the source recovers.  Episodes are kept in the run history (``signals`` table), copied to the
-signal store beside the document store (``alerts.store``, read by ``npswatch signals list``) and
-sent through the delivery channels (``alerts.delivery``) like every other signal: those of the delivery
+signal store beside the document store (``signals.store``, read by ``npswatch signals list``) and
+sent through the delivery channels (``signals.delivery``) like every other signal: those of the delivery
 configuration, or without one the Atom feed beside the signal store (``var/npswatch.signals.atom``).
 """
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from alerts.model import HEALTH_TYPES, Signal
 from crawlers.config import HealthThresholds
 from health.checks import SEVERITY, Assessment, assess
 from health.history import Run, RunHistory
+from signals.model import HEALTH_TYPES, Signal
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +80,11 @@ def _recovered(type_: str, availability: str) -> bool:
 
 
 def publish(signals: list[Signal], closed: list[Signal], db_target: str) -> str:
-    """Keep the signals beside the store's other signals (``alerts.store``, read by ``npswatch signals list``) and
+    """Keep the signals beside the store's other signals (``signals.store``, read by ``npswatch signals list``) and
     send the new or updated ones through the delivery channels: those of ``$NPSWATCH_ALERTS_CONFIG`` (or
     ``alerts.yml``), else the default Atom feed beside the signal store; says what was done."""
-    from alerts.delivery import ConfigError, deliver, delivery_config
-    from alerts.store import SignalStore, signals_path
+    from signals.delivery import ConfigError, deliver, delivery_config
+    from signals.store import SignalStore, signals_path
 
     if not signals and not closed:
         return "nothing to publish"

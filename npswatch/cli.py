@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from alerts.cli import signals as signals_group
 from crawlers.config import SourceError, find_source, iter_sources, source_files
 from npswatch.options import day_option_value, db_option
+from signals.cli import signals as signals_group
 from storage import data_dir
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -590,7 +590,7 @@ def trend(by: str, interval: str, kinds: tuple[str, ...], sources_: tuple[str, .
 
 
 # --- signals ---------------------------------------------------------------------------
-main.add_command(signals_group)  # npswatch signals run|list|show|ack|dismiss|backtest (alerts/cli.py)
+main.add_command(signals_group)  # npswatch signals run|list|show|ack|dismiss|backtest (signals/cli.py)
 
 if __name__ == "__main__":
     main()

@@ -61,13 +61,13 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
 
     The faults come from ``NPSWATCH_DEMO_FAULTS`` when it is set (empty: none), else ``demosites.timeline.SCENARIO``.
     """
-    from alerts.cli import run_and_list
     from crawlers.config import find_source
     from demosites.server import SITES, env_var
     from demosites.timeline import DAYS, FAULTS_ENV, START, faults_for, parse_faults
     from npswatch.crawl import CrawlJob, CrawlReport, run_crawls
     from npswatch.demo_health import DemoHealth, compare, expectations, fault_days, print_health
     from npswatch.report import print_report
+    from signals.cli import run_and_list
 
     fault_text = os.environ.get(FAULTS_ENV, "scenario")
     try:

@@ -1,4 +1,4 @@
-"""Command-line options shared by the `npswatch` command groups (npswatch.cli, alerts.cli)."""
+"""Command-line options shared by the `npswatch` command groups (npswatch.cli, signals.cli)."""
 
 from __future__ import annotations
 

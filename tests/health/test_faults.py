@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from alerts.delivery.atom import read_ids
-from alerts.store import SignalStore, signals_path
 from demosites.server import SLOW_SECONDS, DemoSites
 from demosites.timeline import SCENARIO, Fault, day_date
 from health.history import Run
 from scheduler import CrawlScheduler
+from signals.delivery.atom import read_ids
+from signals.store import SignalStore, signals_path
 from tests.scheduler.conftest import Clock, write_source
 
 

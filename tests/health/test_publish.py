@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from alerts.delivery.atom import read_ids
-from alerts.model import Signal
-from alerts.store import SignalStore
 from health.signals import publish
+from signals.delivery.atom import read_ids
+from signals.model import Signal
+from signals.store import SignalStore
 
 
 def down(day: str = "2026-10-11") -> Signal:

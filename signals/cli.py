@@ -51,8 +51,8 @@ def run_and_list(db: str, as_of: date | None = None, *, since: date | None = Non
     """Run the signals over the store ``db`` as of ``as_of``, print a table of every signal, return an exit code.
 
     ``npswatch demo`` calls this at its end (with the last simulated day as ``as_of``)."""
-    from alerts.run import run_signals
-    from alerts.store import SignalStore, SignalStoreError, signals_path
+    from signals.run import run_signals
+    from signals.store import SignalStore, SignalStoreError, signals_path
     from storage import open_storage
     from storage.base import StorageError
 
@@ -80,8 +80,8 @@ def run_and_list(db: str, as_of: date | None = None, *, since: date | None = Non
 
 def _deliver(created: list[Any], deliver: bool | None, printer: Console, db: str) -> int:
     """Through the channels of NPSWATCH_ALERTS_CONFIG (or alerts.yml), else the Atom feed beside the signal store."""
-    from alerts.delivery import ConfigError, delivery_config
-    from alerts.delivery import deliver as send
+    from signals.delivery import ConfigError, delivery_config
+    from signals.delivery import deliver as send
 
     if deliver is False:
         return 0
@@ -136,7 +136,7 @@ def signals_show(signal_id: str, db: str) -> None:
 
 
 def _set_state(signal_id: str, state: str, db: str) -> None:
-    from alerts.store import SignalStoreError
+    from signals.store import SignalStoreError
 
     with _open(db) as kept:
         try:
@@ -164,7 +164,7 @@ def signals_dismiss(signal_id: str, db: str) -> None:
 
 
 def _open(db: str) -> Any:
-    from alerts.store import SignalStore, SignalStoreError, signals_path
+    from signals.store import SignalStore, SignalStoreError, signals_path
 
     try:
         return SignalStore(signals_path(db))
@@ -183,7 +183,7 @@ def _open(db: str) -> Any:
 def signals_backtest(series_path: Path, method: str, params: tuple[str, ...], freq: str | None, out_path: Path
                      ) -> None:  # fmt: skip
     """Run one detector over a series: writes t,observed,upperbound,alarm (empty where not computable)."""
-    from alerts.backtest import BacktestError, backtest, write_backtest
+    from signals.backtest import BacktestError, backtest, write_backtest
 
     try:
         result = backtest(series_path, method, list(params), int(freq) if freq else None)

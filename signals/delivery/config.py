@@ -99,7 +99,7 @@ def load_config(path: Path | str | None = None) -> DeliveryConfig:
 def default_config(db_target: str | Path) -> DeliveryConfig:
     """The channels without a configuration file: an Atom feed beside the signal store of ``db_target``
     (``var/npswatch.signals.atom`` for ``var/npswatch.sqlite3``), which any feed reader can follow."""
-    from alerts.store import signals_path
+    from signals.store import signals_path
 
     return DeliveryConfig(atom=AtomConfig.model_validate({"path": signals_path(db_target).with_suffix(".atom")}))
 

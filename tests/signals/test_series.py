@@ -7,10 +7,9 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from alerts.series import candidate_names, load_series
+from signals.series import candidate_names, load_series
 from storage.sqlite import SqliteStorage
-
-from .conftest import DAYS, START, day
+from tests.signals.synthetic import DAYS, START, day
 
 
 def test_listing_counts_per_day_follow_observation_days(filled: SqliteStorage) -> None:
@@ -74,7 +73,7 @@ def test_unknown_measure_is_refused(filled: SqliteStorage) -> None:
 
 
 def test_bridging_stops_where_the_market_was_crawled_without_the_listing() -> None:
-    from alerts.series import Sight, bridge
+    from signals.series import Sight, bridge
 
     seen = [Sight(day(1), "t1", "w1"), Sight(day(4), "t4", "w4")]
     assert [s.day for s in bridge(seen, {day(1), day(4)})] == [day(1), day(2), day(3), day(4)]

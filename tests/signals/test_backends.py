@@ -1,6 +1,6 @@
 """The same signals from every storage backend: series come through the Storage interface only.
 
-Uses the storage contract fixtures (tests/storage/contract): SQLite always; the cluster backend over osmem-server
+Uses the storage backends fixture (tests/conftest.py): SQLite always; the cluster backend over osmem-server
 (marker ``cluster``) where it is installed.
 """
 
@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from alerts.run import run_signals
-from alerts.store import SignalStore
+from signals.run import run_signals
+from signals.store import SignalStore
 from storage.base import Storage
-from tests.storage.contract.conftest import backend, open_store  # noqa: F401  (fixtures)
-from tests.storage.contract.servers import osmem_server, osmem_url  # noqa: F401  (fixtures)
-
-from .conftest import DAYS, day, documents_of
+from tests.signals.synthetic import DAYS, day, documents_of
 
 
-def test_every_backend_gives_the_same_signals(open_store: Callable[[], Storage], tmp_path: Path) -> None:  # noqa: F811
+def test_every_backend_gives_the_same_signals(open_store: Callable[[], Storage], tmp_path: Path) -> None:
     store = open_store()
     for offset in range(DAYS):
         store.write(documents_of(offset))

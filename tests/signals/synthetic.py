@@ -10,12 +10,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from storage.sqlite import SqliteStorage
 
@@ -102,15 +98,3 @@ def documents_of(offset: int) -> list[dict[str, Any]]:
 def write_days(store: SqliteStorage, offsets: range | list[int]) -> None:
     for offset in offsets:
         store.write(documents_of(offset))
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStorage]:
-    with SqliteStorage(tmp_path / "npswatch.sqlite3") as opened:
-        yield opened
-
-
-@pytest.fixture
-def filled(store: SqliteStorage) -> SqliteStorage:
-    write_days(store, range(DAYS))
-    return store

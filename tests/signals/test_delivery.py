@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from alerts.delivery import ConfigError, deliver, load_config
-from alerts.delivery.atom import read_ids
-from alerts.delivery.config import AtomConfig, DeliveryConfig, EmailConfig, EwsConfig, WebhookConfig
-from alerts.model import Evidence, Signal
+from signals.delivery import ConfigError, deliver, load_config
+from signals.delivery.atom import read_ids
+from signals.delivery.config import AtomConfig, DeliveryConfig, EmailConfig, EwsConfig, WebhookConfig
+from signals.model import Evidence, Signal
 
 SECRET = "test-secret-not-real"
 

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from alerts.run import run_signals
-from alerts.store import SignalStore, signals_path
 from demosites.server import DemoSites
 from demosites.timeline import START
+from signals.run import run_signals
+from signals.store import SignalStore, signals_path
 from storage import open_storage
 
 pytestmark = pytest.mark.slow

@@ -68,7 +68,7 @@ class Signal:
     prices: dict[str, Any] = field(default_factory=dict)  # EUR per gram statistics
     evidence: list[Evidence] = field(default_factory=list)
     state: State = "new"
-    # additions (alerts.run): where the episode is scoped ("market=Tulip Bazaar" for a per-market price shift or a
+    # additions (signals.run): where the episode is scoped ("market=Tulip Bazaar" for a per-market price shift or a
     # first sighting in a new market; None for the whole store), and when the record last changed (UTC, ISO 8601)
     scope: str | None = None
     updated_at: str | None = None

@@ -2,7 +2,7 @@
 
 ``run_signals(store, signals, as_of)`` evaluates every day from the day after the previous run (the first run: every
 day of the store) to ``as_of``; each alarm becomes a :class:`Detection`; detections of the same type, substance and
-scope whose days are at most ``close_after`` days apart are one episode, i.e. one :class:`~alerts.model.Signal`
+scope whose days are at most ``close_after`` days apart are one episode, i.e. one :class:`~signals.model.Signal`
 that is updated (last seen, severity, statistics, counts, evidence) while the episode goes on, then closed.  Ids are
 deterministic (type, subject, scope, first day), so running the same day twice changes nothing.
 
@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from alerts.model import Evidence, Signal
-from alerts.series import Record, StoreSeries, load_series
-from alerts.store import SignalStore, now_utc
 from signals.detectors import AdverseSurge, first_seen, get_detector, price_shift
+from signals.model import Evidence, Signal
+from signals.series import Record, StoreSeries, load_series
+from signals.store import SignalStore, now_utc
 from storage.base import Storage
 
 _SEVERITY = {"low": 0, "medium": 1, "high": 2}

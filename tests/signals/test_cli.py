@@ -12,8 +12,7 @@ from click.testing import CliRunner
 from npswatch.cli import main
 from signals.detectors import get_detector
 from storage.sqlite import SqliteStorage
-
-from .conftest import DAYS, day, write_days
+from tests.signals.synthetic import DAYS, day, write_days
 
 
 @pytest.fixture
@@ -155,7 +154,7 @@ def test_run_and_list_for_the_demo(db: str) -> None:
 
     from rich.console import Console
 
-    from alerts.cli import run_and_list
+    from signals.cli import run_and_list
 
     buffer = StringIO()
     assert run_and_list(db, day(DAYS - 1), console=Console(file=buffer, width=200)) == 0

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from alerts.run import RunConfig, run_signals
-from alerts.store import SignalStore, signals_path
+from signals.run import RunConfig, run_signals
+from signals.store import SignalStore, signals_path
 from storage.sqlite import SqliteStorage
-
-from .conftest import DAYS, day, write_days
+from tests.signals.synthetic import DAYS, day, write_days
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 The one entry point, for signal runs and for the scheduler's source-health signals alike::
 
-    from alerts.delivery import deliver, load_config
+    from signals.delivery import deliver, load_config
     report = deliver(signals, load_config())   # config: $NPSWATCH_ALERTS_CONFIG or alerts.yml
     config, where = delivery_config(db)         # the same, or without a file the Atom feed beside the signal store
 
@@ -18,8 +18,8 @@ import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from alerts.delivery import atom, ews, smtp, webhook
-from alerts.delivery.config import (
+from signals.delivery import atom, ews, smtp, webhook
+from signals.delivery.config import (
     WEBHOOK_SECRET_ENV,
     ConfigError,
     DeliveryConfig,
@@ -28,7 +28,7 @@ from alerts.delivery.config import (
     delivery_config,
     load_config,
 )
-from alerts.model import Signal
+from signals.model import Signal
 
 __all__ = [
     "ConfigError",

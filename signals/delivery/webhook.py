@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from alerts.delivery.config import WebhookConfig
-from alerts.store import now_utc
+from signals.delivery.config import WebhookConfig
+from signals.store import now_utc
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 

@@ -12,8 +12,8 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from alerts.delivery.config import SMTP_PASSWORD_ENV, SMTP_USERNAME_ENV, EmailConfig
-from alerts.model import Signal
+from signals.delivery.config import SMTP_PASSWORD_ENV, SMTP_USERNAME_ENV, EmailConfig
+from signals.model import Signal
 
 
 def messages(config: EmailConfig, signals: list[Signal]) -> list[EmailMessage]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from alerts.model import Signal
+from signals.model import Signal
 from storage import data_dir
 
 SIGNALS_DB_ENV = "NPSWATCH_SIGNALS_DB"  # overrides where signals are kept

@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from alerts.delivery.config import EwsConfig
-from alerts.model import Signal
+from signals.delivery.config import EwsConfig
+from signals.model import Signal
 
 FORMAT = "npswatch-ews-notification.v1"
 

@@ -6,9 +6,9 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from alerts.delivery.config import AtomConfig
-from alerts.model import Signal
-from alerts.store import now_utc
+from signals.delivery.config import AtomConfig
+from signals.model import Signal
+from signals.store import now_utc
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
