@@ -14,7 +14,7 @@ after ``NPSWATCH_CRAWL_TIMEOUT``.  On SIGTERM/SIGINT the running crawls get one 
 gracefully and checkpoint their queue under ``<data dir>/jobs``; the next start resumes them
 at once.  Every run lands in the run history (``health.history``), is assessed against the
 source's ``health:`` thresholds (``health.checks``), and raises source-health signals
-(``health.signals``); then the project's signal run (``npswatch signals run``) runs when it exists.
+(``signals.health``); then the project's signal run (``npswatch signals run``) runs when it exists.
 """
 
 from __future__ import annotations
@@ -43,13 +43,14 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawlers import settings as defaults
 from crawlers.config import Source, SourceError, find_source, iter_sources
 from crawlers.sessions import SessionError, check_cookies_file
 from health.checks import Assessment, Problem, content_pages, failure_message
 from health.history import Run, RunHistory
-from health.signals import check_run
+from signals.health import check_run
 from storage import data_dir
 
 logger = logging.getLogger("npswatch.scheduler")
@@ -328,6 +329,22 @@ class CrawlScheduler:
         for child in children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
+
+
+def next_run_times(data: Path) -> dict[str, datetime | None]:
+    """Source -> the next run time of its job (None: paused) in the job store of the data dir ``data``, read through
+    APScheduler's job-store API without starting a scheduler; empty when no scheduler ever ran there."""
+    path = data / "scheduler.sqlite3"
+    if not path.exists():
+        return {}
+    jobstore = SQLAlchemyJobStore(url=f"sqlite:///{path}")
+    try:
+        jobs = jobstore.get_all_jobs()
+    except SQLAlchemyError:  # a file without the job table
+        return {}
+    finally:
+        jobstore.shutdown()
+    return {job.id.removeprefix(JOB_PREFIX): job.next_run_time for job in jobs if job.id.startswith(JOB_PREFIX)}
 
 
 def signal_run_command() -> list[str] | None:

@@ -195,11 +195,14 @@ def schedule(as_of: str | None, db: str | None, log_level: str) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(as_json: bool) -> None:
+@_db_option
+def status(as_json: bool, db: str) -> None:
     """Every source: last run and its result, next run, health (docs/scheduler.md)."""
     from health.status import collect_status
+    from scheduler import next_run_times
+    from signals.health import open_episodes
 
-    data = collect_status(data_dir())
+    data = collect_status(data_dir(), next_runs=next_run_times(data_dir()), open_signals=open_episodes(db))
     if as_json:
         print(json.dumps(data, indent=2, default=str))
         return

@@ -1,7 +1,7 @@
 """Source health in the demo: the scheduler's checks after every demo crawl, and the scripted faults they must catch.
 
 Each crawl of ``npswatch demo`` is recorded in the run history (``<data dir>/runs.sqlite3``) as a run at noon of
-its simulated day, then checked like a scheduled crawl (``health.signals.check_run``): its availability, the
+its simulated day, then checked like a scheduled crawl (``signals.health.check_run``): its availability, the
 source's health, the signal episodes (kept beside the store's other signals and delivered).  The demo's fault
 scenario (``demosites.timeline.SCENARIO``) says which signal each site should raise and when; ``compare`` holds
 what was raised against it.
@@ -18,7 +18,7 @@ from crawlers.config import Source
 from demosites.timeline import FAULT_SIGNALS, START, Fault
 from health.checks import content_pages, failure_message
 from health.history import RunHistory
-from health.signals import check_run
+from signals.health import check_run
 from npswatch.crawl import CrawlReport
 
 

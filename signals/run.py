@@ -1,10 +1,11 @@
 """A signal run: the detectors over the store's series as of a day, folded into episodes, stored.
 
 ``run_signals(store, signals, as_of)`` evaluates every day from the day after the previous run (the first run: every
-day of the store) to ``as_of``; each alarm becomes a :class:`Detection`; detections of the same type, substance and
-scope whose days are at most ``close_after`` days apart are one episode, i.e. one :class:`~signals.model.Signal`
-that is updated (last seen, severity, statistics, counts, evidence) while the episode goes on, then closed.  Ids are
-deterministic (type, subject, scope, first day), so running the same day twice changes nothing.
+day of the store) to ``as_of``; each alarm becomes a :class:`~signals.episodes.Detection`; detections of the same
+type, substance and scope whose days are at most ``close_after`` days apart are one episode (``signals.episodes``),
+i.e. one :class:`~signals.model.Signal` that is updated (last seen, severity, statistics, counts, evidence) while the
+episode goes on, then closed.  Ids are deterministic (type, subject, scope, first day), so running the same day twice
+changes nothing.
 
 Defaults per type are in :class:`RunConfig` and docs/signals.md.
 """
@@ -21,10 +22,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from signals import episodes
 from signals.detectors import AdverseSurge, first_seen, get_detector, price_shift
-from signals.model import Evidence, Signal
+from signals.episodes import Detection
+from signals.model import SUBSTANCE_TYPES, Evidence, Signal
 from signals.series import Record, StoreSeries, load_series
-from signals.store import SignalStore, now_utc
+from signals.store import SignalStore
 from storage.base import Storage
 
 _SEVERITY = {"low": 0, "medium": 1, "high": 2}
@@ -57,18 +60,6 @@ class RunConfig:
     adverse_sparse_params: dict[str, Any] = field(default_factory=lambda: {"w": 7, "alpha": 0.01, "gap": 1})
     adverse_close_after: int = 7
     max_evidence: int = 50  # evidence items kept per signal (the earliest)
-
-
-@dataclass(frozen=True)
-class Detection:
-    type: str
-    subject: str
-    scope: str | None
-    day: date
-    severity: str
-    detector: str
-    statistics: dict[str, Any]
-    since: date  # the first day of the window the detection looked at
 
 
 @dataclass
@@ -318,49 +309,21 @@ def _close_after(type_: str, config: RunConfig) -> int:
 def fold(detections: list[Detection], data: StoreSeries, signals: SignalStore, config: RunConfig,
          result: RunResult) -> None:  # fmt: skip
     """Turn detections into new or updated episodes (one signal per type, subject, scope and episode)."""
-    open_: dict[tuple[str, str, str | None], Signal] = {}
-    created: dict[str, Signal] = {}
-    touched: dict[str, Signal] = {}
-    for det in sorted(detections, key=lambda d: (d.day, d.type, d.subject, d.scope or "")):
-        key = (det.type, det.subject, det.scope)
-        gap = _close_after(det.type, config)
-        fresh = new_signal(det, data)
-        if det.type == "first_seen":  # one episode per first sighting: its id says which
-            current = created.get(fresh.id) or touched.get(fresh.id) or signals.get(fresh.id)
-        else:
-            current = open_.get(key)
-            if current is None or (det.day - date.fromisoformat(current.last_seen)).days > gap:
-                current = signals.episode_at(*key, det.day, gap)  # a stored episode (closed ones too, for replays)
-            if current is not None:
-                current = created.get(current.id) or touched.get(current.id) or current
-        if current is None:
-            signal = signals.get(fresh.id) or fresh
-            (touched if signal is not fresh else created)[signal.id] = signal
-        else:
-            signal = current
-            if signal.id not in created:
-                touched[signal.id] = signal
-        update_signal(signal, det, data, config)
-        open_[key] = signal
-    for signal in [*created.values(), *touched.values()]:
-        signal.updated_at = now_utc()
-    signals.put([*created.values(), *touched.values()])
-    result.created.extend(created.values())
-    result.updated.extend(s for s in touched.values() if s.id not in created)
+    gaps: dict[str, int | None] = {t: _close_after(t, config) for t in SUBSTANCE_TYPES}
+    created, updated = episodes.fold(detections, signals, gaps, lambda det: new_signal(det, data),
+                                     lambda signal, det: update_signal(signal, det, data, config))  # fmt: skip
+    result.created.extend(created)
+    result.updated.extend(updated)
 
 
 def close_ended(data: StoreSeries, signals: SignalStore, config: RunConfig, result: RunResult) -> None:
     """Close open episodes with no detection for ``close_after`` days (a dismissed one stays dismissed)."""
-    for signal in signals.find(states=("new", "acknowledged"), types=("first_seen", "spike", "price_shift",
-                                                                       "adverse_surge")):  # fmt: skip
+    for signal in signals.find(states=("new", "acknowledged"), types=SUBSTANCE_TYPES):
         ended = date.fromisoformat(signal.last_seen) + timedelta(days=_close_after(signal.type, config))
         if signal.type == "first_seen":
             ended = date.fromisoformat(signal.first_seen) + timedelta(days=config.first_seen_episode_days)
         if ended < data.as_of:
-            signal.state = "closed"
-            signal.updated_at = now_utc()
-            signals.put([signal])
-            result.closed.append(signal)
+            result.closed.append(episodes.close(signals, signal))
 
 
 def new_signal(det: Detection, data: StoreSeries) -> Signal:

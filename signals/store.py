@@ -10,7 +10,12 @@ as documents.  The file:
 
 Tables: ``signals`` (one row per signal id: type, subject, scope, state, first and last seen, the JSON record) and
 ``runs`` (one row per ``signals run``: as-of day, wall time, what changed).  Writes are transactions; readers run
-beside a writer (WAL).
+beside a writer (WAL).  Substance signals and source-health signals are kept here alike: this is the one signal
+store.
+
+Earlier versions kept source-health signals a second time, in a ``signals`` table of the run history
+(``<data dir>/runs.sqlite3``).  :func:`open_store` moves them in when it finds that table: episodes the signal store
+lacks are added, those it has keep its record (and so their triage state), then the old table is dropped.
 """
 
 from __future__ import annotations
@@ -76,6 +81,18 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def open_store(db_target: str | Path, data: Path | None = None) -> SignalStore:
+    """The signal store of the document store ``db_target``, with the source-health signals an earlier version left
+    in the run history of the data dir ``data`` (default: ``$NPSWATCH_DATA_DIR``) moved in."""
+    store = SignalStore(signals_path(db_target))
+    try:
+        store.migrate_run_history((data or data_dir()) / "runs.sqlite3")
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
 class SignalStore:
     """Signals by id with their state; ``put`` inserts or replaces, ``set_state`` triages."""
 
@@ -88,6 +105,30 @@ class SignalStore:
             self._conn.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise SignalStoreError(f"signal store {self.path}: cannot open ({exc})") from exc
+
+    def migrate_run_history(self, runs: Path) -> int:
+        """Move the ``signals`` table of an earlier version's run history ``runs`` into this store (see the module
+        docstring); the number of signals added.  Nothing happens when the file or the table is not there."""
+        if not runs.is_file():
+            return 0
+        try:
+            old = sqlite3.connect(f"file:{runs}?mode=rw", uri=True, timeout=30.0)
+            try:
+                table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'signals'"
+                if old.execute(table).fetchone() is None:
+                    return 0
+                rows = old.execute("SELECT data FROM signals ORDER BY first_seen, type, subject").fetchall()
+                found = [Signal.from_json(json.loads(data)) for (data,) in rows]
+                with self.transaction():
+                    known = {s.id for s in found if self.get(s.id) is not None}
+                    self.put(s for s in found if s.id not in known)
+                with old:  # only once they are safe here
+                    old.execute("DROP TABLE signals")
+            finally:
+                old.close()
+        except (sqlite3.Error, ValueError, TypeError) as exc:
+            raise SignalStoreError(f"{runs}: cannot move its source-health signals into {self.path} ({exc})") from exc
+        return len(found) - len(known)
 
     def __enter__(self) -> SignalStore:
         return self
@@ -148,15 +189,17 @@ class SignalStore:
         found = self._conn.execute(sql, (type_, subject, scope)).fetchone()
         return None if found is None else Signal.from_json(json.loads(found[0]))
 
-    def episode_at(self, type_: str, subject: str, scope: str | None, day: date, gap: int) -> Signal | None:
-        """The episode of (type, subject, scope) that ``day`` belongs to: it started on or before ``day`` and was last
-        seen at most ``gap`` days before it (the latest such one)."""
-        sql = (
-            "SELECT body FROM signals WHERE type = ? AND subject = ? AND scope IS ? AND first_seen <= ? "
-            "AND last_seen >= ? ORDER BY first_seen DESC LIMIT 1"
-        )
-        low = (day - timedelta(days=gap)).isoformat()
-        found = self._conn.execute(sql, (type_, subject, scope, day.isoformat(), low)).fetchone()
+    def episode_at(self, type_: str, subject: str, scope: str | None, day: date, gap: int | None) -> Signal | None:
+        """The episode of (type, subject, scope) that ``day`` belongs to (the latest such one): it started on or
+        before ``day`` and was last seen at most ``gap`` days before it; with ``gap`` None, it is not closed
+        (``signals.episodes``)."""
+        sql = "SELECT body FROM signals WHERE type = ? AND subject = ? AND scope IS ? AND first_seen <= ? AND "
+        if gap is None:
+            sql, bound = sql + "state != ?", "closed"
+        else:
+            sql, bound = sql + "last_seen >= ?", (day - timedelta(days=gap)).isoformat()
+        found = self._conn.execute(sql + " ORDER BY first_seen DESC LIMIT 1", (type_, subject, scope, day.isoformat(),
+                                                                               bound)).fetchone()  # fmt: skip
         return None if found is None else Signal.from_json(json.loads(found[0]))
 
     def set_state(self, signal_id: str, state: str) -> Signal:
