@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from demosites.server import env_var  # noqa: E402
 from demosites.timeline import END, FAULTS_ENV  # noqa: E402
-from npswatch.demo import demo_sites_process  # noqa: E402
+from demosites.demo import demo_sites_process  # noqa: E402
 
 SITE = "nova_market"
 SIDES = ("full", "bare", "list", "nlp")

@@ -135,9 +135,8 @@ def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, js
 
     Ctrl-C once stops a crawl cleanly (with --resume, the next run continues where it stopped).
     """
+    from crawlers.run import CrawlJob, print_report, run_crawls
     from crawlers.tor import TorError
-    from npswatch.crawl import CrawlJob, run_crawls
-    from npswatch.report import print_report
 
     sources_ = [_load(name) for name in names]
     _check_sessions(sources_)
@@ -389,22 +388,9 @@ def extract(infile: Path | None, outfile: Path | None, rates: Path | None) -> No
 @click.option("--json", "as_json", is_flag=True, help="Print the site URLs as one JSON line.")
 def demo_sites(sites: tuple[str, ...], host: str, free_ports: bool, as_json: bool) -> None:
     """Serve the local demo sites (markets, forums, shop) until interrupted."""
-    import signal
-    import threading
+    from demosites.demo import serve_sites
 
-    from demosites.server import DemoSites
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with DemoSites(sites=sites or None, host=host, free_ports=free_ports) as running:
-        if as_json:
-            print(json.dumps(running.urls), flush=True)
-        else:
-            for name, url in running.urls.items():
-                out.print(f"{name:16} {url}")
-            out.print("Ctrl-C to stop.")
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+    serve_sites(sites, host, free_ports, as_json, out.print)
 
 
 @main.command()
@@ -413,7 +399,7 @@ def demo_sites(sites: tuple[str, ...], host: str, free_ports: bool, as_json: boo
 @_db_option
 def demo(days: int | None, step: int, db: str) -> None:
     """Serve the demo sites and crawl every demo source over the simulated days."""
-    from npswatch.demo import run_demo
+    from demosites.demo import run_demo
 
     sys.exit(run_demo(db, days, step, out))
 

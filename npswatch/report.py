@@ -1,4 +1,4 @@
-"""How the CLI shows crawl reports, search hits and documents.  Crawled text is escaped for the terminal."""
+"""How the CLI shows search hits and documents.  Crawled text is escaped for the terminal."""
 
 from __future__ import annotations
 
@@ -8,35 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from npswatch.crawl import CrawlReport
 from storage.base import Observation, SearchResult
-
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _pairs(counts: dict[str, int]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
-
-
-def print_report(report: CrawlReport, console: Console = _err) -> None:
-    """A crawl's summary: pages, items, what the store did, drops, refusals and errors."""
-    status = "[green]ok[/green]" if report.ok else "[red]FAILED[/red]"
-    day = f" as of {report.as_of}" if report.as_of else ""
-    console.print(f"{status} {escape(report.source)}{day}: {report.pages} pages in {report.seconds:.1f}s")
-    console.print(f"  items: {_pairs(report.items)}; store: {_pairs(report.store)}")
-    if report.dropped:
-        console.print(f"  dropped or incomplete: {escape(_pairs(report.dropped))}")
-    if report.refused:
-        console.print(f"  refused requests: {_pairs(report.refused)}")
-    if report.walls:
-        console.print(f"  [yellow]walls (not parsed): {_pairs(report.walls)}[/yellow]")
-    bad_status = {k: v for k, v in report.http_status.items() if not k.startswith(("2", "3"))}
-    if bad_status:
-        console.print(f"  HTTP errors: {_pairs(bad_status)}")
-    if report.finish_reason != "finished":
-        console.print(f"  [red]stopped before the end (finish reason {escape(report.finish_reason)})[/red]")
-    elif not report.ok:
-        console.print(f"  [red]errors: {escape(_pairs(report.errors))}; finish reason {report.finish_reason}[/red]")
 
 
 def _title(hit: dict[str, Any]) -> str:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from npswatch.options import day_option_value, db_option
 
@@ -43,68 +42,9 @@ def signals() -> None:
 @_db_option
 def signals_run(as_of: date | None, since: date | None, deliver: bool | None, db: str) -> None:
     """Run the detectors over the store and store the signals; print what changed."""
-    sys.exit(run_and_list(db, as_of, since=since, deliver=deliver, console=out))
+    from signals.report import run_and_list
 
-
-def run_and_list(db: str, as_of: date | None = None, *, since: date | None = None, deliver: bool | None = None,
-                 console: Console | None = None) -> int:  # fmt: skip
-    """Run the signals over the store ``db`` as of ``as_of``, print a table of every signal, return an exit code.
-
-    ``npswatch demo`` calls this at its end (with the last simulated day as ``as_of``)."""
-    from signals.run import run_signals
-    from signals.store import SignalStore, SignalStoreError, signals_path
-    from storage import open_storage
-    from storage.base import StorageError
-
-    printer = console or out
-    day = as_of or datetime.now(UTC).date()
-    try:
-        store = open_storage(db)
-    except StorageError as exc:
-        printer.print(f"[red]error:[/red] {escape(str(exc))}")
-        return 1
-    try:
-        with SignalStore(signals_path(db)) as kept:
-            result = run_signals(store, kept, day, since=since)
-            printer.print(f"signals as of {day}: {len(result.created)} new, {len(result.updated)} updated, "
-                          f"{len(result.closed)} closed (kept in {kept.path})")  # fmt: skip
-            code = _deliver(result.created, deliver, printer, db)
-            print_table(kept.find(), printer)
-            return code
-    except (StorageError, SignalStoreError) as exc:
-        printer.print(f"[red]error:[/red] {escape(str(exc))}")
-        return 1
-    finally:
-        store.close()
-
-
-def _deliver(created: list[Any], deliver: bool | None, printer: Console, db: str) -> int:
-    """Through the channels of NPSWATCH_ALERTS_CONFIG (or alerts.yml), else the Atom feed beside the signal store."""
-    from signals.delivery import ConfigError, delivery_config
-    from signals.delivery import deliver as send
-
-    if deliver is False:
-        return 0
-    try:
-        config, where = delivery_config(db)
-    except ConfigError as exc:
-        printer.print(f"[red]error:[/red] {escape(str(exc))}")
-        return 2
-    report = send(created, config)
-    printer.print(f"delivered ({escape(where)}): {escape(report.summary())}")
-    return 0 if report.ok else 1
-
-
-def print_table(found: list[Any], printer: Console) -> None:
-    """One line per signal (the id's first 10 digits are enough for show/ack/dismiss); details with ``show``."""
-    table = Table("id", "type", "substance", "where", "severity", "state", "first seen", "last seen", box=None)
-    for s in found:
-        where = s.scope or ", ".join(s.markets or s.sources)
-        table.add_row(s.id[:10], s.type, escape(s.subject), escape(where), s.severity, s.state, s.first_seen,
-                      s.last_seen)  # fmt: skip
-    printer.print(table)
-    if not found:
-        printer.print("no signals")
+    sys.exit(run_and_list(db, out, as_of, since=since, deliver=deliver))
 
 
 @signals.command("list")
@@ -119,6 +59,8 @@ def signals_list(as_json: bool, types: tuple[str, ...], states: tuple[str, ...],
     if as_json:
         print(json.dumps([s.to_json() for s in found], indent=2, ensure_ascii=False))
         return
+    from signals.report import print_table
+
     print_table(found, out)
 
 
@@ -164,10 +106,10 @@ def signals_dismiss(signal_id: str, db: str) -> None:
 
 
 def _open(db: str) -> Any:
-    from signals.store import SignalStore, SignalStoreError, signals_path
+    from signals.store import SignalStoreError, open_store
 
     try:
-        return SignalStore(signals_path(db))
+        return open_store(db)
     except SignalStoreError as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(1)

@@ -16,7 +16,8 @@ import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,8 +28,9 @@ from signals.detectors import AdverseSurge, first_seen, get_detector, price_shif
 from signals.episodes import Detection
 from signals.model import SUBSTANCE_TYPES, Evidence, Signal
 from signals.series import Record, StoreSeries, load_series
-from signals.store import SignalStore
-from storage.base import Storage
+from signals.store import SignalStore, SignalStoreError, open_store
+from storage import open_storage
+from storage.base import Storage, StorageError
 
 _SEVERITY = {"low": 0, "medium": 1, "high": 2}
 
@@ -72,6 +74,57 @@ class RunResult:
     def to_json(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "created": [s.id for s in self.created],
                 "updated": [s.id for s in self.updated], "closed": [s.id for s in self.closed]}  # fmt: skip
+
+
+@dataclass
+class Outcome:
+    """What ``run_and_deliver`` did, in lines for a person, its exit code and every signal then kept."""
+
+    lines: list[str] = field(default_factory=list)
+    code: int = 0
+    kept: list[Signal] = field(default_factory=list)
+
+
+def run_and_deliver(db: str, as_of: date | None = None, *, since: date | None = None, deliver: bool | None = True,
+                    data: Path | None = None) -> Outcome:  # fmt: skip
+    """A signal run over the document store ``db`` as of ``as_of`` (default today, UTC), kept in its signal store
+    (``open_store(db, data)``), the new signals delivered (``deliver`` False: not): what ``npswatch signals run``,
+    ``npswatch demo`` and the scheduler run.  Exit code: 0 ok, 1 a store error or a failed delivery, 2 a delivery
+    configuration that cannot be used."""
+    day = as_of or datetime.now(UTC).date()
+    outcome = Outcome()
+    try:
+        store = open_storage(db)
+    except StorageError as exc:
+        return Outcome([f"error: {exc}"], 1)
+    try:
+        with open_store(db, data) as kept:
+            result = run_signals(store, kept, day, since=since)
+            outcome.lines.append(f"signals as of {day}: {len(result.created)} new, {len(result.updated)} updated, "
+                                 f"{len(result.closed)} closed (kept in {kept.path})")  # fmt: skip
+            if deliver is not False:
+                outcome.code = _deliver(result.created, db, outcome.lines)
+            outcome.kept = kept.find()
+    except (StorageError, SignalStoreError) as exc:
+        outcome.lines.append(f"error: {exc}")
+        outcome.code = 1
+    finally:
+        store.close()
+    return outcome
+
+
+def _deliver(created: list[Signal], db: str, lines: list[str]) -> int:
+    """Through the channels of NPSWATCH_ALERTS_CONFIG (or alerts.yml), else the Atom feed beside the signal store."""
+    from signals.delivery import ConfigError, deliver, delivery_config
+
+    try:
+        config, where = delivery_config(db)
+    except ConfigError as exc:
+        lines.append(f"error: {exc}")
+        return 2
+    report = deliver(created, config)
+    lines.append(f"delivered ({where}): {report.summary()}")
+    return 0 if report.ok else 1
 
 
 def run_signals(store: Storage, signals: SignalStore, as_of: date, *, since: date | None = None,

@@ -154,9 +154,9 @@ def test_run_and_list_for_the_demo(db: str) -> None:
 
     from rich.console import Console
 
-    from signals.cli import run_and_list
+    from signals.report import run_and_list
 
     buffer = StringIO()
-    assert run_and_list(db, day(DAYS - 1), console=Console(file=buffer, width=200)) == 0
+    assert run_and_list(db, Console(file=buffer, width=200), day(DAYS - 1)) == 0
     text = buffer.getvalue()
     assert "5 new" in text and "3-CPMC" in text and "price_shift" in text

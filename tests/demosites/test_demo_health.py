@@ -6,8 +6,8 @@ import pytest
 
 from crawlers.config import Source, find_source
 from demosites.timeline import SCENARIO, START, Fault
-from npswatch.demo import demo_days
-from npswatch.demo_health import Episode, compare, expectations, fault_days
+from demosites.demo import demo_days
+from demosites.demo_health import Episode, compare, expectations, fault_days
 
 SOURCES: dict[str, Source] = {name: find_source(name) for name in {f.site for f in SCENARIO}}
 

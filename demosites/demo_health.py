@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.config import Source
+from crawlers.run import CrawlReport
 from demosites.timeline import FAULT_SIGNALS, START, Fault
 from health.checks import content_pages, failure_message
 from health.history import RunHistory
 from signals.health import check_run
-from npswatch.crawl import CrawlReport
 
 
 @dataclass

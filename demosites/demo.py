@@ -1,14 +1,22 @@
-"""The demo: local sites in a child process, every demo source crawled over the simulated days."""
+"""The demo: local sites in child processes, every demo source crawled over the simulated days.
+
+``python -m demosites.demo [SITE...] [--free-ports] [--json]`` serves sites until SIGTERM or Ctrl-C (what
+``npswatch demo-sites`` and each child of ``demo_sites_process`` run).
+"""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
@@ -27,7 +35,7 @@ def demo_sites_process(sites: list[str], env: dict[str, str] | None = None) -> I
     urls: dict[str, str] = {}
     try:
         for site in sites:
-            cmd = [sys.executable, "-m", "npswatch.cli", "demo-sites", "--free-ports", "--json", "--site", site]
+            cmd = [sys.executable, "-m", "demosites.demo", "--free-ports", "--json", site]
             child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
             children.append(child)
         for site, child in zip(sites, children, strict=True):
@@ -40,6 +48,25 @@ def demo_sites_process(sites: list[str], env: dict[str, str] | None = None) -> I
     finally:
         for child in children:
             _stop(child)
+
+
+def serve_sites(sites: Sequence[str] = (), host: str = "127.0.0.1", free_ports: bool = False, as_json: bool = False,
+                say: Callable[[str], None] = print) -> None:  # fmt: skip
+    """Serve the demo sites (all when ``sites`` is empty) until SIGTERM or Ctrl-C; say where each one is, or print
+    ``{site: url}`` as one JSON line (``as_json``)."""
+    from demosites.server import DemoSites
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with DemoSites(sites=sites or None, host=host, free_ports=free_ports) as running:
+        if as_json:
+            print(json.dumps(running.urls), flush=True)
+        else:
+            for name, url in running.urls.items():
+                say(f"{name:16} {url}")
+            say("Ctrl-C to stop.")
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
 
 
 def _stop(child: subprocess.Popen[str]) -> None:
@@ -62,12 +89,11 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
     The faults come from ``NPSWATCH_DEMO_FAULTS`` when it is set (empty: none), else ``demosites.timeline.SCENARIO``.
     """
     from crawlers.config import find_source
+    from crawlers.run import CrawlJob, CrawlReport, print_report, run_crawls
+    from demosites.demo_health import DemoHealth, compare, expectations, fault_days, print_health
     from demosites.server import SITES, env_var
     from demosites.timeline import DAYS, FAULTS_ENV, START, faults_for, parse_faults
-    from npswatch.crawl import CrawlJob, CrawlReport, run_crawls
-    from npswatch.demo_health import DemoHealth, compare, expectations, fault_days, print_health
-    from npswatch.report import print_report
-    from signals.cli import run_and_list
+    from signals.report import run_and_list
 
     fault_text = os.environ.get(FAULTS_ENV, "scenario")
     try:
@@ -101,7 +127,7 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
     comparison = compare(*expectations(faults, span, sources), list(health.episodes.values()))
     print_health(comparison, console)
     console.print(f"Early-warning signals as of {span[-1]} (npswatch signals list / show ID):")
-    signals_code = run_and_list(db, as_of=date.fromisoformat(span[-1]), console=console)
+    signals_code = run_and_list(db, console, date.fromisoformat(span[-1]))
     return 1 if failed or signals_code or not comparison.ok else 0
 
 
@@ -159,3 +185,17 @@ def print_store_summary(db: str, console: Any) -> None:
     console.print(table)
     console.print('Search it: npswatch search "3-mmc" --facet source   (add --json for JSON)')
     console.print("One document and its price history: npswatch show ID")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the npswatch demo sites until SIGTERM or Ctrl-C.")
+    parser.add_argument("sites", nargs="*", help="sites to serve (default: all)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--free-ports", action="store_true", help="pick free ports instead of the defaults")
+    parser.add_argument("--json", action="store_true", help="print the site URLs as one JSON line")
+    args = parser.parse_args(argv)
+    serve_sites(args.sites, args.host, args.free_ports, args.json)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,7 @@
-"""Running crawls from Python: one or many sources, one after another, in one reactor.
+"""Running crawls from Python: one or many sources, one after another, in one reactor, and their reports.
 
 Scrapy's reactor cannot be restarted in a process, so ``run_crawls`` is called once
-per process (the CLI does exactly that; the scheduler runs each crawl in its own
+per process (``npswatch crawl`` does exactly that; the scheduler runs each crawl in its own
 process).
 """
 
@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapy import signals
+from rich.console import Console
+from rich.markup import escape
+from scrapy import signals as scrapy_signals
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
@@ -30,6 +32,7 @@ from crawlers.settings import source_settings
 from crawlers.spiders import SPIDERS
 
 logger = logging.getLogger(__name__)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
 REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 
@@ -154,7 +157,7 @@ def run_crawls(
 
 
 class _Session:
-    """One reactor run over groups of crawl jobs, with graceful shutdown on signals."""
+    """One reactor run over groups of crawl jobs, with graceful shutdown on SIGINT or SIGTERM."""
 
     def __init__(self, overrides: dict[str, Any] | None, on_done: Callable[[CrawlReport], None] | None) -> None:
         self.overrides = overrides
@@ -196,10 +199,10 @@ class _Session:
         started = time.monotonic()
         cpu: dict[str, float] = {}
         crawler.signals.connect(
-            lambda: cpu.setdefault("open", time.process_time()), signal=signals.spider_opened, weak=False
+            lambda: cpu.setdefault("open", time.process_time()), signal=scrapy_signals.spider_opened, weak=False
         )
         crawler.signals.connect(
-            lambda: cpu.setdefault("close", time.process_time()), signal=signals.spider_closed, weak=False
+            lambda: cpu.setdefault("close", time.process_time()), signal=scrapy_signals.spider_closed, weak=False
         )
         self.active.append(crawler)
         try:
@@ -234,3 +237,28 @@ class _Session:
 
         reactor: Any = _reactor
         reactor.callFromThread(reactor.stop)
+
+
+def _pairs(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+
+
+def print_report(report: CrawlReport, console: Console = _err) -> None:
+    """A crawl's summary: pages, items, what the store did, drops, refusals and errors."""
+    status = "[green]ok[/green]" if report.ok else "[red]FAILED[/red]"
+    day = f" as of {report.as_of}" if report.as_of else ""
+    console.print(f"{status} {escape(report.source)}{day}: {report.pages} pages in {report.seconds:.1f}s")
+    console.print(f"  items: {_pairs(report.items)}; store: {_pairs(report.store)}")
+    if report.dropped:
+        console.print(f"  dropped or incomplete: {escape(_pairs(report.dropped))}")
+    if report.refused:
+        console.print(f"  refused requests: {_pairs(report.refused)}")
+    if report.walls:
+        console.print(f"  [yellow]walls (not parsed): {_pairs(report.walls)}[/yellow]")
+    bad_status = {k: v for k, v in report.http_status.items() if not k.startswith(("2", "3"))}
+    if bad_status:
+        console.print(f"  HTTP errors: {_pairs(bad_status)}")
+    if report.finish_reason != "finished":
+        console.print(f"  [red]stopped before the end (finish reason {escape(report.finish_reason)})[/red]")
+    elif not report.ok:
+        console.print(f"  [red]errors: {escape(_pairs(report.errors))}; finish reason {report.finish_reason}[/red]")
