@@ -1,6 +1,6 @@
 """``npswatch signals ...``: run the detectors, list and triage signals, backtest a detector (docs/signals.md).
 
-Registered on the main command by ``npswatch/cli.py``; heavy imports happen inside the commands.
+Registered on the main command by ``npswatch/cli/__init__.py``; heavy imports happen inside the commands.
 """
 
 from __future__ import annotations
@@ -12,14 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
-from npswatch.options import day_option_value, db_option
-
-console = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
-
+from npswatch.cli.common import console, day_option_value, db_option, out
 
 _db_option = db_option("Storage target (env NPSWATCH_DB); signals are kept beside it (docs/signals.md).")
 _as_of = day_option_value
