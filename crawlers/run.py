@@ -1,15 +1,17 @@
 """Running crawls from Python: one or many sources, one after another, in one reactor, and their reports.
 
 Scrapy's reactor cannot be restarted in a process, so ``run_crawls`` is called once
-per process (``npswatch crawl`` does exactly that; the scheduler runs each crawl in its own
-process).
+per process: ``npswatch crawl`` does exactly that (through ``crawl_sources``), and the scheduler runs each crawl in
+its own process, ``python -m crawlers.run SOURCE --resume --json-report FILE`` (``main``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import shutil
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -27,7 +29,8 @@ from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.reactor import install_reactor
 
 from crawlers import settings as default_settings
-from crawlers.config import Source
+from crawlers.config import Source, SourceError, find_source
+from crawlers.sessions import SessionError, check_cookies_file
 from crawlers.settings import source_settings
 from crawlers.spiders import SPIDERS
 
@@ -262,3 +265,89 @@ def print_report(report: CrawlReport, console: Console = _err) -> None:
         console.print(f"  [red]stopped before the end (finish reason {escape(report.finish_reason)})[/red]")
     elif not report.ok:
         console.print(f"  [red]errors: {escape(_pairs(report.errors))}; finish reason {report.finish_reason}[/red]")
+
+
+class CrawlError(Exception):
+    """Crawls that cannot start; ``code`` is the exit code (2: a source or cookies file, 1: Tor not usable)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class CrawlOutcome:
+    jobs: list[CrawlJob]
+    reports: list[CrawlReport]
+
+    @property
+    def code(self) -> int:
+        """0 when every crawl ran and succeeded, else 1."""
+        return 0 if len(self.reports) == len(self.jobs) and all(r.ok for r in self.reports) else 1
+
+
+def load_jobs(names: Sequence[str], as_of: str | None, resume_in: Path | None) -> list[CrawlJob]:
+    """A job per source (a name or the path of a source file), checked before any crawl starts: every problem of a
+    source file, a cookies file missing or readable by others, raise CrawlError (code 2).  ``resume_in``: the data
+    dir to keep each crawl's state in (``CrawlJob.default_jobdir``) so an interrupted crawl resumes."""
+    jobs = []
+    for name in names:
+        try:
+            source = find_source(name)
+            if source.cookies_file:
+                check_cookies_file(source.name, source.cookies_file)
+        except SourceError as exc:
+            raise CrawlError("\n".join(exc.problems), 2) from exc
+        except KeyError as exc:
+            raise CrawlError(str(exc.args[0]), 2) from exc
+        except SessionError as exc:
+            raise CrawlError(f"error: {exc}", 2) from exc
+        jobs.append(CrawlJob(source, as_of, CrawlJob.default_jobdir(resume_in, source, as_of) if resume_in else None))
+    return jobs
+
+
+def crawl_sources(names: Sequence[str], *, as_of: str | None = None, db: str | None = None,
+                  resume_in: Path | None = None, log_level: str = "WARNING", json_report: Path | None = None,
+                  on_done: Callable[[CrawlReport], None] | None = print_report) -> CrawlOutcome:  # fmt: skip
+    """Crawl the sources (sources of the same day at the same time) into the store ``db``, each report given to
+    ``on_done`` as its crawl ends, all of them written to ``json_report`` (what the source-health checks read).
+    Raises CrawlError when the crawls cannot start."""
+    from crawlers.tor import TorError
+
+    jobs = load_jobs(names, as_of, resume_in)
+    try:
+        reports = run_crawls(jobs, overrides={"NPSWATCH_DB": db} if db else None, log_level=log_level,
+                             on_done=on_done, parallel=True)  # fmt: skip
+    except TorError as exc:  # Tor missing or not bootstrapped: raised before any request of a Tor source
+        raise CrawlError(f"error: {exc}", 1) from exc
+    if json_report is not None:
+        json_report.write_text(json.dumps([r.health_json() for r in reports], indent=2, default=str), encoding="utf-8")
+    return CrawlOutcome(jobs, reports)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m crawlers.run SOURCE... [--as-of DAY] [--db TARGET] [--resume] [--json-report FILE]``: the crawl
+    the scheduler starts in a process of its own (it records and checks the run itself)."""
+    import argparse
+
+    from storage import data_dir
+
+    parser = argparse.ArgumentParser(description="Crawl sources and store what they show (npswatch crawl, unchecked).")
+    parser.add_argument("names", nargs="+")
+    parser.add_argument("--as-of", help="simulated day YYYY-MM-DD, sent to the demo sites")
+    parser.add_argument("--db", help="storage target (default: NPSWATCH_DB, else the data dir's store)")
+    parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--json-report", type=Path, help="also write the reports as JSON")
+    parser.add_argument("--resume", action="store_true", help="keep crawl state under <data dir>/jobs")
+    args = parser.parse_args(argv)
+    try:
+        outcome = crawl_sources(args.names, as_of=args.as_of, db=args.db, log_level=args.log_level,
+                                resume_in=data_dir() if args.resume else None, json_report=args.json_report)
+    except CrawlError as exc:
+        _err.print(escape(str(exc)))
+        sys.exit(exc.code)
+    sys.exit(outcome.code)
+
+
+if __name__ == "__main__":
+    main()

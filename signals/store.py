@@ -63,13 +63,14 @@ class SignalStoreError(Exception):
     """The signal file cannot be used, or a signal id is unknown."""
 
 
-def signals_path(db_target: str | Path) -> Path:
-    """The signal file for the document store ``db_target`` (see the module docstring)."""
+def signals_path(db_target: str | Path, data: Path | None = None) -> Path:
+    """The signal file for the document store ``db_target`` (see the module docstring; ``data``: the data dir, default
+    ``$NPSWATCH_DATA_DIR``)."""
     if os.environ.get(SIGNALS_DB_ENV):
         return Path(os.environ[SIGNALS_DB_ENV]).expanduser()
     target = str(db_target)
     if "://" in target and not target.startswith("sqlite://"):
-        return data_dir() / "signals.sqlite3"
+        return (data or data_dir()) / "signals.sqlite3"
     if target.startswith("sqlite://"):
         target = target[len("sqlite://") :]
         target = target[1:]  # sqlite:///relative -> relative, sqlite:////absolute -> /absolute
@@ -84,7 +85,7 @@ def now_utc() -> str:
 def open_store(db_target: str | Path, data: Path | None = None) -> SignalStore:
     """The signal store of the document store ``db_target``, with the source-health signals an earlier version left
     in the run history of the data dir ``data`` (default: ``$NPSWATCH_DATA_DIR``) moved in."""
-    store = SignalStore(signals_path(db_target))
+    store = SignalStore(signals_path(db_target, data))
     try:
         store.migrate_run_history((data or data_dir()) / "runs.sqlite3")
     except BaseException:
