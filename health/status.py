@@ -49,8 +49,7 @@ def collect_status(data: Path, sources_dir: Path | None = None, *,
                 },
                 "missed_runs": sum(1 for r in runs if r.result == "missed"),
                 "open_signals": [
-                    {"id": s.id, "type": s.type, "state": s.state, "first_seen": s.first_seen,
-                     "last_seen": s.last_seen}  # fmt: skip
+                    {"id": s.id, "type": s.type, "state": s.state, "first_seen": s.first_seen, "last_seen": s.last_seen}
                     for s in raised.get(entry.name, ())
                 ],
             }

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from crawlers.config import Source, find_source
-from demosites.timeline import SCENARIO, START, Fault
 from demosites.demo import demo_days
 from demosites.demo_health import Episode, compare, expectations, fault_days
+from demosites.timeline import SCENARIO, START, Fault
 
 SOURCES: dict[str, Source] = {name: find_source(name) for name in {f.site for f in SCENARIO}}
 
