@@ -8,13 +8,14 @@ APScheduler 3 with a persistent job store (SQLAlchemy on ``<data dir>/scheduler.
 one job per source with the fixed id ``crawl:<source>``, ``max_instances=1`` (a source never
 crawls twice at once), ``coalesce=True`` (runs missed while the scheduler was down collapse
 into one) and a misfire grace (``NPSWATCH_MISFIRE_GRACE``; later than that, the run is
-recorded as missed).  Each crawl is ``python -m npswatch.cli crawl SOURCE --resume
---json-report FILE`` in its own process (Scrapy's reactor cannot restart in-process), stopped
-after ``NPSWATCH_CRAWL_TIMEOUT``.  On SIGTERM/SIGINT the running crawls get one SIGTERM, stop
+recorded as missed).  Each crawl is ``python -m crawlers.run SOURCE --resume --json-report FILE``
+in its own process (Scrapy's reactor cannot restart in-process), stopped after
+``NPSWATCH_CRAWL_TIMEOUT``.  On SIGTERM/SIGINT the running crawls get one SIGTERM, stop
 gracefully and checkpoint their queue under ``<data dir>/jobs``; the next start resumes them
 at once.  Every run lands in the run history (``health.history``), is assessed against the
 source's ``health:`` thresholds (``health.checks``), and raises source-health signals
-(``health.signals``); then the project's signal run (``npswatch signals run``) runs when it exists.
+(``signals.health``); then, once no crawl runs, the signal run (``signals.run.run_and_deliver``)
+runs over the store in this process.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +44,14 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawlers import settings as defaults
 from crawlers.config import Source, SourceError, find_source, iter_sources
 from crawlers.sessions import SessionError, check_cookies_file
 from health.checks import Assessment, Problem, content_pages, failure_message
 from health.history import Run, RunHistory
-from health.signals import check_run
+from signals.health import check_run
 from storage import data_dir
 
 logger = logging.getLogger("npswatch.scheduler")
@@ -122,7 +124,7 @@ class CrawlScheduler:
         misfire_grace: int = defaults.NPSWATCH_MISFIRE_GRACE,
         workers: int = defaults.NPSWATCH_SCHEDULER_WORKERS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        signal_run: Sequence[str] | bool | None = True,
+        signal_run: bool = True,
     ) -> None:
         self.data = data or data_dir()
         self.sources_dir = sources_dir
@@ -140,7 +142,7 @@ class CrawlScheduler:
             timezone=UTC,
         )
         self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
-        self.signal_run = signal_run_command() if signal_run is True else (signal_run or None)
+        self.signal_run = signal_run  # the signal run after the crawls (tests of the crawls alone switch it off)
         self.stopping = threading.Event()
         self._children: dict[str, subprocess.Popen[bytes]] = {}
         self._lock = threading.Lock()
@@ -245,7 +247,7 @@ class CrawlScheduler:
         log_file = self.data / "logs" / source.name / f"{run_id}.log"
         report_file.parent.mkdir(parents=True, exist_ok=True)
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        argv = [sys.executable, "-m", "npswatch.cli", "crawl", str(source.path or source.name), "--resume",
+        argv = [sys.executable, "-m", "crawlers.run", str(source.path or source.name), "--resume",
                 "--json-report", str(report_file)]  # fmt: skip
         argv += ["--as-of", as_of] if as_of else []
         argv += ["--db", self.db] if self.db else []
@@ -297,21 +299,21 @@ class CrawlScheduler:
 
     def _after_crawl(self, as_of: str | None) -> None:
         """The signal run, once no crawl is running any more (it reads what the crawls stored)."""
+        from signals.run import run_and_deliver
+
         with self._lock:
             busy = bool(self._children)
-        if busy or self.signal_run is None or self.stopping.is_set() or not self._signal_lock.acquire(False):
+        if busy or not self.signal_run or self.stopping.is_set() or not self._signal_lock.acquire(False):
             return  # crawls still running, or a signal run already going: that one will read the store
-        argv = [*self.signal_run, "--db", self.store_target, *(["--as-of", as_of] if as_of else [])]
         try:
-            done = subprocess.run(argv, cwd=ROOT, env={**os.environ, "NPSWATCH_DATA_DIR": str(self.data)},
-                                  capture_output=True, text=True, timeout=self.timeout, check=False,
-                                  start_new_session=True)  # fmt: skip
+            day = date.fromisoformat(as_of) if as_of else None
+            outcome = run_and_deliver(self.store_target, day, data=self.data)
+        except Exception:  # a failed signal run must not stop the scheduler's jobs
+            logger.exception("signal run failed")
+            return
         finally:
             self._signal_lock.release()
-        if done.returncode:
-            logger.error("signal run failed (exit %d): %s", done.returncode, done.stderr.strip()[-500:])
-        else:
-            logger.info("signal run: %s", (done.stdout.strip().splitlines() or ["done"])[0])
+        (logger.error if outcome.code else logger.info)("signal run: %s", "; ".join(outcome.lines))
 
     # --- stopping -----------------------------------------------------------------------
     def stop(self, wait: bool = True) -> None:
@@ -330,14 +332,20 @@ class CrawlScheduler:
                 child.send_signal(signal.SIGTERM)
 
 
-def signal_run_command() -> list[str] | None:
-    """``npswatch signals run`` if the CLI has it (the Signals issue), else None: health checks only."""
-    from npswatch.cli import main as cli
-
-    group = getattr(cli, "commands", {}).get("signals")
-    if group is None or "run" not in getattr(group, "commands", {}):
-        return None
-    return [sys.executable, "-m", "npswatch.cli", "signals", "run"]
+def next_run_times(data: Path) -> dict[str, datetime | None]:
+    """Source -> the next run time of its job (None: paused) in the job store of the data dir ``data``, read through
+    APScheduler's job-store API without starting a scheduler; empty when no scheduler ever ran there."""
+    path = data / "scheduler.sqlite3"
+    if not path.exists():
+        return {}
+    jobstore = SQLAlchemyJobStore(url=f"sqlite:///{path}")
+    try:
+        jobs = jobstore.get_all_jobs()
+    except SQLAlchemyError:  # a file without the job table
+        return {}
+    finally:
+        jobstore.shutdown()
+    return {job.id.removeprefix(JOB_PREFIX): job.next_run_time for job in jobs if job.id.startswith(JOB_PREFIX)}
 
 
 def _read_report(path: Path) -> dict[str, Any]:

@@ -36,9 +36,9 @@ from warcio.archiveiterator import ArchiveIterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from demosites.demo import demo_sites_process  # noqa: E402
 from demosites.server import env_var  # noqa: E402
 from demosites.timeline import END, FAULTS_ENV  # noqa: E402
-from npswatch.demo import demo_sites_process  # noqa: E402
 
 SITE = "nova_market"
 SIDES = ("full", "bare", "list", "nlp")

@@ -2,7 +2,7 @@
 
 ``assess`` is a pure function: a finished run, the runs before it (newest first), the
 source's ``health:`` thresholds and the time.  It says whether the site was up, and which
-problems the crawl shows, each one of the source-health signal types:
+health problems the crawl shows (``signals.health`` turns them into source-health signals), of five types:
 
 * ``needs_login``   a page carried the source's ``session.logged_out`` markers, or a login wall;
 * ``blocked``       captcha or DDoS-queue pages and no items (reported, never solved);
@@ -26,15 +26,14 @@ from datetime import datetime
 from typing import Any
 
 from crawlers.config import HealthThresholds
-from health.history import Run
-
-SEVERITY = {"source_down": "medium", "layout_change": "medium", "needs_login": "high", "blocked": "medium",
-            "source_gone": "high"}  # fmt: skip
+from health.history import Run, RunHistory
 
 
 @dataclass(frozen=True)
 class Problem:
-    type: str  # one of alerts.model.HEALTH_TYPES
+    """A health problem of one crawl."""
+
+    type: str  # source_down | layout_change | needs_login | blocked | source_gone
     summary: str
     statistics: dict[str, Any] = field(default_factory=dict)
 
@@ -221,3 +220,16 @@ def _requests(run: Run, previous: list[Run], thresholds: HealthThresholds) -> li
                                   "recent_seconds": [round(d, 2) for d in recent],
                                   "max_duration_factor": thresholds.max_duration_factor}))  # fmt: skip
     return found
+
+
+def check(history: RunHistory, run: Run, thresholds: HealthThresholds, now: datetime,
+          forced: Assessment | None = None) -> Assessment:  # fmt: skip
+    """Assess a finished run against the thresholds and the source's earlier runs (``forced``: an assessment already
+    known, e.g. a cookies file the crawl could not start with), and record the run's availability and the source's
+    health in the run history."""
+    previous = [r for r in history.runs(run.source, 200, before=run.started) if r.id != run.id]
+    assessment = forced or assess(run, previous, thresholds, now)
+    history.set_availability(run.id, assessment.availability)
+    detail = "; ".join(p.summary for p in assessment.problems) or f"{run.items} items from {run.pages} pages"
+    history.set_health(run.source, assessment.state, detail, now)
+    return assessment

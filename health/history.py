@@ -2,8 +2,8 @@
 
 One small SQLite file under the data dir (``<data dir>/runs.sqlite3``).  ``runs`` is the
 availability history of each source (up, down, blocked, needs_login per crawl): a market's
-lifecycle is data, so rows are never deleted.  ``health`` holds each source's current state;
-``signals`` the source-health signals raised, one row per episode.
+lifecycle is data, so rows are never deleted.  ``health`` holds each source's current state.
+The source-health signals raised from it are kept in the signal store (``signals.health``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from alerts.model import Signal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -42,15 +40,6 @@ CREATE TABLE IF NOT EXISTS health (
     since TEXT NOT NULL,
     checked_at TEXT NOT NULL,
     detail TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS signals (
-    id TEXT PRIMARY KEY,
-    type TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    state TEXT NOT NULL,
-    data TEXT NOT NULL
 );
 """
 FINISHED = ("ok", "failed", "timeout", "error")  # outcomes that say something about the site
@@ -167,7 +156,7 @@ class RunHistory:
                                 (message,))  # fmt: skip
             return cursor.rowcount
 
-    # --- health state and signals -------------------------------------------------------
+    # --- health state -------------------------------------------------------
     def set_health(self, source: str, state: str, detail: str, when: datetime | None = None) -> None:
         stamp = (when or utcnow()).isoformat(timespec="seconds")
         with self._db() as db:
@@ -182,34 +171,3 @@ class RunHistory:
         with self._db() as db:
             row = db.execute("SELECT * FROM health WHERE source=?", (source,)).fetchone()
         return dict(row) if row else None
-
-    def open_signal(self, type_: str, subject: str) -> Signal | None:
-        """The signal of an episode still going on for this type and source."""
-        with self._db() as db:
-            row = db.execute("SELECT data FROM signals WHERE type=? AND subject=? AND state != 'closed' "
-                             "ORDER BY first_seen DESC LIMIT 1", (type_, subject)).fetchone()  # fmt: skip
-        return _signal(json.loads(row["data"])) if row else None
-
-    def save_signal(self, signal: Signal) -> None:
-        with self._db() as db:
-            db.execute(
-                "INSERT INTO signals (id, type, subject, first_seen, last_seen, state, data) VALUES (?,?,?,?,?,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET last_seen=excluded.last_seen, state=excluded.state, data=excluded.data",
-                (signal.id, signal.type, signal.subject, signal.first_seen, signal.last_seen, signal.state,
-                 json.dumps(signal.to_json(), default=str)),
-            )  # fmt: skip
-
-    def signals(self, subject: str | None = None, open_only: bool = False) -> list[Signal]:
-        query = "SELECT data FROM signals WHERE (? IS NULL OR subject=?)" + (
-            " AND state != 'closed'" if open_only else ""
-        )
-        with self._db() as db:
-            rows = db.execute(query + " ORDER BY first_seen, type", (subject, subject)).fetchall()
-        return [_signal(json.loads(r["data"])) for r in rows]
-
-
-def _signal(data: dict[str, Any]) -> Signal:
-    names = set(Signal.__dataclass_fields__)
-    kept = {k: v for k, v in data.items() if k in names}
-    kept["evidence"] = []  # health signals carry their evidence in statistics
-    return Signal(**kept)

@@ -1,45 +1,27 @@
 """What ``npswatch status`` shows: every source with its last run, next run and health.
 
-Read without starting a scheduler: the run history for runs and health, and the job store's
-table (``apscheduler_jobs.next_run_time``) for the next run.
+Read without starting a scheduler: the run history for runs and health; the next run times (the scheduler's job
+store, ``scheduler.next_run_times``) and the open source-health episodes (the signal store,
+``signals.health.open_episodes``) are given by the caller.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from crawlers.config import SourceError, iter_sources
 from health.history import RunHistory
 
-JOB_PREFIX = "crawl:"
 
-
-def next_runs(data: Path) -> dict[str, str]:
-    """Source -> next run time (ISO, UTC) from the scheduler's job store; empty when it never ran."""
-    path = data / "scheduler.sqlite3"
-    if not path.exists():
-        return {}
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = db.execute("SELECT id, next_run_time FROM apscheduler_jobs").fetchall()
-    except sqlite3.Error:
-        return {}
-    finally:
-        db.close()
-    return {
-        str(job_id).removeprefix(JOB_PREFIX): datetime.fromtimestamp(when, UTC).isoformat(timespec="seconds")
-        for job_id, when in rows
-        if when is not None and str(job_id).startswith(JOB_PREFIX)
-    }
-
-
-def collect_status(data: Path, sources_dir: Path | None = None) -> list[dict[str, Any]]:
-    """One entry per source file (valid or not)."""
+def collect_status(data: Path, sources_dir: Path | None = None, *,
+                   next_runs: Mapping[str, datetime | None] | None = None,
+                   open_signals: Mapping[str, Sequence[Any]] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """One entry per source file (valid or not); ``open_signals``: source -> its open source-health signals."""
     history = RunHistory(data / "runs.sqlite3")
-    upcoming = next_runs(data)
+    upcoming, raised = next_runs or {}, open_signals or {}
     found: list[dict[str, Any]] = []
     for entry in iter_sources(sources_dir):
         if isinstance(entry, SourceError):
@@ -50,13 +32,14 @@ def collect_status(data: Path, sources_dir: Path | None = None) -> list[dict[str
         last = next((r for r in runs if r.result != "missed"), None)
         health = history.health(entry.name)
         up = [r for r in runs if r.availability]
+        when = upcoming.get(entry.name)
         found.append(
             {
                 "source": entry.name,
                 "valid": True,
                 "schedule": f"every {schedule.every}" if schedule.every else f"cron {schedule.cron}",
                 "last_run": last.to_json() if last else None,
-                "next_run": upcoming.get(entry.name),
+                "next_run": when.isoformat(timespec="seconds") if when else None,
                 "health": health["state"] if health else "unknown",
                 "health_since": health["since"] if health else None,
                 "health_detail": health["detail"] if health else None,
@@ -66,8 +49,8 @@ def collect_status(data: Path, sources_dir: Path | None = None) -> list[dict[str
                 },
                 "missed_runs": sum(1 for r in runs if r.result == "missed"),
                 "open_signals": [
-                    {"id": s.id, "type": s.type, "first_seen": s.first_seen, "last_seen": s.last_seen}
-                    for s in history.signals(entry.name, open_only=True)
+                    {"id": s.id, "type": s.type, "state": s.state, "first_seen": s.first_seen, "last_seen": s.last_seen}
+                    for s in raised.get(entry.name, ())
                 ],
             }
         )

@@ -2,48 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from crawlers.config import HealthThresholds
-from health.checks import assess, fill_rates
+from health.checks import assess, check, fill_rates
 from health.history import Run, RunHistory
-from health.signals import update_signals
-
-T0 = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
-THRESHOLDS = HealthThresholds(min_items=5, min_fill={"listing": {"title": 0.9, "native_id": 0.9}}, max_drop=0.3,
-                              history_runs=3, down_after_failures=2, gone_after_days=3, max_error_share=0.2,
-                              max_duration_factor=3)  # fmt: skip
-
-
-def report(listings: int = 20, title: int | None = None, walls: dict[str, int] | None = None,
-           session: int = 0, status: dict[str, int] | None = None, errors: dict[str, int] | None = None,
-           robots: dict[str, int] | None = None, seconds: float = 10.0) -> dict[str, Any]:  # fmt: skip
-    stats = {"npswatch/pages/listing": listings, "npswatch/pages/navigation": 4,
-             "npswatch/fields/listing/title": listings if title is None else title,
-             "npswatch/fields/listing/native_id": listings}  # fmt: skip
-    stats.update({f"npswatch/walls/{k}": v for k, v in (walls or {}).items()})
-    if session:
-        stats["npswatch/session/logged_out"] = session
-    return {"pages": listings + 4, "items": {"listing": listings if title is None else title},
-            "errors": errors or {}, "http_status": status or {"200": listings + 4}, "robots_status": robots or {},
-            "elapsed_seconds": seconds, "npswatch_stats": stats}  # fmt: skip
-
-
-def run(result: str = "ok", rep: dict[str, Any] | None = None, day: int = 0, run_id: int = 1,
-        availability: str | None = None) -> Run:  # fmt: skip
-    rep = report() if rep is None else rep
-    items = sum(rep.get("items", {}).values())
-    started = (T0 + timedelta(days=day)).isoformat()
-    return Run(run_id, "nova_market", started, started, 0 if result == "ok" else 1, result, availability,
-               int(rep.get("pages", 0)), items, 0, None, None, rep)  # fmt: skip
-
-
-def history_of(*runs: Run) -> list[Run]:
-    return list(reversed(runs))  # newest first, as RunHistory.runs gives them
+from tests.health.reports import T0, THRESHOLDS, down, history_of, report, run
 
 
 def test_a_healthy_run_has_no_problem() -> None:
@@ -74,11 +41,6 @@ def test_items_far_below_the_recent_median_are_a_layout_change() -> None:
     previous = history_of(*(run(rep=report(40), day=d, run_id=d + 1, availability="up") for d in range(3)))
     found = assess(run(rep=report(8), day=3, run_id=9), previous, THRESHOLDS, T0 + timedelta(days=3))
     assert found.state == "layout_change" and "median of the last 3 crawls (40)" in found.problems[0].summary
-
-
-def down(day: int, run_id: int, availability: str | None = None) -> Run:
-    rep = {"pages": 4, "items": {}, "errors": {}, "http_status": {"503": 4}, "npswatch_stats": {}}
-    return run("failed", rep, day=day, run_id=run_id, availability=availability)
 
 
 def test_repeated_failures_are_source_down_and_one_is_not() -> None:
@@ -114,24 +76,6 @@ def test_a_captcha_on_a_few_pages_of_a_good_crawl_is_not_blocked() -> None:
 
 def test_an_interrupted_crawl_is_no_problem() -> None:
     assert assess(run("interrupted", report(2)), [], THRESHOLDS, T0).problems == ()
-
-
-def test_signals_are_one_per_episode_and_close_on_recovery(tmp_path: Path) -> None:
-    history = RunHistory(tmp_path / "runs.sqlite3")
-    previous: list[Run] = []
-    ids = []
-    for day in range(1, 4):
-        failed = down(day, day)
-        found = assess(failed, previous, THRESHOLDS, T0 + timedelta(days=day))
-        ids += [s.id for s in update_signals(history, failed, found, T0 + timedelta(days=day))[0]]
-        previous.insert(0, down(day, day, "down"))
-    [signal] = history.signals("nova_market")  # day 1: not yet; days 2 and 3: the same episode
-    assert signal.type == "source_down" and ids == [signal.id, signal.id] and signal.first_seen == "2026-11-04"
-    assert signal.last_seen == "2026-11-05" and signal.counts == {"runs": 2}
-    healthy = run(day=4, run_id=9)
-    update_signals(history, healthy, assess(healthy, previous, THRESHOLDS, T0 + timedelta(days=4)), T0)
-    assert history.signals("nova_market", open_only=True) == []
-    assert history.signals("nova_market")[0].state == "closed"
 
 
 @pytest.mark.parametrize(
@@ -170,21 +114,9 @@ def test_a_crawl_far_slower_than_its_recent_median_is_source_down() -> None:
     assert too_soon.problems == ()  # fewer than history_runs crawls to compare with
 
 
-def test_a_partial_outage_closes_when_the_requests_succeed_again(tmp_path: Path) -> None:
-    history = RunHistory(tmp_path / "runs.sqlite3")
-    failing = run(rep=report(20, status={"200": 20, "503": 10}), run_id=1)
-    [signal], _ = update_signals(history, failing, assess(failing, [], THRESHOLDS, T0), T0)
-    assert signal.type == "source_down" and signal.statistics["problems"][0]["failed"] == {"HTTP 503": 10}
-    healthy = run(day=1, run_id=2)
-    _, [closed] = update_signals(history, healthy, assess(healthy, [], THRESHOLDS, T0), T0 + timedelta(days=1))
-    assert closed.id == signal.id and history.signals("nova_market", open_only=True) == []
-
-
 def test_a_replayed_day_is_compared_only_with_runs_that_started_before_it(tmp_path: Path) -> None:
     """The demo records each crawl at noon of its simulated day; a second replay starts again at day 0 and must not
     be judged against the first replay's later days (here: a slow first crawl against fast later ones)."""
-    from health.signals import check_run
-
     history = RunHistory(tmp_path / "runs.sqlite3")
 
     def record(day: int, seconds: float) -> Run:
@@ -192,11 +124,9 @@ def test_a_replayed_day_is_compared_only_with_runs_that_started_before_it(tmp_pa
         run_id = history.start("nova_market", when=when)
         return history.finish(run_id, result="ok", exit_code=0, report=report(seconds=seconds), when=when)
 
-    store = str(tmp_path / "db")
     for day in range(10):
-        check_run(history, record(day, 10.0 if day else 40.0), THRESHOLDS, T0 + timedelta(days=day), store)
+        check(history, record(day, 10.0 if day else 40.0), THRESHOLDS, T0 + timedelta(days=day))
     replay = record(0, 40.0)  # day 0 again, as slow as the first time
     assert history.runs("nova_market", 200, before=replay.started) == []
-    assessment, changed, _ = check_run(history, replay, THRESHOLDS, T0, store)
-    assert assessment.problems == () and changed == []
+    assert check(history, replay, THRESHOLDS, T0).problems == ()
     assert [r.started[:10] for r in history.runs("nova_market", 3)] == ["2026-11-11", "2026-11-10", "2026-11-09"]

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from alerts.delivery.atom import read_ids
-from alerts.store import SignalStore, signals_path
 from demosites.server import SLOW_SECONDS, DemoSites
 from demosites.timeline import SCENARIO, Fault, day_date
 from health.history import Run
 from scheduler import CrawlScheduler
+from signals.delivery.atom import read_ids
+from signals.health import open_episodes
+from signals.store import SignalStore, signals_path
 from tests.scheduler.conftest import Clock, write_source
 
 
@@ -66,7 +67,7 @@ def crawl_days(tmp: Path, name: str, days: list[int], replace: dict[str, str]) -
         crawls.as_of = day_date(day).isoformat()
         run = crawls.run_source(name)
         assert run is not None
-        found = crawls.history.signals(name, open_only=True)
+        found = open_episodes(db, tmp / "var").get(name, [])
         with SignalStore(signals_path(db)) as store:
             stored = sorted(str(s.type) for s in store.find(subject=name) if s.state != "closed")
         feed = signals_path(db).with_suffix(".atom")

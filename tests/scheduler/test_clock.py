@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from crawlers.config import load_source
-from scheduler import CrawlScheduler, Outcome, ScheduleError, trigger_for
+from scheduler import CrawlScheduler, Outcome, ScheduleError, next_run_times, trigger_for
+from signals.store import open_store
 from tests.scheduler.conftest import T0, Clock, ManualScheduler, write_source
 
 HEALTHY = {
@@ -196,3 +197,22 @@ def test_an_unparsable_cron_names_the_source_and_the_others_still_run(
         assert len(crawls.problems) == 1 and crawls.problems[0].startswith("nova_market")
     finally:
         crawls.stop()
+
+
+def test_after_the_crawls_the_signal_run_runs_in_the_scheduler_process(
+    tmp_path: Path, clock: Clock, stub_crawl: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NPSWATCH_SIGNALS_DB", raising=False)
+    monkeypatch.delenv("NPSWATCH_ALERTS_CONFIG", raising=False)
+    write_source(tmp_path / "src", "nova_market", "{every: 6h, jitter: 0m}")
+    db = tmp_path / "npswatch.sqlite3"
+    crawls = CrawlScheduler(tmp_path / "var", tmp_path / "src", scheduler=ManualScheduler(), clock=clock, db=str(db),
+                            as_of="2026-11-02", misfire_grace=3600)  # fmt: skip
+    crawls.start()
+    try:
+        tick(crawls)
+    finally:
+        crawls.stop()
+    with open_store(db, tmp_path / "var") as kept:
+        assert [r["as_of"] for r in kept.runs()] == ["2026-11-02"]
+    assert next_run_times(tmp_path / "var") == {"nova_market": T0 + timedelta(hours=6)}

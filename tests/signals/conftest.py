@@ -1,4 +1,5 @@
-"""Fixtures of the signals tests: the R reference tables (copies in tests/signals/reference/)."""
+"""Fixtures of the signals tests: the synthetic store (tests/signals/synthetic.py) and the R reference tables
+(copies in tests/signals/reference/)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from storage.sqlite import SqliteStorage
+from tests.signals.synthetic import DAYS, write_days
 
 REFERENCE = Path(__file__).parent / "reference"
 
@@ -31,3 +35,10 @@ def weekly_reference() -> dict[str, np.ndarray]:
 @pytest.fixture(scope="session")
 def sparse_daily() -> dict[str, np.ndarray]:
     return read_table("example_sparse_daily_ears.csv")
+
+
+@pytest.fixture
+def filled(store: SqliteStorage) -> SqliteStorage:
+    """The ``store`` fixture (tests/conftest.py) with the synthetic store's 30 days written."""
+    write_days(store, range(DAYS))
+    return store

@@ -24,7 +24,6 @@ from storage.cluster.client import JSON, ClusterClient, connect
 from storage.cluster.copy import copy_store
 from storage.cluster.indices import alias_target, load_family, migrate
 from storage.sqlite import SqliteStorage
-from tests.storage.contract.servers import osmem_server, osmem_url  # noqa: F401  (fixtures)
 from tests.storage.documents import DAY1, DAY2, DAY3, eur, listing, post
 
 pytestmark = pytest.mark.cluster
@@ -62,7 +61,7 @@ class Flaky:
 
 
 @pytest.fixture
-def target(osmem_url: str) -> str:  # noqa: F811
+def target(osmem_url: str) -> str:
     return f"opensearch+{osmem_url}"
 
 
@@ -182,7 +181,7 @@ def test_a_cluster_down_at_open_keeps_every_item_in_the_dead_letter_file(tmp_pat
     assert pipe.crawler.stats.get_stats()["drop/listing/store_unavailable"] == 3
 
 
-def test_a_cluster_lost_during_the_crawl_keeps_the_unwritten_items(tmp_path: Path, osmem_server: Any) -> None:  # noqa: F811
+def test_a_cluster_lost_during_the_crawl_keeps_the_unwritten_items(tmp_path: Path, osmem_server: Any) -> None:
     clone = osmem_server.clone()
     pipe = pipeline(tmp_path, f"opensearch+{clone.url}")
     pipe.open_spider()
@@ -204,7 +203,7 @@ def _quiet_client_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     yield
 
 
-def test_the_elasticsearch_flavour_refuses_an_opensearch_server_by_name(osmem_url: str) -> None:  # noqa: F811
+def test_the_elasticsearch_flavour_refuses_an_opensearch_server_by_name(osmem_url: str) -> None:
     """osmem answers GET / as OpenSearch 3: the Elasticsearch client selection says so instead of failing later
     on a refused header (tests/storage/test_cluster_client.py covers the selection for Elasticsearch 8/9)."""
     from storage.base import StorageError

@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from npswatch.cli import main
 from storage.sqlite import SqliteStorage
-from tests.storage.contract.servers import osmem_server, osmem_url  # noqa: F401  (fixtures)
 from tests.storage.documents import DAY1, DAY2, eur, listing, post
 
 pytestmark = pytest.mark.cluster
@@ -21,7 +20,7 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def test_migrate_reindex_stats_trend_and_search_on_a_cluster(osmem_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_migrate_reindex_stats_trend_and_search_on_a_cluster(osmem_url: str, tmp_path: Path) -> None:
     target = f"opensearch+{osmem_url}"
     embedded = tmp_path / "npswatch.sqlite3"
     with SqliteStorage(embedded) as store:

@@ -16,7 +16,6 @@ from storage.base import StorageError
 from storage.cluster import ClusterStorage, parse_target
 from storage.deadletter import CLAIMED_SUFFIX, append, dead_letter_line, default_path, replay
 from storage.sqlite import SqliteStorage
-from tests.storage.contract.servers import osmem_server, osmem_url  # noqa: F401  (fixtures)
 from tests.storage.documents import listing
 from tests.storage.test_cluster_backend import item, pipeline
 
@@ -40,7 +39,7 @@ def replay_cli(path: Path, target: str) -> tuple[int, dict[str, Any]]:
 
 
 @pytest.mark.cluster
-def test_replay_writes_what_a_crawl_kept_and_keeps_what_fails_again(tmp_path: Path, osmem_url: str) -> None:  # noqa: F811
+def test_replay_writes_what_a_crawl_kept_and_keeps_what_fails_again(tmp_path: Path, osmem_url: str) -> None:
     crawl = pipeline(tmp_path, "opensearch+http://127.0.0.1:9")  # the cluster is down during the crawl
     crawl.open_spider()
     for n in range(3):
@@ -75,7 +74,7 @@ def _stored(target: str, n: int) -> list[dict[str, Any]]:
 
 
 @pytest.mark.cluster
-def test_an_outage_during_replay_keeps_the_rest_untried(tmp_path: Path, osmem_server: Any) -> None:  # noqa: F811
+def test_an_outage_during_replay_keeps_the_rest_untried(tmp_path: Path, osmem_server: Any) -> None:
     path = tmp_path / "store.jsonl"
     docs = [listing(str(n)) for n in range(5)]
     append(path, [dead_letter_line(doc, "down", "store_unavailable") for doc in docs])

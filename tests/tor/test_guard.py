@@ -12,11 +12,11 @@ from scrapy.downloadermiddlewares.httpproxy import HttpProxyMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.test import get_crawler
 
+from crawlers.run import CrawlJob, crawl_settings
 from crawlers.tor.control import TorPool
 from crawlers.tor.guard import TorGuardMiddleware, route_problem, socks_handler_configured
 from crawlers.tor.proxy import TorProxyMiddleware
 from crawlers.tor.status import StatusStore
-from npswatch.crawl import CrawlJob, crawl_settings
 
 ONION = "2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion"
 ENDPOINTS = {("127.0.0.1", 9050), ("127.0.0.1", 9150)}

@@ -19,7 +19,7 @@ import pytest
 from storage.base import SearchQuery, Storage, TrendQuery
 from storage.cluster import ClusterStorage, parse_target
 from storage.sqlite import SqliteStorage
-from tests.storage.contract.conftest import es_target
+from tests.servers import es_target
 from tests.storage.contract.generated import generate, resighted
 
 pytestmark = pytest.mark.cluster

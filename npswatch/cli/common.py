@@ -1,0 +1,116 @@
+"""What the `npswatch` command groups share: the consoles, options and callbacks, opening the store."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from storage import default_target
+
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)  # logs: no 80-col cut
+
+
+def db_option(help_text: str) -> Callable[[Any], Any]:
+    """``--db``: the storage target, from NPSWATCH_DB, else <NPSWATCH_DATA_DIR or var>/npswatch.sqlite3."""
+    return click.option(
+        "--db",
+        envvar="NPSWATCH_DB",
+        default=default_target,
+        show_default="var/npswatch.sqlite3",
+        help=help_text,
+    )
+
+
+def day_option_value(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """A click callback reading a YYYY-MM-DD option value as a date."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected a date as YYYY-MM-DD, found {value!r}") from exc
+
+
+store_option = db_option(
+    "Storage target: a SQLite file or a cluster URL, e.g. elasticsearch+https://host:9200 (env NPSWATCH_DB)."
+)
+
+
+def iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    day = day_option_value(ctx, param, value)
+    return day.isoformat() if day else None
+
+
+def field_filters(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, list[str]]:
+    """Repeated ``--filter FIELD=VALUE`` options as {field: [values]}."""
+    parsed: dict[str, list[str]] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected FIELD=VALUE, found {item!r}", param_hint="--filter")
+        parsed.setdefault(name, []).append(value)
+    return parsed
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def observation_filters(filter_help: str) -> Callable[[_Command], _Command]:
+    """``--source``, ``--from``, ``--to`` and ``--filter FIELD=VALUE``: what `search` and `trend` narrow by."""
+    options = [
+        click.option("--source", "sources_", multiple=True, help="Only these sources (repeatable)."),
+        click.option("--from", "date_from", callback=iso_day, help="Observed on or after YYYY-MM-DD."),
+        click.option("--to", "date_to", callback=iso_day, help="Observed on or before YYYY-MM-DD."),
+        click.option(
+            "--filter", "filters", multiple=True, metavar="FIELD=VALUE", callback=field_filters, help=filter_help
+        ),
+    ]
+
+    def apply(command: _Command) -> _Command:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+def as_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def open_or_exit(target: str) -> Any:
+    from storage import open_storage
+    from storage.base import StorageError, StorageUnavailable
+
+    try:
+        return open_storage(target)
+    except StorageUnavailable as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1)
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(2)
+
+
+@contextlib.contextmanager
+def opened(target: str, failed: int = 2) -> Iterator[Any]:
+    """The store at ``target``, closed afterwards; a storage error is printed and exits with ``failed`` (1 when the
+    store cannot be reached)."""
+    from storage.base import StorageError, StorageUnavailable
+
+    store = open_or_exit(target)
+    try:
+        yield store
+    except StorageError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1 if isinstance(exc, StorageUnavailable) else failed)
+    finally:
+        store.close()

@@ -1,0 +1,32 @@
+"""``npswatch demo-sites`` and ``npswatch demo``: the local demo sites and the demo crawl."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from npswatch.cli.common import out, store_option
+
+
+@click.command("demo-sites")
+@click.option("--site", "sites", multiple=True, help="Serve only these sites (repeatable).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--free-ports", is_flag=True, help="Pick free ports instead of the defaults (8701-8705).")
+@click.option("--json", "as_json", is_flag=True, help="Print the site URLs as one JSON line.")
+def demo_sites(sites: tuple[str, ...], host: str, free_ports: bool, as_json: bool) -> None:
+    """Serve the local demo sites (markets, forums, shop) until interrupted."""
+    from demosites.demo import serve_sites
+
+    serve_sites(sites, host, free_ports, as_json, out.print)
+
+
+@click.command()
+@click.option("--days", default=None, type=click.IntRange(1, 365), help="Simulated days to crawl (default: all).")
+@click.option("--step", default=1, show_default=True, type=click.IntRange(1, 30), help="Crawl every Nth day.")
+@store_option
+def demo(days: int | None, step: int, db: str) -> None:
+    """Serve the demo sites and crawl every demo source over the simulated days."""
+    from demosites.demo import run_demo
+
+    sys.exit(run_demo(db, days, step, out))

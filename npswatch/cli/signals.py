@@ -1,0 +1,138 @@
+"""``npswatch signals ...``: run the detectors, list and triage signals, backtest a detector (docs/signals.md).
+
+Registered on the main command by ``npswatch/cli/__init__.py``; heavy imports happen inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+
+from npswatch.cli.common import console, day_option_value, db_option, out
+
+_db_option = db_option("Storage target (env NPSWATCH_DB); signals are kept beside it (docs/signals.md).")
+_as_of = day_option_value
+
+
+@click.group()
+def signals() -> None:
+    """Early-warning signals: first sightings, spikes, price shifts, adverse-effect surges (docs/signals.md)."""
+
+
+@signals.command("run")
+@click.option("--as-of", callback=_as_of, help="Evaluate up to this day (YYYY-MM-DD; default today, UTC).")
+@click.option("--since", callback=_as_of, help="Evaluate from this day (default: the day after the last run).")
+@click.option(
+    "--deliver/--no-deliver",
+    default=None,
+    help="Send new signals through the channels of NPSWATCH_ALERTS_CONFIG, else to the Atom feed beside the "
+    "signal store (default: deliver).",
+)
+@_db_option
+def signals_run(as_of: date | None, since: date | None, deliver: bool | None, db: str) -> None:
+    """Run the detectors over the store and store the signals; print what changed."""
+    from signals.report import run_and_list
+
+    sys.exit(run_and_list(db, out, as_of, since=since, deliver=deliver))
+
+
+@signals.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of signal objects.")
+@click.option("--type", "types", multiple=True, help="Only these types (repeatable).")
+@click.option("--state", "states", multiple=True, help="Only these states (repeatable).")
+@_db_option
+def signals_list(as_json: bool, types: tuple[str, ...], states: tuple[str, ...], db: str) -> None:
+    """Every stored signal, oldest first."""
+    with _open(db) as kept:
+        found = kept.find(types=types, states=states)
+    if as_json:
+        print(json.dumps([s.to_json() for s in found], indent=2, ensure_ascii=False))
+        return
+    from signals.report import print_table
+
+    print_table(found, out)
+
+
+@signals.command("show")
+@click.argument("signal_id")
+@_db_option
+def signals_show(signal_id: str, db: str) -> None:
+    """One signal as JSON (an id prefix of 6 or more digits is enough)."""
+    with _open(db) as kept:
+        found = kept.get(signal_id)
+    if found is None:
+        console.print(f"[red]error:[/red] no signal with id {escape(signal_id)!r}")
+        sys.exit(2)
+    print(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+
+
+def _set_state(signal_id: str, state: str, db: str) -> None:
+    from signals.store import SignalStoreError
+
+    with _open(db) as kept:
+        try:
+            changed = kept.set_state(signal_id, state)
+        except SignalStoreError as exc:
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
+            sys.exit(2)
+    out.print(f"{changed.id} {changed.type} {escape(changed.subject)}: {state}")
+
+
+@signals.command("ack")
+@click.argument("signal_id")
+@_db_option
+def signals_ack(signal_id: str, db: str) -> None:
+    """Mark a signal acknowledged (an analyst is on it)."""
+    _set_state(signal_id, "acknowledged", db)
+
+
+@signals.command("dismiss")
+@click.argument("signal_id")
+@_db_option
+def signals_dismiss(signal_id: str, db: str) -> None:
+    """Mark a signal dismissed (a false alarm); later detections of its episode keep it dismissed."""
+    _set_state(signal_id, "dismissed", db)
+
+
+def _open(db: str) -> Any:
+    from signals.store import SignalStoreError, open_store
+
+    try:
+        return open_store(db)
+    except SignalStoreError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(1)
+
+
+@signals.command("backtest")
+@click.option("--series", "series_path", required=True, type=click.Path(path_type=Path),
+              help="CSV with columns t,observed.")  # fmt: skip
+@click.option("--method", required=True, help="Count detector: ears-c1, ears-c2, ears-c3, farrington-*, bayes*.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Detector parameter (repeatable).")
+@click.option("--freq", type=click.Choice(["52", "7"]), default=None, help="52: weekly counts; 7: daily counts.")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path), help="Output CSV.")
+def signals_backtest(series_path: Path, method: str, params: tuple[str, ...], freq: str | None, out_path: Path
+                     ) -> None:  # fmt: skip
+    """Run one detector over a series: writes t,observed,upperbound,alarm (empty where not computable)."""
+    from signals.backtest import BacktestError, backtest, write_backtest
+
+    try:
+        result = backtest(series_path, method, list(params), int(freq) if freq else None)
+        write_backtest(result, out_path)
+    except BacktestError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        sys.exit(2)
+    except OSError as exc:
+        console.print(f"[red]error:[/red] cannot write {escape(str(out_path))}: {escape(exc.strerror or str(exc))}")
+        sys.exit(1)
+    for message in result.messages:
+        console.print(f"note: {escape(message)}")
+    evaluated = sum(1 for r in result.rows if r[2] is not None)
+    console.print(f"{method}: {evaluated} of {len(result.rows)} points evaluated, {result.alarms} alarm(s); "
+                  f"wrote {escape(str(out_path))}")  # fmt: skip

@@ -1,0 +1,94 @@
+"""Fixtures shared by more than one test package (a package's own fixtures stay in its conftest.py).
+
+- ``db_path``, ``store``: a fresh embedded store per test;
+- ``osmem_server`` (one per session), ``osmem_url`` (a fresh clone per test): the OpenSearch API of osmem-server;
+- ``backend``, ``open_store``: every storage backend behind one fixture (the storage contract suite, the signals
+  over each backend): ``sqlite``; ``opensearch`` over osmem-server; ``elasticsearch`` against ``$NPSWATCH_ES_URL``
+  with a fresh index prefix per test (skipped when the variable is not set).  The cluster cases carry the
+  ``cluster`` marker; under ``CI=true`` a missing osmem-server fails the run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage.base import Storage
+from storage.sqlite import SqliteStorage
+from tests.servers import ES_URL_ENV, es_target, start_osmem, stop_osmem
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("opensearch", id="opensearch", marks=pytest.mark.cluster),
+    pytest.param("elasticsearch", id="elasticsearch", marks=pytest.mark.cluster),
+]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "npswatch.sqlite3"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[SqliteStorage]:
+    """A fresh embedded store per test, in pytest's temporary directory."""
+    with SqliteStorage(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def osmem_server() -> Iterator[Any]:
+    """One osmem-server for the session."""
+    server = start_osmem()
+    yield server
+    stop_osmem(server)
+
+
+@pytest.fixture
+def osmem_url(osmem_server: Any) -> Iterator[str]:
+    """A fresh clone of the (empty) base cluster for one test."""
+    clone = osmem_server.clone()
+    yield clone.url
+    clone.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def open_store(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Storage]]:
+    """Opens the test's store on ``backend`` (call it again for a second handle on the same data)."""
+    from storage.cluster import ClusterStorage, parse_target
+    from storage.cluster.indices import drop
+
+    opened: list[Storage] = []
+    cleanup: list[Callable[[], None]] = []
+    if backend == "sqlite":
+        target = str(tmp_path / "contract.sqlite3")
+    elif backend == "opensearch":
+        target = f"opensearch+{request.getfixturevalue('osmem_url')}"
+    else:
+        base = es_target()
+        if base is None:
+            pytest.skip(f"{ES_URL_ENV} is not set: no Elasticsearch to test against")
+        target = f"{base}{'&' if '?' in base else '?'}prefix=npswatch-test-{uuid.uuid4().hex[:12]}"
+
+    def make() -> Storage:
+        store: Storage = SqliteStorage(target) if backend == "sqlite" else ClusterStorage(parse_target(target))
+        opened.append(store)
+        return store
+
+    if backend == "elasticsearch":
+        prefix = target.rsplit("prefix=", 1)[1]
+        cleanup.append(lambda: drop(ClusterStorage(parse_target(target), ensure_indices=False).client, prefix))
+    yield make
+    for store in opened:
+        store.close()
+    for step in cleanup:
+        step()
