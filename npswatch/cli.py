@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from alerts.cli import signals as signals_group
-from crawlers.config import SourceError, find_source, iter_sources, source_files
+from crawlers.config import SourceError, find_source, iter_sources, source_files, valid_sources
 from npswatch.options import day_option_value, db_option
 from storage import data_dir
 
@@ -220,6 +220,10 @@ def status(as_json: bool) -> None:
 
 
 # --- tor -------------------------------------------------------------------------------
+def _skip_invalid(error: SourceError) -> None:
+    console.print(f"[yellow]skipped[/yellow] {escape(error.problems[0])}")
+
+
 @main.group()
 def tor() -> None:
     """Tor: instances, bootstrap, circuits per source, last errors (docs/tor.md)."""
@@ -231,7 +235,7 @@ def tor_status(as_json: bool) -> None:
     """Tor instances (bootstrap, circuits) and Tor sources (circuits, up/down, last error); exit 1 if not ready."""
     from crawlers.tor.report import collect_status, print_status, project_settings
 
-    tor_sources = [s.name for s in iter_sources() if not isinstance(s, SourceError) and s.tor]
+    tor_sources = [s.name for s in valid_sources(_skip_invalid) if s.tor]
     data = collect_status(project_settings(), tor_sources)
     if as_json:
         print(json.dumps(data, indent=2))
