@@ -22,7 +22,7 @@ from lxml import etree
 from parsel import Selector
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
-from crawlers.patterns import css_to_xpath, regex, xpath
+from crawlers.patterns import any_of, css_to_xpath, xpath
 
 _SKIPPED_EXTENSIONS = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)  # images, media, archives, office files
 _SCHEMES = ("http", "https")
@@ -77,8 +77,8 @@ class LinkRules:
 
     def __init__(self, follow: list[str], allow: list[str], deny: list[str]) -> None:
         self.regions = follow or ["html"]
-        self.allow = [regex(p) for p in allow]
-        self.deny = [regex(p) for p in deny]
+        self.allow = any_of(allow)
+        self.deny = any_of(deny)
         self.seen: set[str] = set()
         self._hrefs_of = [region_hrefs(region) for region in self.regions]
         self._resolved: dict[tuple[str, str, str], str] = {}  # (scheme, host, site-absolute href) -> URL
@@ -122,9 +122,9 @@ class LinkRules:
         parts = urlsplit(url)
         if parts.scheme not in _SCHEMES or parts.path.lower().endswith(_SKIPPED_EXTENSIONS):
             return False
-        if self.allow and not any(p.search(url) for p in self.allow):
+        if self.allow is not None and not self.allow.test(url):
             return False
-        return not any(p.search(url) for p in self.deny)
+        return self.deny is None or not self.deny.test(url)
 
     def _hrefs(self, page: Selector) -> Iterator[str]:
         if page.type != "html" or not isinstance(page.root, etree._Element):  # XML pages: parsel's own path

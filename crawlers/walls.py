@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from crawlers.patterns import Regex, regex
+from crawlers.patterns import Pattern, regex
 
 if TYPE_CHECKING:
     from crawlers.config import WallMarkers
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 WallKind = Literal["queue", "captcha", "login"]
 KINDS: tuple[WallKind, ...] = ("queue", "captcha", "login")  # checked in this order: a queue often shows a captcha
 
-BUILTIN: dict[WallKind, tuple[Regex, ...]] = {
+BUILTIN: dict[WallKind, tuple[Pattern, ...]] = {
     "queue": tuple(regex(p, True) for p in (
         r"\bddos[- ]?(?:protection|guard|filter|mitigation)\b",
         r"\byou are (?:now )?in (?:the |a )?queue\b",
@@ -57,21 +57,21 @@ class Wall:
 
 def _looks_like_login(text: str) -> bool:
     """A password field on a page whose title or heading asks to log in (a sidebar login box is not a wall)."""
-    return bool(_PASSWORD.search(text)) and bool(_LOGIN_TITLE.search(text))
+    return _PASSWORD.test(text) and _LOGIN_TITLE.test(text)
 
 
 def detect_wall(text: str, markers: WallMarkers | None = None) -> Wall | None:
     """The wall this page is, or None for a content page.  The source's markers win over the built-in ones."""
     for kind in KINDS:
         for pattern in getattr(markers, kind, None) or ():
-            if regex(pattern, True).search(text):
+            if regex(pattern, True).test(text):
                 return Wall(kind, pattern)
     lowered = text.casefold()
     for kind in KINDS:
         if not any(hint in lowered for hint in _HINTS[kind]):  # cheap test first: content pages are the rule
             continue
         for compiled in BUILTIN[kind]:
-            if compiled.search(text):
+            if compiled.test(text):
                 return Wall(kind, compiled.pattern)
     if _looks_like_login(text):
         return Wall("login", "password field under a log-in title")

@@ -50,7 +50,7 @@ BUILDERS: dict[str, Builder] = {"market": market.build, "shop": market.build, "f
 def page_type(url: str, source: Source) -> str | None:
     """The name of the first page type whose URL pattern matches, or None (a navigation page)."""
     for name, spec in source.pages.items():
-        if regex(spec.url).search(url):
+        if regex(spec.url).test(url):
             return name
     return None
 

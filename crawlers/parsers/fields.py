@@ -87,8 +87,8 @@ def _row(value: Any) -> Node:
 def read_field(node: Node, spec: FieldSpec, url: str) -> str | list[str] | None:
     """The text a field spec selects: one cleaned string (parts joined), or a list with ``many``."""
     if spec.from_url:
-        found = regex(spec.from_url).search(url)
-        values = [found.group(1) if found and found.groups() else found.group(0)] if found else []
+        found = regex(spec.from_url).group(url)
+        values = [] if found is None else [found]
     else:
         values = [clean(_serialised(v)) for v in _select(node, spec)]
         values = [v for v in values if v]
@@ -96,8 +96,7 @@ def read_field(node: Node, spec: FieldSpec, url: str) -> str | list[str] | None:
             values = [clean(" ".join(values))] if values else []
     if spec.re:
         pattern = regex(spec.re)
-        matches = (pattern.search(v) for v in values)
-        values = [m.group(1) if m.groups() else m.group(0) for m in matches if m]
+        values = [kept for v in values if (kept := pattern.group(v)) is not None]
     if spec.many:
         return values
     return values[0] if values else None

@@ -20,7 +20,7 @@ from scrapy.http import Response, TextResponse
 from crawlers.config import Source, find_source
 from crawlers.links import LinkRules
 from crawlers.parsers import Page, parse_page
-from crawlers.patterns import regex
+from crawlers.patterns import any_of
 from crawlers.sessions import load_cookies
 from crawlers.walls import detect_wall
 
@@ -58,7 +58,8 @@ class SourceSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._count("npswatch/pages/not_text")
             return
-        if self.source.session and any(regex(p, True).search(response.text) for p in self.source.session.logged_out):
+        logged_out = any_of(self.source.session.logged_out, True) if self.source.session else None
+        if logged_out is not None and logged_out.test(response.text):
             self._count("npswatch/session/logged_out")  # the session expired: a person has to renew it
             self.logger.warning("%s: %s says the session is logged out", self.source.name, response.url)
             return
