@@ -32,11 +32,11 @@ def netloc(url: str) -> str:
     return f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
 
 
-def _refuse(crawler: Crawler, reason: str, request: Request) -> IgnoreRequest:
+def _refuse(crawler: Crawler, reason: str, request: Request, level: int = logging.INFO) -> IgnoreRequest:
     """Count a refused request (``npswatch/refused/<reason>``) and give the exception that drops it."""
     assert crawler.stats is not None
     crawler.stats.inc_value(f"npswatch/refused/{reason}")
-    logger.info("Refused %s request to %s", reason, request.url)
+    logger.log(level, "Refused %s request to %s", reason, request.url)
     return IgnoreRequest(f"{reason}: {request.url}")
 
 
@@ -119,17 +119,21 @@ class RequestBudgetMiddleware:
 
     def process_request(self, request: Request) -> None:
         host = netloc(request.url)
-        if 0 < self.host_budget <= self.per_host.get(host, 0):
-            raise _refuse(self.crawler, "host_budget", request)
+        sent = self.per_host.get(host, 0)
+        if 0 < self.host_budget <= sent:
+            if sent == self.host_budget:
+                self.per_host[host] = sent + 1  # say it once per host
+                logger.warning("%s: request budget (%d) spent: no further request is sent", host, self.host_budget)
+            raise _refuse(self.crawler, "host_budget", request, logging.DEBUG)
         page = not request.meta.get("retry_times") and not request.meta.get("dont_obey_robotstxt")
         if page and self.max_pages is not None:
             if self.pages >= self.max_pages:
                 if self.pages == self.max_pages:
-                    self.pages += 1  # log once
+                    self.pages += 1  # say it once
                     logger.warning("max_pages (%d) reached: no further page is fetched", self.max_pages)
-                raise _refuse(self.crawler, "max_pages", request)
+                raise _refuse(self.crawler, "max_pages", request, logging.DEBUG)
             self.pages += 1
-        self.per_host[host] = self.per_host.get(host, 0) + 1
+        self.per_host[host] = sent + 1
 
 
 def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:
