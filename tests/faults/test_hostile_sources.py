@@ -24,6 +24,7 @@ import pytest
 from crawlers.config import SOURCES_DIR, SourceError, load_source
 from tests.tor.network import free_port
 
+pytestmark = pytest.mark.faults
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "nova_market"
 _DEMO = (SOURCES_DIR / f"{GOOD}.yml").read_text(encoding="utf-8")

@@ -19,11 +19,13 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.crawlers.test_crawl_scope import ROOT, SOURCE, crawl, listing
 from tests.httpsite import Route, Site, serve
 
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
 SECRET = "k3y-that-must-never-leave-this-machine"
 
 
