@@ -100,8 +100,37 @@ class _Size:
     chars: int = 0
 
 
+def _flow_depth_line(text: str) -> int | None:
+    """The line where ``[`` and ``{`` outside quotes and comments nest deeper than MAX_DEPTH, or None.
+
+    A cheap look before the YAML scanner, which keeps every unclosed bracket of a line as a possible key and
+    rechecks them all at each token: 5,000 brackets on one line cost it seconds before the event check below
+    could stop it.  An apostrophe in plain text can hide brackets from this look; the event check still counts.
+    """
+    depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        quote = ""
+        for char in line:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number
+            elif char in "]}":
+                depth = max(0, depth - 1)
+    return None
+
+
 def _check_bounds(path: Path, text: str) -> None:
     """Refuse deep nesting and alias bombs from the event stream, before any node is built."""
+    deep = _flow_depth_line(text)
+    if deep is not None:
+        raise SourceError(path, [f"{path}:{deep}: (file): expected at most {MAX_DEPTH} levels of nesting"])
     anchored: dict[str, _Size] = {}
     stack: list[_Size] = [_Size(nodes=0)]  # the document, then each open mapping or list
     for event in YAML(typ="rt").parse(text):
