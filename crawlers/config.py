@@ -1,22 +1,30 @@
 """Source files: one YAML file per site, validated by pydantic.
 
 A source file says where a site is, which template crawls it (``market``, ``forum``,
-``shop``), how politely, and which CSS or XPath selectors pick each field.  See
+``shop``), how politely, how far, and which CSS or XPath selectors pick each field.  See
 ``docs/sources.md`` for the reference.  Loading reports every problem with the file,
 the line, the field and what was expected.
+
+Loading compiles everything a crawl will run, so that nothing fails or runs away later: CSS
+and XPath (``crawlers.patterns``), every regex with RE2 (linear time; a pattern RE2 cannot run
+is refused with the reason), the cron expression, date formats; field names are checked against
+the template (``crawlers.templates``).  The YAML is read with bounds (``crawlers.sourcefile``).
+A file that fails, for whatever reason, raises ``SourceError``: ``iter_sources`` reports it and
+goes on with the others.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -29,37 +37,68 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
+from crawlers import templates
+from crawlers.links import region_hrefs, url_problem
+from crawlers.patterns import regex, selector
+from crawlers.sourcefile import Located, Location, declared_env, env_name_problem, expand_env, read_source_yaml
+from crawlers.sourcefile import SourceError as SourceError  # re-exported: callers import it from here
 from crawlers.tor.onion import is_onion_host, onion_problem
 
 SOURCES_DIR = Path(__file__).parent / "sources"
 TEMPLATES = ("market", "forum", "shop")
 LANGUAGES = ("en", "nl", "fr", "de")
-_ENV_REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}")
 _DURATION = re.compile(r"^(\d+)\s*([smhd])$")
-
-
-class SourceError(Exception):
-    """A source file that cannot be used; ``problems`` lists each one as ``file:line: field: message``."""
-
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.path = path
-        self.problems = problems
-        super().__init__("\n".join(problems))
+_SAMPLE_TIME = datetime(2026, 11, 23, 19, 14, 5, tzinfo=UTC)
 
 
 def _valid_regex(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"{pattern!r} is not a valid regex: {exc}") from exc
+    regex(pattern)  # RE2: linear-time matching, or ValueError with the reason
     return pattern
 
 
+def _valid_caseless_regex(pattern: str) -> str:
+    regex(pattern, True)
+    return pattern
+
+
+def _valid_css(css: str) -> str:
+    selector(css, None)
+    return css
+
+
+def _valid_xpath(query: str) -> str:
+    selector(None, query)
+    return query
+
+
+def _valid_region(css: str) -> str:
+    region_hrefs(css)
+    return css
+
+
+def _valid_env_name(name: str) -> str:
+    problem = env_name_problem(name)
+    if problem:
+        raise ValueError(problem)
+    return name
+
+
+def _valid_format(fmt: str) -> str:
+    """A strptime format: it has a directive, and a date written with it reads back."""
+    if "%" not in fmt:
+        raise ValueError(f"expected a strptime format such as '%d/%m/%Y %H:%M', found {fmt!r} (no % directive)")
+    try:
+        datetime.strptime(_SAMPLE_TIME.strftime(fmt), fmt)
+    except (ValueError, re.error) as exc:
+        raise ValueError(f"expected a strptime format such as '%d/%m/%Y %H:%M', found {fmt!r}: {exc}") from None
+    return fmt
+
+
 Regex = Annotated[str, AfterValidator(_valid_regex)]
+CaselessRegex = Annotated[str, AfterValidator(_valid_caseless_regex)]
+Css = Annotated[str, AfterValidator(_valid_css)]
+XPath = Annotated[str, AfterValidator(_valid_xpath)]
 
 
 class _Model(BaseModel):
@@ -69,33 +108,28 @@ class _Model(BaseModel):
 class FieldSpec(_Model):
     """How to read one field: a CSS or XPath selector, or a regex on the page URL."""
 
-    css: str | None = None
-    xpath: str | None = None
-    from_url: str | None = Field(default=None, description="regex on the URL; group 1 is the value")
-    re: str | None = Field(default=None, description="regex applied to the selected text; group 1 is kept")
+    css: Css | None = None
+    xpath: XPath | None = None
+    from_url: Regex | None = Field(default=None, description="regex on the URL; group 1 is the value")
+    re: Regex | None = Field(default=None, description="regex applied to the selected text; group 1 is kept")
     many: bool = False
-    format: str | None = Field(default=None, description="strptime format for dates")
+    format: Annotated[str, AfterValidator(_valid_format)] | None = Field(
+        default=None, description="strptime format for dates"
+    )
 
     @model_validator(mode="after")
     def _one_way(self) -> FieldSpec:
         ways = [w for w in (self.css, self.xpath, self.from_url) if w]
         if len(ways) != 1:
             raise ValueError("expected exactly one of css, xpath or from_url")
-        for name in ("from_url", "re"):
-            pattern = getattr(self, name)
-            if pattern:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    raise ValueError(f"{name} is not a valid regex: {exc}") from exc
         return self
 
 
 class RowsSpec(_Model):
     """Repeated blocks on one page (quantity tiers, posts of a thread): a selector and fields inside it."""
 
-    css: str | None = None
-    xpath: str | None = None
+    css: Css | None = None
+    xpath: XPath | None = None
     fields: dict[str, FieldSpec]
 
     @model_validator(mode="after")
@@ -121,14 +155,8 @@ FieldOrRows = Annotated[
 class PageSpec(_Model):
     """A kind of page, recognised by a regex on its URL path, and the fields to read on it."""
 
-    url: str = Field(description="regex searched in the URL")
+    url: Regex = Field(description="regex searched in the URL")
     fields: dict[str, FieldOrRows]
-
-    @field_validator("url")
-    @classmethod
-    def _regex(cls, value: str) -> str:
-        re.compile(value)
-        return value
 
 
 class Politeness(_Model):
@@ -149,23 +177,33 @@ class Schedule(_Model):
         for text in (self.every, self.jitter):
             if text and not _DURATION.match(text):
                 raise ValueError(f"expected a duration such as 30m, 6h or 1d, found {text!r}")
-        if self.cron and len(self.cron.split()) != 5:
-            raise ValueError(f"expected a five-field crontab expression, found {self.cron!r}")
+        if self.every and int(self.every.rstrip("smhd ")) == 0:
+            raise ValueError(f"expected a duration above zero, found every: {self.every!r}")
+        if self.cron:
+            if len(self.cron.split()) != 5:
+                raise ValueError(f"expected a five-field crontab expression, found {self.cron!r}")
+            try:
+                CronTrigger.from_crontab(self.cron, timezone=UTC)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"expected a crontab expression such as '0 3 * * *', found {self.cron!r}: "
+                                 f"{exc}") from None  # fmt: skip
         return self
 
 
 class WallMarkers(_Model):
     """Regexes (case-insensitive) that mark a page as a wall, not content; added to the built-in markers."""
 
-    login: list[Regex] = Field(default_factory=list)
-    captcha: list[Regex] = Field(default_factory=list)
-    queue: list[Regex] = Field(default_factory=list, description="DDoS-protection queues")
+    login: list[CaselessRegex] = Field(default_factory=list)
+    captcha: list[CaselessRegex] = Field(default_factory=list)
+    queue: list[CaselessRegex] = Field(default_factory=list, description="DDoS-protection queues")
 
 
 class SessionMarkers(_Model):
     """A logged-in session: regexes (case-insensitive) on a page that say the session expired or logged out."""
 
-    logged_out: list[Regex] = Field(min_length=1, description="e.g. 'session has expired', 'please log in again'")
+    logged_out: list[CaselessRegex] = Field(
+        min_length=1, description="e.g. 'session has expired', 'please log in again'"
+    )
 
 
 class HealthThresholds(_Model):
@@ -192,13 +230,6 @@ class HealthThresholds(_Model):
         return value
 
 
-_REQUIRED_PAGES: dict[str, dict[str, tuple[str, ...]]] = {
-    "market": {"listing": ("native_id", "title")},
-    "forum": {"thread": ("thread_id", "thread_title", "posts")},
-    "shop": {"product": ("native_id", "title")},
-}
-
-
 class Source(_Model):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_]{1,62}$")
     template: Literal["market", "forum", "shop"]
@@ -210,8 +241,14 @@ class Source(_Model):
     politeness: Politeness = Field(default_factory=Politeness)
     allow: list[Regex] = Field(default_factory=list, description="regexes a followed URL must match")
     deny: list[Regex] = Field(default_factory=list, description="regexes a followed URL must not match")
-    follow: list[str] = Field(default_factory=list, description="CSS selectors of links to follow")
+    follow: list[Annotated[str, AfterValidator(_valid_region)]] = Field(
+        default_factory=list, description="CSS selectors of links to follow"
+    )
     max_depth: int = Field(default=8, ge=1, le=50)
+    max_pages: int = Field(ge=1, le=1_000_000, description="pages one crawl fetches at most; required (e.g. 5000)")
+    env: list[Annotated[str, AfterValidator(_valid_env_name)]] = Field(
+        default_factory=list, description="environment variables the file reads with ${VAR}"
+    )
     cookies_file: str | None = None
     timezone: str = Field(default="UTC", description="IANA zone of dates the site writes without one")
     pages: dict[str, PageSpec]
@@ -241,6 +278,8 @@ class Source(_Model):
         for url in value:
             if not re.match(r"^https?://[^/\s]+", url):
                 raise ValueError(f"expected an http(s) URL, found {url!r}")
+            if problem := url_problem(url):
+                raise ValueError(f"expected an http(s) URL that can be fetched, found {url!r} ({problem})")
             host = urlsplit(url).hostname or ""
             if is_onion_host(host) and (problem := onion_problem(host)):
                 raise ValueError(problem)
@@ -250,21 +289,24 @@ class Source(_Model):
                 raise ValueError(f"the onion URL {url!r} needs tor: true")
         return value
 
-
-    def template_problems(self) -> list[tuple[tuple[str, ...], str]]:
-        """The pages and fields the template needs that the file lacks, as (location, message)."""
-        found: list[tuple[tuple[str, ...], str]] = []
-        for page, fields in (self.health.min_fill if self.health else {}).items():
+    def template_problems(self) -> list[tuple[Location, str]]:
+        """What the template cannot read as the file says it (as location, message): pages and fields it needs
+        and lacks, names it does not know (with the closest one), blocks given as fields and fields as blocks."""
+        found: list[tuple[Location, str]] = []
+        for page, fields in self.health.min_fill.items():
             for name in fields:
                 if page not in self.pages or name not in self.pages[page].fields:
                     found.append((("health", "min_fill", page), f"no field {name!r} on a page {page!r} in pages"))
-        for page, required in _REQUIRED_PAGES[self.template].items():
-            if page not in self.pages:
+        kinds = templates.PAGES[self.template]
+        for page, kind in kinds.items():
+            if kind.needed and page not in self.pages:
                 found.append((("pages",), f"template {self.template!r} needs a page {page!r}"))
-                continue
-            for name in required:
-                if name not in self.pages[page].fields:
-                    found.append((("pages", page, "fields"), f"template {self.template!r} needs the field {name!r}"))
+        for page, spec in self.pages.items():
+            if page not in kinds:
+                found.append((("pages", page), f"template {self.template!r}: {templates.unknown('page', page, kinds)}"))
+            else:
+                found += _field_problems(("pages", page, "fields"), spec.fields, kinds[page].fields,
+                                         kinds[page].required, f"template {self.template!r}")  # fmt: skip
         return found
 
     @property
@@ -272,91 +314,57 @@ class Source(_Model):
         return self.title
 
 
-@dataclass(frozen=True)
-class _Located:
-    data: Any
-    lines: dict[tuple[str | int, ...], int]
-
-
-def _expand_env(value: Any) -> Any:
-    """Replace ``${VAR}`` and ``${VAR:-default}`` in strings with the environment's values."""
-    if isinstance(value, str):
-        return _ENV_REF.sub(lambda m: os.environ.get(m.group(1), m.group(2) or ""), value)
-    if isinstance(value, dict):
-        return {k: _expand_env(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_expand_env(v) for v in value]
-    return value
-
-
-def _line_map(node: Any, prefix: tuple[str | int, ...], out: dict[tuple[str | int, ...], int]) -> None:
-    if isinstance(node, CommentedMap):
-        for key in node:
-            out[(*prefix, key)] = node.lc.key(key)[0] + 1
-            _line_map(node[key], (*prefix, key), out)
-    elif isinstance(node, CommentedSeq):
-        for index, child in enumerate(node):
-            out[(*prefix, index)] = node.lc.item(index)[0] + 1
-            _line_map(child, (*prefix, index), out)
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
-def _read(path: Path) -> _Located:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(path, [f"{path}: cannot read: {exc}"]) from exc
-    try:
-        tree = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else 0
-        raise SourceError(path, [f"{path}:{line}: YAML syntax: {exc.problem}"]) from exc
-    if not isinstance(tree, CommentedMap):
-        raise SourceError(path, [f"{path}:1: expected a mapping of fields at the top, found {type(tree).__name__}"])
-    lines: dict[tuple[str | int, ...], int] = {}
-    _line_map(tree, (), lines)
-    return _Located(_plain(tree), lines)
-
-
-def _line_for(lines: dict[tuple[str | int, ...], int], loc: tuple[str | int, ...]) -> int:
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return 1
-
-
-def _readable_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """Pydantic's location without the union-branch names it inserts (``FieldSpec``, ``RowsSpec``)."""
-    return tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper()))
+def _field_problems(
+    loc: Location, fields: dict[str, Any], known: dict[str, str | templates.Rows], required: tuple[str, ...], where: str
+) -> list[tuple[Location, str]]:
+    found = [(loc, f"{where} needs the field {name!r}") for name in required if name not in fields]
+    for name, spec in fields.items():
+        here = (*loc, name)
+        if name not in known:
+            found.append((here, f"{where}: {templates.unknown('field', name, known)}"))
+            continue
+        shape = known[name]
+        if isinstance(shape, templates.Rows):
+            if not isinstance(spec, RowsSpec):
+                rows = ", ".join(shape.fields)
+                found.append((here, f"expected a block of rows (css or xpath, and fields: {rows}), found a field"))
+            else:
+                found += _field_problems((*here, "fields"), spec.fields, dict(shape.fields), shape.required,
+                                         f"{where} (rows of {name})")  # fmt: skip
+        elif isinstance(spec, RowsSpec):
+            found.append((here, "expected a single field (css, xpath or from_url), found a block of rows"))
+        elif spec.format and shape != templates.DATE:
+            found.append(((*here, "format"), "expected no format: only date fields (posted_at) are read with one"))
+    return found
 
 
 def load_source(path: Path) -> Source:
-    """Read and validate one source file; raise SourceError with every problem found."""
-    located = _read(path)
+    """Read and validate one source file; raise SourceError with every problem found, never anything else."""
     try:
-        source = Source.model_validate({**_expand_env(located.data), "path": str(path)})
+        return _load(path, read_source_yaml(path))
+    except SourceError:
+        raise
+    except Exception as exc:  # a bug or a limit met while validating: still this file's problem, not the caller's
+        raise SourceError(path, [f"{path}:1: (file): cannot be validated: {type(exc).__name__}: {exc}"]) from exc
+
+
+def _load(path: Path, located: Located) -> Source:
+    env_problems: list[tuple[Location, str]] = []
+    data = expand_env(located.data, declared_env(located.data), env_problems)
+    problems = [f"{path}:{located.line(loc)}: {'.'.join(map(str, loc))}: {message}" for loc, message in env_problems]
+    try:
+        source = Source.model_validate({**data, "path": str(path)})
     except ValidationError as exc:
-        problems = []
-        seen: set[str] = set()
         for err in exc.errors():
             loc = _readable_loc(tuple(err["loc"]))
             field_name = ".".join(str(p) for p in loc) or "(top)"
             message = err["msg"].removeprefix("Value error, ")
-            line = f"{path}:{_line_for(located.lines, loc)}: {field_name}: {message}"
-            if line not in seen:
-                seen.add(line)
+            line = f"{path}:{located.line(loc)}: {field_name}: {message}"
+            if line not in problems:
                 problems.append(line)
         raise SourceError(path, problems) from exc
-    problems = [
-        f"{path}:{_line_for(located.lines, loc)}: {'.'.join(loc)}: {message}"
+    problems += [
+        f"{path}:{located.line(loc)}: {'.'.join(map(str, loc))}: {message}"
         for loc, message in source.template_problems()
     ]
     if source.name != path.stem:
@@ -367,18 +375,33 @@ def load_source(path: Path) -> Source:
     return source
 
 
+def _readable_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Pydantic's location without the union-branch names it inserts (``FieldSpec``, ``RowsSpec``)."""
+    return tuple(p for p in loc if p not in ("FieldSpec", "RowsSpec"))
+
+
 def source_files(directory: Path | None = None) -> list[Path]:
     directory = directory or Path(os.environ.get("NPSWATCH_SOURCES_DIR", SOURCES_DIR))
     return sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")])
 
 
 def iter_sources(directory: Path | None = None) -> Iterator[Source | SourceError]:
-    """Every source file in the directory, loaded, or the error that stops it loading."""
+    """Every source file in the directory, loaded, or the error that stops it loading: one bad file never
+    stops the others."""
     for path in source_files(directory):
         try:
             yield load_source(path)
         except SourceError as exc:
             yield exc
+
+
+def valid_sources(report: Callable[[SourceError], None], directory: Path | None = None) -> Iterator[Source]:
+    """The sources that load; each file that does not is given to ``report`` and skipped."""
+    for entry in iter_sources(directory):
+        if isinstance(entry, SourceError):
+            report(entry)
+        else:
+            yield entry
 
 
 def find_source(name: str, directory: Path | None = None) -> Source:

@@ -35,6 +35,14 @@ NPSWATCH_ENRICH = os.environ.get("NPSWATCH_ENRICH", "1") != "0"
 # The simulated day sent to the demo sites (`--as-of`); None means today, and no header.
 NPSWATCH_AS_OF: str | None = None
 
+# --- bounds (docs/sources.md#bounds) ----------------------------------------------------
+# Pages one crawl fetches at most: the source file's required max_pages, set per crawl by source_settings.
+NPSWATCH_MAX_PAGES: int | None = None
+# Requests one crawl sends to one host:port at most, retries, redirects and robots.txt included (0: no bound).
+NPSWATCH_HOST_REQUEST_BUDGET = int(os.environ.get("NPSWATCH_HOST_REQUEST_BUDGET", "20000"))
+# Longest wait, in seconds, a site's Retry-After (on 429 and 503) is honoured for; longer asks are cut to it (0: off).
+NPSWATCH_RETRY_AFTER_MAX = float(os.environ.get("NPSWATCH_RETRY_AFTER_MAX", "120"))
+
 # --- scheduler (docs/scheduler.md) -----------------------------------------------------
 # Seconds one scheduled crawl may run before it is stopped (SIGTERM, then SIGKILL) (env NPSWATCH_CRAWL_TIMEOUT).
 NPSWATCH_CRAWL_TIMEOUT = float(os.environ.get("NPSWATCH_CRAWL_TIMEOUT", str(4 * 3600)))
@@ -108,6 +116,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.SourceScopeMiddleware": 50,
     # Sends the demo sites the simulated day.
     "crawlers.middlewares.AsOfHeaderMiddleware": 60,
+    # After robots.txt (100): refuses pages past the source's max_pages and requests past a host's budget.
+    "crawlers.middlewares.RequestBudgetMiddleware": 120,
+    # After RetryMiddleware (550): a 429/503 with Retry-After holds the host's next requests (the retry too).
+    "crawlers.middlewares.RetryAfterMiddleware": 560,
     # Writes every request and response to WARC before decompression (the bytes as received).
     "crawlers.warc.WarcMiddleware": 800,
     # Tor sources: the last check before download; refuses any request that would not go through Tor.
@@ -122,7 +134,7 @@ ITEM_PIPELINES = {
 
 
 def source_settings(source: Any, as_of: str | None = None) -> dict[str, Any]:
-    """The settings a crawl of one source overrides: politeness, depth, timeouts, the simulated day."""
+    """The settings a crawl of one source overrides: politeness, depth, pages, timeouts, the simulated day."""
     politeness = source.politeness
     values: dict[str, Any] = {
         "DOWNLOAD_DELAY": politeness.delay,
@@ -133,6 +145,7 @@ def source_settings(source: Any, as_of: str | None = None) -> dict[str, Any]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(politeness.concurrency),
         "DOWNLOAD_DELAY_JITTER": 0.5 if politeness.delay > 0 else 0,
         "DEPTH_LIMIT": source.max_depth,
+        "NPSWATCH_MAX_PAGES": source.max_pages,
         "NPSWATCH_AS_OF": as_of,
     }
     if source.tor:

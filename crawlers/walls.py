@@ -3,14 +3,16 @@
 Markets put DDoS-protection queues, captchas and login forms in front of their pages.  Such a
 page is reported as a wall (``npswatch/walls/<kind>`` in stats, and in the Tor source status),
 never parsed as content.  ``detect_wall`` is a pure function of the page text and the source's
-own markers (``walls:`` in the source file), checked before the built-in ones.
+own markers (``walls:`` in the source file), checked before the built-in ones.  Every marker runs on
+RE2 (``crawlers.patterns``): linear in the page, whatever the page or the pattern.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from crawlers.patterns import Pattern, regex
 
 if TYPE_CHECKING:
     from crawlers.config import WallMarkers
@@ -18,16 +20,15 @@ if TYPE_CHECKING:
 WallKind = Literal["queue", "captcha", "login"]
 KINDS: tuple[WallKind, ...] = ("queue", "captcha", "login")  # checked in this order: a queue often shows a captcha
 
-_I = re.IGNORECASE
-BUILTIN: dict[WallKind, tuple[re.Pattern[str], ...]] = {
-    "queue": tuple(re.compile(p, _I) for p in (
+BUILTIN: dict[WallKind, tuple[Pattern, ...]] = {
+    "queue": tuple(regex(p, True) for p in (
         r"\bddos[- ]?(?:protection|guard|filter|mitigation)\b",
         r"\byou are (?:now )?in (?:the |a )?queue\b",
         r"\b(?:position|place) in (?:the )?queue\b",
         r"\bchecking your browser\b",
         r"\bplease wait while we (?:check|verify)\b",
     )),
-    "captcha": tuple(re.compile(p, _I) for p in (
+    "captcha": tuple(regex(p, True) for p in (
         r"<input[^>]+name=[\"']?[\w-]*captcha",
         r"<img[^>]+(?:src|id|class|alt)=[\"']?[^\"'>]*captcha",
         r"\b(?:g-recaptcha|h-captcha|cf-turnstile)\b",
@@ -42,9 +43,9 @@ _HINTS: dict[WallKind, tuple[str, ...]] = {
     "captcha": ("captcha", "turnstile", "are you human", "are you a human"),
     "login": (),
 }
-_PASSWORD = re.compile(r"<input[^>]+type=[\"']?password", _I)
-_LOGIN_TITLE = re.compile(
-    r"<(?:title|h1|h2)[^>]*>[^<]*\b(?:log ?in|sign ?in|inloggen|connexion|anmelden|members only|login required)\b", _I
+_PASSWORD = regex(r"<input[^>]+type=[\"']?password", True)
+_LOGIN_TITLE = regex(
+    r"<(?:title|h1|h2)[^>]*>[^<]*\b(?:log ?in|sign ?in|inloggen|connexion|anmelden|members only|login required)\b", True
 )
 
 
@@ -56,21 +57,21 @@ class Wall:
 
 def _looks_like_login(text: str) -> bool:
     """A password field on a page whose title or heading asks to log in (a sidebar login box is not a wall)."""
-    return bool(_PASSWORD.search(text)) and bool(_LOGIN_TITLE.search(text))
+    return _PASSWORD.test(text) and _LOGIN_TITLE.test(text)
 
 
 def detect_wall(text: str, markers: WallMarkers | None = None) -> Wall | None:
     """The wall this page is, or None for a content page.  The source's markers win over the built-in ones."""
     for kind in KINDS:
         for pattern in getattr(markers, kind, None) or ():
-            if re.search(pattern, text, _I):
+            if regex(pattern, True).test(text):
                 return Wall(kind, pattern)
     lowered = text.casefold()
     for kind in KINDS:
         if not any(hint in lowered for hint in _HINTS[kind]):  # cheap test first: content pages are the rule
             continue
         for compiled in BUILTIN[kind]:
-            if compiled.search(text):
+            if compiled.test(text):
                 return Wall(kind, compiled.pattern)
     if _looks_like_login(text):
         return Wall("login", "password field under a log-in title")

@@ -7,6 +7,11 @@ sent.
 
 Files are gzip per record (one gzip member per WARC record, as web archives write them),
 at ``NPSWATCH_WARC_GZIP_LEVEL`` (zlib's default 6; warcio's own writer always uses 9).
+
+Evidence is not a place for secrets: the values of ``Cookie``, ``Authorization`` and
+``Proxy-Authorization`` in request records, and of ``Set-Cookie`` in response records (a session
+a person logged in for), are replaced by ``redacted``, and the record names the headers it redacted
+in ``WARC-Npswatch-Redacted``.  Files are created owner-only (0600, directories 0700).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from scrapy import signals
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from storage.private import private_dirs, private_opener
+
 if TYPE_CHECKING:
     from typing import Self
 
@@ -32,6 +39,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 DEFAULT_GZIP_LEVEL = 6
 _MIN_LOOKAHEAD = 262  # zlib: a match reaches back at most the window size less this
+SECRET_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization", "set-cookie"})  # lower case
+REDACTED = "redacted"
+REDACTED_HEADER = "WARC-Npswatch-Redacted"  # the names of the headers whose values a record leaves out
+
+
+def redacted(headers: Any) -> tuple[list[tuple[str, str]], str | None]:
+    """Scrapy headers as (name, value) pairs with secret values replaced, and the names replaced (or None)."""
+    pairs, names = [], []
+    for key, values in headers.items():
+        name = key.decode("latin-1")
+        secret = name.lower() in SECRET_HEADERS
+        if secret and name not in names:
+            names.append(name)
+        pairs += [(name, REDACTED if secret else value.decode("latin-1")) for value in values]
+    return pairs, ", ".join(names) or None
 
 
 def gzip_member(data: bytes, level: int = DEFAULT_GZIP_LEVEL) -> bytes:
@@ -63,14 +85,14 @@ class RotatingWarcWriter:
         if self._file is not None and self._file.tell() < self.max_bytes:
             return self._file
         self.close()
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_dirs(self.directory)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         while True:
             self.serial += 1
             self.path = self.directory / f"{self.prefix}-{stamp}-{self.serial:05d}.warc.gz"
             if not self.path.exists():
                 break
-        self._file = self.path.open("xb")
+        self._file = open(self.path, "xb", opener=private_opener)  # noqa: SIM115 (kept open across records)
         info = {"software": "npswatch", "format": "WARC File Format 1.0", "isPartOf": self.prefix}
         self._write_record(self._file, self._builder.create_warcinfo_record(self.path.name, info))
         return self._file
@@ -85,13 +107,14 @@ class RotatingWarcWriter:
         """Write the response and request records; return the response record's WARC-Record-ID."""
         file = self._open()
         status = f"{response.status} {_reason(response.status)}"
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+        headers, hidden = redacted(response.headers)
         http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
         record = self._builder.create_warc_record(
-            response.url, "response", payload=BytesIO(response.body), length=len(response.body), http_headers=http
-        )
+            response.url, "response", payload=BytesIO(response.body), length=len(response.body), http_headers=http,
+            warc_headers_dict={REDACTED_HEADER: hidden} if hidden else None,
+        )  # fmt: skip
         record_id: str = record.rec_headers.get_header("WARC-Record-ID")
-        req_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in request.headers.items() for v in vs]
+        req_headers, req_hidden = redacted(request.headers)
         path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
         req_http = StatusAndHeaders(f"{request.method} /{path} HTTP/1.1", req_headers, is_http_request=True)
         req_record = self._builder.create_warc_record(
@@ -100,7 +123,7 @@ class RotatingWarcWriter:
             payload=BytesIO(request.body),
             length=len(request.body),
             http_headers=req_http,
-            warc_headers_dict={"WARC-Concurrent-To": record_id},
+            warc_headers_dict={"WARC-Concurrent-To": record_id} | ({REDACTED_HEADER: req_hidden} if req_hidden else {}),
         )
         self._write_record(file, record)
         self._write_record(file, req_record)

@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from exports.pseudonymise import Pseudonymiser, key_fingerprint
 from storage.base import SearchQuery, Storage
+from storage.private import create_private
 
 PAGE = 500  # documents per search request
 MAX_PEOPLE_PER_SOURCE = 10_000  # facet size asked for when learning a source's people
@@ -69,7 +70,7 @@ def export_corpus(
 
 
 def _open(path: Path) -> IO[str]:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    create_private(path)  # owner-only (0600): an export holds what people wrote, even pseudonymised
     if path.name.endswith(".gz.partial"):
         return gzip.open(path, "wt", encoding="utf-8")
     return path.open("w", encoding="utf-8")

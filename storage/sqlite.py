@@ -14,6 +14,7 @@ content.  Readers (a search from the CLI) run beside a writer thanks to WAL.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -38,6 +39,7 @@ from storage.base import (
 )
 from storage.ftsquery import to_fts_query
 from storage.migrations import Migration, load_migrations, migrate
+from storage.private import create_private, private_dirs
 from storage.sqlite_write import CHUNK_SIZE, EPOCH, Prepared, prepare, write_chunk
 
 # bm25 weight of each full-text field: a hit in a title counts more than one in a post body.
@@ -319,9 +321,11 @@ def _check_location(path: Path) -> None:
     if path.is_dir():
         raise StorageError(f"{path} is a directory; expected the path of an SQLite database file")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(path.parent)  # new directories owner-only (0700)
     except OSError as exc:
         raise StorageError(f"cannot create the directory of {path} for the SQLite database: {exc}") from exc
+    with contextlib.suppress(OSError):  # when it cannot be created, SQLite says why just after
+        create_private(path)  # a new store is owner-only (0600); SQLite gives its -wal and -shm files the same mode
 
 
 def _configure(conn: sqlite3.Connection, path: Path | str) -> None:

@@ -1,9 +1,10 @@
-"""A tiny local HTTP site for tests: fixed routes, and a log of every request it received."""
+"""A tiny local HTTP site for tests: fixed routes, and a log of every request it received (and when)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,17 +21,26 @@ class Route:
 class Site:
     url: str
     requests: list[tuple[str, dict[str, str]]]  # (path, headers) in arrival order
+    times: list[float] = field(default_factory=list)  # time.monotonic() of each request, same order
 
 
 @contextmanager
-def serve(routes: dict[str, Route], host: str = "127.0.0.1") -> Iterator[Site]:
-    """Serve ``routes`` on a free port of ``host``; unknown paths get 404."""
+def serve(routes: Mapping[str, Route | list[Route]], host: str = "127.0.0.1") -> Iterator[Site]:
+    """Serve ``routes`` on a free port of ``host``; unknown paths get 404.  A list of routes is answered in
+    turn, its last one from then on."""
     log: list[tuple[str, dict[str, str]]] = []
+    times: list[float] = []
+    served: dict[str, int] = {}
+    lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            log.append((self.path, dict(self.headers.items())))
-            route = routes.get(self.path, Route("not found", 404))
+            with lock:
+                log.append((self.path, dict(self.headers.items())))
+                times.append(time.monotonic())
+                turn = served[self.path] = served.get(self.path, -1) + 1
+            found = routes.get(self.path, Route("not found", 404))
+            route = found[min(turn, len(found) - 1)] if isinstance(found, list) else found
             body = route.body.encode("utf-8")
             self.send_response(route.status)
             headers = {"Content-Type": "text/html; charset=utf-8", **route.headers}
@@ -47,7 +57,7 @@ def serve(routes: dict[str, Route], host: str = "127.0.0.1") -> Iterator[Site]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(f"http://{host}:{server.server_address[1]}", log)
+        yield Site(f"http://{host}:{server.server_address[1]}", log, times)
     finally:
         server.shutdown()
         server.server_close()

@@ -1,6 +1,8 @@
-"""Pieces of source files for tests that write their own (the health thresholds every source file must declare)."""
+"""Pieces of source files for tests that write their own: what every source file must declare (its page bound
+and its health thresholds)."""
 
 HEALTH = """\
+max_pages: 5000
 health:
   min_items: 0
   min_fill:

@@ -18,6 +18,7 @@ from crawlers.config import Source
 from crawlers.items import Item
 from crawlers.parsers import forum, market
 from crawlers.parsers.fields import read_page
+from crawlers.patterns import regex
 
 
 @dataclass
@@ -48,10 +49,8 @@ BUILDERS: dict[str, Builder] = {"market": market.build, "shop": market.build, "f
 
 def page_type(url: str, source: Source) -> str | None:
     """The name of the first page type whose URL pattern matches, or None (a navigation page)."""
-    import re
-
     for name, spec in source.pages.items():
-        if re.search(spec.url, url):
+        if regex(spec.url).test(url):
             return name
     return None
 

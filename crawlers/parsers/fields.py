@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 from parsel import Selector, SelectorList
-from parsel.csstranslator import HTMLTranslator
 from price_parser import Price as ParsedPrice
 
 from crawlers.config import FieldSpec, PageSpec, RowsSpec
 from crawlers.items import Price
+from crawlers.patterns import regex, selector
 
 _SPACE = re.compile(r"\s+")
 _NUMBER = r"\d[\d.,'\u202f\u00a0 ]*\d|\d"
@@ -42,23 +42,10 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-# A field's selector is compiled once and run straight on the page's lxml tree, giving the strings
-# parsel's ``SelectorList.getall()`` gives (same CSS translator, same namespaces) without building a
-# Selector object per node.  XML pages (XmlResponse) keep parsel's own path.
-_HTML = HTMLTranslator()
-_EXSLT_RE = "http://exslt.org/regular-expressions"  # parsel's "re:" prefix, always on
-_EXSLT_SETS = "http://exslt.org/sets"  # parsel's "set:" prefix, on when the query uses it
+# A field's selector is compiled once (crawlers.patterns) and run straight on the page's lxml tree, giving the
+# strings parsel's ``SelectorList.getall()`` gives (same CSS translator) without building a Selector object per
+# node.  XML pages (XmlResponse) keep parsel's own path.
 Node: TypeAlias = Selector | etree._Element  # a page or a row: a parsel Selector, or an element of an HTML page's tree
-
-
-@lru_cache(maxsize=1024)
-def _compiled(css: str | None, xpath: str | None) -> etree.XPath:
-    query = _HTML.css_to_xpath(css) if css else (xpath or "")
-    namespaces = {"re": _EXSLT_RE} | ({"set": _EXSLT_SETS} if "set:" in query else {})
-    try:
-        return etree.XPath(query, namespaces=namespaces, smart_strings=False)
-    except etree.XPathError as exc:
-        raise ValueError(f"XPath error: {exc} in {query}") from exc
 
 
 def _fast(node: Node) -> etree._Element | None:
@@ -75,10 +62,7 @@ def _select(node: Node, spec: FieldSpec | RowsSpec) -> list[Any]:
         assert isinstance(node, Selector)
         selected: SelectorList[Selector] = node.css(spec.css) if spec.css else node.xpath(spec.xpath or "")
         return list(selected)
-    try:
-        result = _compiled(spec.css, spec.xpath)(root)
-    except etree.XPathError as exc:
-        raise ValueError(f"XPath error: {exc} in {spec.css or spec.xpath}") from exc
+    result = selector(spec.css, spec.xpath)(root)
     return result if isinstance(result, list) else [result]
 
 
@@ -103,17 +87,16 @@ def _row(value: Any) -> Node:
 def read_field(node: Node, spec: FieldSpec, url: str) -> str | list[str] | None:
     """The text a field spec selects: one cleaned string (parts joined), or a list with ``many``."""
     if spec.from_url:
-        found = re.search(spec.from_url, url)
-        values = [found.group(1) if found and found.groups() else found.group(0)] if found else []
+        found = regex(spec.from_url).group(url)
+        values = [] if found is None else [found]
     else:
         values = [clean(_serialised(v)) for v in _select(node, spec)]
         values = [v for v in values if v]
         if not spec.many:
             values = [clean(" ".join(values))] if values else []
     if spec.re:
-        pattern = re.compile(spec.re)
-        matches = (pattern.search(v) for v in values)
-        values = [m.group(1) if m.groups() else m.group(0) for m in matches if m]
+        pattern = regex(spec.re)
+        values = [kept for v in values if (kept := pattern.group(v)) is not None]
     if spec.many:
         return values
     return values[0] if values else None

@@ -3,12 +3,12 @@
 Spiders navigate; parsers extract.  A spider is built for one source (a validated
 ``crawlers.config.Source``); it follows the links the source file's ``follow``
 selectors pick, inside the source's own hosts and ``allow``/``deny`` patterns, and
-passes every HTML page to ``crawlers.parsers.parse_page``.
+passes every HTML page to ``crawlers.parsers.parse_page``.  Links that are no usable URL are
+counted (``npswatch/refused/bad_url/<reason>``) and skipped; the source file's regexes run on RE2.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from scrapy.http import Response, TextResponse
 from crawlers.config import Source, find_source
 from crawlers.links import LinkRules
 from crawlers.parsers import Page, parse_page
+from crawlers.patterns import any_of
 from crawlers.sessions import load_cookies
 from crawlers.walls import detect_wall
 
@@ -57,7 +58,8 @@ class SourceSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._count("npswatch/pages/not_text")
             return
-        if self.source.session and any(re.search(p, response.text, re.I) for p in self.source.session.logged_out):
+        logged_out = any_of(self.source.session.logged_out, True) if self.source.session else None
+        if logged_out is not None and logged_out.test(response.text):
             self._count("npswatch/session/logged_out")  # the session expired: a person has to renew it
             self.logger.warning("%s: %s says the session is logged out", self.source.name, response.url)
             return
@@ -74,7 +76,8 @@ class SourceSpider(scrapy.Spider):
         for key in result.dropped:
             self._count(key)
         yield from result.items
-        for url in self.links.new_links(response.selector, response.url):  # scope: SourceScopeMiddleware
+        bad = self._bad_link
+        for url in self.links.new_links(response.selector, response.url, bad):  # scope: SourceScopeMiddleware
             yield scrapy.Request(url, callback=self.parse, errback=self.failed)
 
     def failed(self, failure: Any) -> None:
@@ -84,6 +87,9 @@ class SourceSpider(scrapy.Spider):
         url = request.url if request is not None else "?"
         self._count(f"npswatch/errors/{failure.type.__name__}")
         self.logger.error("%s: %s failed: %s", self.source.name, url, failure.getErrorMessage())
+
+    def _bad_link(self, reason: str) -> None:
+        self._count(f"npswatch/refused/bad_url/{reason}")
 
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:

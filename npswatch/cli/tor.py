@@ -6,9 +6,14 @@ import json
 import sys
 
 import click
+from rich.markup import escape
 
-from crawlers.config import SourceError, iter_sources
-from npswatch.cli.common import out
+from crawlers.config import SourceError, valid_sources
+from npswatch.cli.common import console, out
+
+
+def _skip_invalid(error: SourceError) -> None:
+    console.print(f"[yellow]skipped[/yellow] {escape(error.problems[0])}")
 
 
 @click.group()
@@ -22,7 +27,7 @@ def tor_status(as_json: bool) -> None:
     """Tor instances (bootstrap, circuits) and Tor sources (circuits, up/down, last error); exit 1 if not ready."""
     from crawlers.tor.report import collect_status, print_status, project_settings
 
-    tor_sources = [s.name for s in iter_sources() if not isinstance(s, SourceError) and s.tor]
+    tor_sources = [s.name for s in valid_sources(_skip_invalid) if s.tor]
     data = collect_status(project_settings(), tor_sources)
     if as_json:
         print(json.dumps(data, indent=2))

@@ -32,6 +32,7 @@ pages:
         fields:
           quantity: {{css: 'td.qty::text'}}
           price: {{css: 'td.price::text', many: true}}
+env: [EXAMPLE_MARKET_URL]
 """
     + HEALTH
 )
@@ -83,7 +84,7 @@ def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
         (
             "'/listing/(\\d+)'}",
             "'/listing/(\\d+'}",
-            ":15: pages.listing.fields.native_id: from_url is not a valid regex",
+            ":15: pages.listing.fields.native_id.from_url: '/listing/(\\\\d+' is not a valid regex",
         ),
         (
             "      title: {css: 'h1::text'}\n",

@@ -47,9 +47,11 @@ def listing(title: str, price: str) -> str:
             f"<td class=p>{price}</td><td class=p>0.0006 BTC</td></tr></table></html>")  # fmt: skip
 
 
-def crawl(tmp_path: Path, source_file: Path, *args: str) -> tuple[int, list[dict[str, Any]], str]:
+def crawl(
+    tmp_path: Path, source_file: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, list[dict[str, Any]], str]:
     report = tmp_path / "report.json"
-    env = {**os.environ, "NPSWATCH_DATA_DIR": str(tmp_path / "var")}
+    env = {**os.environ, "NPSWATCH_DATA_DIR": str(tmp_path / "var"), **(env or {})}
     cmd = [sys.executable, "-m", "npswatch.cli", "crawl", str(source_file), "--db", str(tmp_path / "db.sqlite3"),
            "--json-report", str(report), *args]  # fmt: skip
     done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)

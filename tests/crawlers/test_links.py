@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from parsel import Selector
 
-from crawlers.links import LinkRules
+from crawlers.links import LinkRules, url_problem
 
 PAGE = """<html><body>
 <nav><a href="/c/stims">Stims</a> <a href="/c/stims?page=2#top">2</a> <a href="/logout">Log out</a></nav>
@@ -61,3 +62,36 @@ def test_a_site_absolute_link_resolves_against_each_host() -> None:
 def test_xml_pages_take_parsels_path_with_the_same_rules() -> None:
     page = Selector(text='<feed><a href="/one"/><nav><a href="/two"/></nav></feed>', type="xml")
     assert list(LinkRules(["nav"], [], []).new_links(page, "http://m.example/")) == ["http://m.example/two"]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://user:pw@m.example/", "userinfo"),
+        ("http://user@m.example/", "userinfo"),
+        ("http://[::1/", "malformed_ipv6"),
+        ("http://[not-an-ip]/", "malformed_ipv6"),
+        ("http://m.example:99999/", "bad_port"),
+        ("http://m.example:abc/", "bad_port"),
+        ("http://m.example:0/", "bad_port"),
+        ("http://m.example/" + "a" * 2100, "too_long"),
+        ("http://exa mple.example/", "bad_host"),
+        ("http://a..b/", "bad_host"),
+        ("http://%00/", "bad_host"),
+        ("http:///path", "bad_host"),
+        ("http://m.example/ok?q=1", None),
+        ("https://[2001:db8::1]:8443/x", None),
+        ("http://bücher.example/", None),
+        ("http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion/", None),
+    ],
+)
+def test_url_problem_names_why_a_link_cannot_be_fetched(url: str, reason: str | None) -> None:
+    assert url_problem(url) == reason
+
+
+def test_unusable_links_are_reported_once_each_and_never_returned() -> None:
+    page = Selector(text='<a href="http://u:p@m.example/">1</a><a href="http://[::1/">2</a><a href="/ok">3</a>'
+                         '<a href="http://u:p@m.example/">again</a><a href="mailto:x@y">mail</a>')  # fmt: skip
+    bad: list[str] = []
+    assert list(LinkRules([], [], []).new_links(page, "http://m.example/", bad.append)) == ["http://m.example/ok"]
+    assert bad == ["userinfo", "malformed_ipv6"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import stat
 import zlib
 from pathlib import Path
 
@@ -78,3 +79,33 @@ def test_a_new_file_starts_past_max_bytes_with_its_own_warcinfo(tmp_path: Path) 
     for path in paths:
         with path.open("rb") as stream:
             assert [r.rec_type for r in ArchiveIterator(stream)] == ["warcinfo", "response", "request"]
+
+
+def test_secret_headers_are_redacted_and_the_records_say_which(tmp_path: Path) -> None:
+    url = "http://m.example/listing/1"
+    request = Request(url, headers={"Cookie": "sid=abc123", "Authorization": "Basic dTpw", "Accept": "text/html"})
+    response = HtmlResponse(url, body=PAGE, headers={"Set-Cookie": ["a=1", "b=2"]}, request=request)
+    writer = RotatingWarcWriter(tmp_path, "nova", 100 << 20)
+    writer.write(request, response)
+    writer.write(*_exchange(2))  # nothing secret: no redaction header
+    writer.close()
+    [path] = list(tmp_path.glob("nova-*.warc.gz"))
+    assert b"abc123" not in gzip.decompress(path.read_bytes()) and b"dTpw" not in gzip.decompress(path.read_bytes())
+    with path.open("rb") as stream:
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Npswatch-Redacted"), r.http_headers.headers)
+                   for r in ArchiveIterator(stream, check_digests="raise") if r.rec_type != "warcinfo"]  # fmt: skip
+    (_, said, headers), (_, req_said, req_headers), *plain = records
+    assert said == "Set-Cookie" and headers.count(("Set-Cookie", "redacted")) == 2
+    assert req_said == "Cookie, Authorization"
+    assert ("Cookie", "redacted") in req_headers and ("Authorization", "redacted") in req_headers
+    assert ("Accept", "text/html") in req_headers
+    assert [said for _, said, _ in plain] == [None, None]
+
+
+def test_warc_files_and_their_directories_are_owner_only(tmp_path: Path) -> None:
+    writer = RotatingWarcWriter(tmp_path / "warc" / "nova", "nova", 100 << 20)
+    writer.write(*_exchange(1))
+    writer.close()
+    [path] = list((tmp_path / "warc" / "nova").glob("*.warc.gz"))
+    modes = [stat.S_IMODE(p.stat().st_mode) for p in (path, path.parent, path.parent.parent)]
+    assert modes == [0o600, 0o700, 0o700]

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from crawlers.config import load_source
-from scheduler import CrawlScheduler, Outcome, ScheduleError, next_run_times, trigger_for
+from crawlers.config import SourceError, load_source
+from scheduler import CrawlScheduler, Outcome, next_run_times
 from signals.store import open_store
 from tests.scheduler.conftest import T0, Clock, ManualScheduler, write_source
 
@@ -189,8 +189,8 @@ def test_an_unparsable_cron_names_the_source_and_the_others_still_run(
 ) -> None:
     bad = write_source(tmp_path / "src", "nova_market", "{cron: '61 * * * *', jitter: 0m}")
     write_source(tmp_path / "src", "salon_fr", "{every: 6h, jitter: 0m}")
-    with pytest.raises(ScheduleError, match=r"nova_market .*nova_market\.yml.*schedule\.cron '61 \* \* \* \*'"):
-        trigger_for(load_source(bad))
+    with pytest.raises(SourceError, match=r"nova_market\.yml:\d+: schedule: .*crontab.*'61 \* \* \* \*'"):
+        load_source(bad)  # refused when the file is loaded, so trigger_for never meets it
     crawls = make(tmp_path, clock).start()
     try:
         assert list(crawls.next_runs()) == ["salon_fr"]

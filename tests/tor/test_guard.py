@@ -24,7 +24,7 @@ ENDPOINTS = {("127.0.0.1", 9050), ("127.0.0.1", 9150)}
 
 def source(tor: bool = True, name: str = "hidden_market") -> Any:
     return SimpleNamespace(name=name, tor=tor, start_urls=[f"http://{ONION}/"], politeness=SimpleNamespace(
-        delay=0, concurrency=2, autothrottle=False), max_depth=3)  # fmt: skip
+        delay=0, concurrency=2, autothrottle=False), max_depth=3, max_pages=50)  # fmt: skip
 
 
 def routed(url: str, proxy: str | None) -> Request:

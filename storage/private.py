@@ -1,0 +1,37 @@
+"""Files only their owner may read: stores, WARC evidence and exports hold what people wrote on drug markets.
+
+New files are created with mode 0600 and new directories with 0700, whatever the umask (the mode asked for
+is already owner-only, so no umask can widen it).  Existing files and directories keep their modes: an
+operator who shares a directory on purpose keeps that choice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def private_dirs(path: Path) -> Path:
+    """``path`` and its missing parents, each created owner-only; the path."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for directory in reversed(missing):
+        directory.mkdir(mode=DIR_MODE, exist_ok=True)
+    if not path.is_dir():
+        raise NotADirectoryError(f"{path} exists and is not a directory")
+    return path
+
+
+def private_opener(path: str, flags: int) -> int:
+    """An ``opener`` for ``open()``: a file it creates is owner-only."""
+    return os.open(path, flags, FILE_MODE)
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty and owner-only if it does not exist (a file another program then fills)."""
+    private_dirs(path.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
