@@ -33,10 +33,22 @@ def print_report(report: CrawlReport, console: Console = _err) -> None:
     bad_status = {k: v for k, v in report.http_status.items() if not k.startswith(("2", "3"))}
     if bad_status:
         console.print(f"  HTTP errors: {_pairs(bad_status)}")
+    lost, kept = report.delivery.get("lost", 0), report.delivery.get("dead_lettered", 0)
+    if lost or kept or report.write_errors:
+        console.print(f"  [red]{lost + kept} of {sum(report.delivery.values())} item(s) not stored: {lost} lost, "
+                      f"{kept} recoverable{_kept_in(report.dead_letter_files)}; write errors: "
+                      f"{_pairs(report.write_errors)}[/red]")  # fmt: skip
     if report.finish_reason != "finished":
         console.print(f"  [red]stopped before the end (finish reason {escape(report.finish_reason)})[/red]")
-    elif not report.ok:
+    elif report.errors or (not report.ok and not (lost or kept or report.write_errors)):
         console.print(f"  [red]errors: {escape(_pairs(report.errors))}; finish reason {report.finish_reason}[/red]")
+
+
+def _kept_in(files: dict[str, int]) -> str:
+    if not files:
+        return ""
+    where = ", ".join(f"{n} in {escape(path)}" for path, n in files.items())
+    return f" ({where}; `npswatch index replay FILE` writes them to the store)"
 
 
 def _title(hit: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,6 +31,7 @@ from storage.base import (
     SearchQuery,
     SearchResult,
     StorageError,
+    StorageUnavailable,
     TrendBucket,
     TrendQuery,
     WriteResult,
@@ -46,6 +47,22 @@ SNIPPET_MARKS = ("«", "»")  # plain-text marks around matched words; the calle
 SNIPPET_TOKENS = 16  # words per snippet
 MIN_SQLITE = (3, 38, 0)  # the ->> JSON operator used by the schema
 BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another writer's transaction
+# SQLite result codes that say the store itself cannot be used (full disk, read-only, corrupted, I/O error, still
+# locked after the busy timeout), not that one document is wrong: raised as StorageUnavailable, so a writer keeps the
+# whole batch aside instead of retrying it one document at a time.
+UNUSABLE_CODES = frozenset(
+    (
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_CORRUPT,
+        sqlite3.SQLITE_NOTADB,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    )
+)
 
 _BM25 = f"bm25(fts, {', '.join(str(TEXT_WEIGHTS[name]) for name in TEXT_FIELDS)})"
 _PAGE = (
@@ -202,17 +219,22 @@ class SqliteStorage:
             self._conn.execute(begin)
             try:
                 yield
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
+                    with suppress(sqlite3.Error):  # the first error is the one to report
+                        self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StorageError(f"SQLite storage {self.path}: {action} failed: {exc}") from exc
+            message = f"SQLite storage {self.path}: {action} failed: {exc}"
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in UNUSABLE_CODES:  # the primary code: extended ones add bits
+                raise StorageUnavailable(message) from exc
+            raise StorageError(message) from exc
 
 
 def iso_time(micros: int) -> str:
