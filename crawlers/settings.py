@@ -89,7 +89,9 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 8  # overridden by the source's max_depth
 DEPTH_PRIORITY = 1  # breadth-first: list pages before deep pages
-SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+# With a job directory (`npswatch crawl --resume`), requests are journalled in SQLite so that a crawl killed at any
+# point resumes without losing or refetching a stored page (crawlers/journal.py); without one, Scrapy's scheduler.
+SCHEDULER = "crawlers.journal.JournalScheduler"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 AUTOTHROTTLE_ENABLED = True  # adapt the delay to the site's latency
 AUTOTHROTTLE_START_DELAY = 2.0
