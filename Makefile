@@ -29,8 +29,12 @@ $(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/comp
 demo: install
 	$(VENV)/bin/npswatch demo
 
-# The whole test suite (services the tests need are started by the tests).
+# The whole test suite (services the tests need are started by the tests).  The Debian packages the tests need
+# (.ci/apt-packages) are installed when missing and run as root.
 test: install
+	@missing=$$(grep -v '^#' .ci/apt-packages | while read -r pkg; do dpkg -s "$$pkg" >/dev/null 2>&1 || echo "$$pkg"; done); \
+	  [ -z "$$missing" ] || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; }
 	$(PY) -m pytest -q
 
 # Extraction quality: precision / recall / F1 per field and language.

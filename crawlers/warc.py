@@ -104,6 +104,7 @@ class RotatingWarcWriter:
         )
         self._write_record(file, record)
         self._write_record(file, req_record)
+        file.flush()  # to the OS now: an item naming this record may be stored before the buffer fills (kill -9)
         return record_id
 
     def close(self) -> None:

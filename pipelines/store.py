@@ -81,10 +81,14 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        if self.dead_letters.check() is None:
+        where = self.dead_letters.check()
+        problems = "; ".join(f"{path}: {error}" for path, error in self.dead_letters.errors.items())
+        if where is None:
             self._count(f"{WRITE_ERRORS}dead_letter")
-            logger.error("No dead-letter location can be written (%s): a document the store refuses will be lost",
-                         "; ".join(f"{p}: {e}" for p, e in self.dead_letters.errors.items()))  # fmt: skip
+            logger.error("No dead-letter location can be written (%s): a document the store refuses would be lost, "
+                         "so the crawl fails", problems)  # fmt: skip
+        elif where != self.dead_letters.paths[0]:
+            logger.warning("Dead letters go to %s: %s", where, problems)
         try:
             self.storage = open_storage(self.target)
         except StorageError as exc:  # a cluster that is down, a read-only or corrupted file: keep every item aside

@@ -1,0 +1,82 @@
+"""kill -9 at random points (fixed seeds), ten times in a row, with and without ``--resume``.
+
+After every kill the store, its full-text index and the WARC records its items name are consistent, with nothing
+twice; what was stored is what the site served.  A killed crawl exits by the signal (a failing exit), so it may
+lose what it had not written yet; the crawl that follows must end with every item of the day stored, exit 0:
+- with ``--resume``, each run continues where the last was killed (the pages it had stored are not fetched again),
+  and the last run fetches only what is left;
+- without, each run starts over, and a complete run stores everything once.
+Before #13, a resumed crawl after kill -9 found an empty queue and every URL seen: 0 pages, or posts missing.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+from pathlib import Path
+
+import pytest
+
+from tests.faults.conftest import DAY, Site, check_consistent, site_fixture, stored
+
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
+
+# Two requests at a time with a short delay: a day of the market (220 pages, 195 items) takes 2-3 s to crawl.
+market = site_fixture("nova_market", {"concurrency: 8": "concurrency: 2", "delay: 0\n": "delay: 0.01\n"})
+KILLS = 10
+FLUSH = {"NPSWATCH_STORE_FLUSH_SECONDS": "0.25"}  # the store is written (and the journal committed) this often
+
+
+def full_day(site: Site, tmp: Path) -> tuple[set[tuple[str, str]], int]:
+    """Every item of the day and the number of pages, from one complete crawl."""
+    since = site.mark()
+    crawl = site.crawl(tmp / "var", tmp / "db.sqlite3")
+    assert crawl.returncode == 0, crawl.stderr[-2000:]
+    return site.served(since), site.pages(since)
+
+
+def test_kill_9_ten_times_then_resume_stores_every_item_once(market: Site, tmp_path: Path) -> None:
+    everything, pages = full_day(market, tmp_path / "reference")
+    rng = random.Random(1309)
+    db, data = tmp_path / "db.sqlite3", tmp_path / "var"
+    served: set[tuple[str, str]] = set()
+    for kill in range(KILLS):
+        since = market.mark()
+        process, _ = market.start(data, db, "--resume", env=market.env(NPSWATCH_DATA_DIR=str(data), **FLUSH))
+        at = rng.randint(0, pages // (KILLS + 2))  # pages into this run (0: during start-up)
+        killed = market.kill_after(process, at, since, then=rng.uniform(0, 0.4))
+        assert killed, f"run {kill} ended before its kill: the resumed runs fetched more than what was left"
+        assert process.returncode == -signal.SIGKILL
+        served |= market.served(since)
+        if db.exists():
+            assert stored(db) <= served
+            check_consistent(db, data / "warc")
+    since = market.mark()
+    last = market.crawl(data, db, "--resume", env=market.env(NPSWATCH_DATA_DIR=str(data), **FLUSH))
+    assert last.returncode == 0, last.stderr[-2000:]
+    assert last.delivery["lost"] == last.delivery["dead_lettered"] == 0
+    assert stored(db) == everything  # each item of the day, stored once (one observation per document and day)
+    assert market.pages(since) < pages  # the last run fetched only what the killed ones had not stored
+    assert not (data / "jobs" / "nova_market" / DAY).exists()  # finished: the next crawl starts afresh
+    check_consistent(db, data / "warc")
+
+
+def test_kill_9_ten_times_without_resume_then_a_full_crawl_stores_every_item_once(market: Site,
+                                                                                   tmp_path: Path) -> None:  # fmt: skip
+    everything, pages = full_day(market, tmp_path / "reference")
+    rng = random.Random(1310)
+    db, data = tmp_path / "db.sqlite3", tmp_path / "var"
+    served: set[tuple[str, str]] = set()
+    for kill in range(KILLS):
+        since = market.mark()
+        process, _ = market.start(data, db, env=market.env(NPSWATCH_DATA_DIR=str(data), **FLUSH))
+        assert market.kill_after(process, rng.randint(0, pages - 20), since, then=rng.uniform(0, 0.4)), kill
+        served |= market.served(since)
+        if db.exists():
+            assert stored(db) <= served
+            check_consistent(db, data / "warc")
+    last = market.crawl(data, db)
+    assert last.returncode == 0, last.stderr[-2000:]
+    assert last.delivery == {"stored": len(everything), "dead_lettered": 0, "lost": 0}
+    assert stored(db) == everything
+    check_consistent(db, data / "warc")
