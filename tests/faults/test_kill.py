@@ -35,22 +35,27 @@ def full_day(site: Site, tmp: Path) -> tuple[set[tuple[str, str]], int]:
     return site.served(since), site.pages(since)
 
 
-def test_kill_9_ten_times_then_resume_stores_every_item_once(market: Site, tmp_path: Path) -> None:
-    everything, pages = full_day(market, tmp_path / "reference")
-    rng = random.Random(1309)
-    db, data = tmp_path / "db.sqlite3", tmp_path / "var"
+def kill_ten_times(site: Site, data: Path, db: Path, seed: int, most: int, *extra: str) -> None:
+    """Start a crawl and kill -9 it ``KILLS`` times, each after a random number of pages (at most ``most``, 0:
+    during start-up) and a random fraction of a second; after each, what is stored was served, and consistent."""
+    rng = random.Random(seed)
     served: set[tuple[str, str]] = set()
     for kill in range(KILLS):
-        since = market.mark()
-        process, _ = market.start(data, db, "--resume", env=market.env(NPSWATCH_DATA_DIR=str(data), **FLUSH))
-        at = rng.randint(0, pages // (KILLS + 2))  # pages into this run (0: during start-up)
-        killed = market.kill_after(process, at, since, then=rng.uniform(0, 0.4))
-        assert killed, f"run {kill} ended before its kill: the resumed runs fetched more than what was left"
+        since = site.mark()
+        process, _ = site.start(data, db, *extra, env=site.env(NPSWATCH_DATA_DIR=str(data), **FLUSH))
+        killed = site.kill_after(process, rng.randint(0, most), since, then=rng.uniform(0, 0.4))
+        assert killed, f"run {kill} ended before its kill (with --resume: it fetched more than what was left)"
         assert process.returncode == -signal.SIGKILL
-        served |= market.served(since)
+        served |= site.served(since)
         if db.exists():
             assert stored(db) <= served
             check_consistent(db, data / "warc")
+
+
+def test_kill_9_ten_times_then_resume_stores_every_item_once(market: Site, tmp_path: Path) -> None:
+    everything, pages = full_day(market, tmp_path / "reference")
+    db, data = tmp_path / "db.sqlite3", tmp_path / "var"
+    kill_ten_times(market, data, db, 1309, pages // (KILLS + 2), "--resume")  # each run goes on from the last
     since = market.mark()
     last = market.crawl(data, db, "--resume", env=market.env(NPSWATCH_DATA_DIR=str(data), **FLUSH))
     assert last.returncode == 0, last.stderr[-2000:]
@@ -64,17 +69,8 @@ def test_kill_9_ten_times_then_resume_stores_every_item_once(market: Site, tmp_p
 def test_kill_9_ten_times_without_resume_then_a_full_crawl_stores_every_item_once(market: Site,
                                                                                    tmp_path: Path) -> None:  # fmt: skip
     everything, pages = full_day(market, tmp_path / "reference")
-    rng = random.Random(1310)
     db, data = tmp_path / "db.sqlite3", tmp_path / "var"
-    served: set[tuple[str, str]] = set()
-    for kill in range(KILLS):
-        since = market.mark()
-        process, _ = market.start(data, db, env=market.env(NPSWATCH_DATA_DIR=str(data), **FLUSH))
-        assert market.kill_after(process, rng.randint(0, pages - 20), since, then=rng.uniform(0, 0.4)), kill
-        served |= market.served(since)
-        if db.exists():
-            assert stored(db) <= served
-            check_consistent(db, data / "warc")
+    kill_ten_times(market, data, db, 1310, pages - 20)  # each run starts over
     last = market.crawl(data, db)
     assert last.returncode == 0, last.stderr[-2000:]
     assert last.delivery == {"stored": len(everything), "dead_lettered": 0, "lost": 0}
