@@ -13,7 +13,9 @@ commits, in one transaction with the requests their pages found.  After a kill a
 - a request not done (in flight, or its items not written yet) is queued again: its page is fetched again and its
   items written again, which the store takes as unchanged (writes are idempotent by document and day);
 - a done request is not fetched again, and the requests its page found are in the journal, queued;
-- duplicates are filtered against every request the journal holds, done or not.
+- duplicates are filtered against every request the journal holds, done or not;
+- a journal with nothing left to do (its crawl finished but was killed before the job directory was removed)
+  is cleared: the crawl starts afresh rather than crawling nothing.
 
 Without a job directory the crawl uses Scrapy's own scheduler, in memory.
 """
@@ -80,6 +82,8 @@ class JournalScheduler(BaseScheduler):
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")  # a killed process loses nothing committed
         self.conn.execute(_SCHEMA)
+        if not self.conn.execute("SELECT 1 FROM requests WHERE done = 0 LIMIT 1").fetchone():
+            self.conn.execute("DELETE FROM requests")  # that crawl had finished (killed before clearing up): anew
         for seq, fingerprint, priority, done in self.conn.execute(
             "SELECT seq, fingerprint, priority, done FROM requests"
         ):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import DAY, Site, check_consistent, site_fixture, stored
+from tests.faults.conftest import DAY, Site, check_consistent, closing_db, site_fixture, stored
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
@@ -76,3 +76,19 @@ def test_kill_9_ten_times_without_resume_then_a_full_crawl_stores_every_item_onc
     assert last.delivery == {"stored": len(everything), "dead_lettered": 0, "lost": 0}
     assert stored(db) == everything
     check_consistent(db, data / "warc")
+
+
+def test_a_journal_with_nothing_left_to_do_starts_the_crawl_afresh(market: Site, tmp_path: Path) -> None:
+    """A crawl killed after its last page was stored but before its job directory was removed: the next
+    --resume crawls the day again instead of finding every request done and crawling nothing."""
+    db, data, since = tmp_path / "db.sqlite3", tmp_path / "var", market.mark()
+    process, _ = market.start(data, db, "--resume", env=market.env(NPSWATCH_DATA_DIR=str(data), **FLUSH))
+    assert market.kill_after(process, 30, since, then=0.5)
+    journal = data / "jobs" / "nova_market" / DAY / "requests.sqlite3"
+    with closing_db(journal) as conn:
+        conn.execute("UPDATE requests SET done = 1")
+        conn.commit()
+    since = market.mark()
+    crawl = market.crawl(data, db, "--resume")
+    assert crawl.returncode == 0, crawl.stderr[-2000:]
+    assert market.pages(since) == 220 and len(stored(db)) == 195
