@@ -29,6 +29,7 @@ from crawlers.config import Source, load_source
 from crawlers.parsers import Page, parse_page
 from crawlers.spiders.base import seen_at_for
 from demosites.server import APPS, DemoSites, respond
+from demosites.timeline import Fault, parse_as_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "crawlers" / "sources"
@@ -136,8 +137,9 @@ def _report(path: Path) -> dict[str, Any] | None:
     return dict(report)
 
 
-def site_fixture(name: str, replace: dict[str, str] | None = None) -> Any:
-    """A module fixture serving demo site ``name``, its source file written with ``replace`` applied."""
+def site_fixture(name: str, replace: dict[str, str] | None = None, slow: bool = False) -> Any:
+    """A module fixture serving demo site ``name``, its source file written with ``replace`` applied; ``slow``:
+    every answer on ``DAY`` waits ``demosites.server.SLOW_SECONDS`` (1 s)."""
 
     @pytest.fixture(scope="module")
     def fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
@@ -147,7 +149,8 @@ def site_fixture(name: str, replace: dict[str, str] | None = None) -> Any:
             assert old in text, old
             text = text.replace(old, new)
         (tmp / f"{name}.yml").write_text(text, encoding="utf-8")
-        with DemoSites(sites=[name], free_ports=True) as sites:
+        faults = (Fault(name, "slow", (parse_as_of(DAY).day,)),) if slow else ()
+        with DemoSites(sites=[name], free_ports=True, faults=faults) as sites:
             yield Site(name, sites, tmp, tmp / f"{name}.yml")
 
     return fixture

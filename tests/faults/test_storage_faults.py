@@ -6,6 +6,7 @@ left aside without a failing exit.  Each case passed with exit 0 and "ok" before
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,25 @@ def test_a_crawl_killed_with_sigkill_has_stored_what_it_read_seconds_before(slow
     served, held = slow_forum.served(since), stored(db) if db.exists() else set()
     assert slow_forum.served(since, before=killed_at - 3) <= held <= served, (len(held), len(served))
     check_consistent(db, tmp_path / "var" / "warc")
+
+
+slow_shop = site_fixture("chemvendo_shop", {"concurrency: 8": "concurrency: 4"}, slow=True)
+
+
+def test_sigterm_writes_what_was_read_at_once_while_the_stop_waits(slow_shop: Site, tmp_path: Path) -> None:
+    """Every answer takes 1 s, so a stop waits about that long for the pages in flight; a SIGKILL 0.3 s after
+    the SIGTERM (a supervisor out of patience) finds what was read before the SIGTERM stored all the same.  The
+    time-bound write is off here (NPSWATCH_STORE_FLUSH_SECONDS=0) to show the signal's own."""
+    since, db = slow_shop.mark(), tmp_path / "db.sqlite3"
+    env = slow_shop.env(NPSWATCH_DATA_DIR=str(tmp_path / "var"), NPSWATCH_STORE_FLUSH_SECONDS="0")
+    process, _ = slow_shop.start(tmp_path / "var", db, env=env)
+    while slow_shop.pages(since) < 12 and process.poll() is None:
+        time.sleep(0.01)
+    time.sleep(0.2)  # the answers sent have been read and parsed (well under the 1 s the next ones take)
+    read = slow_shop.served(since)
+    process.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert read and read <= stored(db), (len(read), len(stored(db) if db.exists() else ()))
