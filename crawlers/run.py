@@ -30,6 +30,7 @@ from scrapy.utils.reactor import install_reactor
 
 from crawlers import settings as default_settings
 from crawlers.config import Source, SourceError, find_source
+from crawlers.delivery import DEAD_LETTER_FILES, DELIVERY, WRITE_ERRORS, flush_store
 from crawlers.sessions import SessionError, check_cookies_file
 from crawlers.settings import source_settings
 from crawlers.spiders import SPIDERS
@@ -67,14 +68,21 @@ class CrawlReport:
     finish_reason: str
     walls: dict[str, int] = field(default_factory=dict)  # DDoS queues, captchas, login walls met
     robots_status: dict[str, int] = field(default_factory=dict)  # robots.txt answers, also counted in http_status
+    # What became of the items that reached the store: stored, dead_lettered (kept in the dead-letter file,
+    # recoverable with `npswatch index replay`) and lost (neither); every item is in exactly one.
+    delivery: dict[str, int] = field(default_factory=dict)
+    write_errors: dict[str, int] = field(default_factory=dict)  # documents a write failed for: store, dead_letter
+    dead_letter_files: dict[str, int] = field(default_factory=dict)  # path -> documents this crawl kept there
     stats: dict[str, Any] = field(repr=False, default_factory=dict)
     cpu_seconds: float | None = None
 
     @property
     def ok(self) -> bool:
-        """A crawl failed when the site could not be reached, answered no page with success, or stopped early."""
+        """A crawl failed when the site could not be reached, answered no page with success, stopped early, raised
+        in a parser, or did not store every item it read (kept aside or lost, or any write failed)."""
         successes = sum(n for status, n in self.http_status.items() if status.startswith("2"))
-        return successes > 0 and not self.errors and self.finish_reason == "finished"
+        stored_all = not self.delivery.get("dead_lettered") and not self.delivery.get("lost") and not self.write_errors
+        return successes > 0 and not self.errors and self.finish_reason == "finished" and stored_all
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if k != "stats"}
@@ -95,6 +103,7 @@ class CrawlReport:
 
         errors = group("npswatch/errors/")
         errors.pop("HttpError", None)  # HTTP error statuses are reported in http_status instead
+        errors.update({f"parser/{k}": v for k, v in group("spider_exceptions/").items() if k != "count"})
         refused = group("npswatch/refused/")
         refused.update({f"tor_{k}": v for k, v in group("npswatch/tor/refused/").items()})
         if stats.get("robotstxt/forbidden"):
@@ -113,8 +122,21 @@ class CrawlReport:
             robots_status=group("robotstxt/response_status_count/"),
             http_status=group("downloader/response_status_count/"),
             finish_reason=str(stats.get("finish_reason", "not started")),
+            delivery=delivery(stats, sum(group("npswatch/items/").values())),
+            write_errors={k: v for k, v in group(WRITE_ERRORS).items() if v},
+            dead_letter_files=dict(stats.get(DEAD_LETTER_FILES) or {}),
             stats=stats,
         )
+
+
+def delivery(stats: dict[str, Any], items: int) -> dict[str, int]:
+    """``stored``, ``dead_lettered`` and ``lost`` of the ``items`` that reached the store pipeline, plus the items a
+    pipeline raised on before it (lost too).  An item counted in none of them (a buffer never written: the crawl
+    was stopped at once) is lost."""
+    counted = {name: int(stats.get(f"{DELIVERY}{name}", 0)) for name in ("stored", "dead_lettered", "lost")}
+    unaccounted = max(0, items - sum(counted.values()))
+    counted["lost"] += unaccounted + int(stats.get(f"{DELIVERY}failed", 0))
+    return counted
 
 
 def crawl_settings(job: CrawlJob, overrides: dict[str, Any] | None = None) -> Settings:
@@ -232,14 +254,24 @@ class _Session:
 
     def _stop_active(self) -> None:
         logger.warning("Stopping: finishing what is in flight (send the signal again to stop at once)")
+        self._flush_active()  # what is read so far is stored now, in case the stop never completes
         for crawler in list(self.active):
             deferred_from_coro(crawler.stop_async())
+
+    def _flush_active(self) -> None:
+        for crawler in list(self.active):
+            crawler.signals.send_catch_log(signal=flush_store)
 
     def _kill(self, signum: int, _: Any) -> None:
         from twisted.internet import reactor as _reactor
 
         reactor: Any = _reactor
-        reactor.callFromThread(reactor.stop)
+
+        def stop() -> None:
+            self._flush_active()
+            reactor.stop()
+
+        reactor.callFromThread(stop)
 
 
 def _pairs(counts: dict[str, int]) -> str:
@@ -261,10 +293,22 @@ def print_report(report: CrawlReport, console: Console = _err) -> None:
     bad_status = {k: v for k, v in report.http_status.items() if not k.startswith(("2", "3"))}
     if bad_status:
         console.print(f"  HTTP errors: {_pairs(bad_status)}")
+    lost, kept = report.delivery.get("lost", 0), report.delivery.get("dead_lettered", 0)
+    if lost or kept or report.write_errors:
+        console.print(f"  [red]{lost + kept} of {sum(report.delivery.values())} item(s) not stored: {lost} lost, "
+                      f"{kept} recoverable{_kept_in(report.dead_letter_files)}; write errors: "
+                      f"{_pairs(report.write_errors)}[/red]")  # fmt: skip
     if report.finish_reason != "finished":
         console.print(f"  [red]stopped before the end (finish reason {escape(report.finish_reason)})[/red]")
-    elif not report.ok:
+    elif report.errors or (not report.ok and not (lost or kept or report.write_errors)):
         console.print(f"  [red]errors: {escape(_pairs(report.errors))}; finish reason {report.finish_reason}[/red]")
+
+
+def _kept_in(files: dict[str, int]) -> str:
+    if not files:
+        return ""
+    where = ", ".join(f"{n} in {escape(path)}" for path, n in files.items())
+    return f" ({where}; `npswatch index replay FILE` writes them to the store)"
 
 
 class CrawlError(Exception):

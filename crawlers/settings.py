@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from storage import default_target
+from storage.deadletter import fallback_path
 
 BOT_NAME = "npswatch"
 SPIDER_MODULES = ["crawlers.spiders"]
@@ -30,6 +31,12 @@ NPSWATCH_WARC_MAX_BYTES = 100 * 1024 * 1024
 NPSWATCH_WARC_GZIP_LEVEL = 6
 # Documents written to the store per transaction.
 NPSWATCH_STORE_BATCH = 200
+# Seconds an item waits in the store's buffer at most: the buffer is written this often even when not full, so a
+# crawl killed at once loses at most this much (env NPSWATCH_STORE_FLUSH_SECONDS; 0: only full batches and at close).
+NPSWATCH_STORE_FLUSH_SECONDS = float(os.environ.get("NPSWATCH_STORE_FLUSH_SECONDS", "2"))
+# Where documents the store refuses go when <data dir>/dead-letter/store.jsonl cannot be written (a full or
+# read-only disk): best on another disk (env NPSWATCH_DEAD_LETTER_FALLBACK, default ~/.local/state/npswatch/...).
+NPSWATCH_DEAD_LETTER_FALLBACK = os.environ.get("NPSWATCH_DEAD_LETTER_FALLBACK") or str(fallback_path())
 # Run extraction (pipelines.enrich) on every listing and post before storing it (env NPSWATCH_ENRICH=0: off).
 NPSWATCH_ENRICH = os.environ.get("NPSWATCH_ENRICH", "1") != "0"
 # The simulated day sent to the demo sites (`--as-of`); None means today, and no header.
@@ -90,7 +97,9 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 8  # overridden by the source's max_depth
 DEPTH_PRIORITY = 1  # breadth-first: list pages before deep pages
-SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+# With a job directory (`npswatch crawl --resume`), requests are journalled in SQLite so that a crawl killed at any
+# point resumes without losing or refetching a stored page (crawlers/journal.py); without one, Scrapy's scheduler.
+SCHEDULER = "crawlers.journal.JournalScheduler"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 AUTOTHROTTLE_ENABLED = True  # adapt the delay to the site's latency
 AUTOTHROTTLE_START_DELAY = 2.0

@@ -127,6 +127,7 @@ class RotatingWarcWriter:
         )
         self._write_record(file, record)
         self._write_record(file, req_record)
+        file.flush()  # to the OS now: an item naming this record may be stored before the buffer fills (kill -9)
         return record_id
 
     def close(self) -> None:
@@ -175,5 +176,11 @@ class WarcMiddleware:
         return response
 
     def spider_closed(self) -> None:
-        if self.writer is not None:
+        if self.writer is None:
+            return
+        try:
             self.writer.close()
+        except OSError as exc:  # the last records did not reach the disk (a full disk): the crawl fails
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("npswatch/write_errors/warc")
+            logger.error("WARC file %s could not be completed: %s", self.writer.path, exc)

@@ -18,6 +18,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -120,10 +121,22 @@ def respond(
     return response, when.header
 
 
+@dataclass(frozen=True)
+class Served:
+    """One answer a demo site gave (``DemoSites.served``): tests count what a crawl was shown."""
+
+    site: str
+    path: str  # path and query, as requested
+    as_of: str | None  # the X-Npswatch-As-Of header
+    status: int
+    at: float = field(default_factory=time.monotonic)  # when it was sent
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "npswatch-demo/1"
     app: SiteApp  # set on the subclass made for each site
     faults: tuple[Fault, ...] | None = None  # None: the timeline's FAULTS
+    served: list[Served]  # every GET answered, in order (shared by the sites of one DemoSites)
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -146,6 +159,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(response.body)
+            self.served.append(Served(self.app.name, self.path, self.headers.get(AS_OF_HEADER), response.status))
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: no line on stderr per request."""
@@ -186,6 +200,7 @@ class DemoSites:
         self.ports = {s: 0 if free_ports else (ports or {}).get(s, SITES[s]) for s in self.sites}
         self.seed = seed
         self.urls: dict[str, str] = {}
+        self.served: list[Served] = []  # every GET answered (list.append is atomic: safe across the server threads)
         self._servers: list[ThreadingHTTPServer] = []
         self._threads: list[threading.Thread] = []
 
@@ -199,7 +214,8 @@ class DemoSites:
         return self
 
     def _start_one(self, site: str) -> None:
-        handler = type(f"{site}_handler", (_Handler,), {"app": APPS[site](self.seed), "faults": self.faults})
+        attributes = {"app": APPS[site](self.seed), "faults": self.faults, "served": self.served}
+        handler = type(f"{site}_handler", (_Handler,), attributes)
         server = _Server((self.host, self.ports[site]), handler)
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, name=f"demosite-{site}", daemon=True)

@@ -71,6 +71,7 @@ def request_mix(report: dict[str, Any]) -> tuple[int, dict[str, int]]:
     robots = report.get("robots_status") or {}
     statuses = {str(k): int(v) - int(robots.get(str(k), 0)) for k, v in (report.get("http_status") or {}).items()}
     errors = {str(k): int(v) for k, v in (report.get("errors") or {}).items() if int(v) > 0}
+    errors = {k: v for k, v in errors.items() if not k.startswith("parser/")}  # pages that came, not requests
     failed = {f"HTTP {k}": v for k, v in sorted(statuses.items()) if v > 0 and k.isdigit() and int(k) >= 400}
     return sum(v for v in statuses.values() if v > 0) + sum(errors.values()), {**failed, **errors}
 
@@ -82,12 +83,16 @@ def duration(run: Run) -> float | None:
 
 
 def failure_message(report: dict[str, Any]) -> str:
-    """Why a crawl read no page of the site's own, in one line: HTTP errors, download errors, walls, session."""
+    """Why a crawl failed, in one line: HTTP errors, download and parser errors, walls, session, items not stored."""
     status = ", ".join(f"HTTP {k}: {v}" for k, v in sorted(report.get("http_status", {}).items()) if k >= "400")
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(report.get("errors", {}).items()))
     walls = ", ".join(f"{k} wall: {v}" for k, v in sorted(stat_group(report, "npswatch/walls/").items()))
     session = "session logged out" if stat_group(report, "npswatch/session/") else ""
-    return "; ".join(x for x in (status, errors, walls, session) if x) or "no page of the site's own fetched"
+    delivery = report.get("delivery") or {}
+    lost, kept = int(delivery.get("lost", 0)), int(delivery.get("dead_lettered", 0))
+    files = ", ".join(report.get("dead_letter_files") or {})
+    stored = f"items not stored: {lost} lost, {kept} in the dead-letter file {files}".strip() if lost or kept else ""
+    return "; ".join(x for x in (status, errors, walls, session, stored) if x) or "no page of the site's own fetched"
 
 
 def content_pages(report: dict[str, Any]) -> int:

@@ -23,7 +23,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawlers.items import Listing, Post
 from storage import open_storage
-from storage.base import Storage
+from storage.base import Storage, StorageError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -109,7 +109,10 @@ class EnrichPipeline:
 
         assert nlp.api
         if self.target:
-            self.storage = open_storage(self.target)
+            try:
+                self.storage = open_storage(self.target)
+            except StorageError as exc:  # only a cache here: the store pipeline reports what cannot be stored
+                logger.warning("Extraction runs on every item: the store cannot be read (%s)", exc)
 
     def close_spider(self) -> None:
         if self.storage is not None:
@@ -145,7 +148,12 @@ class EnrichPipeline:
     def _stored(self, item: Listing | Post, key: str) -> dict[str, Any] | None:
         if self.storage is None:
             return None
-        doc = self.storage.get(item.id)
+        try:
+            doc = self.storage.get(item.id)
+        except StorageError as exc:  # a store that broke during the crawl: extract without it from now on
+            logger.warning("Extraction runs on every item: the store cannot be read (%s)", exc)
+            self.close_spider()
+            return None
         if doc is None or doc.get("text_hash") != key:
             return None
         return {name: doc.get(name) for name in SUMMARY_FIELDS}

@@ -13,6 +13,10 @@ reached).  ``replay`` writes them to a store again, once the cause is fixed:
   is not tried;
 - every document that fails again is appended back to the file with its new error and reason (an
   unreadable line is kept as it was, reason ``unreadable``), then the claimed copy is removed.
+
+A crawl writes through ``DeadLetterFile``: before the crawl it checks that the file (or, failing that, a second
+location on another disk, ``NPSWATCH_DEAD_LETTER_FALLBACK``) takes a write, and during the crawl a write that fails
+(a full disk) goes to the next location; what no location takes is reported as lost.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,17 +45,96 @@ def default_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
     return (Path(data_dir) if data_dir else default_data_dir()) / "dead-letter" / "store.jsonl"
 
 
+def fallback_path() -> Path:
+    """The second location, for when the data directory's disk is full or read-only:
+    ``$XDG_STATE_HOME/npswatch/dead-letter/store.jsonl`` (``~/.local/state`` without it)."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "npswatch" / "dead-letter" / "store.jsonl"
+
+
 def dead_letter_line(document: Mapping[str, Any], error: str, reason: str) -> str:
     """One line of the file (no newline)."""
     return json.dumps({"error": error, "reason": reason, "document": document}, ensure_ascii=False, default=str)
 
 
 def append(path: Path, lines: list[str]) -> None:
+    """Append ``lines`` to ``path`` at once (the file created owner-only); on a failed write (a full disk) the
+    file is cut back to its size before, so no half line is left behind, and the OSError is raised."""
     if not lines:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as stream:
-        stream.writelines(line + "\n" for line in lines)
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    size = os.fstat(fd).st_size
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError:
+        with suppress(OSError):
+            os.ftruncate(fd, size)
+        raise
+    finally:
+        os.close(fd)
+
+
+PROBE_BYTES = 64 * 1024  # what the check before a crawl writes (and removes) beside each dead-letter file
+
+
+class DeadLetterFile:
+    """The dead-letter file of a writer (the store pipeline): the first of ``paths`` that takes a write.
+
+    ``check`` (before a crawl) finds the first location where a probe of ``PROBE_BYTES`` can be written, so a
+    full disk or a read-only directory is known before any item depends on it.  ``append`` writes to that
+    location and, when a write fails, to the next ones; ``kept`` counts the lines each path took.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        if not paths:
+            raise ValueError("a dead-letter file needs at least one path")
+        self.paths = list(dict.fromkeys(paths))
+        self.current: Path | None = self.paths[0]
+        self.kept: Counter[Path] = Counter()
+        self.errors: dict[Path, str] = {}  # why a location was given up
+
+    def check(self) -> Path | None:
+        """The first location that takes a write, which ``append`` tries first; None when none does."""
+        for path in self.paths:
+            try:
+                _probe(path)
+            except OSError as exc:
+                self.errors[path] = str(exc)
+                continue
+            self.current = path
+            return path
+        self.current = None
+        return None
+
+    def append(self, lines: list[str]) -> Path:
+        """Write ``lines`` to the first location that takes them; OSError naming every location when none does."""
+        start = self.paths.index(self.current) if self.current is not None else 0
+        for path in self.paths[start:] + self.paths[:start]:
+            try:
+                append(path, lines)
+            except OSError as exc:
+                self.errors[path] = str(exc)
+                continue
+            self.current = path
+            self.kept[path] += len(lines)
+            return path
+        tried = "; ".join(f"{path}: {error}" for path, error in self.errors.items())
+        raise OSError(f"no dead-letter location took {len(lines)} document(s) ({tried})")
+
+
+def _probe(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    probe = path.with_name(f".{path.name}.probe-{os.getpid()}")
+    try:
+        with probe.open("xb") as stream:
+            stream.write(bytes(PROBE_BYTES))
+    finally:
+        with suppress(OSError):
+            probe.unlink()
 
 
 @dataclass

@@ -18,12 +18,12 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storage.base import (
     KEYWORD_FIELDS,
@@ -32,6 +32,7 @@ from storage.base import (
     SearchQuery,
     SearchResult,
     StorageError,
+    StorageUnavailable,
     TrendBucket,
     TrendQuery,
     WriteResult,
@@ -42,22 +43,50 @@ from storage.migrations import Migration, load_migrations, migrate
 from storage.private import create_private, private_dirs
 from storage.sqlite_write import CHUNK_SIZE, EPOCH, Prepared, prepare, write_chunk
 
+if TYPE_CHECKING:
+    from storage.sqlite_trend import TrendIndex
+
 # bm25 weight of each full-text field: a hit in a title counts more than one in a post body.
 TEXT_WEIGHTS: dict[str, float] = {"title": 10.0, "thread_title": 8.0, "name": 8.0, "description": 2.0, "text": 1.0}
 SNIPPET_MARKS = ("«", "»")  # plain-text marks around matched words; the caller escapes for HTML
 SNIPPET_TOKENS = 16  # words per snippet
 MIN_SQLITE = (3, 38, 0)  # the ->> JSON operator used by the schema
 BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another writer's transaction
+# SQLite result codes that say the store itself cannot be used (full disk, read-only, corrupted, I/O error, still
+# locked after the busy timeout), not that one document is wrong: raised as StorageUnavailable, so a writer keeps the
+# whole batch aside instead of retrying it one document at a time.
+UNUSABLE_CODES = frozenset(
+    (
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_CORRUPT,
+        sqlite3.SQLITE_NOTADB,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    )
+)
 
 _BM25 = f"bm25(fts, {', '.join(str(TEXT_WEIGHTS[name]) for name in TEXT_FIELDS)})"
+# A page of hits: the page's keys in the search order first, then only their rows (each carries its JSON body).
 _PAGE = (
-    "SELECT m.doc_key, d.body, d.first_us, d.last_us FROM temp.matched m JOIN documents d ON d.doc_key = m.doc_key "
-    "ORDER BY m.score, m.last_us DESC, m.id LIMIT ? OFFSET ?"
+    "SELECT d.doc_key, d.body, d.first_us, d.last_us FROM (SELECT doc_key, score, last_us, id FROM temp.matched "
+    "ORDER BY score, last_us DESC, id LIMIT ? OFFSET ?) m JOIN documents d ON d.doc_key = m.doc_key "
+    "ORDER BY m.score, m.last_us DESC, m.id"
 )
 _FACET = (
     "SELECT t.value, count(*) AS n FROM temp.matched m JOIN terms t ON t.doc_key = m.doc_key "
     "WHERE t.field = ? GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?"
 )
+# The same three for a search that selects every document (no text, no filter): no temporary table at all.
+_PAGE_ALL = (
+    "SELECT d.doc_key, d.body, d.first_us, d.last_us FROM (SELECT doc_key, last_us, id FROM documents "
+    "INDEXED BY documents_recent ORDER BY last_us DESC, id LIMIT ? OFFSET ?) m JOIN documents d "
+    "ON d.doc_key = m.doc_key ORDER BY m.last_us DESC, m.id"
+)
+_FACET_ALL = "SELECT value, count(*) AS n FROM terms WHERE field = ? GROUP BY value ORDER BY n DESC, value LIMIT ?"
 
 
 class SqliteStorage:
@@ -71,6 +100,8 @@ class SqliteStorage:
         busy_timeout: float = BUSY_TIMEOUT_S,
     ) -> None:
         self.path = path if str(path) == ":memory:" else Path(path)
+        self._writes = 0
+        self._trends: tuple[tuple[int, int], TrendIndex] | None = None  # (data version, writes) it was read at
         self._conn = _connect(self.path, busy_timeout)
         try:
             with self._errors("open"):
@@ -97,6 +128,7 @@ class SqliteStorage:
     def write(self, documents: Iterable[Mapping[str, Any]]) -> WriteResult:
         """Write a batch in one transaction: all of it, or (on any error) none of it."""
         result = WriteResult()
+        self._writes += 1  # a trend index read before is stale now
         with self._transaction("write", "BEGIN IMMEDIATE"):
             chunk: list[Prepared] = []
             for doc in documents:
@@ -147,12 +179,17 @@ class SqliteStorage:
     def search(self, query: SearchQuery) -> SearchResult:
         check_query(query)
         match = to_fts_query(query.text)
+        everything = match is None and not _narrowed(query)
+        page, facet = (_PAGE_ALL, _FACET_ALL) if everything else (_PAGE, _FACET)
         with self._transaction("search", "BEGIN"):  # one snapshot for total, page and facets
-            self._conn.execute("DELETE FROM temp.matched")
-            self._conn.execute(*_matching_sql(query, match))
-            (total,) = self._conn.execute("SELECT count(*) FROM temp.matched").fetchone()
-            hits = self._page(query, match)
-            facets = {name: self._facet(name, query.facet_size) for name in query.facets}
+            if everything:
+                (total,) = self._conn.execute("SELECT count(*) FROM documents").fetchone()
+            else:
+                self._conn.execute("DELETE FROM temp.matched")
+                self._conn.execute(*_matching_sql(query, match))
+                (total,) = self._conn.execute("SELECT count(*) FROM temp.matched").fetchone()
+            hits = self._page(page, query, match)
+            facets = {name: self._facet(facet, name, query.facet_size) for name in query.facets}
         return SearchResult(int(total), hits, facets)
 
     def scan(self, query: SearchQuery, page: int = 500) -> Iterator[dict[str, Any]]:
@@ -167,14 +204,19 @@ class SqliteStorage:
             offset += page
 
     def trend(self, query: TrendQuery) -> list[TrendBucket]:
-        """Observed documents per day or week with EUR-per-gram percentiles (``storage.sqlite_trend``)."""
-        from storage.sqlite_trend import trend
+        """Observed documents per day or week with EUR-per-gram percentiles (``storage.sqlite_trend``).  The
+        observations are read once into a ``TrendIndex``, kept until this store or another connection writes."""
+        from storage.sqlite_trend import TrendIndex, trend
 
         with self._transaction("trend", "BEGIN"):
-            return trend(self._conn, query)
+            self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+            (version,) = self._conn.execute("PRAGMA data_version").fetchone()  # changes on others' commits
+            if self._trends is None or self._trends[0] != (version, self._writes):
+                self._trends = ((version, self._writes), TrendIndex(self._conn))
+            return trend(self._trends[1], query)
 
-    def _page(self, query: SearchQuery, match: str | None) -> list[dict[str, Any]]:
-        rows = self._conn.execute(_PAGE, (query.limit, query.offset)).fetchall()
+    def _page(self, sql: str, query: SearchQuery, match: str | None) -> list[dict[str, Any]]:
+        rows = self._conn.execute(sql, (query.limit, query.offset)).fetchall()
         snippets = self._snippets(match, [row[0] for row in rows]) if match else {}
         hits = []
         for key, body, first_us, last_us in rows:
@@ -193,8 +235,8 @@ class SqliteStorage:
         )
         return {key: text for key, text in self._conn.execute(sql, (opening, closing, match, *keys))}
 
-    def _facet(self, name: str, size: int) -> dict[str, int]:
-        return {value: int(n) for value, n in self._conn.execute(_FACET, (name, size))}
+    def _facet(self, sql: str, name: str, size: int) -> dict[str, int]:
+        return {value: int(n) for value, n in self._conn.execute(sql, (name, size))}
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -204,17 +246,22 @@ class SqliteStorage:
             self._conn.execute(begin)
             try:
                 yield
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
+                    with suppress(sqlite3.Error):  # the first error is the one to report
+                        self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StorageError(f"SQLite storage {self.path}: {action} failed: {exc}") from exc
+            message = f"SQLite storage {self.path}: {action} failed: {exc}"
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in UNUSABLE_CODES:  # the primary code: extended ones add bits
+                raise StorageUnavailable(message) from exc
+            raise StorageError(message) from exc
 
 
 def iso_time(micros: int) -> str:
@@ -245,16 +292,29 @@ def check_query(query: SearchQuery) -> None:
         raise StorageError(f"search facet_size must be 1 or more, found {query.facet_size}")
 
 
+def _narrowed(query: SearchQuery) -> bool:
+    """Whether a query has a condition besides its text."""
+    filtered = any(_as_list(values) for values in query.filters.values())
+    return bool(query.kinds or query.sources or filtered or query.date_from or query.date_to)
+
+
 def _matching_sql(query: SearchQuery, match: str | None) -> tuple[str, list[Any]]:
-    """The INSERT that fills ``temp.matched`` with every document the query accepts."""
+    """The INSERT that fills ``temp.matched`` with every document the query accepts.
+
+    With text, the full-text index drives (CROSS JOIN keeps it the outer loop): left to itself, SQLite may walk
+    every document of a kind and run the text query once per document, which grows with the square of the store
+    (539 ms at 80,000 documents for a word among posts).  Each match reads the narrow index ``documents_facts``,
+    not the document's row.
+    """
     conditions: list[str] = []
     params: list[Any] = []
+    documents = "documents d INDEXED BY documents_facts"
     if match is not None:
-        tables, score = "fts JOIN documents d ON d.doc_key = fts.rowid", _BM25
+        tables, score = f"fts CROSS JOIN {documents} ON d.doc_key = fts.rowid", _BM25
         conditions.append("fts MATCH ?")
         params.append(match)
     else:
-        tables, score = "documents d", "0.0"
+        tables, score = documents, "0.0"
     for column, values in (("kind", query.kinds), ("source", query.sources)):
         if values:
             conditions.append(f"d.{column} IN ({_marks(values)})")

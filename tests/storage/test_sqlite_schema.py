@@ -27,6 +27,7 @@ def test_a_new_database_is_in_wal_mode_at_the_latest_version(store: SqliteStorag
     assert [row[:2] for row in inspect(db_path, "SELECT version, name FROM schema_migrations")] == [
         (1, "initial"),
         (2, "observation_facts"),
+        (3, "search_indexes"),
     ]
 
 
