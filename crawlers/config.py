@@ -34,6 +34,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from crawlers.tor.onion import is_onion_host, onion_problem
+from npswatch import settings
 
 SOURCES_DIR = Path(__file__).parent / "sources"
 TEMPLATES = ("market", "forum", "shop")
@@ -368,7 +369,7 @@ def load_source(path: Path) -> Source:
 
 
 def source_files(directory: Path | None = None) -> list[Path]:
-    directory = directory or Path(os.environ.get("NPSWATCH_SOURCES_DIR", SOURCES_DIR))
+    directory = directory or settings.sources_dir() or SOURCES_DIR
     return sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")])
 
 

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage import data_dir as default_data_dir
+from npswatch.settings import data_dir as default_data_dir
 from storage.base import Storage, StorageError, StorageUnavailable, WriteResult
 
 STORE_ERROR = "store_error"  # the store refused the document
