@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 
 from crawlers.config import load_source
-from scheduler import CrawlScheduler, Outcome, ScheduleError, next_run_times, trigger_for
+from health.checks import Outcome
+from scheduler import CrawlScheduler, ScheduleError, next_run_times, trigger_for
 from signals.store import open_store
-from tests.scheduler.conftest import T0, Clock, ManualScheduler, write_source
+from tests.clock import T0, Clock, ManualScheduler
+from tests.sources import write_source
 
 HEALTHY = {
     "pages": 30,

@@ -15,7 +15,7 @@ import pytest
 from crawlers.config import SourceError, load_source
 from crawlers.sessions import SessionError, load_cookies
 from crawlers.spiders.base import MarketSpider
-from tests.scheduler.conftest import ROOT, write_source
+from tests.sources import ROOT, write_source
 
 NETSCAPE = """\
 # Netscape HTTP Cookie File
