@@ -105,7 +105,7 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
         return 2
     span = demo_days(START, min(days or DAYS, DAYS), step)
     failed: list[CrawlReport] = []
-    logging.getLogger("health").setLevel(logging.ERROR)  # the summary lists the health signals, once each
+    logging.getLogger("signals.health").setLevel(logging.ERROR)  # the summary lists the health signals, once each
     with demo_sites_process(list(SITES), {FAULTS_ENV: fault_text}) as urls:
         os.environ.update({env_var(site): url for site, url in urls.items()})
         sources = {site: find_source(site) for site in urls}  # after the URLs are set: the files read them
