@@ -74,6 +74,7 @@ def test_the_spider_sends_the_cookies_with_its_start_requests(tmp_path: Path) ->
     assert [c["name"] for c in request.cookies] == ["sid", "auth"]
 
 
+@pytest.mark.slow  # npswatch crawl in a process of its own: over 2 s
 def test_crawl_refuses_a_world_readable_cookies_file_with_the_source_name(tmp_path: Path) -> None:
     cookies = private(tmp_path / "cookies.txt", NETSCAPE, 0o644)
     path = write_source(
