@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export HAS_HEADERS := import os, sysconfig; assert os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h"))
 
-.PHONY: install system-packages demo test eval bench lint clean
+.PHONY: install system-packages demo test test-fast eval bench lint clean
 
 # Create the virtual environment and install the pinned dependencies (idempotent: re-runs only when pins change).
 install: $(STAMP)
@@ -44,6 +44,10 @@ system-packages:
 test: install system-packages
 	$(PY) -m pytest -q
 
+# The fast loop while editing: every test but those marked slow (each over 2 s), in under a minute.
+test-fast: install
+	$(PY) -m pytest -q -m "not slow"
+
 # Extraction quality: precision / recall / F1 per field and language.
 eval: install
 	$(PY) -m nlp.evaluate
@@ -58,7 +62,7 @@ bench: install
 # Lint and types (strict on nlp, pipelines, storage and exports; see pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy crawlers pipelines storage nlp npswatch signals exports
+	$(VENV)/bin/mypy crawlers pipelines storage nlp npswatch signals health exports demosites scheduler.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

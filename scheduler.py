@@ -30,7 +30,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,13 +45,13 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawlers import settings as defaults
 from crawlers.config import Source, SourceError, find_source, iter_sources
 from crawlers.sessions import SessionError, check_cookies_file
-from health.checks import Assessment, Problem, content_pages, failure_message
+from health.checks import Assessment, Outcome, Problem, crawl_outcome
 from health.history import Run, RunHistory
+from npswatch import settings
+from npswatch.settings import data_dir
 from signals.health import check_run
-from storage import data_dir
 
 logger = logging.getLogger("npswatch.scheduler")
 ROOT = Path(__file__).resolve().parent
@@ -99,14 +98,6 @@ def run_job(name: str, spec: str = "") -> None:
     _ACTIVE.run_source(name)
 
 
-@dataclass
-class Outcome:
-    result: str
-    exit_code: int | None
-    report: dict[str, Any]
-    message: str | None
-
-
 class CrawlScheduler:
     """The sources' jobs in an APScheduler, and what one run of a job does."""
 
@@ -119,10 +110,10 @@ class CrawlScheduler:
         db: str | None = None,
         scheduler: BaseScheduler | None = None,
         jobstore: BaseJobStore | None = None,
-        timeout: float = defaults.NPSWATCH_CRAWL_TIMEOUT,
-        stop_grace: float = defaults.NPSWATCH_CRAWL_STOP_GRACE,
-        misfire_grace: int = defaults.NPSWATCH_MISFIRE_GRACE,
-        workers: int = defaults.NPSWATCH_SCHEDULER_WORKERS,
+        timeout: float | None = None,
+        stop_grace: float | None = None,
+        misfire_grace: int | None = None,
+        workers: int | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         signal_run: bool = True,
     ) -> None:
@@ -130,8 +121,12 @@ class CrawlScheduler:
         self.sources_dir = sources_dir
         self.as_of = as_of
         self.db = db
-        self.store_target = db or os.environ.get("NPSWATCH_DB") or str(self.data / "npswatch.sqlite3")
-        self.timeout, self.stop_grace = timeout, stop_grace
+        self.store_target = db or settings.raw("NPSWATCH_DB") or str(self.data / "npswatch.sqlite3")
+        # unset: NPSWATCH_CRAWL_TIMEOUT, NPSWATCH_CRAWL_STOP_GRACE, NPSWATCH_MISFIRE_GRACE, NPSWATCH_SCHEDULER_WORKERS
+        self.timeout = settings.crawl_timeout() if timeout is None else timeout
+        self.stop_grace = settings.crawl_stop_grace() if stop_grace is None else stop_grace
+        misfire_grace = settings.misfire_grace() if misfire_grace is None else misfire_grace
+        workers = settings.scheduler_workers() if workers is None else workers
         self.clock = clock
         self.history = RunHistory(self.data / "runs.sqlite3")
         self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
@@ -263,7 +258,8 @@ class CrawlScheduler:
                 with self._lock:
                     self._children.pop(source.name, None)
         report = _read_report(report_file)
-        return _outcome(child.returncode, report, timed_out, self.timeout, log_file)
+        return crawl_outcome(child.returncode, report, timed_out=timed_out, timeout=self.timeout,
+                             error=_last_line(log_file))  # fmt: skip
 
     def _wait(self, child: subprocess.Popen[bytes]) -> bool:
         """Wait for the crawl; SIGTERM it on timeout or shutdown, SIGKILL after the stop grace.  Timed out?"""
@@ -354,18 +350,6 @@ def _read_report(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data[0] if isinstance(data, list) and data else {}
-
-
-def _outcome(code: int, report: dict[str, Any], timed_out: bool, timeout: float, log: Path) -> Outcome:
-    if report.get("finish_reason") == "shutdown" and not timed_out:
-        return Outcome("interrupted", code, report, "stopped with the scheduler; resumes at the next start")
-    if timed_out:
-        return Outcome("timeout", code, report, f"stopped after the {timeout:.0f}s crawl timeout")
-    if code == 2 or not report:
-        return Outcome("error", code, report, _last_line(log))
-    if code == 0 and content_pages(report):
-        return Outcome("ok", code, report, None)
-    return Outcome("failed", code, report, failure_message(report))
 
 
 def _last_line(log: Path) -> str:

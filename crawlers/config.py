@@ -15,7 +15,6 @@ goes on with the others.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -44,6 +43,7 @@ from crawlers.patterns import regex, selector
 from crawlers.sourcefile import Located, Location, declared_env, env_name_problem, expand_env, read_source_yaml
 from crawlers.sourcefile import SourceError as SourceError  # re-exported: callers import it from here
 from crawlers.tor.onion import is_onion_host, onion_problem
+from npswatch import settings
 
 SOURCES_DIR = Path(__file__).parent / "sources"
 TEMPLATES = ("market", "forum", "shop")
@@ -381,7 +381,7 @@ def _readable_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
 
 
 def source_files(directory: Path | None = None) -> list[Path]:
-    directory = directory or Path(os.environ.get("NPSWATCH_SOURCES_DIR", SOURCES_DIR))
+    directory = directory or settings.sources_dir() or SOURCES_DIR
     return sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")])
 
 

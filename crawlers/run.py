@@ -28,11 +28,10 @@ from scrapy.utils.log import configure_logging
 from scrapy.utils.ossignal import install_shutdown_handlers
 from scrapy.utils.reactor import install_reactor
 
-from crawlers import settings as default_settings
 from crawlers.config import Source, SourceError, find_source
 from crawlers.delivery import DEAD_LETTER_FILES, DELIVERY, WRITE_ERRORS, flush_store
 from crawlers.sessions import SessionError, check_cookies_file
-from crawlers.settings import source_settings
+from crawlers.settings import project_settings, source_settings
 from crawlers.spiders import SPIDERS
 
 logger = logging.getLogger(__name__)
@@ -140,8 +139,7 @@ def delivery(stats: dict[str, Any], items: int) -> dict[str, int]:
 
 
 def crawl_settings(job: CrawlJob, overrides: dict[str, Any] | None = None) -> Settings:
-    settings = Settings()
-    settings.setmodule(default_settings, priority="project")
+    settings: Settings = project_settings()
     settings.update(source_settings(job.source, job.as_of), priority="spider")
     settings.update(overrides or {}, priority="cmdline")
     if job.jobdir is not None:
@@ -350,15 +348,14 @@ def load_jobs(names: Sequence[str], as_of: str | None, resume_in: Path | None) -
     return jobs
 
 
-def crawl_sources(names: Sequence[str], *, as_of: str | None = None, db: str | None = None,
-                  resume_in: Path | None = None, log_level: str = "WARNING", json_report: Path | None = None,
+def crawl_sources(jobs: Sequence[CrawlJob], *, db: str | None = None, log_level: str = "WARNING",
+                  json_report: Path | None = None,
                   on_done: Callable[[CrawlReport], None] | None = print_report) -> CrawlOutcome:  # fmt: skip
-    """Crawl the sources (sources of the same day at the same time) into the store ``db``, each report given to
-    ``on_done`` as its crawl ends, all of them written to ``json_report`` (what the source-health checks read).
-    Raises CrawlError when the crawls cannot start."""
+    """Crawl the jobs (``load_jobs``; sources of the same day at the same time) into the store ``db``, each report
+    given to ``on_done`` as its crawl ends, all of them written to ``json_report`` (what the source-health checks
+    read).  Raises CrawlError when Tor is needed but not usable."""
     from crawlers.tor import TorError
 
-    jobs = load_jobs(names, as_of, resume_in)
     try:
         reports = run_crawls(jobs, overrides={"NPSWATCH_DB": db} if db else None, log_level=log_level,
                              on_done=on_done, parallel=True)  # fmt: skip
@@ -366,7 +363,7 @@ def crawl_sources(names: Sequence[str], *, as_of: str | None = None, db: str | N
         raise CrawlError(f"error: {exc}", 1) from exc
     if json_report is not None:
         json_report.write_text(json.dumps([r.health_json() for r in reports], indent=2, default=str), encoding="utf-8")
-    return CrawlOutcome(jobs, reports)
+    return CrawlOutcome(list(jobs), reports)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -374,7 +371,7 @@ def main(argv: list[str] | None = None) -> None:
     the scheduler starts in a process of its own (it records and checks the run itself)."""
     import argparse
 
-    from storage import data_dir
+    from npswatch.settings import data_dir
 
     parser = argparse.ArgumentParser(description="Crawl sources and store what they show (npswatch crawl, unchecked).")
     parser.add_argument("names", nargs="+")
@@ -385,8 +382,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--resume", action="store_true", help="keep crawl state under <data dir>/jobs")
     args = parser.parse_args(argv)
     try:
-        outcome = crawl_sources(args.names, as_of=args.as_of, db=args.db, log_level=args.log_level,
-                                resume_in=data_dir() if args.resume else None, json_report=args.json_report)
+        jobs = load_jobs(args.names, args.as_of, data_dir() if args.resume else None)
+        outcome = crawl_sources(jobs, db=args.db, log_level=args.log_level, json_report=args.json_report)
     except CrawlError as exc:
         _err.print(escape(str(exc)))
         sys.exit(exc.code)

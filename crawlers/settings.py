@@ -2,29 +2,67 @@
 
 Settings of npswatch's own components carry the ``NPSWATCH_`` prefix.  Per-source values
 (politeness, depth) come from the source file and are applied by ``source_settings``.
+The values the environment decides (the data dir, the store, Tor; docs/settings.md) come from
+``npswatch.settings``, the one module that reads it: ``from_environment`` reads them again each time a
+crawl's settings are built (``crawlers.run.crawl_settings``), the names below hold what they were at import.
 Secrets never have a default here: they come from the environment.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
-from storage import default_target
-from storage.deadletter import fallback_path
+from npswatch import settings
 
 BOT_NAME = "npswatch"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
 
+
+def from_environment() -> dict[str, Any]:
+    """The settings the environment decides, read now (see the names below for what each one is)."""
+    data = settings.data_dir()
+    return {
+        "NPSWATCH_DATA_DIR": str(data),
+        "NPSWATCH_DB": settings.db_target(),
+        "NPSWATCH_WARC_DIR": str(data / "warc"),
+        "NPSWATCH_ENRICH": settings.enrich(),
+        "NPSWATCH_STORE_FLUSH_SECONDS": settings.store_flush_seconds(),
+        "NPSWATCH_DEAD_LETTER_FALLBACK": str(settings.dead_letter_fallback()),
+        "NPSWATCH_HOST_REQUEST_BUDGET": settings.host_request_budget(),
+        "NPSWATCH_RETRY_AFTER_MAX": settings.retry_after_max(),
+        "NPSWATCH_TOR_HOST": settings.tor_host(),
+        "NPSWATCH_TOR_SOCKS_PORTS": settings.tor_socks_ports(),
+        "NPSWATCH_TOR_CONTROL_PORTS": settings.tor_control_ports(),
+        "NPSWATCH_TOR_LAUNCH": settings.tor_launch(),
+        "NPSWATCH_TOR_BINARY": settings.tor_binary(),
+        "NPSWATCH_TOR_BOOTSTRAP_TIMEOUT": settings.tor_bootstrap_timeout(),
+        "NPSWATCH_TOR_BACKOFF_BASE": settings.tor_backoff_base(),
+        "NPSWATCH_TOR_STATUS_FILE": str(data / "tor" / "status.json"),
+    }
+
+
+def project_settings() -> Any:
+    """This module's settings as Scrapy reads them, with the environment's values read now."""
+    import sys
+
+    from scrapy.settings import Settings
+
+    found = Settings()
+    found.setmodule(sys.modules[__name__], priority="project")
+    found.update(from_environment(), priority="project")
+    return found
+
+
+_ENVIRONMENT = from_environment()
+
 # --- npswatch --------------------------------------------------------------------------
 # Where the store, WARC files and job state live (env NPSWATCH_DATA_DIR, default ./var).
-NPSWATCH_DATA_DIR = os.environ.get("NPSWATCH_DATA_DIR", "var")
-# The storage target: a SQLite path (env NPSWATCH_DB, default <data dir>/npswatch.sqlite3).
-NPSWATCH_DB = default_target()
-# Directory for WARC evidence files, one sub-directory per source.
-NPSWATCH_WARC_DIR = str(Path(NPSWATCH_DATA_DIR) / "warc")
+NPSWATCH_DATA_DIR: str = _ENVIRONMENT["NPSWATCH_DATA_DIR"]
+# The storage target: a SQLite path or a cluster URL (env NPSWATCH_DB, default <data dir>/npswatch.sqlite3).
+NPSWATCH_DB: str = _ENVIRONMENT["NPSWATCH_DB"]
+# Directory for WARC evidence files, one sub-directory per source (<data dir>/warc).
+NPSWATCH_WARC_DIR: str = _ENVIRONMENT["NPSWATCH_WARC_DIR"]
 # Start a new WARC file once the current one passes this many bytes (compressed).
 NPSWATCH_WARC_MAX_BYTES = 100 * 1024 * 1024
 # Gzip level of WARC records (one gzip member each), 1-9: zlib's default 6, as web archives write them.
@@ -33,12 +71,12 @@ NPSWATCH_WARC_GZIP_LEVEL = 6
 NPSWATCH_STORE_BATCH = 200
 # Seconds an item waits in the store's buffer at most: the buffer is written this often even when not full, so a
 # crawl killed at once loses at most this much (env NPSWATCH_STORE_FLUSH_SECONDS; 0: only full batches and at close).
-NPSWATCH_STORE_FLUSH_SECONDS = float(os.environ.get("NPSWATCH_STORE_FLUSH_SECONDS", "2"))
+NPSWATCH_STORE_FLUSH_SECONDS: float = _ENVIRONMENT["NPSWATCH_STORE_FLUSH_SECONDS"]
 # Where documents the store refuses go when <data dir>/dead-letter/store.jsonl cannot be written (a full or
 # read-only disk): best on another disk (env NPSWATCH_DEAD_LETTER_FALLBACK, default ~/.local/state/npswatch/...).
-NPSWATCH_DEAD_LETTER_FALLBACK = os.environ.get("NPSWATCH_DEAD_LETTER_FALLBACK") or str(fallback_path())
+NPSWATCH_DEAD_LETTER_FALLBACK: str = _ENVIRONMENT["NPSWATCH_DEAD_LETTER_FALLBACK"]
 # Run extraction (pipelines.enrich) on every listing and post before storing it (env NPSWATCH_ENRICH=0: off).
-NPSWATCH_ENRICH = os.environ.get("NPSWATCH_ENRICH", "1") != "0"
+NPSWATCH_ENRICH: bool = _ENVIRONMENT["NPSWATCH_ENRICH"]
 # The simulated day sent to the demo sites (`--as-of`); None means today, and no header.
 NPSWATCH_AS_OF: str | None = None
 
@@ -46,40 +84,30 @@ NPSWATCH_AS_OF: str | None = None
 # Pages one crawl fetches at most: the source file's required max_pages, set per crawl by source_settings.
 NPSWATCH_MAX_PAGES: int | None = None
 # Requests one crawl sends to one host:port at most, retries, redirects and robots.txt included (0: no bound).
-NPSWATCH_HOST_REQUEST_BUDGET = int(os.environ.get("NPSWATCH_HOST_REQUEST_BUDGET", "20000"))
+NPSWATCH_HOST_REQUEST_BUDGET: int = _ENVIRONMENT["NPSWATCH_HOST_REQUEST_BUDGET"]
 # Longest wait, in seconds, a site's Retry-After (on 429 and 503) is honoured for; longer asks are cut to it (0: off).
-NPSWATCH_RETRY_AFTER_MAX = float(os.environ.get("NPSWATCH_RETRY_AFTER_MAX", "120"))
-
-# --- scheduler (docs/scheduler.md) -----------------------------------------------------
-# Seconds one scheduled crawl may run before it is stopped (SIGTERM, then SIGKILL) (env NPSWATCH_CRAWL_TIMEOUT).
-NPSWATCH_CRAWL_TIMEOUT = float(os.environ.get("NPSWATCH_CRAWL_TIMEOUT", str(4 * 3600)))
-# Seconds a crawl asked to stop (timeout, scheduler shutdown) gets to checkpoint before it is killed.
-NPSWATCH_CRAWL_STOP_GRACE = float(os.environ.get("NPSWATCH_CRAWL_STOP_GRACE", "120"))
-# Seconds after its time a missed run still starts (e.g. the scheduler was down); later, it is recorded as missed.
-NPSWATCH_MISFIRE_GRACE = int(os.environ.get("NPSWATCH_MISFIRE_GRACE", "3600"))
-# Crawls the scheduler runs at the same time (each in its own process; one per source at most).
-NPSWATCH_SCHEDULER_WORKERS = int(os.environ.get("NPSWATCH_SCHEDULER_WORKERS", "2"))
+NPSWATCH_RETRY_AFTER_MAX: float = _ENVIRONMENT["NPSWATCH_RETRY_AFTER_MAX"]
 
 # --- Tor (docs/tor.md) -----------------------------------------------------------------
 # Host of the Tor SOCKS and control ports (env NPSWATCH_TOR_HOST; the service name under docker compose).
-NPSWATCH_TOR_HOST = os.environ.get("NPSWATCH_TOR_HOST", "127.0.0.1")
+NPSWATCH_TOR_HOST: str = _ENVIRONMENT["NPSWATCH_TOR_HOST"]
 # SOCKS port of each Tor instance of the pool, comma-separated (env NPSWATCH_TOR_SOCKS_PORTS).
-NPSWATCH_TOR_SOCKS_PORTS = os.environ.get("NPSWATCH_TOR_SOCKS_PORTS", "9050")
+NPSWATCH_TOR_SOCKS_PORTS: str = _ENVIRONMENT["NPSWATCH_TOR_SOCKS_PORTS"]
 # Control port of each instance, in the same order (env NPSWATCH_TOR_CONTROL_PORTS).  The control password
 # or cookie path come only from the environment: NPSWATCH_TOR_CONTROL_PASSWORD, NPSWATCH_TOR_CONTROL_COOKIE.
-NPSWATCH_TOR_CONTROL_PORTS = os.environ.get("NPSWATCH_TOR_CONTROL_PORTS", "9051")
+NPSWATCH_TOR_CONTROL_PORTS: str = _ENVIRONMENT["NPSWATCH_TOR_CONTROL_PORTS"]
 # Launch a Tor per instance (data dir <data dir>/tor/<n>) when none answers (env NPSWATCH_TOR_LAUNCH=1).
-NPSWATCH_TOR_LAUNCH = os.environ.get("NPSWATCH_TOR_LAUNCH", "0") == "1"
+NPSWATCH_TOR_LAUNCH: bool = _ENVIRONMENT["NPSWATCH_TOR_LAUNCH"]
 # The tor binary launched then (env NPSWATCH_TOR_BINARY).
-NPSWATCH_TOR_BINARY = os.environ.get("NPSWATCH_TOR_BINARY", "tor")
+NPSWATCH_TOR_BINARY: str = _ENVIRONMENT["NPSWATCH_TOR_BINARY"]
 # Seconds to wait for Tor's bootstrap to reach 100% before a Tor crawl fails (no request is sent before).
-NPSWATCH_TOR_BOOTSTRAP_TIMEOUT = float(os.environ.get("NPSWATCH_TOR_BOOTSTRAP_TIMEOUT", "120"))
+NPSWATCH_TOR_BOOTSTRAP_TIMEOUT: float = _ENVIRONMENT["NPSWATCH_TOR_BOOTSTRAP_TIMEOUT"]
 # Seconds a Tor source backs off after its first crawl with no page fetched; doubled per failed crawl (0: off).
-NPSWATCH_TOR_BACKOFF_BASE = float(os.environ.get("NPSWATCH_TOR_BACKOFF_BASE", "900"))
+NPSWATCH_TOR_BACKOFF_BASE: float = _ENVIRONMENT["NPSWATCH_TOR_BACKOFF_BASE"]
 # Longest backoff, in seconds.
 NPSWATCH_TOR_BACKOFF_MAX = 24 * 3600
 # Each Tor source's status (up, down since, last error, backoff): a JSON file under the data dir.
-NPSWATCH_TOR_STATUS_FILE = str(Path(NPSWATCH_DATA_DIR) / "tor" / "status.json")
+NPSWATCH_TOR_STATUS_FILE: str = _ENVIRONMENT["NPSWATCH_TOR_STATUS_FILE"]
 # The download handler of Tor sources: the one Scrapy handler with SOCKS support (extra scrapy[httpx]).
 NPSWATCH_TOR_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers._httpx.HttpxDownloadHandler"
 

@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-from storage import data_dir
+from npswatch import settings
+from npswatch.settings import data_dir
 
 
 @contextmanager
@@ -95,7 +96,8 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
     from demosites.timeline import DAYS, FAULTS_ENV, START, faults_for, parse_faults
     from signals.report import run_and_list
 
-    fault_text = os.environ.get(FAULTS_ENV, "scenario")
+    fault_text = settings.demo_faults()
+    fault_text = "scenario" if fault_text is None else fault_text
     try:
         faults = parse_faults(fault_text)
     except ValueError as exc:
@@ -103,7 +105,7 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
         return 2
     span = demo_days(START, min(days or DAYS, DAYS), step)
     failed: list[CrawlReport] = []
-    logging.getLogger("health").setLevel(logging.ERROR)  # the summary lists the health signals, once each
+    logging.getLogger("signals.health").setLevel(logging.ERROR)  # the summary lists the health signals, once each
     with demo_sites_process(list(SITES), {FAULTS_ENV: fault_text}) as urls:
         os.environ.update({env_var(site): url for site, url in urls.items()})
         sources = {site: find_source(site) for site in urls}  # after the URLs are set: the files read them

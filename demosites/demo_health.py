@@ -1,7 +1,7 @@
 """Source health in the demo: the scheduler's checks after every demo crawl, and the scripted faults they must catch.
 
 Each crawl of ``npswatch demo`` is recorded in the run history (``<data dir>/runs.sqlite3``) as a run at noon of
-its simulated day, then checked like a scheduled crawl (``signals.health.check_run``): its availability, the
+its simulated day, then checked like a scheduled crawl (``signals.health.check_crawl``): its availability, the
 source's health, the signal episodes (kept beside the store's other signals and delivered).  The demo's fault
 scenario (``demosites.timeline.SCENARIO``) says which signal each site should raise and when; ``compare`` holds
 what was raised against it.
@@ -10,16 +10,15 @@ what was raised against it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from crawlers.config import Source
 from crawlers.run import CrawlReport
 from demosites.timeline import FAULT_SIGNALS, START, Fault
-from health.checks import content_pages, failure_message
 from health.history import RunHistory
-from signals.health import check_run
+from signals.health import check_crawl
 
 
 @dataclass
@@ -60,10 +59,6 @@ class Comparison:
         return not self.missing and all(e.slow_only for e in self.unexpected)
 
 
-def noon(day: str) -> datetime:
-    return datetime.combine(date.fromisoformat(day), time(12), UTC)
-
-
 class DemoHealth:
     """Record and check each demo crawl as the scheduler records and checks a scheduled one."""
 
@@ -77,14 +72,7 @@ class DemoHealth:
         """Record the crawl as a run on its simulated day, assess it, keep the signal episodes it opens or closes."""
         if report.as_of is None:
             return
-        data = report.health_json()
-        when = noon(report.as_of)
-        ok = report.finish_reason == "finished" and content_pages(data) > 0
-        run_id = self.history.start(report.source, report.as_of, when)
-        run = self.history.finish(run_id, result="ok" if ok else "failed", exit_code=0 if ok else 1, report=data,
-                                  message=None if ok else failure_message(data),
-                                  when=when + timedelta(seconds=report.seconds))  # fmt: skip
-        _, changed, closed = check_run(self.history, run, self.sources[report.source].health, when, self.db)
+        _, _, changed, closed = check_crawl(self.history, report, self.sources[report.source].health, self.db)
         for signal in changed:
             problems = signal.statistics.get("problems") or [{}]
             slow = all("max_duration_factor" in p for p in problems)

@@ -31,6 +31,7 @@ from demosites.sites.salon_fr import SalonFr
 from demosites.sites.tulip_bazaar import TulipBazaar
 from demosites.timeline import FAULTS, FAULTS_ENV, SEED, Fault, faults_for, parse_as_of, parse_faults
 from demosites.web import HTML, Response, SiteApp, text
+from npswatch import settings
 
 SITES: dict[str, int] = {
     "nova_market": 8701,
@@ -191,7 +192,7 @@ class DemoSites:
     ) -> None:
         self.sites = list(sites or SITES)
         if faults is None:
-            faults = os.environ.get(FAULTS_ENV, "")
+            faults = settings.demo_faults() or ""
         self.faults = FAULTS + (parse_faults(faults) if isinstance(faults, str) else faults)
         unknown = [s for s in self.sites if s not in SITES]
         if unknown:

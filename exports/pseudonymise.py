@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+
+from npswatch import settings
 
 KEY_ENV = "NPSWATCH_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16
@@ -48,7 +49,7 @@ class PseudonymKeyError(ValueError):
 
 def key_from_environment() -> bytes:
     """The secret key from ``$NPSWATCH_PSEUDONYM_KEY`` (at least 16 characters); never a default."""
-    value = os.environ.get(KEY_ENV, "")
+    value = settings.secret(KEY_ENV) or ""
     if len(value) < MIN_KEY_LENGTH:
         found = "it is not set" if not value else f"it has {len(value)} characters"
         raise PseudonymKeyError(

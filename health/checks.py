@@ -38,6 +38,31 @@ class Problem:
     statistics: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class Outcome:
+    """How a crawl ended, as the run history records it (docs/scheduler.md#results)."""
+
+    result: str  # ok | failed | interrupted | timeout | error
+    exit_code: int | None
+    report: dict[str, Any]
+    message: str | None
+
+
+def crawl_outcome(code: int, report: dict[str, Any], *, timed_out: bool = False, timeout: float = 0.0,
+                  error: str = "the crawl process failed before writing a report") -> Outcome:  # fmt: skip
+    """The outcome of a crawl from its exit code (0: every page read as expected) and its JSON report; ``error``
+    says why when it could not even start (exit code 2, or no report)."""
+    if report.get("finish_reason") == "shutdown" and not timed_out:
+        return Outcome("interrupted", code, report, "stopped with the scheduler; resumes at the next start")
+    if timed_out:
+        return Outcome("timeout", code, report, f"stopped after the {timeout:.0f}s crawl timeout")
+    if code == 2 or not report:
+        return Outcome("error", code, report, error)
+    if code == 0 and content_pages(report):
+        return Outcome("ok", code, report, None)
+    return Outcome("failed", code, report, failure_message(report))
+
+
 @dataclass(frozen=True)
 class Assessment:
     availability: str  # up | down | blocked | needs_login | unknown

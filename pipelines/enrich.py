@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import statistics
 from collections import OrderedDict
 from datetime import date
@@ -212,12 +211,11 @@ def tier_quantity(label: str) -> tuple[float | None, float | None]:
 @functools.lru_cache(maxsize=1)
 def _rates() -> Any:
     """The exchange-rate table: NPSWATCH_RATES_FILE if set, else the one shipped with nlp."""
-    from pathlib import Path
-
     from nlp.rates import load_rates
+    from npswatch import settings
 
-    path = os.environ.get("NPSWATCH_RATES_FILE")
-    return load_rates(Path(path)) if path else load_rates()
+    path = settings.rates_file()
+    return load_rates(path) if path else load_rates()
 
 
 def _rank(currency: str) -> int:

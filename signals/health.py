@@ -14,16 +14,20 @@ one the Atom feed beside the signal store (``var/npswatch.signals.atom``).
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawlers.config import HealthThresholds
-from health.checks import Assessment, check
-from health.history import Run, RunHistory
+from health.checks import Assessment, check, crawl_outcome
+from health.history import Run, RunHistory, utcnow
 from signals import episodes
 from signals.episodes import Detection
 from signals.model import HEALTH_TYPES, Signal
 from signals.store import SignalStore, open_store
+
+if TYPE_CHECKING:
+    from crawlers.run import CrawlReport
 
 logger = logging.getLogger(__name__)
 
@@ -133,3 +137,23 @@ def open_episodes(db_target: str, data: Path | None = None) -> dict[str, list[Si
     for signal in found:
         by_source.setdefault(signal.subject, []).append(signal)
     return by_source
+
+
+def noon(day: str) -> datetime:
+    """Noon (UTC) of a simulated day: when a demo crawl of that day is recorded as having run."""
+    return datetime.combine(datetime.fromisoformat(day).date(), time(12), UTC)
+
+
+def check_crawl(history: RunHistory, report: CrawlReport, thresholds: HealthThresholds, db_target: str
+                ) -> tuple[Run, Assessment, list[Signal], list[Signal]]:  # fmt: skip
+    """Record a crawl that ran in this process (``npswatch crawl``, ``npswatch demo``) in the run history and check
+    it as the scheduler checks its own runs: (run, assessment, changed, closed).  A crawl of a simulated day is a run
+    at noon of that day (the demo replays its days in order), any other the run it was, ending now."""
+    found = report.health_json()
+    started = noon(report.as_of) if report.as_of else utcnow() - timedelta(seconds=report.seconds)
+    outcome = crawl_outcome(0 if report.ok else 1, found)
+    run_id = history.start(report.source, report.as_of, started)
+    run = history.finish(run_id, result=outcome.result, exit_code=outcome.exit_code, report=found,
+                         message=outcome.message, when=started + timedelta(seconds=report.seconds))  # fmt: skip
+    assessment, changed, closed = check_run(history, run, thresholds, started, db_target)
+    return history.get(run_id) or run, assessment, changed, closed

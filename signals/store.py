@@ -21,7 +21,6 @@ lacks are added, those it has keep its record (and so their triage state), then 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,10 +29,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from npswatch import settings
 from signals.model import Signal
-from storage import data_dir
 
-SIGNALS_DB_ENV = "NPSWATCH_SIGNALS_DB"  # overrides where signals are kept
 STATES = ("new", "acknowledged", "dismissed", "closed")
 
 _SCHEMA = """
@@ -66,11 +64,12 @@ class SignalStoreError(Exception):
 def signals_path(db_target: str | Path, data: Path | None = None) -> Path:
     """The signal file for the document store ``db_target`` (see the module docstring; ``data``: the data dir, default
     ``$NPSWATCH_DATA_DIR``)."""
-    if os.environ.get(SIGNALS_DB_ENV):
-        return Path(os.environ[SIGNALS_DB_ENV]).expanduser()
+    chosen = settings.signals_db()
+    if chosen is not None:
+        return chosen
     target = str(db_target)
     if "://" in target and not target.startswith("sqlite://"):
-        return (data or data_dir()) / "signals.sqlite3"
+        return (data or settings.data_dir()) / "signals.sqlite3"
     if target.startswith("sqlite://"):
         target = target[len("sqlite://") :]
         target = target[1:]  # sqlite:///relative -> relative, sqlite:////absolute -> /absolute
@@ -87,7 +86,7 @@ def open_store(db_target: str | Path, data: Path | None = None) -> SignalStore:
     in the run history of the data dir ``data`` (default: ``$NPSWATCH_DATA_DIR``) moved in."""
     store = SignalStore(signals_path(db_target, data))
     try:
-        store.migrate_run_history((data or data_dir()) / "runs.sqlite3")
+        store.migrate_run_history((data or settings.data_dir()) / "runs.sqlite3")
     except BaseException:
         store.close()
         raise

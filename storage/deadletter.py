@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage import data_dir as default_data_dir
+from npswatch.settings import data_dir as default_data_dir
 from storage.base import Storage, StorageError, StorageUnavailable, WriteResult
 
 STORE_ERROR = "store_error"  # the store refused the document
@@ -43,13 +43,6 @@ CLAIMED_SUFFIX = ".replaying"
 def default_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """Where the store pipeline keeps its dead letters: ``<NPSWATCH_DATA_DIR>/dead-letter/store.jsonl``."""
     return (Path(data_dir) if data_dir else default_data_dir()) / "dead-letter" / "store.jsonl"
-
-
-def fallback_path() -> Path:
-    """The second location, for when the data directory's disk is full or read-only:
-    ``$XDG_STATE_HOME/npswatch/dead-letter/store.jsonl`` (``~/.local/state`` without it)."""
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state) / "npswatch" / "dead-letter" / "store.jsonl"
 
 
 def dead_letter_line(document: Mapping[str, Any], error: str, reason: str) -> str:

@@ -15,7 +15,6 @@ import atexit
 import hashlib
 import ipaddress
 import logging
-import os
 import re
 import socket
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.tor import TorError, TorNotReady
+from npswatch import settings
 
 logger = logging.getLogger(__name__)
 
@@ -247,8 +247,8 @@ def open_controller(host: str, port: int) -> Any:
 def _authenticate(controller: Any) -> None:
     import stem.connection
 
-    password = os.environ.get(PASSWORD_ENV)
-    cookie = os.environ.get(COOKIE_ENV)
+    password = settings.secret(PASSWORD_ENV)
+    cookie = settings.secret(COOKIE_ENV)
     if cookie:
         stem.connection.authenticate_cookie(controller, cookie)
     else:

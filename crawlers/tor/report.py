@@ -14,16 +14,6 @@ from crawlers.tor.control import TorPool
 from crawlers.tor.status import StatusStore
 
 
-def project_settings() -> Any:
-    from scrapy.settings import Settings
-
-    from crawlers import settings as default_settings
-
-    settings = Settings()
-    settings.setmodule(default_settings, priority="project")
-    return settings
-
-
 def collect_status(settings: Any, tor_sources: list[str]) -> dict[str, Any]:
     """Instances (bootstrap, circuits) and sources (instance, circuits, up/down, errors, walls, refusals)."""
     pool = TorPool.from_settings(settings)

@@ -6,13 +6,13 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from storage import default_target
+from npswatch.settings import db_target
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)  # logs: no 80-col cut
@@ -23,7 +23,7 @@ def db_option(help_text: str) -> Callable[[Any], Any]:
     return click.option(
         "--db",
         envvar="NPSWATCH_DB",
-        default=default_target,
+        default=db_target,
         show_default="var/npswatch.sqlite3",
         help=help_text,
     )
@@ -82,6 +82,12 @@ def observation_filters(filter_help: str) -> Callable[[_Command], _Command]:
     return apply
 
 
+def fail(error: Exception | str, code: int) -> NoReturn:
+    """Print ``error: ...`` (escaped) and exit with ``code`` (1: an operation failed, 2: bad input)."""
+    console.print(f"[red]error:[/red] {escape(str(error))}")
+    sys.exit(code)
+
+
 def as_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -93,11 +99,9 @@ def open_or_exit(target: str) -> Any:
     try:
         return open_storage(target)
     except StorageUnavailable as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(1)
+        fail(exc, 1)
     except StorageError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(2)
+        fail(exc, 2)
 
 
 @contextlib.contextmanager
@@ -110,7 +114,6 @@ def opened(target: str, failed: int = 2) -> Iterator[Any]:
     try:
         yield store
     except StorageError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(1 if isinstance(exc, StorageUnavailable) else failed)
+        fail(exc, 1 if isinstance(exc, StorageUnavailable) else failed)
     finally:
         store.close()

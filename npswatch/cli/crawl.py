@@ -1,15 +1,22 @@
-"""``npswatch crawl``: crawl sources by hand and store what they show."""
+"""``npswatch crawl``: crawl sources by hand, store what they show, and check their health."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
 
 from npswatch.cli.common import console, iso_day, store_option
-from storage import data_dir
+from npswatch.settings import data_dir
+
+if TYPE_CHECKING:
+    from crawlers.config import Source
+    from crawlers.run import CrawlReport
 
 
 @click.command()
@@ -23,13 +30,16 @@ def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, js
           resume: bool) -> None:  # fmt: skip
     """Crawl one or more sources (by name or path to a source file) and store what they show.
 
-    Ctrl-C once stops a crawl cleanly (with --resume, the next run continues where it stopped).
+    Each crawl is then recorded in the run history and checked like a scheduled one (source health, its signals;
+    see `npswatch status`).  Ctrl-C once stops a crawl cleanly (with --resume, the next run continues where it
+    stopped).
     """
-    from crawlers.run import CrawlError, crawl_sources, print_report
+    from crawlers.run import CrawlError, crawl_sources, load_jobs, print_report
 
     try:
-        outcome = crawl_sources(names, as_of=as_of, db=db, resume_in=data_dir() if resume else None,
-                                log_level=log_level, json_report=json_report, on_done=print_report)  # fmt: skip
+        jobs = load_jobs(names, as_of, data_dir() if resume else None)
+        done = _checked(print_report, {job.source.name: job.source for job in jobs}, db)
+        outcome = crawl_sources(jobs, db=db, log_level=log_level, json_report=json_report, on_done=done)
     except CrawlError as exc:
         console.print(escape(str(exc)).replace("error:", "[red]error:[/red]", 1))
         sys.exit(exc.code)
@@ -37,3 +47,25 @@ def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, js
         console.print(f"[red]stopped:[/red] {len(outcome.jobs) - len(outcome.reports)} of {len(outcome.jobs)} "
                       "crawl(s) did not run")  # fmt: skip
     sys.exit(outcome.code)
+
+
+def _checked(show: Callable[[CrawlReport], None], sources: dict[str, Source], db: str
+             ) -> Callable[[CrawlReport], None]:  # fmt: skip
+    """``show`` a crawl's report, then record it in the run history and check its health (``check_crawl``)."""
+    from health.history import RunHistory
+    from signals.health import check_crawl
+    from signals.store import SignalStoreError
+
+    history = RunHistory(data_dir() / "runs.sqlite3")
+
+    def done(report: CrawlReport) -> None:
+        show(report)
+        try:
+            run, assessment, _, _ = check_crawl(history, report, sources[report.source].health, db)
+        except (SignalStoreError, sqlite3.Error, OSError) as exc:
+            console.print(f"  [red]health not checked:[/red] {escape(str(exc))}")
+            return
+        console.print(f"  health: {escape(assessment.state)} ({run.result}, {run.availability or 'unknown'}); "
+                      "npswatch status")  # fmt: skip
+
+    return done

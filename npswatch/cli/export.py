@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from npswatch.cli.common import as_date, console, iso_day, opened, out, store_option
+from npswatch.cli.common import as_date, fail, iso_day, opened, out, store_option
 
 
 @click.command()
@@ -42,8 +42,7 @@ def export(query: str, outfile: Path, sources_: tuple[str, ...], kind: tuple[str
     try:
         pseudonymiser = Pseudonymiser(key_from_environment(), link_sources=link_sources)
     except PseudonymKeyError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(2)
+        fail(exc, 2)
     query_ = SearchQuery(text=query, kinds=kind, sources=sources_, date_from=as_date(date_from),
                          date_to=as_date(date_to))  # fmt: skip
     with opened(db) as store, click.progressbar(length=0, label="exporting", file=sys.stderr) as bar:

@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
-from npswatch.cli.common import console
+from npswatch.cli.common import console, fail
 
 
 @click.command()
@@ -28,7 +27,6 @@ def extract(infile: Path | None, outfile: Path | None, rates: Path | None) -> No
     try:
         errors = nlp.cli_extract(infile, outfile, progress=sys.stderr.isatty(), rates_file=rates)
     except NlpError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(2)
+        fail(exc, 2)
     if errors:
         console.print(f"{errors} input line(s) could not be read: see the error lines in the output")

@@ -10,7 +10,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from npswatch.cli.common import console, open_or_exit, opened, out, store_option
+from npswatch.cli.common import console, fail, open_or_exit, opened, out, store_option
 
 
 @click.group()
@@ -38,8 +38,7 @@ def _cluster_or_exit(target: str) -> Any:
     try:
         return ClusterStorage(parse_target(target), ensure_indices=False)
     except StorageError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(1 if isinstance(exc, StorageUnavailable) else 2)
+        fail(exc, 1 if isinstance(exc, StorageUnavailable) else 2)
 
 
 @index.command("migrate")
@@ -54,8 +53,7 @@ def index_migrate(db: str) -> None:
         for line in migrate(store.client, store.config.prefix):
             out.print(escape(line))
     except StorageError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(1)
+        fail(exc, 1)
     finally:
         store.close()
 
@@ -72,8 +70,7 @@ def index_reindex(source: str, db: str) -> None:
     try:
         result = copy_store(origin, target, progress=lambda n: console.print(f"{n} document(s) copied"))
     except StorageError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(1)
+        fail(exc, 1)
     finally:
         origin.close()
         target.close()

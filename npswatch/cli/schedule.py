@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from npswatch.cli.common import iso_day, out, store_option
-from storage import data_dir
+from npswatch.settings import data_dir
 
 
 @click.command()

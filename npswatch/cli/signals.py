@@ -14,7 +14,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from npswatch.cli.common import console, day_option_value, db_option, out
+from npswatch.cli.common import console, day_option_value, db_option, fail, out
 
 _db_option = db_option("Storage target (env NPSWATCH_DB); signals are kept beside it (docs/signals.md).")
 _as_of = day_option_value
@@ -79,8 +79,7 @@ def _set_state(signal_id: str, state: str, db: str) -> None:
         try:
             changed = kept.set_state(signal_id, state)
         except SignalStoreError as exc:
-            console.print(f"[red]error:[/red] {escape(str(exc))}")
-            sys.exit(2)
+            fail(exc, 2)
     out.print(f"{changed.id} {changed.type} {escape(changed.subject)}: {state}")
 
 
@@ -106,8 +105,7 @@ def _open(db: str) -> Any:
     try:
         return open_store(db)
     except SignalStoreError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(1)
+        fail(exc, 1)
 
 
 @signals.command("backtest")
@@ -126,8 +124,7 @@ def signals_backtest(series_path: Path, method: str, params: tuple[str, ...], fr
         result = backtest(series_path, method, list(params), int(freq) if freq else None)
         write_backtest(result, out_path)
     except BacktestError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(2)
+        fail(exc, 2)
     except OSError as exc:
         console.print(f"[red]error:[/red] cannot write {escape(str(out_path))}: {escape(exc.strerror or str(exc))}")
         sys.exit(1)

@@ -25,7 +25,8 @@ def tor() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def tor_status(as_json: bool) -> None:
     """Tor instances (bootstrap, circuits) and Tor sources (circuits, up/down, last error); exit 1 if not ready."""
-    from crawlers.tor.report import collect_status, print_status, project_settings
+    from crawlers.settings import project_settings
+    from crawlers.tor.report import collect_status, print_status
 
     tor_sources = [s.name for s in valid_sources(_skip_invalid) if s.tor]
     data = collect_status(project_settings(), tor_sources)
@@ -39,8 +40,8 @@ def tor_status(as_json: bool) -> None:
 @tor.command("newnym")
 def tor_newnym() -> None:
     """New circuits for new requests on every Tor instance, waiting out Tor's rate limit (about 10 s)."""
+    from crawlers.settings import project_settings
     from crawlers.tor.control import TorControl, TorPool
-    from crawlers.tor.report import project_settings
 
     for instance in TorPool.from_settings(project_settings()).instances:
         control = TorControl(instance)

@@ -13,11 +13,11 @@ that fails does not stop the others; the webhook dead-letters what it could not 
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from npswatch import settings
 from signals.delivery import atom, ews, smtp, webhook
 from signals.delivery.config import (
     WEBHOOK_SECRET_ENV,
@@ -92,7 +92,7 @@ def deliver(signals: Iterable[Signal], config: DeliveryConfig) -> DeliveryReport
 
 def _webhook(config: DeliveryConfig, chosen: list[Signal], report: DeliveryReport) -> None:
     assert config.webhook is not None
-    secret = os.environ.get(WEBHOOK_SECRET_ENV)
+    secret = settings.secret(WEBHOOK_SECRET_ENV)
     sent = failed = 0
     for s in chosen:
         if not secret:

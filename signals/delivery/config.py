@@ -7,13 +7,14 @@ only, under fixed names: ``NPSWATCH_WEBHOOK_SECRET`` (HMAC key of the webhook), 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+
+from npswatch import settings
 
 CONFIG_ENV = "NPSWATCH_ALERTS_CONFIG"  # path of the delivery configuration file
 DEFAULT_CONFIG = Path("alerts.yml")
@@ -72,7 +73,7 @@ class DeliveryConfig(_Model):
 
 
 def config_path() -> Path:
-    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    return settings.alerts_config() or DEFAULT_CONFIG
 
 
 def load_config(path: Path | str | None = None) -> DeliveryConfig:
@@ -108,7 +109,7 @@ def delivery_config(db_target: str | Path) -> tuple[DeliveryConfig, str]:
     """The configuration in use and where it comes from: the file of ``$NPSWATCH_ALERTS_CONFIG``, else
     ``alerts.yml`` when it exists, else :func:`default_config`.  Raises ConfigError for a file that cannot be used."""
     path = config_path()
-    if os.environ.get(CONFIG_ENV) or path.exists():
+    if settings.alerts_config() is not None or path.exists():
         return load_config(path), str(path)
     config = default_config(db_target)
     assert config.atom is not None

@@ -6,12 +6,12 @@ STARTTLS has succeeded when ``starttls`` is on: a server that does not offer it 
 
 from __future__ import annotations
 
-import os
 import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from npswatch import settings
 from signals.delivery.config import SMTP_PASSWORD_ENV, SMTP_USERNAME_ENV, EmailConfig
 from signals.model import Signal
 
@@ -62,9 +62,9 @@ def send(config: EmailConfig, signals: list[Signal]) -> int:
                 raise smtplib.SMTPNotSupportedError(f"{config.host}:{config.port} does not offer STARTTLS")
             client.starttls(context=context)
             client.ehlo()
-        username = os.environ.get(SMTP_USERNAME_ENV)
+        username = settings.secret(SMTP_USERNAME_ENV)
         if username:
-            client.login(username, os.environ.get(SMTP_PASSWORD_ENV, ""))
+            client.login(username, settings.secret(SMTP_PASSWORD_ENV) or "")
         for msg in found:
             client.send_message(msg)
     return len(found)

@@ -12,13 +12,13 @@ Credentials come from the environment only, never from the URL:
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
+from npswatch import settings
 from storage.base import StorageError
 
 FLAVORS = {"elasticsearch": "elasticsearch", "es": "elasticsearch", "opensearch": "opensearch", "os": "opensearch"}
@@ -55,7 +55,10 @@ def is_cluster_target(target: str) -> bool:
 
 def parse_target(target: str, environ: Mapping[str, str] | None = None) -> ClusterConfig:
     """The configuration a cluster target names; StorageError says what was expected."""
-    env = os.environ if environ is None else environ
+
+    def env(name: str) -> str | None:  # ``environ`` instead of the environment (tests)
+        return (environ.get(name) if environ is not None else settings.raw(name)) or None
+
     parts = urlsplit(target)
     flavor_name, _, transport = parts.scheme.lower().partition("+")
     if flavor_name not in FLAVORS or transport not in ("http", "https"):
@@ -71,16 +74,16 @@ def parse_target(target: str, environ: Mapping[str, str] | None = None) -> Clust
     prefix = params.get("prefix", DEFAULT_PREFIX)
     if not _PREFIX.match(prefix):
         raise StorageError(f"{target!r}: index prefix {prefix!r} must be lower-case letters, digits, '-' or '_'")
-    ca_file = params.get("ca") or env.get(CA_FILE_ENV) or None
+    ca_file = params.get("ca") or env(CA_FILE_ENV)
     if ca_file and not Path(ca_file).is_file():
         raise StorageError(f"CA file {ca_file!r} for {target!r} does not exist; expected a PEM certificate file")
     return ClusterConfig(
         flavor=FLAVORS[flavor_name],
         url=urlunsplit((transport, parts.netloc, parts.path.rstrip("/"), "", "")),
         prefix=prefix,
-        username=env.get(USERNAME_ENV) or None,
-        password=env.get(PASSWORD_ENV) or None,
-        api_key=env.get(API_KEY_ENV) or None,
+        username=env(USERNAME_ENV),
+        password=env(PASSWORD_ENV),
+        api_key=env(API_KEY_ENV),
         ca_file=ca_file,
     )
 

@@ -10,9 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from demosites.server import DemoSites
 from storage import open_storage
 from storage.base import SearchQuery
+
+pytestmark = pytest.mark.slow  # each test crawls in a process of its own: seconds each
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-11-11"

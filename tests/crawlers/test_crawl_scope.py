@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.httpsite import Route, serve
 from tests.sources import HEALTH
+
+pytestmark = pytest.mark.slow  # each test crawls in a process of its own: seconds each
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,6 +17,8 @@ from demosites.server import SITES, DemoSites
 from storage import open_storage
 from storage.base import SearchQuery
 
+pytestmark = pytest.mark.slow  # each test crawls in a process of its own: seconds each
+
 ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-10-25"  # day 24 of the timeline
 NEXT_DAY = "2026-10-26"  # day 25: ketamine prices drop 40% on tulip_bazaar

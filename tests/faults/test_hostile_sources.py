@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from crawlers.config import SOURCES_DIR, SourceError, load_source
-from tests.tor.network import free_port
+from tests.crawlers.tor.network import free_port
 
 pytestmark = pytest.mark.faults
 ROOT = Path(__file__).resolve().parents[2]

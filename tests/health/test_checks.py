@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from health.checks import assess, check, fill_rates
+from health.checks import assess, check, crawl_outcome, fill_rates
 from health.history import Run, RunHistory
 from tests.health.reports import T0, THRESHOLDS, down, history_of, report, run
 
@@ -130,3 +130,25 @@ def test_a_replayed_day_is_compared_only_with_runs_that_started_before_it(tmp_pa
     assert history.runs("nova_market", 200, before=replay.started) == []
     assert check(history, replay, THRESHOLDS, T0).problems == ()
     assert [r.started[:10] for r in history.runs("nova_market", 3)] == ["2026-11-11", "2026-11-10", "2026-11-09"]
+
+
+PAGES = {"npswatch_stats": {"npswatch/pages/listing": 3}, "http_status": {"200": 3}, "finish_reason": "finished"}
+
+
+@pytest.mark.parametrize(
+    ("code", "report", "timed_out", "result", "message"),
+    [
+        (0, PAGES, False, "ok", None),
+        (1, {**PAGES, "finish_reason": "shutdown"}, False, "interrupted", "stopped with the scheduler"),
+        (1, PAGES, True, "timeout", "stopped after the 60s crawl timeout"),
+        (0, {"http_status": {"503": 8}, "npswatch_stats": {}}, False, "failed", "HTTP 503: 8"),
+        (0, {"http_status": {"200": 1}, "npswatch_stats": {"npswatch/walls/captcha": 1}}, False, "failed",
+         "captcha wall: 1"),
+        (2, {}, False, "error", "no such source"),
+    ],
+)  # fmt: skip
+def test_the_outcome_of_a_crawl(code: int, report: dict[str, Any], timed_out: bool, result: str,
+                                message: str | None) -> None:  # fmt: skip
+    outcome = crawl_outcome(code, report, timed_out=timed_out, timeout=60, error="no such source 'x'")
+    assert outcome.result == result
+    assert (outcome.message is None) if message is None else (message in (outcome.message or ""))

@@ -24,7 +24,8 @@ from scheduler import CrawlScheduler
 from signals.delivery.atom import read_ids
 from signals.health import open_episodes
 from signals.store import SignalStore, signals_path
-from tests.scheduler.conftest import Clock, write_source
+from tests.clock import Clock
+from tests.sources import write_source
 
 
 @dataclass

@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 
 from crawlers.config import SourceError, load_source
-from scheduler import CrawlScheduler, Outcome, next_run_times
+from health.checks import Outcome
+from scheduler import CrawlScheduler, next_run_times
 from signals.store import open_store
-from tests.scheduler.conftest import T0, Clock, ManualScheduler, write_source
+from tests.clock import T0, Clock, ManualScheduler
+from tests.sources import write_source
 
 HEALTHY = {
     "pages": 30,

@@ -1,4 +1,4 @@
-"""One crawl process: stopped on timeout (SIGTERM, then SIGKILL after the grace), and its outcome from its report."""
+"""One crawl process: stopped on timeout (SIGTERM, then SIGKILL after the grace)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from scheduler import CrawlScheduler, _outcome
-from tests.scheduler.conftest import ManualScheduler
+from scheduler import CrawlScheduler
+from tests.clock import ManualScheduler
 
 SLEEPER = "import time; time.sleep(30)"
 STUBBORN = (
@@ -44,27 +42,3 @@ def test_stopping_the_scheduler_sigterms_the_crawl_and_is_not_a_timeout(tmp_path
     child = subprocess.Popen([sys.executable, "-c", SLEEPER])
     scheduler.stopping.set()
     assert scheduler._wait(child) is False and child.returncode == -signal.SIGTERM
-
-
-PAGES = {"npswatch_stats": {"npswatch/pages/listing": 3}, "http_status": {"200": 3}, "finish_reason": "finished"}
-
-
-@pytest.mark.parametrize(
-    ("code", "report", "timed_out", "result", "message"),
-    [
-        (0, PAGES, False, "ok", None),
-        (1, {**PAGES, "finish_reason": "shutdown"}, False, "interrupted", "stopped with the scheduler"),
-        (1, PAGES, True, "timeout", "stopped after the 60s crawl timeout"),
-        (0, {"http_status": {"503": 8}, "npswatch_stats": {}}, False, "failed", "HTTP 503: 8"),
-        (0, {"http_status": {"200": 1}, "npswatch_stats": {"npswatch/walls/captcha": 1}}, False, "failed",
-         "captcha wall: 1"),
-        (2, {}, False, "error", "no such source"),
-    ],
-)  # fmt: skip
-def test_the_outcome_of_a_crawl(tmp_path: Path, code: int, report: dict[str, Any], timed_out: bool, result: str,
-                                message: str | None) -> None:  # fmt: skip
-    log = tmp_path / "crawl.log"
-    log.write_text("starting\nno such source 'x'\n", encoding="utf-8")
-    outcome = _outcome(code, report, timed_out, 60, log)
-    assert outcome.result == result
-    assert (outcome.message is None) if message is None else (message in (outcome.message or ""))

@@ -18,7 +18,7 @@ from demosites.server import DemoSites
 from health.history import RunHistory
 from storage import open_storage
 from storage.base import SearchQuery
-from tests.scheduler.conftest import ROOT, write_source
+from tests.sources import ROOT, write_source
 
 DAY = "2026-11-11"
 POSTS_THAT_DAY = 460

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import csv
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +39,25 @@ def sparse_daily() -> dict[str, np.ndarray]:
     return read_table("example_sparse_daily_ears.csv")
 
 
+@pytest.fixture(scope="session")
+def synthetic_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic store's 30 days, written once for the session (tests get a copy: ``filled_path``)."""
+    path = tmp_path_factory.mktemp("synthetic") / "npswatch.sqlite3"
+    with SqliteStorage(path) as store:
+        write_days(store, range(DAYS))
+    return path
+
+
 @pytest.fixture
-def filled(store: SqliteStorage) -> SqliteStorage:
-    """The ``store`` fixture (tests/conftest.py) with the synthetic store's 30 days written."""
-    write_days(store, range(DAYS))
-    return store
+def filled_path(synthetic_file: Path, tmp_path: Path) -> Path:
+    """A copy of the synthetic store of its own for the test, at ``<tmp_path>/npswatch.sqlite3``."""
+    path = tmp_path / "npswatch.sqlite3"
+    shutil.copyfile(synthetic_file, path)
+    return path
+
+
+@pytest.fixture
+def filled(filled_path: Path) -> Iterator[SqliteStorage]:
+    """The synthetic store's 30 days, opened."""
+    with SqliteStorage(filled_path) as opened:
+        yield opened

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from signals.run import run_signals
 from signals.store import SignalStore
 from storage.base import Storage
 from tests.signals.synthetic import DAYS, day, documents_of
 
 
+@pytest.mark.slow  # 30 days into every backend, then a signal run over each: seconds on a cluster
 def test_every_backend_gives_the_same_signals(open_store: Callable[[], Storage], tmp_path: Path) -> None:
     store = open_store()
     for offset in range(DAYS):

@@ -11,18 +11,14 @@ from click.testing import CliRunner
 
 from npswatch.cli import main
 from signals.detectors import get_detector
-from storage.sqlite import SqliteStorage
-from tests.signals.synthetic import DAYS, day, write_days
+from tests.signals.synthetic import DAYS, day
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def db(filled_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.delenv("NPSWATCH_SIGNALS_DB", raising=False)
     monkeypatch.delenv("NPSWATCH_ALERTS_CONFIG", raising=False)
-    path = tmp_path / "npswatch.sqlite3"
-    with SqliteStorage(path) as store:
-        write_days(store, range(DAYS))
-    return str(path)
+    return str(filled_path)
 
 
 def invoke(*args: str) -> tuple[int, str, str]:

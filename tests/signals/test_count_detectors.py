@@ -120,6 +120,7 @@ def test_two_dimensional_input_gives_per_series_results():
     np.testing.assert_allclose(both.upperbound[1], get_detector("ears-c2")(y[1]).upperbound, equal_nan=True)
 
 
+@pytest.mark.slow  # a statsmodels GLM per window: over 2 s
 def test_batched_irls_agrees_with_statsmodels():
     rng = np.random.default_rng(3)
     n = 40

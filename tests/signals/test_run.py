@@ -41,6 +41,7 @@ def test_one_run_over_the_whole_store_raises_each_event_once(filled: SqliteStora
     assert all(e.warc_record_id and e.url.startswith("http://m1.test/") for e in novel.evidence)
 
 
+@pytest.mark.slow  # 30 signal runs, one a day: over 2 s
 def test_daily_runs_update_one_signal_per_episode(store: SqliteStorage, kept: SignalStore) -> None:
     for offset in range(DAYS):
         write_days(store, [offset])

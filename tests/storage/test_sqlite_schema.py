@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import DB_ENV, open_storage
+from storage import open_storage
 from storage.base import TEXT_FIELDS, SearchQuery, StorageError, document_text
 from storage.migrations import MIGRATIONS_DIR, Migration, load_migrations
 from storage.sqlite import TEXT_WEIGHTS, SqliteStorage
@@ -188,10 +188,10 @@ def test_open_storage_accepts_a_path_object_and_memory(tmp_path: Path) -> None:
 
 def test_open_storage_defaults_to_var_or_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv(DB_ENV, raising=False)
+    monkeypatch.delenv("NPSWATCH_DB", raising=False)
     open_storage().close()
     assert (tmp_path / "var" / "npswatch.sqlite3").is_file()
-    monkeypatch.setenv(DB_ENV, str(tmp_path / "elsewhere.sqlite3"))
+    monkeypatch.setenv("NPSWATCH_DB", str(tmp_path / "elsewhere.sqlite3"))
     open_storage().close()
     assert (tmp_path / "elsewhere.sqlite3").is_file()
 

@@ -22,7 +22,7 @@ from storage.sqlite import SqliteStorage
 from tests.servers import es_target
 from tests.storage.contract.generated import generate, resighted
 
-pytestmark = pytest.mark.cluster
+pytestmark = [pytest.mark.cluster, pytest.mark.slow]  # the generated documents go into every backend: seconds
 DOCS = list(generate(600, seed=11))
 AGAIN = resighted(DOCS, seed=12)
 QUERIES = [

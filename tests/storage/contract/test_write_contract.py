@@ -97,6 +97,7 @@ def test_the_same_document_twice_in_one_batch_is_handled_in_order(store: Storage
     assert [o.prices[0]["amount"] for o in store.history(first["id"])] == ["45.00", "40.00"]
 
 
+@pytest.mark.slow  # a chunk and more of documents into each backend: over 2 s on a cluster
 def test_a_batch_larger_than_a_chunk_is_written_whole(store: Storage) -> None:
     docs = [listing(str(n)) for n in range(CHUNK_SIZE + 7)]
     result = store.write([*docs, listing("3", seen_at=DAY2)])

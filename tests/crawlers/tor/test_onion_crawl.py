@@ -20,12 +20,12 @@ import pytest
 from crawlers.tor.onion import onion_from_pubkey
 from storage import open_storage
 from storage.base import SearchQuery
-from tests.tor.conftest import OnionLab
-from tests.tor.network import TorNetwork, wait_listening
+from tests.crawlers.tor.conftest import OnionLab
+from tests.crawlers.tor.network import TorNetwork, wait_listening
 
-pytestmark = pytest.mark.tor
+pytestmark = [pytest.mark.tor, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 AS_OF = "2026-10-05"
 PER_SITE = {"url", "vendor_url", "warc_record_id", "snippet"}  # differ between the two hosts by design
 

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from demosites.server import DemoSites
+from tests.crawlers.tor.network import TorNetwork, TorNetworkError, tor_binaries
 from tests.httpsite import Route, Site, serve
-from tests.tor.network import TorNetwork, TorNetworkError, tor_binaries
 
 QUEUE_PAGE = "<html><title>Queue</title><h1>DDoS protection</h1><p>You are in the queue, please wait.</p></html>"
 

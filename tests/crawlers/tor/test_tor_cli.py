@@ -8,11 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.crawlers.tor.network import free_port
 from tests.httpsite import Route, serve
 from tests.sources import HEALTH
-from tests.tor.network import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ONION = "2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion"
 SOURCE = f"""\
 name: hidden_market
@@ -37,6 +39,7 @@ def run(tmp_path: Path, *args: str, socks: int, control: int) -> subprocess.Comp
                           text=True, timeout=60)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_crawl_without_tor_fails_clearly_and_sends_nothing(tmp_path: Path) -> None:
     source = tmp_path / "hidden_market.yml"
     source.write_text(SOURCE, encoding="utf-8")
@@ -50,6 +53,7 @@ def test_crawl_without_tor_fails_clearly_and_sends_nothing(tmp_path: Path) -> No
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_tor_status_reports_an_unreachable_instance(tmp_path: Path) -> None:
     done = run(tmp_path, "tor", "status", "--json", socks=free_port(), control=free_port())
     assert done.returncode == 1

@@ -15,7 +15,7 @@ import pytest
 from crawlers.config import SourceError, load_source
 from crawlers.sessions import SessionError, load_cookies
 from crawlers.spiders.base import MarketSpider
-from tests.scheduler.conftest import ROOT, write_source
+from tests.sources import ROOT, write_source
 
 NETSCAPE = """\
 # Netscape HTTP Cookie File
@@ -74,6 +74,7 @@ def test_the_spider_sends_the_cookies_with_its_start_requests(tmp_path: Path) ->
     assert [c["name"] for c in request.cookies] == ["sid", "auth"]
 
 
+@pytest.mark.slow  # npswatch crawl in a process of its own: over 2 s
 def test_crawl_refuses_a_world_readable_cookies_file_with_the_source_name(tmp_path: Path) -> None:
     cookies = private(tmp_path / "cookies.txt", NETSCAPE, 0o644)
     path = write_source(
