@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import langid, pipeline
-from nlp.components.state import DATE_KEY, KEY, TEXT_KEY, findings
+from nlp.components.state import DATE, NPS, TEXT, findings, values
 from nlp.resources import LANGS
 from nlp.types import Extraction
 
@@ -201,14 +201,14 @@ def _run_docs(
             at += 1
             chars += len(piece)
             doc = make_doc(piece)
-            user_data = doc.user_data
-            user_data[TEXT_KEY] = piece
+            user_data = values(doc)
+            user_data[TEXT] = piece  # the documented extensions (nlp.components.state) the components read
             record = records[index]
             if record.date is not None:
-                user_data[DATE_KEY] = record.date
+                user_data[DATE] = record.date
             whole = offset == 0 and piece is record.text  # one chunk of unchanged text: the components fill the result
             if whole:
-                user_data[KEY] = results[index]
+                user_data[NPS] = results[index]
             batch.append((index, offset, whole))
             docs.append(doc)
         for component in components:

@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -39,28 +38,32 @@ def chemical_tokenizer_callback() -> Callable[[Language], Language]:
     return apply
 
 
-def build(lang: str, component_config: dict[str, dict[str, Any]] | None = None) -> Language:
-    """A new, initialized pipeline for ``lang`` (en, nl, fr, de); ``component_config`` overrides per component."""
+def build(
+    lang: str,
+    component_config: dict[str, dict[str, Any]] | None = None,
+    components: Sequence[str] | None = None,
+) -> Language:
+    """A new, initialized pipeline for ``lang`` (en, nl, fr, de); ``component_config`` overrides per component;
+    ``components`` names the components to use, in order (default: all six, in the order of ``COMPONENTS``). An
+    order in which a component runs before one that assigns what it reads fails with
+    :class:`nlp.errors.PipelineOrderError`."""
     if lang not in LANGS:
         raise UnsupportedLanguageError(f"expected a language in {LANGS}, found {lang!r}")
     import nlp.components  # noqa: F401  (registers the factories)
 
+    factories = dict(COMPONENTS)
+    names = list(factories) if components is None else list(components)
+    unknown = [name for name in names if name not in factories]
+    if unknown:
+        raise ValueError(f"expected components among {list(factories)}, found {unknown}")
     pipeline = spacy.blank(lang, config={"nlp": {"after_creation": {"@callbacks": "npswatch.chemical_tokenizer.v1"}}})
-    for name, factory in COMPONENTS:
-        pipeline.add_pipe(factory, name=name, config=(component_config or {}).get(name, {}))
+    for name in names:
+        pipeline.add_pipe(factories[name], name=name, config=(component_config or {}).get(name, {}))
     pipeline.initialize()
     return pipeline
 
 
 @lru_cache(maxsize=len(LANGS))
 def get(lang: str) -> Language:
-    """The shared pipeline for ``lang`` (built on first use).
-
-    A shared pipeline lives as long as the process, and its lexicon, patterns and tables are some 100,000 Python
-    objects that Python's cyclic garbage collector would otherwise walk at every full collection (an extraction
-    allocates a few dozen objects, so collections are frequent): once built, they are moved out of its reach with
-    ``gc.freeze()``. This freezes every object alive at that moment, so build the pipelines early (``nlp.api`` users
-    get them on first use)."""
-    pipeline = build(lang)
-    gc.freeze()
-    return pipeline
+    """The shared pipeline for ``lang`` (built on first use)."""
+    return build(lang)

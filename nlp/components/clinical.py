@@ -2,8 +2,8 @@
 
 Routes and effects are look-ups of the phrase tables in ``nlp/data/routes.tsv`` and ``nlp/data/effects.tsv`` for the
 pipeline's language plus English (forum Dutch, French and German borrow "comedown", "bad trip", "IV"), matched on
-lower-case words; these phrases and the consumption verbs are found by the substance matcher's one ``PhraseMatcher``
-call (see :class:`nlp.components.state.PhraseTable`). Route words that are also ordinary words ("line", "pipe",
+lower-case words, each table by a ``PhraseMatcher`` of its component (:class:`nlp.components.state.PhraseTable`).
+Route words that are also ordinary words ("line", "pipe",
 "plug", "shot") count only with a substance or an amount nearby. An effect is negated when a negation word of the
 language stands up to ``negation_window`` tokens before it with no scope breaker ("but", ".", "maar", "mais",
 "aber") in between. A dose is an amount with a dose unit near a consumption verb or a route, linked to the nearest
@@ -21,8 +21,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.offers import PAIRED_KEY
-from nlp.components.state import Match, PhraseTable, doc_text, findings, string_id
+from nlp.components.state import (
+    OFFER_QUANTITIES,
+    ROUTE_SPANS,
+    Match,
+    PhraseTable,
+    check_order,
+    doc_text,
+    findings,
+    string_id,
+    values,
+)
 from nlp.resources import EffectInfo
 from nlp.types import Dose, EffectMention, RouteMention
 
@@ -107,7 +116,6 @@ WEAK_ROUTE_WORDS = frozenset(
     ]
 )
 DOSE_UNITS = frozenset({"mg", "µg", "g", "ml", "pills", "tabs", "blotters"})
-ROUTES_KEY = "npswatch_route_positions"
 EFFECT_KEY, VERB_KEY = "npswatch_effect", "npswatch_consumption"  # match keys of effect phrases and consumption verbs
 _NONE_PAIRED: frozenset[int] = frozenset()
 _NT_IDS = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
@@ -118,6 +126,14 @@ def _languages(lang: str) -> list[str]:
 
 
 class RouteFinder:
+    """Routes of administration: adds a :class:`nlp.types.RouteMention` per route phrase to ``doc._.nps.routes`` and
+    the routes with their character offsets to ``doc._.nps_route_spans``. Reads the substances and quantities found
+    before it: a route word that is also an ordinary word ("line", "plug") counts only near one of them; alone, such
+    words never count. Its phrases load in ``initialize``."""
+
+    READS = ("doc._.nps.substances", "doc._.nps.quantities")
+    ASSIGNS = ("doc._.nps.routes", "doc._.nps_route_spans")
+
     def __init__(self, nlp: Language, name: str, context_chars: int) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
@@ -141,6 +157,7 @@ class RouteFinder:
         return self._table
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        check_order(nlp, self.name, self.READS)
         self.phrase_table()
         self._ready = True
 
@@ -169,7 +186,7 @@ class RouteFinder:
                     continue
             out.routes.append(RouteMention(surface, route))
             positions.append((start_char, end_char, route))
-        doc.user_data[ROUTES_KEY] = positions
+        values(doc)[ROUTE_SPANS] = positions
         return doc
 
 
@@ -179,6 +196,13 @@ def _drug_talk(doc: Doc) -> bool:
 
 
 class EffectFinder:
+    """Effects: adds an :class:`nlp.types.EffectMention` (adverse, severe, negated) per effect phrase to
+    ``doc._.nps.effects``. Reads nothing another component assigns. Its phrases and negation words load in
+    ``initialize``."""
+
+    READS: tuple[str, ...] = ()
+    ASSIGNS = ("doc._.nps.effects",)
+
     def __init__(self, nlp: Language, name: str, negation_window: int) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
@@ -202,6 +226,7 @@ class EffectFinder:
         return self._table
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        check_order(nlp, self.name, self.READS)
         cues = resources.cues()
         self.phrase_table()
         negation = frozenset().union(*(cues.negation.get(lang, frozenset()) for lang in _languages(self.lang)))
@@ -239,6 +264,15 @@ class EffectFinder:
 
 
 class DoseFinder:
+    """Doses: adds a :class:`nlp.types.Dose` to ``doc._.nps.doses`` per quantity with a dose unit that is not in an
+    offer and stands near a route, a substance (in a text without prices) or a consumption verb, with the nearest
+    substance and route. Reads what the substance, novel, offers and routes components assign; alone, it judges the
+    quantities a caller put in ``doc._.nps`` (none, unless given). Its consumption verbs load in ``initialize``."""
+
+    READS = ("doc._.nps.substances", "doc._.nps.quantities", "doc._.nps.prices", "doc._.nps_offer_quantities",
+             "doc._.nps_route_spans")  # fmt: skip
+    ASSIGNS = ("doc._.nps.doses",)
+
     def __init__(self, nlp: Language, name: str, window_chars: int, max_grams: float) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
@@ -258,6 +292,7 @@ class DoseFinder:
         return self._table
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        check_order(nlp, self.name, self.READS)
         self.phrase_table()
         self._ready = True
 
@@ -267,8 +302,8 @@ class DoseFinder:
         out = findings(doc)
         if not out.quantities:
             return doc
-        user_data = doc.user_data
-        paired: AbstractSet[int] = user_data.get(PAIRED_KEY) or _NONE_PAIRED
+        user_data = values(doc)
+        paired: AbstractSet[int] = user_data.get(OFFER_QUANTITIES) or _NONE_PAIRED
         max_grams = self.max_grams
         candidates = [
             q
@@ -278,7 +313,7 @@ class DoseFinder:
         if not candidates:
             return doc
         verbs: list[int] | None = None  # consumption verbs are looked up only if a route or a substance does not decide
-        routes: list[tuple[int, int, str]] = user_data.get(ROUTES_KEY) or []
+        routes: list[tuple[int, int, str]] = user_data.get(ROUTE_SPANS) or []
         route_items = sorted([(s, r) for s, _, r in routes]) if routes else []
         substance_items = sorted([(m.start, m.canonical or m.text) for m in out.substances])
         limit = self.window_chars * 2
@@ -343,19 +378,21 @@ def _nearest(pos: int, items: list[tuple[int, str]], limit: int) -> str | None:
     return best[1] if best else None
 
 
-@Language.factory("npswatch_routes_v1", default_config={"context_chars": 80})
+@Language.factory(
+    "npswatch_routes_v1", default_config={"context_chars": 80}, assigns=["doc._.nps", "doc._.nps_route_spans"]
+)
 def make_route_finder(nlp: Language, name: str, context_chars: int) -> RouteFinder:
     """Routes of administration mapped to the ten npswatch routes."""
     return RouteFinder(nlp, name, context_chars)
 
 
-@Language.factory("npswatch_effects_v1", default_config={"negation_window": 4})
+@Language.factory("npswatch_effects_v1", default_config={"negation_window": 4}, assigns=["doc._.nps"])
 def make_effect_finder(nlp: Language, name: str, negation_window: int) -> EffectFinder:
     """Effects with adverse/severe flags, negation-aware."""
     return EffectFinder(nlp, name, negation_window)
 
 
-@Language.factory("npswatch_doses_v1", default_config={"window_chars": 60, "max_grams": 5.0})
+@Language.factory("npswatch_doses_v1", default_config={"window_chars": 60, "max_grams": 5.0}, assigns=["doc._.nps"])
 def make_dose_finder(nlp: Language, name: str, window_chars: int, max_grams: float) -> DoseFinder:
     """Doses: amounts near consumption verbs or routes, linked to the nearest substance and route."""
     return DoseFinder(nlp, name, window_chars, max_grams)

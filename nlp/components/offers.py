@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import DATE_KEY, MatchCache, doc_text, findings
+from nlp.components.state import DATE, OFFER_QUANTITIES, MatchCache, check_order, doc_text, findings, values
 from nlp.rates import DEFAULT_RATES, RateTable, load_rates
 from nlp.types import Offer, Price, Purity, Quantity
 
@@ -200,7 +200,6 @@ _PER_UNIT = re.compile(
 _PURITY = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{1,2})?)\s?%\+?", re.IGNORECASE)
 _CRYPTO = {"BTC", "XMR"}
 _WORDS = re.compile(r"[a-zà-ÿ]+")
-PAIRED_KEY = "npswatch_paired_quantities"
 
 
 _NUMBER_SPACE = re.compile(r"[\s\u00a0\u202f']")
@@ -327,6 +326,15 @@ class _PriceHit:
 
 
 class OfferExtractor:
+    """Quantities, prices, purity and offers: adds them to ``doc._.nps`` (``quantities``, ``prices``, ``purity``,
+    ``offers``) and the starts of the quantities that went into an offer to ``doc._.nps_offer_quantities``. Converts
+    at ``doc._.nps_date`` (default today). Reads the substances found before it (a percentage with a substance in the
+    text is a purity); alone, it finds purity by its cue words only. Its rate table loads in ``initialize``."""
+
+    READS = ("doc._.nps.substances",)
+    ASSIGNS = ("doc._.nps.quantities", "doc._.nps.prices", "doc._.nps.purity", "doc._.nps.offers",
+               "doc._.nps_offer_quantities")  # fmt: skip
+
     def __init__(self, nlp: Language, name: str, rates_path: str, pair_distance: int) -> None:
         self.name = name
         self.rates_path = rates_path or str(DEFAULT_RATES)
@@ -338,6 +346,7 @@ class OfferExtractor:
         self._iso_dates: dict[dt.date, str] = {}  # rate dates, as offers report them
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        check_order(nlp, self.name, self.READS)
         self._rates = load_rates(Path(self.rates_path))
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -382,12 +391,12 @@ class OfferExtractor:
             out.purity.extend(self._purity(text, starts, bool(out.substances)))
         if prices:
             out.prices.extend([p.price for p in prices])
-            user_data = doc.user_data
-            day = user_data.get(DATE_KEY) or self.on_date or _today()
+            user_data = values(doc)
+            day = user_data.get(DATE) or self.on_date or _today()
             assert isinstance(day, dt.date)
             paired: set[int] = set()  # starts of the quantities that went into an offer (no dose, then)
             out.offers.extend(self._pair(out.quantities, prices, day, paired))
-            user_data[PAIRED_KEY] = paired
+            user_data[OFFER_QUANTITIES] = paired
         return doc
 
     def _quantities(self, text: str, starts: list[int], word_quantities: bool) -> list[Quantity]:
@@ -579,7 +588,11 @@ def _neighbours(
     return before, after
 
 
-@Language.factory("npswatch_offers_v1", default_config={"rates_path": "", "pair_distance": 40})
+@Language.factory(
+    "npswatch_offers_v1",
+    default_config={"rates_path": "", "pair_distance": 40},
+    assigns=["doc._.nps", "doc._.nps_offer_quantities"],
+)
 def make_offer_extractor(nlp: Language, name: str, rates_path: str, pair_distance: int) -> OfferExtractor:
     """Quantities, prices, purity and offers. ``rates_path`` empty means the shipped ``nlp/data/rates.csv``."""
     return OfferExtractor(nlp, name, rates_path, pair_distance)

@@ -10,9 +10,7 @@ Matching runs in spaCy's compiled ``PhraseMatcher``, and Python only looks at it
   short form exactly (what a matcher on ``ORTH`` would find);
 - a hyphenated word whose part is an unambiguous name ("xtc-pillen", "S-keta") counts for that part; such words
   carry the shared name norm of :mod:`nlp.vocab`, so the same matcher call finds them.
-The same call finds the phrases of the route, effect and dose components after this one (route words, effect
-phrases, consumption verbs; see :class:`nlp.components.state.PhraseTable`) and leaves those hits in
-``doc.user_data``: one matcher call per text instead of three.
+The name-shaped words the same call finds go to ``doc._.nps_name_tokens`` for the novel-name component.
 At each token the longest exact form wins, then a short form, a hyphenated part, a misspelling. Forms marked
 ambiguous in the lexicon ("speed", "dope", "tina", "H") count only with drug context nearby: a cue word, an amount
 with a unit, a price, or an unambiguous substance mention within ``context_window`` tokens.
@@ -32,17 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from nlp import resources
-from nlp.components.state import (
-    NAMES_KEY,
-    NO_PHRASES,
-    PHRASES_KEY,
-    Match,
-    PhraseTable,
-    digit_ids,
-    doc_text,
-    findings,
-    string_id,
-)
+from nlp.components.state import NAME_TOKENS, check_order, digit_ids, doc_text, findings, string_id, values
 from nlp.lexicon import DEFAULT_LEXICON, FormHit, Lexicon
 from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
@@ -82,6 +70,14 @@ def spelling_variants(form: str) -> set[str]:
 
 
 class SubstanceMatcher:
+    """Known substances: adds a :class:`nlp.types.SubstanceMention` (``known: true``) per lexicon mention to
+    ``doc._.nps.substances``, and, with ``fuzzy``, the tokens carrying the name norm to ``doc._.nps_name_tokens``.
+    Reads nothing another component assigns. Its lexicon, matcher patterns and context words load in ``initialize``
+    (or on first use)."""
+
+    READS: tuple[str, ...] = ()
+    ASSIGNS = ("doc._.nps.substances", "doc._.nps_name_tokens")
+
     def __init__(
         self, nlp: Language, name: str, lexicon_path: str, context_window: int, fuzzy: bool, span_group: bool
     ) -> None:
@@ -102,11 +98,10 @@ class SubstanceMatcher:
         self._digit_ids: frozenset[int] = frozenset()
         self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
         self._short_orths: frozenset[int] = frozenset()
-        self._tables: dict[int, PhraseTable] = {}  # later components' phrase tables, by the ids of their match keys
-        self._shares = False  # the matcher holds later components' phrases, whose hits go to ``doc.user_data``
         self._exact_hits: dict[tuple[str, bool], tuple[FormHit | None, int]] = {}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        check_order(nlp, self.name, self.READS)
         lex = self._lexicon = resources.lexicon(self.lexicon_path)
         self._context = resources.cues().context_for(self.lang)
         self._context_ids = frozenset(string_id(word) for word in self._context)  # as ``Token.lower`` gives them
@@ -133,22 +128,6 @@ class SubstanceMatcher:
         if shorts:
             self._forms.add("SHORT", shorts)
         self._short_orths = frozenset(doc[0].orth for doc in shorts)
-        self._shares = False
-        self._tables = {}
-        if nlp is not None:
-            self._share(nlp)
-
-    def _share(self, nlp: Language) -> None:
-        """Add the phrase tables (``phrase_table()``) of the components after this one to the matcher."""
-        names = nlp.pipe_names
-        for later in names[names.index(self.name) + 1 :] if self.name in names else []:
-            get_table = getattr(nlp.get_pipe(later), "phrase_table", None)
-            table = get_table() if get_table is not None else None
-            if isinstance(table, PhraseTable):
-                for key, docs in table.patterns.items():
-                    self._forms.add(key, docs)
-                self._tables.update(dict.fromkeys(table.keys(), table))
-                self._shares = True
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Save the lexicon the component uses, so a saved pipeline carries its own data."""
@@ -172,32 +151,17 @@ class SubstanceMatcher:
         matches = self._forms(doc)
         substance, name, short = self._substance_key, self._name_key, self._short_key
         options = []
-        names = []  # the novel-name component reads the name-shaped words from this call
-        phrases: dict[PhraseTable, list[Match]] | None = None  # and the later components their phrases
-        for match in matches:
-            key, s, e = match
+        names = []  # the name-shaped words (``doc._.nps_name_tokens``)
+        for key, s, e in matches:
             if key == substance:
                 options.append((s, _EXACT, -e))
             elif key == name:
                 options.append((s, _PART, -e))
                 names.append(s)
-            elif key == short:
-                if doc[s].orth in self._short_orths:
-                    options.append((s, _SHORT, -e))
-            else:
-                table = self._tables.get(key)
-                if table is not None and table.accepts(doc, match):
-                    if phrases is None:
-                        phrases = {table: [match]}
-                    elif table in phrases:
-                        phrases[table].append(match)
-                    else:
-                        phrases[table] = [match]
-        user_data = doc.user_data
+            elif key == short and doc[s].orth in self._short_orths:
+                options.append((s, _SHORT, -e))
         if self.fuzzy:
-            user_data[NAMES_KEY] = names
-        if self._shares:
-            user_data[PHRASES_KEY] = NO_PHRASES if phrases is None else phrases
+            values(doc)[NAME_TOKENS] = names
         if not options and not self.span_group:
             return doc
         if len(options) > 1:
@@ -405,6 +369,7 @@ def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate], starts: li
 @Language.factory(
     "npswatch_substances_v1",
     default_config={"lexicon_path": "", "context_window": 6, "fuzzy": True, "span_group": False},
+    assigns=["doc._.nps", "doc._.nps_name_tokens"],
 )
 def make_substance_matcher(
     nlp: Language, name: str, lexicon_path: str, context_window: int, fuzzy: bool, span_group: bool
