@@ -1,21 +1,21 @@
-"""The npswatch pipelines: ``spacy.blank(lang)`` + the tokenizer callback + the registered components, per language.
+"""The npswatch pipelines: ``spacy.blank(lang)`` with a tokenizer that keeps chemical names whole, and the registered
+components, per language.
 
 ``build(lang)`` makes a fresh pipeline; ``get(lang)`` returns a cached one. Everything it reads is in ``nlp/data/``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-import spacy
 from spacy.language import Language
-from spacy.util import registry
+from spacy.util import get_lang_class
 
 from nlp.errors import UnsupportedLanguageError
 from nlp.resources import LANGS
-from nlp.tokenizer import keep_chemical_names_whole
+from nlp.tokenizer import chemical_language
 
 COMPONENTS: tuple[tuple[str, str], ...] = (
     ("substances", "npswatch_substances_v1"),
@@ -25,17 +25,6 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("effects", "npswatch_effects_v1"),
     ("doses", "npswatch_doses_v1"),
 )
-
-
-@registry.callbacks("npswatch.chemical_tokenizer.v1")  # type: ignore[untyped-decorator]
-def chemical_tokenizer_callback() -> Callable[[Language], Language]:
-    """``[nlp.after_creation]`` callback: keep hyphenated chemical names whole."""
-
-    def apply(nlp: Language) -> Language:
-        keep_chemical_names_whole(nlp)
-        return nlp
-
-    return apply
 
 
 def build(
@@ -56,7 +45,8 @@ def build(
     unknown = [name for name in names if name not in factories]
     if unknown:
         raise ValueError(f"expected components among {list(factories)}, found {unknown}")
-    pipeline = spacy.blank(lang, config={"nlp": {"after_creation": {"@callbacks": "npswatch.chemical_tokenizer.v1"}}})
+    # spacy.blank(lang), with the tokenizer of nlp.tokenizer.chemical_language
+    pipeline = chemical_language(get_lang_class(lang)).from_config({})
     for name in names:
         pipeline.add_pipe(factories[name], name=name, config=(component_config or {}).get(name, {}))
     pipeline.initialize()

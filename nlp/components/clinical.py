@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
-from nlp import resources
+from nlp import resources, tables
 from nlp.components.state import (
     OFFER_QUANTITIES,
     ROUTE_SPANS,
@@ -34,6 +36,7 @@ from nlp.components.state import (
 )
 from nlp.resources import EffectInfo
 from nlp.types import Dose, EffectMention, RouteMention
+from nlp.vocab import install_norms, installed_lexicon
 
 WEAK_ROUTE_WORDS = frozenset(
     [
@@ -134,35 +137,38 @@ class RouteFinder:
     READS = ("doc._.nps.substances", "doc._.nps.quantities")
     ASSIGNS = ("doc._.nps.routes", "doc._.nps_route_spans")
 
-    def __init__(self, nlp: Language, name: str, context_chars: int) -> None:
+    def __init__(self, nlp: Language, name: str, context_chars: int, tables: bool = True) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.context_chars = context_chars
         self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
+        self.tables = tables
         self._route_of: dict[str, str] = {}
         self._table: PhraseTable | None = None
-        self._ready = False
+        self._data: dict[str, Any] = {}
 
-    def phrase_table(self) -> PhraseTable:
-        """The route phrases, one match key per route."""
-        if self._table is None:
-            table = PhraseTable()
-            for lang in _languages(self.lang):
-                for phrase, route in resources.routes().get(lang, {}).items():
-                    if phrase not in self._route_of:
-                        self._route_of[phrase] = route
-                        table.add(route, [self._make_doc(phrase)])
-            self._table = table
-        return self._table
+    def _phrases(self) -> dict[str, list[Doc]]:
+        """The route phrases' pattern docs, one match key per route."""
+        phrases: dict[str, list[Doc]] = {}
+        for phrase, route in self._route_of.items():
+            phrases.setdefault(route, []).append(self._make_doc(phrase))
+        return phrases
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
-        self.phrase_table()
-        self._ready = True
+        self._route_of = {}
+        for lang in _languages(self.lang):
+            for phrase, route in resources.routes().get(lang, {}).items():
+                self._route_of.setdefault(phrase, route)
+        self._table, self._data = _load_table(self.vocab, self.lang, "routes", self.tables, self._phrases)
+
+    def table_data(self) -> dict[str, Any]:
+        """What :mod:`nlp.tables` keeps of this component."""
+        return self._data
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self._ready:
+        if self._table is None:
             self.initialize()
         assert self._table is not None
         matches = self._table.hits(doc)
@@ -190,6 +196,21 @@ class RouteFinder:
         return doc
 
 
+def _load_table(
+    vocab: Vocab, lang: str, section: str, stored: bool, phrases: Callable[[], dict[str, list[Doc]]]
+) -> tuple[PhraseTable, dict[str, Any]]:
+    """A component's phrase table: from the serialised tables when ``stored`` and the vocabulary's norms are those of
+    the shipped lexicon (the norms they were written with), else made from ``phrases()``. The shipped lexicon's norms
+    are installed first if no component installed others, so a component alone matches as in the full pipeline."""
+    default = resources.lexicon()
+    install_norms(vocab, default)
+    if stored and installed_lexicon(vocab) is default:
+        data = tables.section(lang, section, lambda: PhraseTable.data(phrases()))
+    else:
+        data = PhraseTable.data(phrases())
+    return PhraseTable(vocab, data), data
+
+
 def _drug_talk(doc: Doc) -> bool:
     """A text with no substance or amount still talks about drug use if it says so plainly."""
     return bool(re.search(r"\b(?:drugs?|dose|dosed|high|trip|rolling|nod|drogen?|drogue|drugs)\b", doc_text(doc), re.I))
@@ -203,39 +224,41 @@ class EffectFinder:
     READS: tuple[str, ...] = ()
     ASSIGNS = ("doc._.nps.effects",)
 
-    def __init__(self, nlp: Language, name: str, negation_window: int) -> None:
+    def __init__(self, nlp: Language, name: str, negation_window: int, tables: bool = True) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.negation_window = negation_window
+        self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
+        self.tables = tables
         self._info: dict[str, EffectInfo] = {}
         self._table: PhraseTable | None = None
+        self._data: dict[str, Any] = {}
         self._negation_ids: frozenset[int] = frozenset()  # ids of the lower-case negation words
         self._breaker_ids: frozenset[int] = frozenset()
-        self._ready = False
 
-    def phrase_table(self) -> PhraseTable:
-        """The effect phrases, under one match key (a hit's effect is looked up by its text)."""
-        if self._table is None:
-            table = resources.effects()
-            for lang in _languages(self.lang):
-                for phrase, info in table.get(lang, {}).items():
-                    self._info.setdefault(phrase, info)
-            self._table = PhraseTable()
-            self._table.add(EFFECT_KEY, [self._make_doc(phrase) for phrase in self._info])
-        return self._table
+    def _phrases(self) -> dict[str, list[Doc]]:
+        """The effect phrases' pattern docs, under one match key (a hit's effect is looked up by its text)."""
+        return {EFFECT_KEY: [self._make_doc(phrase) for phrase in self._info]}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
         cues = resources.cues()
-        self.phrase_table()
+        self._info = {}
+        for lang in _languages(self.lang):
+            for phrase, info in resources.effects().get(lang, {}).items():
+                self._info.setdefault(phrase, info)
+        self._table, self._data = _load_table(self.vocab, self.lang, "effects", self.tables, self._phrases)
         negation = frozenset().union(*(cues.negation.get(lang, frozenset()) for lang in _languages(self.lang)))
         self._negation_ids = frozenset(string_id(word) for word in negation)
         self._breaker_ids = frozenset(string_id(word) for word in cues.scope_breakers)
-        self._ready = True
+
+    def table_data(self) -> dict[str, Any]:
+        """What :mod:`nlp.tables` keeps of this component."""
+        return self._data
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self._ready:
+        if self._table is None:
             self.initialize()
         assert self._table is not None
         matches = self._table.hits(doc)
@@ -273,31 +296,33 @@ class DoseFinder:
              "doc._.nps_route_spans")  # fmt: skip
     ASSIGNS = ("doc._.nps.doses",)
 
-    def __init__(self, nlp: Language, name: str, window_chars: int, max_grams: float) -> None:
+    def __init__(self, nlp: Language, name: str, window_chars: int, max_grams: float, tables: bool = True) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.window_chars = window_chars
         self.max_grams = max_grams
+        self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
+        self.tables = tables
         self._table: PhraseTable | None = None
-        self._ready = False
+        self._data: dict[str, Any] = {}
 
-    def phrase_table(self) -> PhraseTable:
-        """The consumption verbs."""
-        if self._table is None:
-            cues = resources.cues()
-            words = set().union(*(cues.consumption.get(lang, frozenset()) for lang in _languages(self.lang)))
-            self._table = PhraseTable()
-            self._table.add(VERB_KEY, [self._make_doc(w) for w in sorted(words)])
-        return self._table
+    def _phrases(self) -> dict[str, list[Doc]]:
+        """The consumption verbs' pattern docs."""
+        cues = resources.cues()
+        words = set().union(*(cues.consumption.get(lang, frozenset()) for lang in _languages(self.lang)))
+        return {VERB_KEY: [self._make_doc(w) for w in sorted(words)]}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
-        self.phrase_table()
-        self._ready = True
+        self._table, self._data = _load_table(self.vocab, self.lang, "doses", self.tables, self._phrases)
+
+    def table_data(self) -> dict[str, Any]:
+        """What :mod:`nlp.tables` keeps of this component."""
+        return self._data
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self._ready:
+        if self._table is None:
             self.initialize()
         out = findings(doc)
         if not out.quantities:
@@ -379,20 +404,26 @@ def _nearest(pos: int, items: list[tuple[int, str]], limit: int) -> str | None:
 
 
 @Language.factory(
-    "npswatch_routes_v1", default_config={"context_chars": 80}, assigns=["doc._.nps", "doc._.nps_route_spans"]
+    "npswatch_routes_v1",
+    default_config={"context_chars": 80, "tables": True},
+    assigns=["doc._.nps", "doc._.nps_route_spans"],
 )
-def make_route_finder(nlp: Language, name: str, context_chars: int) -> RouteFinder:
-    """Routes of administration mapped to the ten npswatch routes."""
-    return RouteFinder(nlp, name, context_chars)
+def make_route_finder(nlp: Language, name: str, context_chars: int, tables: bool) -> RouteFinder:
+    """Routes of administration mapped to the ten npswatch routes. ``tables``: use the serialised matcher tables
+    (:mod:`nlp.tables`) when they are up to date."""
+    return RouteFinder(nlp, name, context_chars, tables)
 
 
-@Language.factory("npswatch_effects_v1", default_config={"negation_window": 4}, assigns=["doc._.nps"])
-def make_effect_finder(nlp: Language, name: str, negation_window: int) -> EffectFinder:
-    """Effects with adverse/severe flags, negation-aware."""
-    return EffectFinder(nlp, name, negation_window)
+@Language.factory("npswatch_effects_v1", default_config={"negation_window": 4, "tables": True}, assigns=["doc._.nps"])
+def make_effect_finder(nlp: Language, name: str, negation_window: int, tables: bool) -> EffectFinder:
+    """Effects with adverse/severe flags, negation-aware. ``tables``: as for routes."""
+    return EffectFinder(nlp, name, negation_window, tables)
 
 
-@Language.factory("npswatch_doses_v1", default_config={"window_chars": 60, "max_grams": 5.0}, assigns=["doc._.nps"])
-def make_dose_finder(nlp: Language, name: str, window_chars: int, max_grams: float) -> DoseFinder:
-    """Doses: amounts near consumption verbs or routes, linked to the nearest substance and route."""
-    return DoseFinder(nlp, name, window_chars, max_grams)
+@Language.factory(
+    "npswatch_doses_v1", default_config={"window_chars": 60, "max_grams": 5.0, "tables": True}, assigns=["doc._.nps"]
+)
+def make_dose_finder(nlp: Language, name: str, window_chars: int, max_grams: float, tables: bool) -> DoseFinder:
+    """Doses: amounts near consumption verbs or routes, linked to the nearest substance and route. ``tables``: as
+    for routes."""
+    return DoseFinder(nlp, name, window_chars, max_grams, tables)

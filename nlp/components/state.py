@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from nlp.errors import PipelineOrderError
 from nlp.types import Extraction
@@ -179,23 +180,27 @@ def doc_text(doc: Doc) -> str:
 
 class PhraseTable:
     """Phrases a component looks up (route words, effect phrases, consumption verbs) under their match keys, and the
-    ``PhraseMatcher`` that finds them (built on first use, when the pipeline's lexeme norms are in place).
+    ``PhraseMatcher`` that finds them.
 
     It matches on ``NORM`` and keeps a hit only if its words' lower-case forms are those of a phrase of its key
     (:meth:`accepts`): the hits of a ``LOWER`` matcher, less the words whose norm the tokenizer's exceptions set to
-    another word ("did" in "didnt" has the norm "do")."""
+    another word ("did" in "didnt" has the norm "do"). It is made from :meth:`data` (the phrases' token norms and
+    lower-case forms, as ids), which the serialised tables keep (:mod:`nlp.tables`)."""
 
-    def __init__(self) -> None:
-        self.patterns: dict[str, list[Doc]] = {}  # match key -> pattern docs
+    def __init__(self, vocab: Vocab, data: dict[str, Any]) -> None:
+        self._matcher = PhraseMatcher(vocab, attr="NORM")
         self._lowers: dict[int, set[tuple[int, ...]]] = {}  # key id -> the LOWER ids of each of its phrases
-        self._matcher: PhraseMatcher | None = None
+        for key, norms in data["norms"].items():
+            self._matcher.add(key, norms)
+            self._lowers[vocab.strings.add(key)] = {tuple(lowers) for lowers in data["lowers"][key]}
 
-    def add(self, key: str, docs: list[Doc]) -> None:
-        self.patterns.setdefault(key, []).extend(docs)
-        if docs:
-            lowers = self._lowers.setdefault(docs[0].vocab.strings.add(key), set())
-            lowers.update(tuple(t.lower for t in d) for d in docs)
-        self._matcher = None
+    @staticmethod
+    def data(phrases: dict[str, list[Doc]]) -> dict[str, Any]:
+        """The table of these pattern docs (by match key), as plain lists of ids."""
+        return {
+            "norms": {key: [[t.norm for t in doc] for doc in docs] for key, docs in phrases.items()},
+            "lowers": {key: [[t.lower for t in doc] for doc in docs] for key, docs in phrases.items()},
+        }
 
     def accepts(self, doc: Doc, match: Match) -> bool:
         key, start, end = match
@@ -203,10 +208,6 @@ class PhraseTable:
         return words in self._lowers[key]
 
     def hits(self, doc: Doc) -> list[Match]:
-        if self._matcher is None:
-            self._matcher = PhraseMatcher(doc.vocab, attr="NORM")
-            for key, docs in self.patterns.items():
-                self._matcher.add(key, docs)
         matches: list[Match] = self._matcher(doc)
         if not matches:
             return matches
