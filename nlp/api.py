@@ -29,7 +29,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import langid, pipeline
-from nlp.components.state import DATE, NPS, TEXT, findings, values
+from nlp.components.state import DATE, NPS, RATES, TEXT, findings, values
+from nlp.rates import RateTable
 from nlp.resources import LANGS
 from nlp.types import Extraction
 
@@ -78,9 +79,16 @@ def resolve_language(text: str, lang: str | None) -> str:
     return langid.detect(text)
 
 
-def extract(text: str, lang: str | None = None, *, date: dt.date | None = None, id: Any = None) -> Extraction:
+def extract(
+    text: str,
+    lang: str | None = None,
+    *,
+    date: dt.date | None = None,
+    id: Any = None,
+    rates: RateTable | None = None,
+) -> Extraction:
     """Extract substances, offers, doses, routes and effects from one text."""
-    return next(iter(extract_many([Record(text, id, lang, date)], batch_size=1)))
+    return next(iter(extract_many([Record(text, id, lang, date)], batch_size=1, rates=rates)))
 
 
 def extract_many(
@@ -88,11 +96,14 @@ def extract_many(
     batch_size: int = 256,
     date: dt.date | None = None,
     zone_texts: int = ZONE_TEXTS,
+    rates: RateTable | None = None,
 ) -> Iterator[Extraction]:
     """Extract from many texts, in input order. Items are strings, :class:`Record` or ``{"id", "text", "lang"}``.
 
     ``zone_texts`` is the most texts in one group (results are yielded when their group is done; at least
-    ``batch_size``); ``batch_size`` is the most docs that go through each component together (see ``_run_docs``)."""
+    ``batch_size``); ``batch_size`` is the most docs that go through each component together (see ``_run_docs``);
+    ``rates`` is the exchange-rate table offers are converted with (default: the offers component's, the shipped
+    snapshot unless configured otherwise)."""
     group: list[Record] = []
     chars = 0
     limit = max(1, zone_texts, batch_size)
@@ -101,10 +112,10 @@ def extract_many(
         group.append(record)
         chars += len(record.text)
         if len(group) >= limit or chars >= GROUP_CHARS:
-            yield from _run_group(group, batch_size)
+            yield from _run_group(group, batch_size, rates)
             group, chars = [], 0
     if group:
-        yield from _run_group(group, batch_size)
+        yield from _run_group(group, batch_size, rates)
 
 
 def _as_record(item: str | Record | Mapping[str, Any], date: dt.date | None) -> Record:
@@ -133,7 +144,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
+def _run_group(records: list[Record], batch_size: int, rates: RateTable | None) -> list[Extraction]:
     # No Doc or Token may outlive the memory zones: results are plain Python objects, complete when the zones close.
     with ExitStack() as zones:
         zones.enter_context(_no_cycle_collection())
@@ -156,7 +167,7 @@ def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
             nlp = pipeline.get(lang)
             if len(nlp.vocab) + sum(len(piece) for _, _, piece in items) > VOCAB_BUDGET:
                 zones.enter_context(nlp.memory_zone())
-            _run_docs(nlp, records, results, cleaned_texts, items, batch_size)
+            _run_docs(nlp, records, results, cleaned_texts, items, batch_size, rates)
     return results
 
 
@@ -181,6 +192,7 @@ def _run_docs(
     cleaned_texts: list[str],
     items: list[tuple[int, int, str]],
     batch_size: int,
+    rates: RateTable | None,
 ) -> None:
     """The chunks through the pipeline's components in batches (up to ``batch_size`` docs and ``BATCH_CHARS``
     characters): each component runs over the whole batch before the next one starts, as ``nlp.pipe`` runs
@@ -206,6 +218,8 @@ def _run_docs(
             record = records[index]
             if record.date is not None:
                 user_data[DATE] = record.date
+            if rates is not None:
+                user_data[RATES] = rates
             whole = offset == 0 and piece is record.text  # one chunk of unchanged text: the components fill the result
             if whole:
                 user_data[NPS] = results[index]

@@ -87,6 +87,7 @@ class Offer:
     eur_per_gram: float | None
     eur_rate: float | None
     rate_date: str | None
+    rate_stale: bool | None
 
     def __init__(
         self,
@@ -98,6 +99,7 @@ class Offer:
         eur_per_gram: float | None,
         eur_rate: float | None,
         rate_date: str | None,
+        rate_stale: bool | None,
     ) -> None:
         self.quantity_grams = quantity_grams
         self.units = units
@@ -107,6 +109,7 @@ class Offer:
         self.eur_per_gram = eur_per_gram
         self.eur_rate = eur_rate
         self.rate_date = rate_date
+        self.rate_stale = rate_stale  # the rate is more than nlp.rates.STALE_DAYS days from the text's date
 
 
 @dataclass(slots=True)

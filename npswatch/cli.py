@@ -359,7 +359,7 @@ def export(query: str, outfile: Path, sources_: tuple[str, ...], kind: tuple[str
 @click.option("--in", "infile", type=click.Path(dir_okay=False, path_type=Path), help="JSONL input (default stdin).")
 @click.option("--out", "outfile", type=click.Path(dir_okay=False, path_type=Path), help="JSONL output (stdout).")
 @click.option("--rates", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Exchange rates CSV (date,currency,eur_per_unit) instead of the shipped table.")  # fmt: skip
+              help="Exchange rates CSV (date,currency,eur_per_unit) instead of the table crawls use.")  # fmt: skip
 def extract(infile: Path | None, outfile: Path | None, rates: Path | None) -> None:
     """Extract substances, offers, doses, routes and effects from JSONL lines {"id", "text", "lang"?}.
 
@@ -368,14 +368,43 @@ def extract(infile: Path | None, outfile: Path | None, rates: Path | None) -> No
     """
     import nlp
     from nlp.errors import NlpError
+    from pipelines.enrich import rates_file
 
     try:
-        errors = nlp.cli_extract(infile, outfile, progress=sys.stderr.isatty(), rates_file=rates)
+        errors = nlp.cli_extract(infile, outfile, progress=sys.stderr.isatty(), rates_file=rates or rates_file())
     except NlpError as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         sys.exit(2)
     if errors:
         console.print(f"{errors} input line(s) could not be read: see the error lines in the output")
+
+
+# --- rates -----------------------------------------------------------------------------
+@main.group()
+def rates() -> None:
+    """Exchange rates to EUR (docs/extraction.md#exchange-rates)."""
+
+
+@rates.command("update")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Table to write (default: $NPSWATCH_RATES_FILE, else <data dir>/rates.csv).")  # fmt: skip
+@click.option("--ecb-url", default=None, help="The ECB's eurofxref-hist.zip (default: the ECB's own URL).")
+@click.option("--crypto-url", default=None, help="CoinGecko market_chart URL with {id} (default: CoinGecko's API).")
+def rates_update(out: Path | None, ecb_url: str | None, crypto_url: str | None) -> None:
+    """Fetch the ECB's euro reference rates and daily crypto prices; merge them into the table crawls use."""
+    from nlp.errors import NlpError
+    from nlp.rates_update import COINGECKO_URL, ECB_URL, describe, fetch_and_update
+    from pipelines.enrich import rates_file, rates_update_target
+
+    target = out or rates_update_target()
+    try:
+        rows = fetch_and_update(target, rates_file(), ecb_url or ECB_URL, crypto_url or COINGECKO_URL)
+    except (OSError, NlpError) as exc:
+        console.print(f"[red]error:[/red] could not update the rates: {escape(str(exc))}")
+        sys.exit(2)
+    console.print(f"wrote {escape(str(target))}")
+    for line in describe(rows):
+        console.print(escape(line))
 
 
 # --- demo ------------------------------------------------------------------------------

@@ -17,12 +17,14 @@ import os
 import statistics
 from collections import OrderedDict
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
 from crawlers.items import Listing, Post
-from storage import open_storage
+from nlp.rates import STALE_DAYS, RateTable, is_stale, load_rates
+from storage import data_dir, open_storage
 from storage.base import Storage
 
 if TYPE_CHECKING:
@@ -86,6 +88,7 @@ def _offer(offer: Any) -> dict[str, Any]:
         "eur_per_gram": offer.eur_per_gram,
         "eur_rate": offer.eur_rate,
         "rate_date": offer.rate_date,
+        "rate_stale": offer.rate_stale,
     }
 
 
@@ -97,6 +100,7 @@ class EnrichPipeline:
         self.target = target
         self.cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.storage: Storage | None = None
+        self.stale_warned = False  # stale exchange rates are warned about once per crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -121,7 +125,8 @@ class EnrichPipeline:
             return item
         lang = item.language_hint if isinstance(item, Post) else None
         text = text_of(item)
-        # The month is part of the key: offers in the text are converted at that month's rates.
+        # The month is part of the key: offers in the text are converted at the rates of the day the text was first
+        # extracted that month (tier offers below at the day's).
         key = hashlib.sha1(f"{lang}\x1f{item.seen_at[:7]}\x1f{text}".encode()).hexdigest()
         summary = self.cache.get(key) or self._stored(item, key)
         if summary is None:
@@ -133,8 +138,24 @@ class EnrichPipeline:
         self._remember(key, summary)
         if isinstance(item, Listing) and item.prices:  # structured tiers beat offers guessed from text
             summary = with_offers(summary, tier_offers(item, date.fromisoformat(item.seen_at[:10])))
+        self._check_rates(summary["offers"], item.seen_at[:10])
         item.nlp = summary
         return item
+
+    def _check_rates(self, offers: list[dict[str, Any]], day: str) -> None:
+        """Count offers converted at a stale rate; warn once per crawl."""
+        stale = [o for o in offers if o.get("rate_stale")]
+        if not stale:
+            return
+        self._count("npswatch/enrich/stale_rate_offers", len(stale))
+        if not self.stale_warned:
+            self.stale_warned = True
+            first = stale[0]
+            logger.warning(
+                "exchange rates more than %d days from the day converted: %s on %s at the rate of %s (%s); "
+                "such offers say rate_stale: true. `npswatch rates update` fetches newer rates",
+                STALE_DAYS, first["price_currency"], day, first["rate_date"], rates_file(),
+            )  # fmt: skip
 
     def _remember(self, key: str, summary: dict[str, Any]) -> None:
         self.cache[key] = summary
@@ -153,11 +174,11 @@ class EnrichPipeline:
     def _extract(self, text: str, lang: str | None, day: date) -> dict[str, Any]:
         import nlp
 
-        return summarise(nlp.extract(text, lang, date=day))
+        return summarise(nlp.extract(text, lang, date=day, rates=rates_table()))
 
-    def _count(self, key: str) -> None:
+    def _count(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
+            self.crawler.stats.inc_value(key, count)
 
 
 CURRENCY_PREFERENCE = ("EUR", "USD", "GBP", "BTC", "XMR")  # one price per tier: fiat first, as offered
@@ -175,7 +196,7 @@ def tier_offers(listing: Listing, day: date) -> list[dict[str, Any]]:
 
 def _tier_offer(label: str | None, amount: float, currency: str, day: date) -> dict[str, Any]:
     grams, units = tier_quantity(label or "")
-    converted = _rates().to_eur(amount, currency, day)
+    converted = rates_table().to_eur(amount, currency, day)
     eur, rate = (converted[0], converted[1]) if converted else (None, None)
     return {
         "quantity_grams": grams,
@@ -186,6 +207,7 @@ def _tier_offer(label: str | None, amount: float, currency: str, day: date) -> d
         "eur_per_gram": round(eur / grams, 4) if eur is not None and grams else None,
         "eur_rate": rate.eur_per_unit if rate else None,
         "rate_date": rate.date.isoformat() if rate else None,
+        "rate_stale": is_stale(rate, day) if rate else None,
     }
 
 
@@ -201,15 +223,33 @@ def tier_quantity(label: str) -> tuple[float | None, float | None]:
     return (first.grams, None) if first.grams else (None, first.amount)
 
 
-@functools.lru_cache(maxsize=1)
-def _rates() -> Any:
-    """The exchange-rate table: NPSWATCH_RATES_FILE if set, else the one shipped with nlp."""
-    from pathlib import Path
-
-    from nlp.rates import load_rates
+def rates_file() -> Path:
+    """The exchange-rate table crawls (prices in text and price tiers alike) and `npswatch extract` convert with:
+    $NPSWATCH_RATES_FILE, else the table `npswatch rates update` wrote in the data directory, else the snapshot
+    shipped with nlp."""
+    from nlp.rates import DEFAULT_RATES
 
     path = os.environ.get("NPSWATCH_RATES_FILE")
-    return load_rates(Path(path)) if path else load_rates()
+    if path:
+        return Path(path)
+    updated = data_dir() / "rates.csv"
+    return updated if updated.is_file() else DEFAULT_RATES
+
+
+def rates_update_target() -> Path:
+    """Where `npswatch rates update` writes: $NPSWATCH_RATES_FILE, else ``<data dir>/rates.csv``."""
+    path = os.environ.get("NPSWATCH_RATES_FILE")
+    return Path(path) if path else data_dir() / "rates.csv"
+
+
+@functools.lru_cache(maxsize=4)
+def _rates_at(path: Path) -> RateTable:
+    return load_rates(path)
+
+
+def rates_table() -> RateTable:
+    """The table of :func:`rates_file` (read once per process)."""
+    return _rates_at(rates_file())
 
 
 def _rank(currency: str) -> int:

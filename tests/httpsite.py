@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass
 class Route:
-    body: str = ""
+    body: str | bytes = ""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -31,7 +31,7 @@ def serve(routes: dict[str, Route], host: str = "127.0.0.1") -> Iterator[Site]:
         def do_GET(self) -> None:
             log.append((self.path, dict(self.headers.items())))
             route = routes.get(self.path, Route("not found", 404))
-            body = route.body.encode("utf-8")
+            body = route.body if isinstance(route.body, bytes) else route.body.encode("utf-8")
             self.send_response(route.status)
             headers = {"Content-Type": "text/html; charset=utf-8", **route.headers}
             for name, value in headers.items():

@@ -23,8 +23,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import DATE, OFFER_QUANTITIES, MatchCache, check_order, doc_text, findings, values
-from nlp.rates import DEFAULT_RATES, RateTable, load_rates
+from nlp.components.state import (
+    DATE,
+    OFFER_QUANTITIES,
+    RATES,
+    MatchCache,
+    check_order,
+    doc_text,
+    findings,
+    values,
+)
+from nlp.rates import DEFAULT_RATES, RateTable, is_stale, load_rates
 from nlp.types import Offer, Price, Purity, Quantity
 
 GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "µg": 1e-6, "oz": 28.349523125, "lb": 453.59237}
@@ -328,8 +337,9 @@ class _PriceHit:
 class OfferExtractor:
     """Quantities, prices, purity and offers: adds them to ``doc._.nps`` (``quantities``, ``prices``, ``purity``,
     ``offers``) and the starts of the quantities that went into an offer to ``doc._.nps_offer_quantities``. Converts
-    at ``doc._.nps_date`` (default today). Reads the substances found before it (a percentage with a substance in the
-    text is a purity); alone, it finds purity by its cue words only. Its rate table loads in ``initialize``."""
+    with ``doc._.nps_rates`` (default: the table of ``rates_path``) at ``doc._.nps_date`` (default today). Reads the
+    substances found before it (a percentage with a substance in the text is a purity); alone, it finds purity by
+    its cue words only. Its rate table loads in ``initialize``."""
 
     READS = ("doc._.nps.substances",)
     ASSIGNS = ("doc._.nps.quantities", "doc._.nps.prices", "doc._.nps.purity", "doc._.nps.offers",
@@ -359,10 +369,6 @@ class OfferExtractor:
         self.rates_path = str(Path(path) / "rates.csv")
         self.initialize()
         return self
-
-    def set_rates(self, table: RateTable) -> None:
-        """Use a user-supplied rate table (see :func:`nlp.rates.load_rates`)."""
-        self._rates = table
 
     @property
     def rates(self) -> RateTable:
@@ -394,8 +400,10 @@ class OfferExtractor:
             user_data = values(doc)
             day = user_data.get(DATE) or self.on_date or _today()
             assert isinstance(day, dt.date)
+            table = user_data.get(RATES) or self.rates
+            assert isinstance(table, RateTable)
             paired: set[int] = set()  # starts of the quantities that went into an offer (no dose, then)
-            out.offers.extend(self._pair(out.quantities, prices, day, paired))
+            out.offers.extend(self._pair(out.quantities, prices, day, table, paired))
             user_data[OFFER_QUANTITIES] = paired
         return doc
 
@@ -477,7 +485,9 @@ class OfferExtractor:
                 found.append(Purity(m.group(0), value))
         return found
 
-    def _pair(self, quantities: list[Quantity], prices: list[_PriceHit], day: dt.date, paired: set[int]) -> list[Offer]:
+    def _pair(
+        self, quantities: list[Quantity], prices: list[_PriceHit], day: dt.date, table: RateTable, paired: set[int]
+    ) -> list[Offer]:
         offers: list[Offer] = []
         starts = [q.start for q in quantities]
         mode: str | None = None  # "before" ("1g €15") or "after" ("€15 for 1g"), fixed by the first pairing
@@ -485,7 +495,7 @@ class OfferExtractor:
             price = hit.price
             if hit.per_unit is not None:
                 grams, units = (1.0, None) if hit.per_unit == "g" else (None, 1.0)
-                offers.append(self._offer(grams, units, price, day))
+                offers.append(self._offer(grams, units, price, day, table))
                 continue
             b, a = _neighbours(quantities, starts, price, self.pair_distance)
             qty = (a or b) if mode == "after" else (b or a)
@@ -494,7 +504,7 @@ class OfferExtractor:
             mode = mode or ("before" if qty is b else "after")
             paired.add(qty.start)
             units = qty.amount if qty.unit in ("pills", "tabs", "blotters") else None
-            offers.append(self._offer(qty.grams, units, price, day))
+            offers.append(self._offer(qty.grams, units, price, day, table))
         return offers
 
     def _iso_date(self, day: dt.date) -> str:
@@ -503,10 +513,10 @@ class OfferExtractor:
             iso = self._iso_dates[day] = day.isoformat()  # one entry per row of the rate table at most
         return iso
 
-    def _offer(self, grams: float | None, units: float | None, price: Price, day: dt.date) -> Offer:
-        converted = self.rates.to_eur(price.amount, price.currency, day)
+    def _offer(self, grams: float | None, units: float | None, price: Price, day: dt.date, table: RateTable) -> Offer:
+        converted = table.to_eur(price.amount, price.currency, day)
         if converted is None:
-            return Offer(grams, units, price.amount, price.currency, None, None, None, None)
+            return Offer(grams, units, price.amount, price.currency, None, None, None, None, None)
         eur, rate = converted
         per_gram = round_to(eur / grams, 4) if grams else None
         return Offer(
@@ -518,6 +528,7 @@ class OfferExtractor:
             per_gram,
             rate.eur_per_unit,
             self._iso_date(rate.date),
+            is_stale(rate, day),
         )
 
 
