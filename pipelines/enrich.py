@@ -101,6 +101,8 @@ class EnrichPipeline:
         self.cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.storage: Storage | None = None
         self.stale_warned = False  # stale exchange rates are warned about once per crawl
+        self.rates_file: Path | None = None
+        self.rates: RateTable | None = None  # one table for the prices in text and the price tiers
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -112,6 +114,8 @@ class EnrichPipeline:
         import nlp.api  # loads spaCy now, not at the first item
 
         assert nlp.api
+        self.rates_file = rates_file()
+        self.rates = rates_table(self.rates_file)
         if self.target:
             self.storage = open_storage(self.target)
 
@@ -137,7 +141,7 @@ class EnrichPipeline:
             self._count("npswatch/enrich/reused")
         self._remember(key, summary)
         if isinstance(item, Listing) and item.prices:  # structured tiers beat offers guessed from text
-            summary = with_offers(summary, tier_offers(item, date.fromisoformat(item.seen_at[:10])))
+            summary = with_offers(summary, tier_offers(item, date.fromisoformat(item.seen_at[:10]), self._rates()))
         self._check_rates(summary["offers"], item.seen_at[:10])
         item.nlp = summary
         return item
@@ -154,7 +158,7 @@ class EnrichPipeline:
             logger.warning(
                 "exchange rates more than %d days from the day converted: %s on %s at the rate of %s (%s); "
                 "such offers say rate_stale: true. `npswatch rates update` fetches newer rates",
-                STALE_DAYS, first["price_currency"], day, first["rate_date"], rates_file(),
+                STALE_DAYS, first["price_currency"], day, first["rate_date"], self.rates_file,
             )  # fmt: skip
 
     def _remember(self, key: str, summary: dict[str, Any]) -> None:
@@ -174,7 +178,12 @@ class EnrichPipeline:
     def _extract(self, text: str, lang: str | None, day: date) -> dict[str, Any]:
         import nlp
 
-        return summarise(nlp.extract(text, lang, date=day, rates=rates_table()))
+        return summarise(nlp.extract(text, lang, date=day, rates=self._rates()))
+
+    def _rates(self) -> RateTable:
+        if self.rates is None:
+            raise RuntimeError("EnrichPipeline.open_spider() loads the rates table: call it before process_item()")
+        return self.rates
 
     def _count(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
@@ -184,19 +193,19 @@ class EnrichPipeline:
 CURRENCY_PREFERENCE = ("EUR", "USD", "GBP", "BTC", "XMR")  # one price per tier: fiat first, as offered
 
 
-def tier_offers(listing: Listing, day: date) -> list[dict[str, Any]]:
+def tier_offers(listing: Listing, day: date, rates: RateTable) -> list[dict[str, Any]]:
     """Offers from a listing's structured price tiers (quantity label + price), in EUR per gram."""
     chosen: dict[str | None, Any] = {}
     for price in listing.prices:
         current = chosen.get(price.quantity)
         if current is None or _rank(price.currency) < _rank(current.currency):
             chosen[price.quantity] = price
-    return [_tier_offer(p.quantity, float(p.amount), p.currency, day) for p in chosen.values()]
+    return [_tier_offer(p.quantity, float(p.amount), p.currency, day, rates) for p in chosen.values()]
 
 
-def _tier_offer(label: str | None, amount: float, currency: str, day: date) -> dict[str, Any]:
+def _tier_offer(label: str | None, amount: float, currency: str, day: date, rates: RateTable) -> dict[str, Any]:
     grams, units = tier_quantity(label or "")
-    converted = rates_table().to_eur(amount, currency, day)
+    converted = rates.to_eur(amount, currency, day)
     eur, rate = (converted[0], converted[1]) if converted else (None, None)
     return {
         "quantity_grams": grams,
@@ -243,13 +252,9 @@ def rates_update_target() -> Path:
 
 
 @functools.lru_cache(maxsize=4)
-def _rates_at(path: Path) -> RateTable:
+def rates_table(path: Path) -> RateTable:
+    """The table at ``path`` (read once per process)."""
     return load_rates(path)
-
-
-def rates_table() -> RateTable:
-    """The table of :func:`rates_file` (read once per process)."""
-    return _rates_at(rates_file())
 
 
 def _rank(currency: str) -> int:
