@@ -48,7 +48,7 @@ _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff\u200b-\u20
 
 class Record(NamedTuple):
     """One text to extract from; ``date`` (when it was seen) selects the exchange rate. (A named tuple: immutable,
-    and made in a third of the time of a frozen dataclass, which counts at a few microseconds per listing title.)"""
+    and cheaper to make than a frozen dataclass, which counts for short texts such as listing titles.)"""
 
     text: str
     id: Any = None
@@ -175,7 +175,7 @@ def _run_group(records: list[Record], batch_size: int, rates: RateTable | None) 
 def _no_cycle_collection() -> Iterator[None]:
     """Python's cyclic garbage collector paused for one group (as it was before, after it). Extraction makes no
     reference cycles (a test checks that a collection after a group finds nothing), so the collector's passes over
-    a batch's live docs, several per batch, are pure cost: about a tenth of the extraction time, measured."""
+    a batch's live docs, several per batch, are pure cost (measured: docs/benchmarks.md). Only this call pauses it."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -197,8 +197,8 @@ def _run_docs(
     """The chunks through the pipeline's components in batches (up to ``batch_size`` docs and ``BATCH_CHARS``
     characters): each component runs over the whole batch before the next one starts, as ``nlp.pipe`` runs
     components, without its generator per component. A component's code and tables then stay in the processor's
-    caches for a batch instead of being evicted by the other components at every doc: measured, a third less time
-    than one doc through all components at a time (docs/benchmarks.md). A chunk's findings are merged into its
+    caches for a batch instead of being evicted by the other components at every doc (measured against one doc
+    through all components at a time: docs/benchmarks.md). A chunk's findings are merged into its
     record's result unless the components filled that result directly."""
     components = [component for _, component in nlp.pipeline]
     make_doc = nlp.make_doc

@@ -456,6 +456,8 @@ and the rules, from imagination, not from crawled pages:
   next to "M30" in a negative.
 The Reddit set is real text, annotated by others, but we also looked at its errors during development (and added
 some of its street names and misspellings to the lexicon), so it is a development score, not a held-out test.
+The Reddit and PsyTAR sets are not shipped with npswatch: `make eval` reads them from `../shared/data` beside the
+project and skips them, saying so, when they are not there (nlp/data/NOTICE.md names their sources and licences).
 Real-world quality needs held-out real data we do not have here.
 
 Definitions: *strict* = identical character offsets, *lenient* = overlapping spans. *Novel* counts spans reported

@@ -1,8 +1,9 @@
 """The typed result of an extraction and its JSON form (the contract of ``npswatch extract``).
 
 Each class writes its own ``__init__``: this module is compiled by mypyc (setup.py), which compiles a hand-written
-``__init__`` but leaves the one ``@dataclass`` generates to the interpreter (5 times slower, and an extraction makes
-a dozen of these objects). ``@dataclass`` still gives equality, ``repr``, ``fields``, ``asdict`` and ``replace``."""
+``__init__`` but leaves the one ``@dataclass`` generates to the interpreter (several times slower, and an extraction
+makes a dozen of these objects). ``@dataclass`` still gives equality, ``repr``, ``fields``, ``asdict`` and
+``replace``."""
 
 from __future__ import annotations
 

@@ -315,7 +315,8 @@ def _read_price(m: re.Match[str]) -> _PriceReading | None:
     return currency, amount, lead, trail
 
 
-_TODAY: list[Any] = [None, None]  # (second, date): ``date.today()`` costs a microsecond, so it is asked once a second
+# (second, date): ``date.today()`` costs as much as the rest of an offer, so it is asked once a second
+_TODAY: list[Any] = [None, None]
 
 
 def _today() -> dt.date:

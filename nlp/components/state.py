@@ -12,7 +12,7 @@ imported; docs/extraction.md lists them):
 
 Components read and write them through ``doc.user_data`` under spaCy's own key for a doc extension
 (``("._.", name, None, None)``, what ``doc._.name`` reads and writes): several times cheaper per access than the
-``doc._`` proxy, which matters at a few microseconds per listing title (a test checks that both agree).
+``doc._`` proxy, which counts for short texts such as listing titles (a test checks that both agree).
 
 Each component class declares what it reads (``READS``) and assigns (``ASSIGNS``), as ``doc._.nps.substances``-style
 names. A component works alone; in a pipeline, any component that assigns what it reads must run before it:
