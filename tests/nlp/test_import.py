@@ -1,5 +1,6 @@
 """nlp must import (and run) without Scrapy or Twisted, and must read nothing at import time."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,4 +23,25 @@ def test_nlp_imports_and_runs_without_scrapy_or_twisted() -> None:
 def test_importing_nlp_does_not_load_spacy_or_data() -> None:
     code = "import sys, nlp\nassert 'spacy' not in sys.modules\nassert 'lingua' not in sys.modules\n"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_nlp_reads_no_environment_variables() -> None:
+    # configuration comes in as arguments (lexicon and rates paths, the rates table): see docs/extraction.md
+    readers = re.compile(r"\bos\.environ\b|\bgetenv\(|\benvvar\b")
+    found = [str(path) for path in sorted((ROOT / "nlp").rglob("*.py")) if readers.search(path.read_text("utf-8"))]
+    assert not found
+
+
+def test_extraction_leaves_the_garbage_collector_as_it_found_it() -> None:
+    # the batch API pauses the collector inside its own call only: nothing frozen, nothing left disabled
+    code = (
+        "import gc, nlp\n"
+        "list(nlp.extract_many(['3-MMC 1g €10', 'snorted 50mg ketamine'] * 300, batch_size=64))\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0, (gc.isenabled(), gc.get_freeze_count())\n"
+        "gc.disable()\n"
+        "nlp.extract('MDMA 1g €10', lang='en')\n"
+        "assert not gc.isenabled()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
