@@ -57,3 +57,4 @@ lint: install
 clean:
 	rm -rf $(VENV) var build *.egg-info
 	find nlp -name '*.so' -delete
+	rm -rf nlp/data/tables
