@@ -10,10 +10,13 @@ export HAS_HEADERS := import os, sysconfig; assert os.path.isfile(os.path.join(s
 # Create the virtual environment and install the pinned dependencies (idempotent: re-runs only when pins change).
 install: $(STAMP)
 
+# The matcher tables (nlp/data/tables/, read when a pipeline is built) are written from these files and the code.
+TABLE_INPUTS := nlp/data/lexicon.json nlp/data/routes.tsv nlp/data/effects.tsv nlp/data/cues.json
+
 # The extraction hot path is compiled with mypyc (setup.py): a C compiler and the Python headers are needed, and
 # installed from Debian when missing and run as root (NPSWATCH_PURE_PYTHON set, not 0, skips compiling). Editing a compiled
 # module's source makes the next `make install` (and so `make test`) compile again.
-$(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/components/*.py)
+$(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/components/*.py) $(TABLE_INPUTS)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "npswatch needs Python 3.11 or newer"'
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv; }
 	@[ -n "$${NPSWATCH_PURE_PYTHON#0}" ] || { command -v cc >/dev/null 2>&1 && $(PYTHON) -c "$$HAS_HEADERS"; } \
@@ -23,6 +26,8 @@ $(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/comp
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
 	@echo "compiling the extraction modules with mypyc (about a minute)"
 	$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
+	@echo "writing the serialised matcher tables (nlp/data/tables/)"
+	$(PY) -m nlp.tables
 	@touch $@
 
 # Serve the local demo sites and crawl every demo source over the simulated days.
@@ -67,3 +72,4 @@ lint: install
 clean:
 	rm -rf $(VENV) var build *.egg-info
 	find nlp -name '*.so' -delete
+	rm -rf nlp/data/tables

@@ -1,20 +1,24 @@
 """Build hook: the extraction hot path is compiled to C extension modules with mypyc.
 
 Everything else about the package is declared in ``pyproject.toml``. The modules below are ordinary, strictly typed
-Python (``mypy --strict``); mypyc turns them into C extensions that run about twice as fast (1.8 to 2.1 times on the
-machines measured, ``make bench``, docs/benchmarks.md). The ``.py`` files stay the source of truth:
-``nlp/__init__.py`` imports them instead of the compiled modules when, in a source checkout, a source file is newer
-than its compiled module (an edit since the last build), or when ``NPSWATCH_PURE_PYTHON`` is set (and not 0).
+Python (``mypy --strict``); mypyc turns them into C extensions that run about twice as fast (docs/benchmarks.md).
+Whether the compiled modules or the Python sources run is decided here, at install time, and nowhere else: Python
+imports a compiled module in preference to the ``.py`` file beside it, so a build that compiles runs the compiled
+modules, and ``NPSWATCH_PURE_PYTHON=1`` (set, not 0) installs without compiling and removes compiled modules an
+earlier build left in the source tree. The ``.py`` files stay the source of truth: after editing one, install again
+(`make install`, which `make test` runs, does it when a source is newer than the last build; a test fails while a
+compiled module is older than its source).
 
 Building needs a C compiler and the Python headers (Debian: ``gcc``; pyenv and python.org builds carry their
-headers, Debian's own Python needs ``python3-dev``). ``NPSWATCH_PURE_PYTHON=1 pip install .`` installs without
-compiling (same results, slower extraction).
+headers, Debian's own Python needs ``python3-dev``).
 """
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
 import sys
+from pathlib import Path
 
 from setuptools import setup
 
@@ -31,11 +35,24 @@ COMPILED = [
     "nlp/components/offers.py",
     "nlp/components/clinical.py",
 ]
+HERE = Path(__file__).parent
+
+
+def _remove_compiled() -> None:
+    """Compiled modules of an earlier build, beside their sources (an editable install builds them there)."""
+    stale = [HERE / "nlp" / f"compiled__mypyc{suffix}" for suffix in importlib.machinery.EXTENSION_SUFFIXES]
+    for source in COMPILED:
+        stale += [(HERE / source).with_suffix(suffix) for suffix in importlib.machinery.EXTENSION_SUFFIXES]
+    for path in stale:
+        if path.is_file():
+            path.unlink()
+            print(f"npswatch: removed {path.relative_to(HERE)} (pure Python install)", file=sys.stderr)
 
 
 def _ext_modules() -> list[object]:
     if os.environ.get("NPSWATCH_PURE_PYTHON", "").strip() not in ("", "0"):
         print("npswatch: NPSWATCH_PURE_PYTHON is set, extraction modules are not compiled", file=sys.stderr)
+        _remove_compiled()
         return []
     from mypyc.build import mypycify
 

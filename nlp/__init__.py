@@ -8,87 +8,23 @@ Importable without Scrapy or Twisted; spaCy and the data files load on first use
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import importlib.util
-import logging
-import os
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-
-def _compiled_modules(here: Path) -> dict[str, tuple[Path, Path]]:
-    """Modules of the package in ``here`` (and its subpackages) that have a compiled module (built by mypyc, see
-    setup.py) beside their ``.py`` file: module name -> (source, compiled module)."""
-    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    found: dict[str, tuple[Path, Path]] = {}
-    for folder in [here, *(p for p in here.iterdir() if (p / "__init__.py").is_file())]:
-        package = ".".join(folder.relative_to(here.parent).parts)
-        for entry in os.scandir(folder):
-            if entry.name.endswith(suffix):
-                source = folder / (entry.name[: -len(suffix)] + ".py")
-                if source.is_file():
-                    found[f"{package}.{source.stem}"] = (source, Path(entry.path))
-    return found
-
-
-class _SourceFinder(importlib.abc.MetaPathFinder):
-    """Imports the listed modules from their ``.py`` files, not from the compiled modules that shadow them."""
-
-    def __init__(self, sources: dict[str, Path]) -> None:
-        self.sources = sources
-
-    def find_spec(
-        self, fullname: str, path: Any = None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        source = self.sources.get(fullname)
-        return importlib.util.spec_from_file_location(fullname, source) if source else None
-
-
-def _source_finder(here: Path, pure: bool) -> _SourceFinder | None:
-    """Compiled modules run unless ``pure`` (``NPSWATCH_PURE_PYTHON`` is set) or, in a source checkout (``setup.py``
-    beside the package), one of them is older than its source (an edit since the last build: `make install` compiles
-    again; an installed package is not checked: installing writes each source a moment after its compiled module).
-    Otherwise every one of them is imported from source: all or none, because compiled modules share their classes
-    natively. The finder that does it, or None."""
-    compiled = _compiled_modules(here)
-    checkout = (here.parent / "setup.py").is_file()
-    stale = (
-        []
-        if not checkout
-        else sorted(str(src) for src, ext in compiled.values() if src.stat().st_mtime > ext.stat().st_mtime)
-    )
-    if not compiled or not (pure or stale):
-        return None
-    if stale and not pure:
-        logging.getLogger(__name__).warning(
-            "compiled extraction modules are older than %s; running the Python sources (slower) until "
-            "`make install` compiles them again",
-            ", ".join(stale),
-        )
-    return _SourceFinder({name: src for name, (src, _) in compiled.items()})
-
-
-_finder = _source_finder(Path(__file__).parent, os.environ.get("NPSWATCH_PURE_PYTHON", "").strip() not in ("", "0"))
-if _finder is not None:
-    sys.meta_path.insert(0, _finder)
-
-
-def compiled() -> bool:
-    """Whether extraction runs the modules compiled by mypyc (False: the Python sources run)."""
-    from nlp import api
-
-    return not str(api.__file__).endswith(".py")
-
-
-from nlp.types import Extraction  # noqa: E402  (after the choice between compiled modules and sources)
+from nlp.types import Extraction
 
 if TYPE_CHECKING:
     from nlp.api import Record
 
 __all__ = ["Extraction", "Record", "cli_extract", "compiled", "extract", "extract_many"]
+
+
+def compiled() -> bool:
+    """Whether extraction runs the modules compiled by mypyc (False: the Python sources run). Which of the two runs
+    is decided when npswatch is installed (setup.py): Python imports a compiled module in preference to its source
+    whenever one is there."""
+    from nlp import api
+
+    return not str(api.__file__).endswith(".py")
 
 
 def extract(text: str, lang: str | None = None, **kwargs: Any) -> Extraction:

@@ -29,7 +29,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import langid, pipeline
-from nlp.components.state import DATE_KEY, KEY, TEXT_KEY, findings
+from nlp.components.state import DATE, NPS, RATES, TEXT, findings, values
+from nlp.rates import RateTable
 from nlp.resources import LANGS
 from nlp.types import Extraction
 
@@ -47,7 +48,7 @@ _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff\u200b-\u20
 
 class Record(NamedTuple):
     """One text to extract from; ``date`` (when it was seen) selects the exchange rate. (A named tuple: immutable,
-    and made in a third of the time of a frozen dataclass, which counts at a few microseconds per listing title.)"""
+    and cheaper to make than a frozen dataclass, which counts for short texts such as listing titles.)"""
 
     text: str
     id: Any = None
@@ -78,9 +79,16 @@ def resolve_language(text: str, lang: str | None) -> str:
     return langid.detect(text)
 
 
-def extract(text: str, lang: str | None = None, *, date: dt.date | None = None, id: Any = None) -> Extraction:
+def extract(
+    text: str,
+    lang: str | None = None,
+    *,
+    date: dt.date | None = None,
+    id: Any = None,
+    rates: RateTable | None = None,
+) -> Extraction:
     """Extract substances, offers, doses, routes and effects from one text."""
-    return next(iter(extract_many([Record(text, id, lang, date)], batch_size=1)))
+    return next(iter(extract_many([Record(text, id, lang, date)], batch_size=1, rates=rates)))
 
 
 def extract_many(
@@ -88,11 +96,14 @@ def extract_many(
     batch_size: int = 256,
     date: dt.date | None = None,
     zone_texts: int = ZONE_TEXTS,
+    rates: RateTable | None = None,
 ) -> Iterator[Extraction]:
     """Extract from many texts, in input order. Items are strings, :class:`Record` or ``{"id", "text", "lang"}``.
 
     ``zone_texts`` is the most texts in one group (results are yielded when their group is done; at least
-    ``batch_size``); ``batch_size`` is the most docs that go through each component together (see ``_run_docs``)."""
+    ``batch_size``); ``batch_size`` is the most docs that go through each component together (see ``_run_docs``);
+    ``rates`` is the exchange-rate table offers are converted with (default: the offers component's, the shipped
+    snapshot unless configured otherwise)."""
     group: list[Record] = []
     chars = 0
     limit = max(1, zone_texts, batch_size)
@@ -101,10 +112,10 @@ def extract_many(
         group.append(record)
         chars += len(record.text)
         if len(group) >= limit or chars >= GROUP_CHARS:
-            yield from _run_group(group, batch_size)
+            yield from _run_group(group, batch_size, rates)
             group, chars = [], 0
     if group:
-        yield from _run_group(group, batch_size)
+        yield from _run_group(group, batch_size, rates)
 
 
 def _as_record(item: str | Record | Mapping[str, Any], date: dt.date | None) -> Record:
@@ -133,7 +144,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
+def _run_group(records: list[Record], batch_size: int, rates: RateTable | None) -> list[Extraction]:
     # No Doc or Token may outlive the memory zones: results are plain Python objects, complete when the zones close.
     with ExitStack() as zones:
         zones.enter_context(_no_cycle_collection())
@@ -156,7 +167,7 @@ def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
             nlp = pipeline.get(lang)
             if len(nlp.vocab) + sum(len(piece) for _, _, piece in items) > VOCAB_BUDGET:
                 zones.enter_context(nlp.memory_zone())
-            _run_docs(nlp, records, results, cleaned_texts, items, batch_size)
+            _run_docs(nlp, records, results, cleaned_texts, items, batch_size, rates)
     return results
 
 
@@ -164,7 +175,7 @@ def _run_group(records: list[Record], batch_size: int) -> list[Extraction]:
 def _no_cycle_collection() -> Iterator[None]:
     """Python's cyclic garbage collector paused for one group (as it was before, after it). Extraction makes no
     reference cycles (a test checks that a collection after a group finds nothing), so the collector's passes over
-    a batch's live docs, several per batch, are pure cost: about a tenth of the extraction time, measured."""
+    a batch's live docs, several per batch, are pure cost (measured: docs/benchmarks.md). Only this call pauses it."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -181,12 +192,13 @@ def _run_docs(
     cleaned_texts: list[str],
     items: list[tuple[int, int, str]],
     batch_size: int,
+    rates: RateTable | None,
 ) -> None:
     """The chunks through the pipeline's components in batches (up to ``batch_size`` docs and ``BATCH_CHARS``
     characters): each component runs over the whole batch before the next one starts, as ``nlp.pipe`` runs
     components, without its generator per component. A component's code and tables then stay in the processor's
-    caches for a batch instead of being evicted by the other components at every doc: measured, a third less time
-    than one doc through all components at a time (docs/benchmarks.md). A chunk's findings are merged into its
+    caches for a batch instead of being evicted by the other components at every doc (measured against one doc
+    through all components at a time: docs/benchmarks.md). A chunk's findings are merged into its
     record's result unless the components filled that result directly."""
     components = [component for _, component in nlp.pipeline]
     make_doc = nlp.make_doc
@@ -201,14 +213,16 @@ def _run_docs(
             at += 1
             chars += len(piece)
             doc = make_doc(piece)
-            user_data = doc.user_data
-            user_data[TEXT_KEY] = piece
+            user_data = values(doc)
+            user_data[TEXT] = piece  # the documented extensions (nlp.components.state) the components read
             record = records[index]
             if record.date is not None:
-                user_data[DATE_KEY] = record.date
+                user_data[DATE] = record.date
+            if rates is not None:
+                user_data[RATES] = rates
             whole = offset == 0 and piece is record.text  # one chunk of unchanged text: the components fill the result
             if whole:
-                user_data[KEY] = results[index]
+                user_data[NPS] = results[index]
             batch.append((index, offset, whole))
             docs.append(doc)
         for component in components:

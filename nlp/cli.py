@@ -78,9 +78,9 @@ def cli_extract(
     batch_size: int = 256,
     rates_file: str | Path | None = None,
 ) -> int:
-    """Run JSONL extraction; returns the number of error lines written. ``None`` or "-" mean stdin/stdout."""
-    if rates_file is not None:
-        _use_rates(Path(rates_file))
+    """Run JSONL extraction; returns the number of error lines written. ``None`` or "-" mean stdin/stdout.
+    ``rates_file``: the exchange-rate table to convert with (default: the shipped snapshot)."""
+    rates = load_rates(Path(rates_file)) if rates_file is not None else None
     errors = 0
     with ExitStack() as stack:
         source = _open(infile, "r", stack, sys.stdin)
@@ -88,7 +88,7 @@ def cli_extract(
         bar = stack.enter_context(_Progress(progress))
         for batch in _batches(source, batch_size):
             good = [item for _, item in batch if isinstance(item, Record)]
-            results = iter(extract_many(good, batch_size=batch_size))
+            results = iter(extract_many(good, batch_size=batch_size, rates=rates))
             for _, item in batch:
                 if isinstance(item, Record):
                     sink.write(next(results).to_json() + "\n")
@@ -98,18 +98,6 @@ def cli_extract(
             sink.flush()
             bar.advance(len(batch))
     return errors
-
-
-def _use_rates(path: Path) -> None:
-    from nlp import pipeline
-    from nlp.components.offers import OfferExtractor
-    from nlp.resources import LANGS
-
-    table = load_rates(path)
-    for lang in LANGS:
-        component = pipeline.get(lang).get_pipe("offers")
-        assert isinstance(component, OfferExtractor)
-        component.set_rates(table)
 
 
 class _Progress:

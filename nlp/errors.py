@@ -28,3 +28,9 @@ class RatesError(NlpError):
     """An exchange-rate file is malformed or has no rate for a currency."""
 
     code = "E-NLP-003"
+
+
+class PipelineOrderError(NlpError):
+    """A component runs before another one that assigns what it reads."""
+
+    code = "E-NLP-004"

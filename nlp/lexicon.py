@@ -64,12 +64,18 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_LEXICON) -> Lexicon:
+        """Read a lexicon file: ``{"notice": ..., "substances": [...]}`` as ``build_lexicon`` writes it, or a bare
+        JSON array of substances."""
         try:
-            records = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise DataFileError(f"expected a JSON array of substances in {path}, could not read it: {exc}") from exc
+            raise DataFileError(f"expected a JSON lexicon in {path}, could not read it: {exc}") from exc
+        records = data.get("substances") if isinstance(data, dict) else data
         if not isinstance(records, list):
-            raise DataFileError(f"expected a JSON array of substances in {path}, found {type(records).__name__}")
+            raise DataFileError(
+                f"expected a JSON array of substances (or an object with one under 'substances') in {path}, "
+                f"found {type(data).__name__}"
+            )
         return cls(records)
 
     def _add_record(self, record: dict[str, Any]) -> None:

@@ -1,9 +1,12 @@
 """Dated exchange rates to EUR.
 
-The shipped table (``nlp/data/rates.csv``) holds approximate monthly reference rates (see its header); a user can
-load a real rates file with the same columns (``date,currency,eur_per_unit``; ``#`` lines are comments). A rate
-applies from its date until the next one of the same currency; for a date before the first row the first row is used.
-Every conversion returns the rate and its date so a reader can judge how stale it was.
+A rates file is CSV with the columns ``date,currency,eur_per_unit`` and optionally ``source`` (``#`` lines are
+comments). The shipped table (``nlp/data/rates.csv``) is a dated snapshot: the ECB's euro reference rates and
+approximate crypto rows, each row with its source (see its header and ``nlp/data/NOTICE.md``); ``npswatch rates
+update`` (:mod:`nlp.rates_update`) writes a newer one. A rate applies from its date until the next one of the same
+currency; for a date before the first row the first row is used. EUR needs no row: without EUR rows it converts at 1,
+dated the day converted. Every conversion returns the rate and its date, and a rate more than ``STALE_DAYS`` days
+from the day converted is stale (:func:`is_stale`; offers carry it as ``rate_stale``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from nlp.data import DATA_DIR
 from nlp.errors import RatesError
 
 DEFAULT_RATES = DATA_DIR / "rates.csv"
+STALE_DAYS = 7  # a rate further than this from the day converted is stale
 
 
 @dataclass(frozen=True)
@@ -41,11 +45,16 @@ class RateTable:
     def currencies(self) -> list[str]:
         return sorted(self._rates)
 
+    def newest(self, currency: str) -> dt.date | None:
+        """The date of the table's last rate for ``currency``."""
+        dates = self._dates.get(currency.upper())
+        return dates[-1] if dates else None
+
     def rate(self, currency: str, on: dt.date) -> Rate | None:
         """The rate in force for ``currency`` on ``on`` (None if the table has no such currency)."""
         dates = self._dates.get(currency.upper())
         if not dates:
-            return None
+            return Rate("EUR", on, 1.0) if currency.upper() == "EUR" else None
         index = bisect.bisect_right(dates, on) - 1
         return self._rates[currency.upper()][max(index, 0)]
 
@@ -54,6 +63,12 @@ class RateTable:
         if rate is None:
             return None
         return amount * rate.eur_per_unit, rate
+
+
+def is_stale(rate: Rate, on: dt.date) -> bool:
+    """Whether ``rate`` is more than ``STALE_DAYS`` days older than ``on`` (or, for a day before the table's first
+    row, more than ``STALE_DAYS`` days later)."""
+    return abs((on - rate.date).days) > STALE_DAYS
 
 
 def load_rates(path: Path = DEFAULT_RATES) -> RateTable:

@@ -26,8 +26,14 @@ ROUTES = (
 )
 
 
+def lexicon(path: str = "") -> Lexicon:
+    """The lexicon at ``path`` (default: the shipped one), loaded once per process: one object per file, whichever
+    way its path is given."""
+    return _lexicon(str(Path(path or DEFAULT_LEXICON).resolve()))
+
+
 @lru_cache(maxsize=4)
-def lexicon(path: str = str(DEFAULT_LEXICON)) -> Lexicon:
+def _lexicon(path: str) -> Lexicon:
     return Lexicon.load(Path(path))
 
 

@@ -7,14 +7,24 @@ substance matcher looks inside them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from spacy.language import Language
-from spacy.util import compile_infix_regex
 
 
 def _splits_hyphen_before_letter(pattern: str) -> bool:
     return "(?:-|–|—|--|---|——|~)" in pattern
 
 
-def keep_chemical_names_whole(nlp: Language) -> None:
-    infixes = [p for p in nlp.Defaults.infixes or [] if not (isinstance(p, str) and _splits_hyphen_before_letter(p))]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
+def chemical_infixes(infixes: Sequence[Any] | None) -> list[Any]:
+    """The language's infix rules without the one that splits a hyphen before a letter."""
+    return [p for p in infixes or [] if not (isinstance(p, str) and _splits_hyphen_before_letter(p))]
+
+
+def chemical_language(cls: type[Language]) -> type[Language]:
+    """A subclass of the language class ``cls`` whose defaults have :func:`chemical_infixes`: its tokenizer is made
+    with them, instead of being made with the default rules and changed after (which compiles the infix expression
+    and reloads the special cases a second time)."""
+    defaults = type("Defaults", (cls.Defaults,), {"infixes": chemical_infixes(cls.Defaults.infixes)})
+    return type(cls.__name__, (cls,), {"Defaults": defaults, "lang": cls.lang})

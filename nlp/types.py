@@ -1,8 +1,9 @@
 """The typed result of an extraction and its JSON form (the contract of ``npswatch extract``).
 
 Each class writes its own ``__init__``: this module is compiled by mypyc (setup.py), which compiles a hand-written
-``__init__`` but leaves the one ``@dataclass`` generates to the interpreter (5 times slower, and an extraction makes
-a dozen of these objects). ``@dataclass`` still gives equality, ``repr``, ``fields``, ``asdict`` and ``replace``."""
+``__init__`` but leaves the one ``@dataclass`` generates to the interpreter (several times slower, and an extraction
+makes a dozen of these objects). ``@dataclass`` still gives equality, ``repr``, ``fields``, ``asdict`` and
+``replace``."""
 
 from __future__ import annotations
 
@@ -87,6 +88,7 @@ class Offer:
     eur_per_gram: float | None
     eur_rate: float | None
     rate_date: str | None
+    rate_stale: bool | None
 
     def __init__(
         self,
@@ -98,6 +100,7 @@ class Offer:
         eur_per_gram: float | None,
         eur_rate: float | None,
         rate_date: str | None,
+        rate_stale: bool | None,
     ) -> None:
         self.quantity_grams = quantity_grams
         self.units = units
@@ -107,6 +110,7 @@ class Offer:
         self.eur_per_gram = eur_per_gram
         self.eur_rate = eur_rate
         self.rate_date = rate_date
+        self.rate_stale = rate_stale  # the rate is more than nlp.rates.STALE_DAYS days from the text's date
 
 
 @dataclass(slots=True)

@@ -72,6 +72,12 @@ def install_norms(vocab: Vocab, lexicon: Lexicon) -> None:
         lexeme.norm_ = getter(lexeme.orth_)
 
 
+def installed_lexicon(vocab: Vocab) -> Lexicon | None:
+    """The lexicon whose norms :func:`install_norms` installed in ``vocab`` (None if none)."""
+    lexicon: Lexicon | None = getattr(_getters(vocab).get(NORM), "lexicon", None)
+    return lexicon
+
+
 def name_pattern(vocab: Vocab) -> Doc:
     """A one-token ``PhraseMatcher`` pattern (attr ``NORM``) that matches every word normed ``NAME_NORM``."""
     doc = Doc(vocab, words=["name"])

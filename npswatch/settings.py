@@ -38,8 +38,9 @@ VARIABLES: tuple[Variable, ...] = (
              shown="<data dir>/npswatch.sqlite3"),
     Variable("NPSWATCH_SOURCES_DIR", "where source files are read from", shown="crawlers/sources"),
     Variable("NPSWATCH_SIGNALS_DB", "the signal store's file", shown="beside the store (docs/signals.md#storage)"),
-    Variable("NPSWATCH_RATES_FILE", "an exchange-rate CSV (date,currency,eur_per_unit) for the crawl's extraction",
-             shown="the table shipped with nlp"),
+    Variable("NPSWATCH_RATES_FILE", "the exchange-rate table crawls and npswatch extract convert with, and that "
+             "npswatch rates update writes", shown="<data dir>/rates.csv if npswatch rates update wrote it, else the "
+             "snapshot shipped in nlp/data/rates.csv"),
     # crawling
     Variable("NPSWATCH_ENRICH", "0: store listings and posts without running extraction on them", "1"),
     Variable("NPSWATCH_STORE_FLUSH_SECONDS",
@@ -86,8 +87,8 @@ VARIABLES: tuple[Variable, ...] = (
     # the demo (docs/demo-timeline.md)
     Variable("NPSWATCH_DEMO_FAULTS", "the demo sites' faults: scenario, empty for none, or site:kind:days;...",
              shown="scenario for npswatch demo; none for the sites alone"),
-    # installing: read by setup.py and the Makefile at install time (and by nlp until it takes it as an argument)
-    Variable("NPSWATCH_PURE_PYTHON", "1: run extraction from its Python sources; at install, do not compile", "0"),
+    # installing: read by setup.py and the Makefile at install time only
+    Variable("NPSWATCH_PURE_PYTHON", "install time only: 1 installs extraction without compiling it", "0"),
 )  # fmt: skip
 _BY_NAME = {v.name: v for v in VARIABLES}
 

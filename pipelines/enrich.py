@@ -16,11 +16,14 @@ import logging
 import statistics
 from collections import OrderedDict
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
 from crawlers.items import Listing, Post
+from nlp.rates import STALE_DAYS, RateTable, is_stale, load_rates
+from npswatch import settings
 from storage import open_storage
 from storage.base import Storage, StorageError
 
@@ -85,6 +88,7 @@ def _offer(offer: Any) -> dict[str, Any]:
         "eur_per_gram": offer.eur_per_gram,
         "eur_rate": offer.eur_rate,
         "rate_date": offer.rate_date,
+        "rate_stale": offer.rate_stale,
     }
 
 
@@ -96,6 +100,9 @@ class EnrichPipeline:
         self.target = target
         self.cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.storage: Storage | None = None
+        self.stale_warned = False  # stale exchange rates are warned about once per crawl
+        self.rates_file: Path | None = None
+        self.rates: RateTable | None = None  # one table for the prices in text and the price tiers
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -107,6 +114,8 @@ class EnrichPipeline:
         import nlp.api  # loads spaCy now, not at the first item
 
         assert nlp.api
+        self.rates_file = rates_file()
+        self.rates = rates_table(self.rates_file)
         if self.target:
             try:
                 self.storage = open_storage(self.target)
@@ -123,7 +132,8 @@ class EnrichPipeline:
             return item
         lang = item.language_hint if isinstance(item, Post) else None
         text = text_of(item)
-        # The month is part of the key: offers in the text are converted at that month's rates.
+        # The month is part of the key: offers in the text are converted at the rates of the day the text was first
+        # extracted that month (tier offers below at the day's).
         key = hashlib.sha1(f"{lang}\x1f{item.seen_at[:7]}\x1f{text}".encode()).hexdigest()
         summary = self.cache.get(key) or self._stored(item, key)
         if summary is None:
@@ -134,9 +144,25 @@ class EnrichPipeline:
             self._count("npswatch/enrich/reused")
         self._remember(key, summary)
         if isinstance(item, Listing) and item.prices:  # structured tiers beat offers guessed from text
-            summary = with_offers(summary, tier_offers(item, date.fromisoformat(item.seen_at[:10])))
+            summary = with_offers(summary, tier_offers(item, date.fromisoformat(item.seen_at[:10]), self._rates()))
+        self._check_rates(summary["offers"], item.seen_at[:10])
         item.nlp = summary
         return item
+
+    def _check_rates(self, offers: list[dict[str, Any]], day: str) -> None:
+        """Count offers converted at a stale rate; warn once per crawl."""
+        stale = [o for o in offers if o.get("rate_stale")]
+        if not stale:
+            return
+        self._count("npswatch/enrich/stale_rate_offers", len(stale))
+        if not self.stale_warned:
+            self.stale_warned = True
+            first = stale[0]
+            logger.warning(
+                "exchange rates more than %d days from the day converted: %s on %s at the rate of %s (%s); "
+                "such offers say rate_stale: true. `npswatch rates update` fetches newer rates",
+                STALE_DAYS, first["price_currency"], day, first["rate_date"], self.rates_file,
+            )  # fmt: skip
 
     def _remember(self, key: str, summary: dict[str, Any]) -> None:
         self.cache[key] = summary
@@ -160,29 +186,34 @@ class EnrichPipeline:
     def _extract(self, text: str, lang: str | None, day: date) -> dict[str, Any]:
         import nlp
 
-        return summarise(nlp.extract(text, lang, date=day))
+        return summarise(nlp.extract(text, lang, date=day, rates=self._rates()))
 
-    def _count(self, key: str) -> None:
+    def _rates(self) -> RateTable:
+        if self.rates is None:
+            raise RuntimeError("EnrichPipeline.open_spider() loads the rates table: call it before process_item()")
+        return self.rates
+
+    def _count(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
+            self.crawler.stats.inc_value(key, count)
 
 
 CURRENCY_PREFERENCE = ("EUR", "USD", "GBP", "BTC", "XMR")  # one price per tier: fiat first, as offered
 
 
-def tier_offers(listing: Listing, day: date) -> list[dict[str, Any]]:
+def tier_offers(listing: Listing, day: date, rates: RateTable) -> list[dict[str, Any]]:
     """Offers from a listing's structured price tiers (quantity label + price), in EUR per gram."""
     chosen: dict[str | None, Any] = {}
     for price in listing.prices:
         current = chosen.get(price.quantity)
         if current is None or _rank(price.currency) < _rank(current.currency):
             chosen[price.quantity] = price
-    return [_tier_offer(p.quantity, float(p.amount), p.currency, day) for p in chosen.values()]
+    return [_tier_offer(p.quantity, float(p.amount), p.currency, day, rates) for p in chosen.values()]
 
 
-def _tier_offer(label: str | None, amount: float, currency: str, day: date) -> dict[str, Any]:
+def _tier_offer(label: str | None, amount: float, currency: str, day: date, rates: RateTable) -> dict[str, Any]:
     grams, units = tier_quantity(label or "")
-    converted = _rates().to_eur(amount, currency, day)
+    converted = rates.to_eur(amount, currency, day)
     eur, rate = (converted[0], converted[1]) if converted else (None, None)
     return {
         "quantity_grams": grams,
@@ -193,6 +224,7 @@ def _tier_offer(label: str | None, amount: float, currency: str, day: date) -> d
         "eur_per_gram": round(eur / grams, 4) if eur is not None and grams else None,
         "eur_rate": rate.eur_per_unit if rate else None,
         "rate_date": rate.date.isoformat() if rate else None,
+        "rate_stale": is_stale(rate, day) if rate else None,
     }
 
 
@@ -208,14 +240,28 @@ def tier_quantity(label: str) -> tuple[float | None, float | None]:
     return (first.grams, None) if first.grams else (None, first.amount)
 
 
-@functools.lru_cache(maxsize=1)
-def _rates() -> Any:
-    """The exchange-rate table: NPSWATCH_RATES_FILE if set, else the one shipped with nlp."""
-    from nlp.rates import load_rates
-    from npswatch import settings
+def rates_file() -> Path:
+    """The exchange-rate table crawls (prices in text and price tiers alike) and `npswatch extract` convert with:
+    $NPSWATCH_RATES_FILE, else the table `npswatch rates update` wrote in the data directory, else the snapshot
+    shipped with nlp."""
+    from nlp.rates import DEFAULT_RATES
 
     path = settings.rates_file()
-    return load_rates(path) if path else load_rates()
+    if path:
+        return path
+    updated = settings.data_dir() / "rates.csv"
+    return updated if updated.is_file() else DEFAULT_RATES
+
+
+def rates_update_target() -> Path:
+    """Where `npswatch rates update` writes: $NPSWATCH_RATES_FILE, else ``<data dir>/rates.csv``."""
+    return settings.rates_file() or settings.data_dir() / "rates.csv"
+
+
+@functools.lru_cache(maxsize=4)
+def rates_table(path: Path) -> RateTable:
+    """The table at ``path`` (read once per process)."""
+    return load_rates(path)
 
 
 def _rank(currency: str) -> int:

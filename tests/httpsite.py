@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass
 class Route:
-    body: str = ""
+    body: str | bytes = ""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -41,7 +41,7 @@ def serve(routes: Mapping[str, Route | list[Route]], host: str = "127.0.0.1") ->
                 turn = served[self.path] = served.get(self.path, -1) + 1
             found = routes.get(self.path, Route("not found", 404))
             route = found[min(turn, len(found) - 1)] if isinstance(found, list) else found
-            body = route.body.encode("utf-8")
+            body = route.body if isinstance(route.body, bytes) else route.body.encode("utf-8")
             self.send_response(route.status)
             headers = {"Content-Type": "text/html; charset=utf-8", **route.headers}
             for name, value in headers.items():

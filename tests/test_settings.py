@@ -15,7 +15,6 @@ from tests.test_layers import MODULES, ROOT
 READERS = {
     "npswatch.settings": "the one home of the NPSWATCH_* variables",
     "crawlers.sourcefile": "a source file's ${VARIABLE} references, whatever their name (docs/sources.md)",
-    "nlp": "NPSWATCH_PURE_PYTHON at import, until nlp takes its configuration as arguments (issue 18, item 3)",
 }
 
 

@@ -2,8 +2,8 @@
 
 Routes and effects are look-ups of the phrase tables in ``nlp/data/routes.tsv`` and ``nlp/data/effects.tsv`` for the
 pipeline's language plus English (forum Dutch, French and German borrow "comedown", "bad trip", "IV"), matched on
-lower-case words; these phrases and the consumption verbs are found by the substance matcher's one ``PhraseMatcher``
-call (see :class:`nlp.components.state.PhraseTable`). Route words that are also ordinary words ("line", "pipe",
+lower-case words, each table by a ``PhraseMatcher`` of its component (:class:`nlp.components.state.PhraseTable`).
+Route words that are also ordinary words ("line", "pipe",
 "plug", "shot") count only with a substance or an amount nearby. An effect is negated when a negation word of the
 language stands up to ``negation_window`` tokens before it with no scope breaker ("but", ".", "maar", "mais",
 "aber") in between. A dose is an amount with a dose unit near a consumption verb or a route, linked to the nearest
@@ -14,17 +14,29 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
-from nlp import resources
-from nlp.components.offers import PAIRED_KEY
-from nlp.components.state import Match, PhraseTable, doc_text, findings, string_id
+from nlp import resources, tables
+from nlp.components.state import (
+    OFFER_QUANTITIES,
+    ROUTE_SPANS,
+    Match,
+    PhraseTable,
+    check_order,
+    doc_text,
+    findings,
+    string_id,
+    values,
+)
 from nlp.resources import EffectInfo
 from nlp.types import Dose, EffectMention, RouteMention
+from nlp.vocab import install_norms, installed_lexicon
 
 WEAK_ROUTE_WORDS = frozenset(
     [
@@ -107,7 +119,6 @@ WEAK_ROUTE_WORDS = frozenset(
     ]
 )
 DOSE_UNITS = frozenset({"mg", "µg", "g", "ml", "pills", "tabs", "blotters"})
-ROUTES_KEY = "npswatch_route_positions"
 EFFECT_KEY, VERB_KEY = "npswatch_effect", "npswatch_consumption"  # match keys of effect phrases and consumption verbs
 _NONE_PAIRED: frozenset[int] = frozenset()
 _NT_IDS = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
@@ -118,34 +129,46 @@ def _languages(lang: str) -> list[str]:
 
 
 class RouteFinder:
-    def __init__(self, nlp: Language, name: str, context_chars: int) -> None:
+    """Routes of administration: adds a :class:`nlp.types.RouteMention` per route phrase to ``doc._.nps.routes`` and
+    the routes with their character offsets to ``doc._.nps_route_spans``. Reads the substances and quantities found
+    before it: a route word that is also an ordinary word ("line", "plug") counts only near one of them; alone, such
+    words never count. Its phrases load in ``initialize``."""
+
+    READS = ("doc._.nps.substances", "doc._.nps.quantities")
+    ASSIGNS = ("doc._.nps.routes", "doc._.nps_route_spans")
+
+    def __init__(self, nlp: Language, name: str, context_chars: int, tables: bool = True) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.context_chars = context_chars
         self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
+        self.tables = tables
         self._route_of: dict[str, str] = {}
         self._table: PhraseTable | None = None
-        self._ready = False
+        self._data: dict[str, Any] = {}
 
-    def phrase_table(self) -> PhraseTable:
-        """The route phrases, one match key per route."""
-        if self._table is None:
-            table = PhraseTable()
-            for lang in _languages(self.lang):
-                for phrase, route in resources.routes().get(lang, {}).items():
-                    if phrase not in self._route_of:
-                        self._route_of[phrase] = route
-                        table.add(route, [self._make_doc(phrase)])
-            self._table = table
-        return self._table
+    def _phrases(self) -> dict[str, list[Doc]]:
+        """The route phrases' pattern docs, one match key per route."""
+        phrases: dict[str, list[Doc]] = {}
+        for phrase, route in self._route_of.items():
+            phrases.setdefault(route, []).append(self._make_doc(phrase))
+        return phrases
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        self.phrase_table()
-        self._ready = True
+        check_order(nlp, self.name, self.READS)
+        self._route_of = {}
+        for lang in _languages(self.lang):
+            for phrase, route in resources.routes().get(lang, {}).items():
+                self._route_of.setdefault(phrase, route)
+        self._table, self._data = _load_table(self.vocab, self.lang, "routes", self.tables, self._phrases)
+
+    def table_data(self) -> dict[str, Any]:
+        """What :mod:`nlp.tables` keeps of this component."""
+        return self._data
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self._ready:
+        if self._table is None:
             self.initialize()
         assert self._table is not None
         matches = self._table.hits(doc)
@@ -169,8 +192,23 @@ class RouteFinder:
                     continue
             out.routes.append(RouteMention(surface, route))
             positions.append((start_char, end_char, route))
-        doc.user_data[ROUTES_KEY] = positions
+        values(doc)[ROUTE_SPANS] = positions
         return doc
+
+
+def _load_table(
+    vocab: Vocab, lang: str, section: str, stored: bool, phrases: Callable[[], dict[str, list[Doc]]]
+) -> tuple[PhraseTable, dict[str, Any]]:
+    """A component's phrase table: from the serialised tables when ``stored`` and the vocabulary's norms are those of
+    the shipped lexicon (the norms they were written with), else made from ``phrases()``. The shipped lexicon's norms
+    are installed first if no component installed others, so a component alone matches as in the full pipeline."""
+    default = resources.lexicon()
+    install_norms(vocab, default)
+    if stored and installed_lexicon(vocab) is default:
+        data = tables.section(lang, section, lambda: PhraseTable.data(phrases()))
+    else:
+        data = PhraseTable.data(phrases())
+    return PhraseTable(vocab, data), data
 
 
 def _drug_talk(doc: Doc) -> bool:
@@ -179,38 +217,48 @@ def _drug_talk(doc: Doc) -> bool:
 
 
 class EffectFinder:
-    def __init__(self, nlp: Language, name: str, negation_window: int) -> None:
+    """Effects: adds an :class:`nlp.types.EffectMention` (adverse, severe, negated) per effect phrase to
+    ``doc._.nps.effects``. Reads nothing another component assigns. Its phrases and negation words load in
+    ``initialize``."""
+
+    READS: tuple[str, ...] = ()
+    ASSIGNS = ("doc._.nps.effects",)
+
+    def __init__(self, nlp: Language, name: str, negation_window: int, tables: bool = True) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.negation_window = negation_window
+        self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
+        self.tables = tables
         self._info: dict[str, EffectInfo] = {}
         self._table: PhraseTable | None = None
+        self._data: dict[str, Any] = {}
         self._negation_ids: frozenset[int] = frozenset()  # ids of the lower-case negation words
         self._breaker_ids: frozenset[int] = frozenset()
-        self._ready = False
 
-    def phrase_table(self) -> PhraseTable:
-        """The effect phrases, under one match key (a hit's effect is looked up by its text)."""
-        if self._table is None:
-            table = resources.effects()
-            for lang in _languages(self.lang):
-                for phrase, info in table.get(lang, {}).items():
-                    self._info.setdefault(phrase, info)
-            self._table = PhraseTable()
-            self._table.add(EFFECT_KEY, [self._make_doc(phrase) for phrase in self._info])
-        return self._table
+    def _phrases(self) -> dict[str, list[Doc]]:
+        """The effect phrases' pattern docs, under one match key (a hit's effect is looked up by its text)."""
+        return {EFFECT_KEY: [self._make_doc(phrase) for phrase in self._info]}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        check_order(nlp, self.name, self.READS)
         cues = resources.cues()
-        self.phrase_table()
+        self._info = {}
+        for lang in _languages(self.lang):
+            for phrase, info in resources.effects().get(lang, {}).items():
+                self._info.setdefault(phrase, info)
+        self._table, self._data = _load_table(self.vocab, self.lang, "effects", self.tables, self._phrases)
         negation = frozenset().union(*(cues.negation.get(lang, frozenset()) for lang in _languages(self.lang)))
         self._negation_ids = frozenset(string_id(word) for word in negation)
         self._breaker_ids = frozenset(string_id(word) for word in cues.scope_breakers)
-        self._ready = True
+
+    def table_data(self) -> dict[str, Any]:
+        """What :mod:`nlp.tables` keeps of this component."""
+        return self._data
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self._ready:
+        if self._table is None:
             self.initialize()
         assert self._table is not None
         matches = self._table.hits(doc)
@@ -239,36 +287,48 @@ class EffectFinder:
 
 
 class DoseFinder:
-    def __init__(self, nlp: Language, name: str, window_chars: int, max_grams: float) -> None:
+    """Doses: adds a :class:`nlp.types.Dose` to ``doc._.nps.doses`` per quantity with a dose unit that is not in an
+    offer and stands near a route, a substance (in a text without prices) or a consumption verb, with the nearest
+    substance and route. Reads what the substance, novel, offers and routes components assign; alone, it judges the
+    quantities a caller put in ``doc._.nps`` (none, unless given). Its consumption verbs load in ``initialize``."""
+
+    READS = ("doc._.nps.substances", "doc._.nps.quantities", "doc._.nps.prices", "doc._.nps_offer_quantities",
+             "doc._.nps_route_spans")  # fmt: skip
+    ASSIGNS = ("doc._.nps.doses",)
+
+    def __init__(self, nlp: Language, name: str, window_chars: int, max_grams: float, tables: bool = True) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.window_chars = window_chars
         self.max_grams = max_grams
+        self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
+        self.tables = tables
         self._table: PhraseTable | None = None
-        self._ready = False
+        self._data: dict[str, Any] = {}
 
-    def phrase_table(self) -> PhraseTable:
-        """The consumption verbs."""
-        if self._table is None:
-            cues = resources.cues()
-            words = set().union(*(cues.consumption.get(lang, frozenset()) for lang in _languages(self.lang)))
-            self._table = PhraseTable()
-            self._table.add(VERB_KEY, [self._make_doc(w) for w in sorted(words)])
-        return self._table
+    def _phrases(self) -> dict[str, list[Doc]]:
+        """The consumption verbs' pattern docs."""
+        cues = resources.cues()
+        words = set().union(*(cues.consumption.get(lang, frozenset()) for lang in _languages(self.lang)))
+        return {VERB_KEY: [self._make_doc(w) for w in sorted(words)]}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
-        self.phrase_table()
-        self._ready = True
+        check_order(nlp, self.name, self.READS)
+        self._table, self._data = _load_table(self.vocab, self.lang, "doses", self.tables, self._phrases)
+
+    def table_data(self) -> dict[str, Any]:
+        """What :mod:`nlp.tables` keeps of this component."""
+        return self._data
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self._ready:
+        if self._table is None:
             self.initialize()
         out = findings(doc)
         if not out.quantities:
             return doc
-        user_data = doc.user_data
-        paired: AbstractSet[int] = user_data.get(PAIRED_KEY) or _NONE_PAIRED
+        user_data = values(doc)
+        paired: AbstractSet[int] = user_data.get(OFFER_QUANTITIES) or _NONE_PAIRED
         max_grams = self.max_grams
         candidates = [
             q
@@ -278,7 +338,7 @@ class DoseFinder:
         if not candidates:
             return doc
         verbs: list[int] | None = None  # consumption verbs are looked up only if a route or a substance does not decide
-        routes: list[tuple[int, int, str]] = user_data.get(ROUTES_KEY) or []
+        routes: list[tuple[int, int, str]] = user_data.get(ROUTE_SPANS) or []
         route_items = sorted([(s, r) for s, _, r in routes]) if routes else []
         substance_items = sorted([(m.start, m.canonical or m.text) for m in out.substances])
         limit = self.window_chars * 2
@@ -343,19 +403,27 @@ def _nearest(pos: int, items: list[tuple[int, str]], limit: int) -> str | None:
     return best[1] if best else None
 
 
-@Language.factory("npswatch_routes_v1", default_config={"context_chars": 80})
-def make_route_finder(nlp: Language, name: str, context_chars: int) -> RouteFinder:
-    """Routes of administration mapped to the ten npswatch routes."""
-    return RouteFinder(nlp, name, context_chars)
+@Language.factory(
+    "npswatch_routes_v1",
+    default_config={"context_chars": 80, "tables": True},
+    assigns=["doc._.nps", "doc._.nps_route_spans"],
+)
+def make_route_finder(nlp: Language, name: str, context_chars: int, tables: bool) -> RouteFinder:
+    """Routes of administration mapped to the ten npswatch routes. ``tables``: use the serialised matcher tables
+    (:mod:`nlp.tables`) when they are up to date."""
+    return RouteFinder(nlp, name, context_chars, tables)
 
 
-@Language.factory("npswatch_effects_v1", default_config={"negation_window": 4})
-def make_effect_finder(nlp: Language, name: str, negation_window: int) -> EffectFinder:
-    """Effects with adverse/severe flags, negation-aware."""
-    return EffectFinder(nlp, name, negation_window)
+@Language.factory("npswatch_effects_v1", default_config={"negation_window": 4, "tables": True}, assigns=["doc._.nps"])
+def make_effect_finder(nlp: Language, name: str, negation_window: int, tables: bool) -> EffectFinder:
+    """Effects with adverse/severe flags, negation-aware. ``tables``: as for routes."""
+    return EffectFinder(nlp, name, negation_window, tables)
 
 
-@Language.factory("npswatch_doses_v1", default_config={"window_chars": 60, "max_grams": 5.0})
-def make_dose_finder(nlp: Language, name: str, window_chars: int, max_grams: float) -> DoseFinder:
-    """Doses: amounts near consumption verbs or routes, linked to the nearest substance and route."""
-    return DoseFinder(nlp, name, window_chars, max_grams)
+@Language.factory(
+    "npswatch_doses_v1", default_config={"window_chars": 60, "max_grams": 5.0, "tables": True}, assigns=["doc._.nps"]
+)
+def make_dose_finder(nlp: Language, name: str, window_chars: int, max_grams: float, tables: bool) -> DoseFinder:
+    """Doses: amounts near consumption verbs or routes, linked to the nearest substance and route. ``tables``: as
+    for routes."""
+    return DoseFinder(nlp, name, window_chars, max_grams, tables)

@@ -8,7 +8,8 @@ N-alkyl prefix may lead ("N-éthyl-4-CMC", "N-Propyl-Hexedron"); suffixes accept
 "3cpmc").
 
 The expressions run only where a word looks like a name: words that carry the shared name norm of :mod:`nlp.vocab`
-(the substance matcher's one ``PhraseMatcher`` call finds them; without it, this component's own call does) and known
+(``doc._.nps_name_tokens``, which the substance matcher's one ``PhraseMatcher`` call fills; without it, this
+component's own call finds them) and known
 names a prefix may extend ("N-pyrrolidino" + "-nitazene"), so a text with no such word costs next to nothing. What
 the expression found at a word is kept for the stretch of text it could read there (``state.MatchCache``), so a
 name that comes again costs a dictionary look-up. A match is a candidate only if it stands alone (no letter or digit
@@ -31,7 +32,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import NAMES_KEY, MatchCache, doc_text, findings
+from nlp.components.state import NAME_TOKENS, MatchCache, check_order, doc_text, findings, values
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
 from nlp.normalize import form_key
 from nlp.types import SubstanceMention
@@ -208,6 +209,14 @@ def _encode(match: re.Match[str], start: int) -> int:
 
 
 class NovelCandidates:
+    """Novel-substance candidates: adds a :class:`nlp.types.SubstanceMention` with ``known: false`` per name that
+    the family expressions accept to ``doc._.nps.substances`` (and removes a known mention that a longer novel name
+    swallows). Reads the known mentions and ``doc._.nps_name_tokens`` when the substance matcher runs before it;
+    alone, it finds the name-shaped words itself and extends no known name."""
+
+    READS = ("doc._.nps.substances", "doc._.nps_name_tokens")
+    ASSIGNS = ("doc._.nps.substances",)
+
     def __init__(self, nlp: Language, name: str, lexicon_path: str, min_length: int) -> None:
         self.name = name
         self.vocab = nlp.vocab
@@ -219,6 +228,7 @@ class NovelCandidates:
         self._matches: dict[frozenset[int], MatchCache[int]] = {}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        check_order(nlp, self.name, self.READS)
         self._lexicon = resources.lexicon(self.lexicon_path)
         install_norms(self.vocab, self._lexicon)
         self._names = PhraseMatcher(self.vocab, attr="NORM")
@@ -232,7 +242,7 @@ class NovelCandidates:
         known = out.substances  # in text order (the substance matcher scans left to right)
         # ``_extends``, inline
         extensible = [m.start for m in known if "nitaz" in (low := m.text.lower()) or "fentan" in low] if known else []
-        positions: Sequence[int] | None = doc.user_data.get(NAMES_KEY)  # left by the substance matcher
+        positions: Sequence[int] | None = values(doc).get(NAME_TOKENS)
         if positions is None:
             positions = [start for _, start, _ in self._names(doc)]
         if not positions and not extensible:
@@ -311,7 +321,7 @@ class NovelCandidates:
         return not any(key in self._lexicon.by_key for key in (form_key(name), form_key(bare)))
 
 
-@Language.factory("npswatch_novel_v1", default_config={"lexicon_path": "", "min_length": 4})
+@Language.factory("npswatch_novel_v1", default_config={"lexicon_path": "", "min_length": 4}, assigns=["doc._.nps"])
 def make_novel_candidates(nlp: Language, name: str, lexicon_path: str, min_length: int) -> NovelCandidates:
-    """Novel-substance candidates by naming morphology; runs after ``npswatch_substances_v1``."""
+    """Novel-substance candidates by naming morphology; after ``npswatch_substances_v1`` when both run."""
     return NovelCandidates(nlp, name, lexicon_path, min_length)

@@ -23,8 +23,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import DATE_KEY, MatchCache, doc_text, findings
-from nlp.rates import DEFAULT_RATES, RateTable, load_rates
+from nlp.components.state import (
+    DATE,
+    OFFER_QUANTITIES,
+    RATES,
+    MatchCache,
+    check_order,
+    doc_text,
+    findings,
+    values,
+)
+from nlp.rates import DEFAULT_RATES, RateTable, is_stale, load_rates
 from nlp.types import Offer, Price, Purity, Quantity
 
 GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "µg": 1e-6, "oz": 28.349523125, "lb": 453.59237}
@@ -200,7 +209,6 @@ _PER_UNIT = re.compile(
 _PURITY = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{1,2})?)\s?%\+?", re.IGNORECASE)
 _CRYPTO = {"BTC", "XMR"}
 _WORDS = re.compile(r"[a-zà-ÿ]+")
-PAIRED_KEY = "npswatch_paired_quantities"
 
 
 _NUMBER_SPACE = re.compile(r"[\s\u00a0\u202f']")
@@ -307,7 +315,8 @@ def _read_price(m: re.Match[str]) -> _PriceReading | None:
     return currency, amount, lead, trail
 
 
-_TODAY: list[Any] = [None, None]  # (second, date): ``date.today()`` costs a microsecond, so it is asked once a second
+# (second, date): ``date.today()`` costs as much as the rest of an offer, so it is asked once a second
+_TODAY: list[Any] = [None, None]
 
 
 def _today() -> dt.date:
@@ -327,6 +336,16 @@ class _PriceHit:
 
 
 class OfferExtractor:
+    """Quantities, prices, purity and offers: adds them to ``doc._.nps`` (``quantities``, ``prices``, ``purity``,
+    ``offers``) and the starts of the quantities that went into an offer to ``doc._.nps_offer_quantities``. Converts
+    with ``doc._.nps_rates`` (default: the table of ``rates_path``) at ``doc._.nps_date`` (default today). Reads the
+    substances found before it (a percentage with a substance in the text is a purity); alone, it finds purity by
+    its cue words only. Its rate table loads in ``initialize``."""
+
+    READS = ("doc._.nps.substances",)
+    ASSIGNS = ("doc._.nps.quantities", "doc._.nps.prices", "doc._.nps.purity", "doc._.nps.offers",
+               "doc._.nps_offer_quantities")  # fmt: skip
+
     def __init__(self, nlp: Language, name: str, rates_path: str, pair_distance: int) -> None:
         self.name = name
         self.rates_path = rates_path or str(DEFAULT_RATES)
@@ -338,6 +357,7 @@ class OfferExtractor:
         self._iso_dates: dict[dt.date, str] = {}  # rate dates, as offers report them
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        check_order(nlp, self.name, self.READS)
         self._rates = load_rates(Path(self.rates_path))
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -350,10 +370,6 @@ class OfferExtractor:
         self.rates_path = str(Path(path) / "rates.csv")
         self.initialize()
         return self
-
-    def set_rates(self, table: RateTable) -> None:
-        """Use a user-supplied rate table (see :func:`nlp.rates.load_rates`)."""
-        self._rates = table
 
     @property
     def rates(self) -> RateTable:
@@ -382,12 +398,14 @@ class OfferExtractor:
             out.purity.extend(self._purity(text, starts, bool(out.substances)))
         if prices:
             out.prices.extend([p.price for p in prices])
-            user_data = doc.user_data
-            day = user_data.get(DATE_KEY) or self.on_date or _today()
+            user_data = values(doc)
+            day = user_data.get(DATE) or self.on_date or _today()
             assert isinstance(day, dt.date)
+            table = user_data.get(RATES) or self.rates
+            assert isinstance(table, RateTable)
             paired: set[int] = set()  # starts of the quantities that went into an offer (no dose, then)
-            out.offers.extend(self._pair(out.quantities, prices, day, paired))
-            user_data[PAIRED_KEY] = paired
+            out.offers.extend(self._pair(out.quantities, prices, day, table, paired))
+            user_data[OFFER_QUANTITIES] = paired
         return doc
 
     def _quantities(self, text: str, starts: list[int], word_quantities: bool) -> list[Quantity]:
@@ -468,7 +486,9 @@ class OfferExtractor:
                 found.append(Purity(m.group(0), value))
         return found
 
-    def _pair(self, quantities: list[Quantity], prices: list[_PriceHit], day: dt.date, paired: set[int]) -> list[Offer]:
+    def _pair(
+        self, quantities: list[Quantity], prices: list[_PriceHit], day: dt.date, table: RateTable, paired: set[int]
+    ) -> list[Offer]:
         offers: list[Offer] = []
         starts = [q.start for q in quantities]
         mode: str | None = None  # "before" ("1g €15") or "after" ("€15 for 1g"), fixed by the first pairing
@@ -476,7 +496,7 @@ class OfferExtractor:
             price = hit.price
             if hit.per_unit is not None:
                 grams, units = (1.0, None) if hit.per_unit == "g" else (None, 1.0)
-                offers.append(self._offer(grams, units, price, day))
+                offers.append(self._offer(grams, units, price, day, table))
                 continue
             b, a = _neighbours(quantities, starts, price, self.pair_distance)
             qty = (a or b) if mode == "after" else (b or a)
@@ -485,7 +505,7 @@ class OfferExtractor:
             mode = mode or ("before" if qty is b else "after")
             paired.add(qty.start)
             units = qty.amount if qty.unit in ("pills", "tabs", "blotters") else None
-            offers.append(self._offer(qty.grams, units, price, day))
+            offers.append(self._offer(qty.grams, units, price, day, table))
         return offers
 
     def _iso_date(self, day: dt.date) -> str:
@@ -494,10 +514,10 @@ class OfferExtractor:
             iso = self._iso_dates[day] = day.isoformat()  # one entry per row of the rate table at most
         return iso
 
-    def _offer(self, grams: float | None, units: float | None, price: Price, day: dt.date) -> Offer:
-        converted = self.rates.to_eur(price.amount, price.currency, day)
+    def _offer(self, grams: float | None, units: float | None, price: Price, day: dt.date, table: RateTable) -> Offer:
+        converted = table.to_eur(price.amount, price.currency, day)
         if converted is None:
-            return Offer(grams, units, price.amount, price.currency, None, None, None, None)
+            return Offer(grams, units, price.amount, price.currency, None, None, None, None, None)
         eur, rate = converted
         per_gram = round_to(eur / grams, 4) if grams else None
         return Offer(
@@ -509,6 +529,7 @@ class OfferExtractor:
             per_gram,
             rate.eur_per_unit,
             self._iso_date(rate.date),
+            is_stale(rate, day),
         )
 
 
@@ -579,7 +600,11 @@ def _neighbours(
     return before, after
 
 
-@Language.factory("npswatch_offers_v1", default_config={"rates_path": "", "pair_distance": 40})
+@Language.factory(
+    "npswatch_offers_v1",
+    default_config={"rates_path": "", "pair_distance": 40},
+    assigns=["doc._.nps", "doc._.nps_offer_quantities"],
+)
 def make_offer_extractor(nlp: Language, name: str, rates_path: str, pair_distance: int) -> OfferExtractor:
     """Quantities, prices, purity and offers. ``rates_path`` empty means the shipped ``nlp/data/rates.csv``."""
     return OfferExtractor(nlp, name, rates_path, pair_distance)

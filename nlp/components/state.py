@@ -1,6 +1,23 @@
-"""Where components leave their results: an :class:`nlp.types.Extraction` in ``doc.user_data``, filled in
-pipeline order and readable as ``doc._.nps``. (``user_data`` is used directly because it is several times cheaper
-per access than the ``doc._`` proxy, which matters at a few microseconds per listing title.)
+"""What the npswatch components share: the documented ``Doc`` extensions they pass their results through, the check
+of their order, and the helpers they use for matching.
+
+Results go from one component to the next only through these extensions (registered when ``nlp.components`` is
+imported; docs/extraction.md lists them):
+
+- ``doc._.nps``: the :class:`nlp.types.Extraction` every component adds its findings to;
+- ``doc._.nps_text``, ``doc._.nps_date``, ``doc._.nps_rates``: inputs a caller may set (the doc's text, kept so that
+  ``Doc.text`` is not joined again; the day the text was seen; the exchange-rate table to convert with);
+- ``doc._.nps_name_tokens``, ``doc._.nps_route_spans``, ``doc._.nps_offer_quantities``: what one component found
+  for a later one (the name-shaped words, the routes with their offsets, the quantities that went into offers).
+
+Components read and write them through ``doc.user_data`` under spaCy's own key for a doc extension
+(``("._.", name, None, None)``, what ``doc._.name`` reads and writes): several times cheaper per access than the
+``doc._`` proxy, which counts for short texts such as listing titles (a test checks that both agree).
+
+Each component class declares what it reads (``READS``) and assigns (``ASSIGNS``), as ``doc._.nps.substances``-style
+names. A component works alone; in a pipeline, any component that assigns what it reads must run before it:
+:func:`check_order`, called from each component's ``initialize``, raises :class:`nlp.errors.PipelineOrderError`
+otherwise.
 """
 
 from __future__ import annotations
@@ -8,12 +25,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
+from nlp.errors import PipelineOrderError
 from nlp.types import Extraction
 
 
@@ -91,59 +111,96 @@ class MatchCache(Generic[T]):
 
 Match = tuple[int, int, int]  # (match key, start token, end token), as spaCy's matchers give them
 
-KEY = "npswatch_extraction"
-TEXT_KEY = "npswatch_text"
-DATE_KEY = "npswatch_date"
-NAMES_KEY = "npswatch_name_positions"  # tokens carrying the name norm, found by the substance matcher's one call
-PHRASES_KEY = "npswatch_phrase_hits"  # later components' phrases among the hits of the substance matcher's one call
 
-if not Doc.has_extension("nps"):
-    Doc.set_extension("nps", getter=lambda doc: doc.user_data.get(KEY))
+def ext_key(name: str) -> tuple[str, str, None, None]:
+    """Where ``doc._.<name>`` keeps its value in ``doc.user_data`` (spaCy's ``Underscore`` key for a doc)."""
+    return ("._.", name, None, None)
+
+
+def values(doc: Doc) -> dict[Any, Any]:
+    """``doc.user_data``, where the extensions keep their values (spaCy's type stubs give it string keys only)."""
+    data: dict[Any, Any] = doc.user_data
+    return data
+
+
+NPS = ext_key("nps")
+TEXT = ext_key("nps_text")
+DATE = ext_key("nps_date")
+RATES = ext_key("nps_rates")
+NAME_TOKENS = ext_key("nps_name_tokens")
+ROUTE_SPANS = ext_key("nps_route_spans")
+OFFER_QUANTITIES = ext_key("nps_offer_quantities")
+EXTENSIONS = (
+    "nps",
+    "nps_text",
+    "nps_date",
+    "nps_rates",
+    "nps_name_tokens",
+    "nps_route_spans",
+    "nps_offer_quantities",
+)
+
+for _name in EXTENSIONS:
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def check_order(nlp: Language | None, name: str, reads: tuple[str, ...]) -> None:
+    """Raise :class:`PipelineOrderError` if a component after ``name`` in ``nlp`` assigns one of ``reads``."""
+    if nlp is None or name not in nlp.pipe_names:
+        return
+    names = nlp.pipe_names
+    for later in names[names.index(name) + 1 :]:
+        assigned: tuple[str, ...] = getattr(nlp.get_pipe(later), "ASSIGNS", ())
+        for attribute in reads:
+            if attribute in assigned:
+                raise PipelineOrderError(
+                    f"component {name!r} reads {attribute}, which component {later!r} assigns after it: "
+                    f"put {later!r} before {name!r}, or leave {later!r} out"
+                )
 
 
 def findings(doc: Doc) -> Extraction:
-    """The doc's extraction, created on first use (only this module writes ``KEY``, so no type check is needed)."""
-    user_data = doc.user_data
-    current: Extraction | None = user_data.get(KEY)
+    """``doc._.nps``, created on first use."""
+    user_data = values(doc)
+    current: Extraction | None = user_data.get(NPS)
     if current is None:
-        current = user_data[KEY] = Extraction(lang=doc.lang_)
+        current = user_data[NPS] = Extraction(lang=doc.lang_)
     return current
 
 
 def doc_text(doc: Doc) -> str:
-    """The doc's text; ``Doc.text`` joins every token on each access, so it is computed once and kept."""
-    user_data = doc.user_data
-    text: str | None = user_data.get(TEXT_KEY)
+    """``doc._.nps_text``: ``Doc.text`` joins every token on each access, so it is computed once and kept."""
+    user_data = values(doc)
+    text: str | None = user_data.get(TEXT)
     if text is None:
-        text = user_data[TEXT_KEY] = doc.text
+        text = user_data[TEXT] = doc.text
     return text
 
 
 class PhraseTable:
-    """Phrases a later component looks up (route words, effect phrases, consumption verbs), matched in the substance
-    matcher's one ``PhraseMatcher`` call on ``NORM`` instead of a call of its own on ``LOWER``.
+    """Phrases a component looks up (route words, effect phrases, consumption verbs) under their match keys, and the
+    ``PhraseMatcher`` that finds them.
 
-    A word's norm is a function of its lower-case text (see :mod:`nlp.vocab`), so that call finds every place a
-    ``LOWER`` matcher would, and a few more (spelling variants share a norm, and so do all name-shaped words):
-    :meth:`accepts` keeps a hit only if its words' lower-case forms are those of a phrase of its key, which gives
-    exactly the ``LOWER`` matcher's hits. The substance matcher sorts the accepted hits by table into
-    ``doc.user_data``; :meth:`hits` returns a table's, or, when no substance matcher ran before the component, the
-    hits of a ``LOWER`` matcher of the table's own (built on first use)."""
+    It matches on ``NORM`` and keeps a hit only if its words' lower-case forms are those of a phrase of its key
+    (:meth:`accepts`): the hits of a ``LOWER`` matcher, less the words whose norm the tokenizer's exceptions set to
+    another word ("did" in "didnt" has the norm "do"). It is made from :meth:`data` (the phrases' token norms and
+    lower-case forms, as ids), which the serialised tables keep (:mod:`nlp.tables`)."""
 
-    def __init__(self) -> None:
-        self.patterns: dict[str, list[Doc]] = {}  # match key -> pattern docs
+    def __init__(self, vocab: Vocab, data: dict[str, Any]) -> None:
+        self._matcher = PhraseMatcher(vocab, attr="NORM")
         self._lowers: dict[int, set[tuple[int, ...]]] = {}  # key id -> the LOWER ids of each of its phrases
-        self._own: PhraseMatcher | None = None
+        for key, norms in data["norms"].items():
+            self._matcher.add(key, norms)
+            self._lowers[vocab.strings.add(key)] = {tuple(lowers) for lowers in data["lowers"][key]}
 
-    def add(self, key: str, docs: list[Doc]) -> None:
-        self.patterns.setdefault(key, []).extend(docs)
-        if docs:
-            lowers = self._lowers.setdefault(docs[0].vocab.strings.add(key), set())
-            lowers.update(tuple(t.lower for t in d) for d in docs)
-
-    def keys(self) -> list[int]:
-        """The ids of this table's match keys."""
-        return list(self._lowers)
+    @staticmethod
+    def data(phrases: dict[str, list[Doc]]) -> dict[str, Any]:
+        """The table of these pattern docs (by match key), as plain lists of ids."""
+        return {
+            "norms": {key: [[t.norm for t in doc] for doc in docs] for key, docs in phrases.items()},
+            "lowers": {key: [[t.lower for t in doc] for doc in docs] for key, docs in phrases.items()},
+        }
 
     def accepts(self, doc: Doc, match: Match) -> bool:
         key, start, end = match
@@ -151,15 +208,7 @@ class PhraseTable:
         return words in self._lowers[key]
 
     def hits(self, doc: Doc) -> list[Match]:
-        shared: dict[PhraseTable, list[Match]] | None = doc.user_data.get(PHRASES_KEY)
-        if shared is not None:
-            return shared.get(self) or []
-        if self._own is None:
-            self._own = PhraseMatcher(doc.vocab, attr="LOWER")
-            for key, docs in self.patterns.items():
-                self._own.add(key, docs)
-        matches: list[Match] = self._own(doc)
-        return matches
-
-
-NO_PHRASES: dict[PhraseTable, list[Match]] = {}  # shared by every text without phrase hits: never changed
+        matches: list[Match] = self._matcher(doc)
+        if not matches:
+            return matches
+        return [match for match in matches if self.accepts(doc, match)]

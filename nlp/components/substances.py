@@ -10,9 +10,7 @@ Matching runs in spaCy's compiled ``PhraseMatcher``, and Python only looks at it
   short form exactly (what a matcher on ``ORTH`` would find);
 - a hyphenated word whose part is an unambiguous name ("xtc-pillen", "S-keta") counts for that part; such words
   carry the shared name norm of :mod:`nlp.vocab`, so the same matcher call finds them.
-The same call finds the phrases of the route, effect and dose components after this one (route words, effect
-phrases, consumption verbs; see :class:`nlp.components.state.PhraseTable`) and leaves those hits in
-``doc.user_data``: one matcher call per text instead of three.
+The name-shaped words the same call finds go to ``doc._.nps_name_tokens`` for the novel-name component.
 At each token the longest exact form wins, then a short form, a hyphenated part, a misspelling. Forms marked
 ambiguous in the lexicon ("speed", "dope", "tina", "H") count only with drug context nearby: a cue word, an amount
 with a unit, a price, or an unambiguous substance mention within ``context_window`` tokens.
@@ -31,22 +29,12 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
-from nlp import resources
-from nlp.components.state import (
-    NAMES_KEY,
-    NO_PHRASES,
-    PHRASES_KEY,
-    Match,
-    PhraseTable,
-    digit_ids,
-    doc_text,
-    findings,
-    string_id,
-)
+from nlp import resources, tables
+from nlp.components.state import NAME_TOKENS, check_order, digit_ids, doc_text, findings, string_id, values
 from nlp.lexicon import DEFAULT_LEXICON, FormHit, Lexicon
 from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
-from nlp.vocab import NAME_NORM, install_norms, name_pattern
+from nlp.vocab import NAME_NORM, install_norms, installed_lexicon, name_pattern
 
 SPAN_KEY = "substances"
 _PIECES = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
@@ -82,10 +70,26 @@ def spelling_variants(form: str) -> set[str]:
 
 
 class SubstanceMatcher:
+    """Known substances: adds a :class:`nlp.types.SubstanceMention` (``known: true``) per lexicon mention to
+    ``doc._.nps.substances``, and, with ``fuzzy``, the tokens carrying the name norm to ``doc._.nps_name_tokens``.
+    Reads nothing another component assigns. Its lexicon, matcher patterns and context words load in ``initialize``
+    (or on first use)."""
+
+    READS: tuple[str, ...] = ()
+    ASSIGNS = ("doc._.nps.substances", "doc._.nps_name_tokens")
+
     def __init__(
-        self, nlp: Language, name: str, lexicon_path: str, context_window: int, fuzzy: bool, span_group: bool
+        self,
+        nlp: Language,
+        name: str,
+        lexicon_path: str,
+        context_window: int,
+        fuzzy: bool,
+        span_group: bool,
+        tables: bool = True,
     ) -> None:
         self.name = name
+        self.tables = tables
         self.lang: str = nlp.lang or "en"
         self.lexicon_path = lexicon_path or str(DEFAULT_LEXICON)
         self.context_window = context_window
@@ -102,20 +106,36 @@ class SubstanceMatcher:
         self._digit_ids: frozenset[int] = frozenset()
         self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
         self._short_orths: frozenset[int] = frozenset()
-        self._tables: dict[int, PhraseTable] = {}  # later components' phrase tables, by the ids of their match keys
-        self._shares = False  # the matcher holds later components' phrases, whose hits go to ``doc.user_data``
+        self._data: dict[str, Any] = {}
         self._exact_hits: dict[tuple[str, bool], tuple[FormHit | None, int]] = {}
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
+        check_order(nlp, self.name, self.READS)
         lex = self._lexicon = resources.lexicon(self.lexicon_path)
         self._context = resources.cues().context_for(self.lang)
         self._context_ids = frozenset(string_id(word) for word in self._context)  # as ``Token.lower`` gives them
-        self._digit_ids = digit_ids()
         install_norms(self.vocab, lex)
         self._exact_hits = {}
+        # the serialised tables hold the shipped lexicon's patterns, written with its norms (nlp.tables)
+        stored = self.tables and Path(self.lexicon_path) == DEFAULT_LEXICON and installed_lexicon(self.vocab) is lex
+        data = self._data = (
+            tables.section(self.lang, "substances", self._build_table) if stored else self._build_table()
+        )
+        self._digit_ids = frozenset(data["digit_ids"])
         self._forms = PhraseMatcher(self.vocab, attr="NORM")
+        self._forms.add("SUBSTANCE", data["SUBSTANCE"])
+        if self.fuzzy:
+            self._forms.add("NAME", data["NAME"])
+        if data["SHORT"]:
+            self._forms.add("SHORT", data["SHORT"])
+        self._short_orths = frozenset(data["short_orths"])
+
+    def _build_table(self) -> dict[str, Any]:
+        """The matcher's patterns as token norms (each lexicon form of the language in its spellings, the name
+        norm, the one-token short forms), the short forms' ``ORTH`` ids and the ids of the digits."""
+        lex = self.lexicon
         seen: set[tuple[int, ...]] = set()
-        patterns = []
+        forms: list[list[int]] = []
         for text, hit in lex.forms:
             if hit.lang is not None and hit.lang != self.lang:
                 continue
@@ -124,31 +144,20 @@ class SubstanceMatcher:
                 norms = tuple(t.norm for t in doc)
                 if norms not in seen and any(t.norm_ != NAME_NORM for t in doc):  # the name norm alone is no form
                     seen.add(norms)
-                    patterns.append(doc)
-        self._forms.add("SUBSTANCE", patterns)
-        if self.fuzzy:
-            self._forms.add("NAME", [name_pattern(self.vocab)])
+                    forms.append(list(norms))
         shorts = [self._make_doc(text) for text, hits in lex.short_forms.items() if lex.pick(hits, self.lang)]
         shorts = [doc for doc in shorts if len(doc) == 1]
-        if shorts:
-            self._forms.add("SHORT", shorts)
-        self._short_orths = frozenset(doc[0].orth for doc in shorts)
-        self._shares = False
-        self._tables = {}
-        if nlp is not None:
-            self._share(nlp)
+        return {
+            "SUBSTANCE": forms,
+            "NAME": [[t.norm for t in name_pattern(self.vocab)]],
+            "SHORT": [[doc[0].norm] for doc in shorts],
+            "short_orths": [doc[0].orth for doc in shorts],
+            "digit_ids": sorted(digit_ids()),
+        }
 
-    def _share(self, nlp: Language) -> None:
-        """Add the phrase tables (``phrase_table()``) of the components after this one to the matcher."""
-        names = nlp.pipe_names
-        for later in names[names.index(self.name) + 1 :] if self.name in names else []:
-            get_table = getattr(nlp.get_pipe(later), "phrase_table", None)
-            table = get_table() if get_table is not None else None
-            if isinstance(table, PhraseTable):
-                for key, docs in table.patterns.items():
-                    self._forms.add(key, docs)
-                self._tables.update(dict.fromkeys(table.keys(), table))
-                self._shares = True
+    def table_data(self) -> dict[str, Any]:
+        """What :mod:`nlp.tables` keeps of this component."""
+        return self._data
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Save the lexicon the component uses, so a saved pipeline carries its own data."""
@@ -172,32 +181,17 @@ class SubstanceMatcher:
         matches = self._forms(doc)
         substance, name, short = self._substance_key, self._name_key, self._short_key
         options = []
-        names = []  # the novel-name component reads the name-shaped words from this call
-        phrases: dict[PhraseTable, list[Match]] | None = None  # and the later components their phrases
-        for match in matches:
-            key, s, e = match
+        names = []  # the name-shaped words (``doc._.nps_name_tokens``)
+        for key, s, e in matches:
             if key == substance:
                 options.append((s, _EXACT, -e))
             elif key == name:
                 options.append((s, _PART, -e))
                 names.append(s)
-            elif key == short:
-                if doc[s].orth in self._short_orths:
-                    options.append((s, _SHORT, -e))
-            else:
-                table = self._tables.get(key)
-                if table is not None and table.accepts(doc, match):
-                    if phrases is None:
-                        phrases = {table: [match]}
-                    elif table in phrases:
-                        phrases[table].append(match)
-                    else:
-                        phrases[table] = [match]
-        user_data = doc.user_data
+            elif key == short and doc[s].orth in self._short_orths:
+                options.append((s, _SHORT, -e))
         if self.fuzzy:
-            user_data[NAMES_KEY] = names
-        if self._shares:
-            user_data[PHRASES_KEY] = NO_PHRASES if phrases is None else phrases
+            values(doc)[NAME_TOKENS] = names
         if not options and not self.span_group:
             return doc
         if len(options) > 1:
@@ -404,11 +398,13 @@ def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate], starts: li
 
 @Language.factory(
     "npswatch_substances_v1",
-    default_config={"lexicon_path": "", "context_window": 6, "fuzzy": True, "span_group": False},
+    default_config={"lexicon_path": "", "context_window": 6, "fuzzy": True, "span_group": False, "tables": True},
+    assigns=["doc._.nps", "doc._.nps_name_tokens"],
 )
 def make_substance_matcher(
-    nlp: Language, name: str, lexicon_path: str, context_window: int, fuzzy: bool, span_group: bool
+    nlp: Language, name: str, lexicon_path: str, context_window: int, fuzzy: bool, span_group: bool, tables: bool
 ) -> SubstanceMatcher:
     """Known-substance matcher. ``lexicon_path`` empty means the shipped ``nlp/data/lexicon.json``;
-    ``span_group`` also writes the mentions to ``doc.spans["substances"]`` (off by default: it costs time)."""
-    return SubstanceMatcher(nlp, name, lexicon_path, context_window, fuzzy, span_group)
+    ``span_group`` also writes the mentions to ``doc.spans["substances"]`` (off by default: it costs time);
+    ``tables``: use the serialised matcher tables (:mod:`nlp.tables`) when they are up to date."""
+    return SubstanceMatcher(nlp, name, lexicon_path, context_window, fuzzy, span_group, tables)

@@ -1,30 +1,40 @@
-"""Build ``nlp/data/lexicon.json`` from the sources shipped in ``nlp/data/sources/``.
+"""Build ``nlp/data/lexicon.json`` from its two sources.
 
-Inputs (both inside the project):
-- ``sources/tripsit/drugs.json``: TripSit drug database (ISC). Only factual fields are read: ``name``,
-  ``pretty_name``, ``aliases`` and ``categories``.
+Inputs:
+- the TripSit drug database (``drugs.json``, ISC licence), which the project does not ship: it is read from
+  ``../shared/data/tripsit/drugs.json`` beside the project (``--shared`` names another directory). Only factual
+  fields are read: ``name``, ``pretty_name``, ``aliases`` and ``categories``. Without it the lexicon is not built
+  (a message says where the file was looked for) and ``lexicon.json`` stays as it is;
 - ``sources/curated_substances.tsv``: npswatch's own list (NPS families, street names, NL/FR/DE slang, medicines).
   A curated row that names a TripSit substance (by canonical name or any form) is merged into it and wins on
   every column it fills.
 
-Run ``python -m nlp.data.build_lexicon`` after editing a source; review the diff of ``lexicon.json``.
+The lexicon carries a notice of its sources (``notice``: each source with its licence, what was read from it and
+the SHA-256 of the file read), and every substance the ids of the sources it comes from. Run
+``python -m nlp.data.build_lexicon`` after editing a source and review the diff of ``lexicon.json``; it also
+writes the serialised matcher tables again (:mod:`nlp.tables`).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nlp.lexicon import EFFECT_GROUPS
 from nlp.normalize import form_key
+from nlp.resources import LANGS
 
 HERE = Path(__file__).parent
 SOURCES = HERE / "sources"
 OUT = HERE / "lexicon.json"
+SHARED = HERE.parent.parent.parent / "shared" / "data"  # ../shared/data beside the project
+TRIPSIT = Path("tripsit") / "drugs.json"
 
 
 # TripSit aliases that are ordinary words or too short to trust without drug context.
@@ -462,8 +472,8 @@ def parse_form(raw: str) -> Form | None:
     return Form(raw, lang, ambiguous)
 
 
-def load_tripsit() -> list[Entry]:
-    data = json.loads((SOURCES / "tripsit" / "drugs.json").read_text(encoding="utf-8"))
+def load_tripsit(path: Path) -> list[Entry]:
+    data = json.loads(path.read_text(encoding="utf-8"))
     entries = []
     for name, record in sorted(data.items()):
         cats = list(record.get("categories") or [])
@@ -622,15 +632,33 @@ def apply_word_policy(entries: list[Entry]) -> None:
         entry.forms = kept
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build nlp/data/lexicon.json from nlp/data/sources/.")
-    parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: nlp/data/lexicon.json)")
-    out = parser.parse_args(argv).out
-    entries = merge(load_tripsit(), load_curated())
-    drop_descriptor_forms(entries)
-    apply_word_policy(entries)
-    conflicts = resolve_conflicts(entries)
-    entries.sort(key=lambda e: e.id)
+def notice(tripsit: Path) -> dict[str, Any]:
+    """Where the lexicon's facts come from (``sources`` of each substance names these ids)."""
+    curated = SOURCES / "curated_substances.tsv"
+    return {
+        "generated_by": "nlp/data/build_lexicon.py",
+        "sources": [
+            {
+                "id": "tripsit",
+                "name": "TripSit drug database",
+                "url": "https://github.com/TripSit/drugs",
+                "licence": "ISC, (c) TripSit and the TripSit/drugs contributors",
+                "read": "name, pretty_name, aliases and categories of each drug (not shipped with npswatch)",
+                "sha256": hashlib.sha256(tripsit.read_bytes()).hexdigest(),
+            },
+            {
+                "id": "npswatch",
+                "name": "npswatch curated substances",
+                "file": "nlp/data/sources/curated_substances.tsv",
+                "licence": "AGPL-3.0-or-later, written by the npswatch developers",
+                "sha256": hashlib.sha256(curated.read_bytes()).hexdigest(),
+            },
+        ],
+    }
+
+
+def render(entries: list[Entry], about: dict[str, Any]) -> str:
+    """The lexicon file: its notice, then one substance per line."""
     lines = []
     for entry in entries:
         record = {
@@ -651,13 +679,46 @@ def main(argv: list[str] | None = None) -> int:
             ],
         }
         lines.append(json.dumps(record, ensure_ascii=False))
-    out.write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
+    head = json.dumps(about, ensure_ascii=False, indent=1)
+    return '{"notice": ' + head + ',\n"substances": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def build(tripsit: Path) -> tuple[list[Entry], list[str]]:
+    entries = merge(load_tripsit(tripsit), load_curated())
+    drop_descriptor_forms(entries)
+    apply_word_policy(entries)
+    conflicts = resolve_conflicts(entries)
+    entries.sort(key=lambda e: e.id)
+    return entries, conflicts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build nlp/data/lexicon.json from its sources.")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: nlp/data/lexicon.json)")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="directory with tripsit/drugs.json")
+    parser.add_argument("--no-tables", action="store_true", help="do not write the matcher tables again")
+    args = parser.parse_args(argv)
+    tripsit = args.shared / TRIPSIT
+    if not tripsit.is_file():
+        print(
+            f"skipped: the TripSit drug database is not at {tripsit} (npswatch does not ship it; put it there or "
+            f"name its directory with --shared); {args.out} is left as it is",
+            file=sys.stderr,
+        )
+        return 0
+    entries, conflicts = build(tripsit)
+    args.out.write_text(render(entries, notice(tripsit)), encoding="utf-8")
     n_forms = sum(len(e.forms) for e in entries)
     n_keys = len({form_key(f.text) for e in entries for f in e.forms})
-    print(f"{len(entries)} substances, {n_forms} surface forms ({n_keys} distinct after normalisation) -> {out}")
+    print(f"{len(entries)} substances, {n_forms} surface forms ({n_keys} distinct after normalisation) -> {args.out}")
     print(f"{len(conflicts)} form conflicts resolved", file=sys.stderr)
     for line in conflicts:
         print("  " + line, file=sys.stderr)
+    if args.out == OUT and not args.no_tables:
+        from nlp import tables
+
+        for path in tables.write(tuple(LANGS)):
+            print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

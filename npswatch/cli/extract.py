@@ -14,7 +14,7 @@ from npswatch.cli.common import console, fail
 @click.option("--in", "infile", type=click.Path(dir_okay=False, path_type=Path), help="JSONL input (default stdin).")
 @click.option("--out", "outfile", type=click.Path(dir_okay=False, path_type=Path), help="JSONL output (stdout).")
 @click.option("--rates", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Exchange rates CSV (date,currency,eur_per_unit) instead of the shipped table.")  # fmt: skip
+              help="Exchange rates CSV (date,currency,eur_per_unit) instead of the table crawls use.")  # fmt: skip
 def extract(infile: Path | None, outfile: Path | None, rates: Path | None) -> None:
     """Extract substances, offers, doses, routes and effects from JSONL lines {"id", "text", "lang"?}.
 
@@ -23,9 +23,10 @@ def extract(infile: Path | None, outfile: Path | None, rates: Path | None) -> No
     """
     import nlp
     from nlp.errors import NlpError
+    from pipelines.enrich import rates_file
 
     try:
-        errors = nlp.cli_extract(infile, outfile, progress=sys.stderr.isatty(), rates_file=rates)
+        errors = nlp.cli_extract(infile, outfile, progress=sys.stderr.isatty(), rates_file=rates or rates_file())
     except NlpError as exc:
         fail(exc, 2)
     if errors:

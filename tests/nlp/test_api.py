@@ -20,6 +20,7 @@ SHAPE = {
         "eur_per_gram",
         "eur_rate",
         "rate_date",
+        "rate_stale",
     },
     "purity": {"text", "percent"},
     "doses": {"text", "amount", "unit", "substance", "route"},

@@ -44,13 +44,12 @@ def test_bad_lines_become_error_lines_naming_the_line_number() -> None:
 def test_date_and_rates_file_drive_the_conversion(tmp_path: Path) -> None:
     rates = tmp_path / "r.csv"
     rates.write_text("date,currency,eur_per_unit\n2020-01-01,USD,2\n", encoding="utf-8")
-    try:
-        out = _run(['{"id": 1, "text": "MDMA 1g $10", "date": "2024-06-01"}\n'], rates_file=rates)
-        assert out[0]["offers"][0]["eur"] == 20 and out[0]["offers"][0]["rate_date"] == "2020-01-01"
-    finally:
-        from nlp import pipeline
-
-        pipeline.get.cache_clear()
+    out = _run(['{"id": 1, "text": "MDMA 1g $10", "date": "2024-06-01"}\n'], rates_file=rates)
+    assert out[0]["offers"][0]["eur"] == 20 and out[0]["offers"][0]["rate_date"] == "2020-01-01"
+    assert out[0]["offers"][0]["rate_stale"] is True
+    # the table was given for that run only: the shared pipelines still convert with the shipped one
+    again = _run(['{"id": 2, "text": "MDMA 1g $10", "date": "2024-06-03"}\n'])
+    assert again[0]["offers"][0]["eur"] != 20 and again[0]["offers"][0]["rate_date"] == "2024-06-03"
 
 
 def test_progress_display_does_not_break_output(capsys: pytest.CaptureFixture[str]) -> None:

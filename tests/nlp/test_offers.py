@@ -85,6 +85,7 @@ def test_crypto_price_converted_with_dated_rate_kept() -> None:
     assert offer.eur_rate == rate.eur_per_unit and offer.rate_date == rate.date.isoformat() == "2025-03-01"
     assert offer.eur == pytest.approx(0.001 * rate.eur_per_unit, abs=0.01)
     assert offer.eur_per_gram == pytest.approx(offer.eur, abs=0.01)
+    assert offer.rate_stale  # the shipped BTC rows are monthly approximations: 14 days old on that day
 
 
 def test_unit_price_per_gram() -> None:
@@ -124,9 +125,38 @@ def test_parse_number(raw: str, value: float) -> None:
     assert parse_number(raw) == value
 
 
-def test_shipped_rates_cover_the_four_currencies() -> None:
+def test_shipped_rates_cover_the_currencies_prices_come_in() -> None:
     table = load_rates(DEFAULT_RATES)
-    assert {"EUR", "USD", "GBP", "BTC", "XMR"} <= set(table.currencies)
+    assert {"USD", "GBP", "BTC", "XMR"} <= set(table.currencies)
+    eur = table.rate("EUR", DAY)  # EUR needs no row
+    assert eur is not None and (eur.eur_per_unit, eur.date) == (1.0, DAY)
+
+
+def test_shipped_fiat_rates_are_the_ecbs_of_the_day() -> None:
+    usd = load_rates(DEFAULT_RATES).rate("USD", DAY)  # a Saturday: Friday's rate
+    assert usd is not None and usd.date == dt.date(2025, 3, 14)
+    assert usd.eur_per_unit == pytest.approx(1 / 1.0889, rel=1e-9)  # the ECB's 1.0889 USD per euro that day
+
+
+@pytest.mark.parametrize(
+    ("day", "stale"),
+    [
+        (dt.date(2025, 3, 14), False),
+        (dt.date(2025, 3, 21), False),  # 7 days after the rate's day
+        (dt.date(2025, 3, 22), True),
+        (dt.date(2025, 3, 6), True),  # before the table's first row: the rate is from 8 days later
+    ],
+)
+def test_a_rate_more_than_seven_days_from_the_day_converted_is_stale(tmp_path: Path, day: dt.date, stale: bool) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text("date,currency,eur_per_unit,source\n2025-03-14,USD,0.5,ecb\n", encoding="utf-8")
+    (offer,) = nlp.extract("MDMA 1g $10", lang="en", date=day, rates=load_rates(path)).offers
+    assert (offer.rate_date, offer.rate_stale, offer.eur) == ("2025-03-14", stale, 5.0)
+
+
+def test_eur_prices_are_never_stale() -> None:
+    (offer,) = nlp.extract("MDMA 1g €10", lang="en", date=dt.date(2031, 1, 1)).offers
+    assert (offer.eur, offer.eur_rate, offer.rate_date, offer.rate_stale) == (10.0, 1.0, "2031-01-01", False)
 
 
 def test_user_rates_file_is_used(tmp_path: Path) -> None:

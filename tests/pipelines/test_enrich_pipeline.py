@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from scrapy.utils.test import get_crawler
 
 from crawlers.items import Listing, Post, Price, item_to_document
@@ -77,3 +79,22 @@ def test_tier_labels_to_grams_or_units() -> None:
     assert tier_quantity("250mg") == (0.25, None)
     assert tier_quantity("10 pills") == (None, 10.0)
     assert tier_quantity("") == (None, None)
+
+
+def test_stale_rates_are_flagged_on_offers_and_warned_once_per_crawl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("NPSWATCH_DATA_DIR", str(tmp_path))  # no updated table there: the shipped snapshot is used
+    c = crawler(tmp_path)
+    pipe = EnrichPipeline.from_crawler(c)
+    pipe.open_spider()
+    fresh = pipe.process_item(listing("2026-10-30")).nlp["offers"]
+    with caplog.at_level(logging.WARNING, logger="pipelines.enrich"):
+        days = (("2026-12-01", "40.00"), ("2026-12-02", "41.00"))
+        stale = [pipe.process_item(listing(day, usd)).nlp["offers"] for day, usd in days]
+    pipe.close_spider()
+    assert [o["rate_stale"] for o in fresh] == [False]  # the snapshot's last ECB day
+    assert [o["rate_stale"] for offers in stale for o in offers] == [True, True]
+    assert caplog.text.count("exchange rates more than 7 days from the day converted") == 1
+    assert "USD on 2026-12-01 at the rate of 2026-10-30" in caplog.text
+    assert c.stats.get_value("npswatch/enrich/stale_rate_offers") == 2

@@ -1,0 +1,137 @@
+"""Serialised matcher tables: what the components would otherwise rebuild in every process before its first text.
+
+Building a pipeline used to tokenize some 10,000 pattern texts (every lexicon form in its spellings, the route and
+effect phrases, the consumption verbs) to get the token norms the ``PhraseMatcher`` tables hold. The tables keep
+those norms as hashes (``PhraseMatcher.add`` takes them as they are), with the other values that cost time to
+compute, per language in ``nlp/data/tables/<lang>.msgpack``. ``python -m nlp.tables`` writes them; `make install`
+and ``python -m nlp.data.build_lexicon`` run it.
+
+Each file carries a fingerprint of everything its content depends on: this module's ``FORMAT`` (raised when the code
+that makes the tables changes), the spaCy and Unicode versions, the language, and the bytes of the data files
+(lexicon, routes, effects, cues). A component uses a section only if the fingerprint matches the files it reads;
+otherwise (a lexicon edited since the tables were written, a missing file) it builds its tables from the data files
+as before, and, for the shipped data files, logs a warning that says so and how to write them again. A stale table
+is never used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import sys
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy.about
+import srsly
+
+from nlp.data import DATA_DIR
+from nlp.errors import DataFileError
+from nlp.lexicon import DEFAULT_LEXICON
+
+FORMAT = 1
+TABLES_DIR = DATA_DIR / "tables"
+INPUTS = (DEFAULT_LEXICON, DATA_DIR / "routes.tsv", DATA_DIR / "effects.tsv", DATA_DIR / "cues.json")
+COMPONENTS = ("substances", "routes", "effects", "doses")  # the components that have a section
+logger = logging.getLogger(__name__)
+Section = dict[str, Any]
+
+
+def path_for(lang: str, directory: Path = TABLES_DIR) -> Path:
+    return directory / f"{lang}.msgpack"
+
+
+def fingerprint(lang: str, inputs: tuple[Path, ...] = INPUTS) -> str:
+    """What a table file's content depends on, as one hash."""
+    digest = hashlib.sha256()
+    for part in (str(FORMAT), spacy.about.__version__, unicodedata.unidata_version, lang):
+        digest.update(part.encode() + b"\0")
+    for path in inputs:
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _stored(path: Path, mtime_ns: int) -> dict[str, Any] | None:
+    try:
+        data = srsly.msgpack_loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        logger.warning("could not read the matcher tables %s (%s): building them from the data files", path, exc)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@lru_cache(maxsize=8)
+def _current(lang: str, inputs: tuple[Path, ...]) -> str:
+    return fingerprint(lang, inputs)
+
+
+def section(
+    lang: str,
+    name: str,
+    build: Callable[[], Section],
+    directory: Path = TABLES_DIR,
+    inputs: tuple[Path, ...] = INPUTS,
+) -> Section:
+    """The stored section ``name`` of ``lang``'s tables in ``directory`` if they were written from the current
+    ``inputs``, else ``build()`` (with a warning: the tables are stale or missing)."""
+    path = path_for(lang, directory)
+    stored = _stored(path, path.stat().st_mtime_ns) if path.is_file() else None
+    if stored is None:
+        logger.warning(
+            "no matcher tables at %s: building them from the data files (slower start-up); "
+            "`python -m nlp.tables` (run by `make install`) writes them",
+            path,
+        )
+        return build()
+    if stored.get("fingerprint") != _current(lang, inputs):
+        logger.warning(
+            "the matcher tables at %s are stale (written from other data files, or by another spaCy or table format): "
+            "not used, building them from the data files; `python -m nlp.tables` (run by `make install`) writes them "
+            "again",
+            path,
+        )
+        return build()
+    part = stored.get("sections", {}).get(name)
+    if not isinstance(part, dict):
+        raise DataFileError(f"{path}: expected a section {name!r} in the matcher tables, found none")
+    return part
+
+
+def write(langs: tuple[str, ...], directory: Path = TABLES_DIR) -> list[Path]:
+    """Build every language's pipeline from the data files (not from stored tables) and write its tables."""
+    from nlp import pipeline
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lang in langs:
+        built = pipeline.build(lang, component_config={name: {"tables": False} for name in COMPONENTS})
+        components: dict[str, Any] = {name: built.get_pipe(name) for name in COMPONENTS}
+        sections = {name: component.table_data() for name, component in components.items()}
+        path = path_for(lang, directory)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(srsly.msgpack_dumps({"fingerprint": fingerprint(lang), "sections": sections}))
+        tmp.replace(path)
+        written.append(path)
+    _stored.cache_clear()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    from nlp.resources import LANGS
+
+    parser = argparse.ArgumentParser(description="Write the serialised matcher tables (nlp/data/tables/).")
+    parser.add_argument("--dir", type=Path, default=TABLES_DIR, help="where to write (default: nlp/data/tables)")
+    parser.add_argument("langs", nargs="*", default=list(LANGS), help="languages (default: all four)")
+    args = parser.parse_args(argv)
+    for path in write(tuple(args.langs), args.dir):
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

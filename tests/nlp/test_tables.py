@@ -1,0 +1,95 @@
+"""Serialised matcher tables (nlp/data/tables/, written by `make install`): they hold what the components would
+build from the data files, are used only while those files are unchanged, and a stale or missing table is rebuilt
+with a warning, never used."""
+
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import srsly
+
+from nlp import pipeline, tables
+
+BUILT_FROM_DATA = {name: {"tables": False} for name in tables.COMPONENTS}
+
+
+def _sections(lang: str) -> dict[str, object]:
+    path = tables.path_for(lang)
+    if not path.is_file():
+        why = f"no matcher tables at {path}: `make install` writes them"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+    stored = srsly.msgpack_loads(path.read_bytes())
+    assert stored["fingerprint"] == tables.fingerprint(lang), "stale tables: run `make install`"
+    return stored["sections"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_stored_tables_are_what_the_components_build_from_the_data_files(lang: str) -> None:
+    stored = _sections(lang)
+    built = pipeline.build(lang, component_config=BUILT_FROM_DATA)
+    for name in tables.COMPONENTS:
+        assert _sorted(stored[name]) == _sorted(built.get_pipe(name).table_data()), name  # type: ignore[attr-defined]
+
+
+def _sorted(value: object) -> object:
+    """Lists of patterns in a canonical order (spelling variants come out of a set, in an order that varies)."""
+    if isinstance(value, dict):
+        return {key: _sorted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted(_sorted(item) for item in value)  # type: ignore[type-var]
+    return value
+
+
+def test_a_pipeline_from_stored_tables_extracts_what_one_built_from_the_data_files_does() -> None:
+    _sections("en")
+    texts = ["3-MMC 1g €12 | 5g €50, snorted 50mg, no nausea", "I did a line of speed and felt anxious, 2C-B 20mg"]
+    stored, built = pipeline.build("en"), pipeline.build("en", component_config=BUILT_FROM_DATA)
+    assert [stored(t)._.nps for t in texts] == [built(t)._.nps for t in texts]
+
+
+def _write(tmp_path: Path, fingerprint: str) -> Path:
+    path = tables.path_for("en", tmp_path)
+    path.write_bytes(srsly.msgpack_dumps({"fingerprint": fingerprint, "sections": {"routes": {"kept": True}}}))
+    return path
+
+
+def test_a_table_written_from_the_current_files_is_used(tmp_path: Path) -> None:
+    _write(tmp_path, tables.fingerprint("en"))
+    assert tables.section("en", "routes", lambda: {"built": True}, tmp_path) == {"kept": True}
+
+
+def test_a_table_written_from_another_lexicon_is_rebuilt_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _write(tmp_path, tables.fingerprint("en"))
+    edited = tmp_path / "lexicon.json"
+    records = json.loads(tables.INPUTS[0].read_text(encoding="utf-8"))["substances"]
+    records.append({"id": "x", "canonical": "Zorbazine", "effect_group": "other", "chemical_group": "other",
+                    "nps": True, "forms": [{"text": "Zorbazine"}]})  # fmt: skip
+    edited.write_text(json.dumps(records), encoding="utf-8")
+    inputs = (edited, *tables.INPUTS[1:])
+    with caplog.at_level(logging.WARNING, logger="nlp.tables"):
+        assert tables.section("en", "routes", lambda: {"built": True}, tmp_path, inputs) == {"built": True}
+    assert "are stale" in caplog.text and "python -m nlp.tables" in caplog.text
+
+
+def test_a_missing_table_is_built_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="nlp.tables"):
+        assert tables.section("en", "routes", lambda: {"built": True}, tmp_path) == {"built": True}
+    assert "no matcher tables" in caplog.text
+
+
+def test_a_custom_lexicon_never_uses_the_shipped_tables(tmp_path: Path) -> None:
+    lexicon = tmp_path / "lexicon.json"
+    shutil.copyfile(tables.INPUTS[0], lexicon)
+    records = json.loads(lexicon.read_text(encoding="utf-8"))["substances"]
+    records.append({"id": "x", "canonical": "Zorbazine", "effect_group": "stimulant", "chemical_group": "other",
+                    "nps": True, "forms": [{"text": "Zorbazine"}]})  # fmt: skip
+    lexicon.write_text(json.dumps(records), encoding="utf-8")
+    nlp = pipeline.build("en", {"substances": {"lexicon_path": str(lexicon)}}, components=["substances"])
+    assert [m.canonical for m in nlp("Zorbazine 1g")._.nps.substances] == ["Zorbazine"]
