@@ -26,6 +26,7 @@ from typing import Any
 
 from storage.base import (
     KEYWORD_FIELDS,
+    SORTS,
     TEXT_FIELDS,
     Observation,
     SearchQuery,
@@ -50,8 +51,9 @@ BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another writer's transactio
 _BM25 = f"bm25(fts, {', '.join(str(TEXT_WEIGHTS[name]) for name in TEXT_FIELDS)})"
 _PAGE = (
     "SELECT m.doc_key, d.body, d.first_us, d.last_us FROM temp.matched m JOIN documents d ON d.doc_key = m.doc_key "
-    "ORDER BY m.score, m.last_us DESC, m.id LIMIT ? OFFSET ?"
+    "ORDER BY {order} LIMIT ? OFFSET ?"
 )
+_ORDER = {"relevance": "m.score, m.last_us DESC, m.id", "newest": "m.last_us DESC, m.id"}  # SearchQuery.sort
 _FACET = (
     "SELECT t.value, count(*) AS n FROM temp.matched m JOIN terms t ON t.doc_key = m.doc_key "
     "WHERE t.field = ? GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?"
@@ -172,7 +174,7 @@ class SqliteStorage:
             return trend(self._conn, query)
 
     def _page(self, query: SearchQuery, match: str | None) -> list[dict[str, Any]]:
-        rows = self._conn.execute(_PAGE, (query.limit, query.offset)).fetchall()
+        rows = self._conn.execute(_PAGE.format(order=_ORDER[query.sort]), (query.limit, query.offset)).fetchall()
         snippets = self._snippets(match, [row[0] for row in rows]) if match else {}
         hits = []
         for key, body, first_us, last_us in rows:
@@ -241,6 +243,8 @@ def check_query(query: SearchQuery) -> None:
             raise StorageError(f"search {name} must be 0 or more, found {getattr(query, name)}")
     if query.facet_size < 1:
         raise StorageError(f"search facet_size must be 1 or more, found {query.facet_size}")
+    if query.sort not in SORTS:
+        raise StorageError(f"search sort must be one of {', '.join(SORTS)}, found {query.sort!r}")
 
 
 def _matching_sql(query: SearchQuery, match: str | None) -> tuple[str, list[Any]]:
