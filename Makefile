@@ -58,7 +58,7 @@ bench: install
 # Lint and types (strict on nlp, pipelines, storage and exports; see pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy crawlers pipelines storage nlp npswatch signals exports
+	$(VENV)/bin/mypy crawlers pipelines storage nlp npswatch signals exports web
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
