@@ -35,7 +35,8 @@ DROPPED = {"script", "noscript", "iframe", "frame", "frameset", "object", "embed
            "track", "param", "dialog"}  # fmt: skip
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "data", "poster", "background", "ping",
                   "codebase", "cite", "longdesc", "manifest", "lowsrc", "dynsrc", "usemap", "xmlns"}  # fmt: skip
-_CSS_URL = re.compile(r"url\s*\(|@import|expression\s*\(|behavior\s*:|-moz-binding", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\s*\([^)]*\)?|@import[^;]*;?|expression\s*\([^)]*\)?|behavior\s*:|-moz-binding",
+                      re.IGNORECASE)  # fmt: skip
 _IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 
@@ -83,7 +84,7 @@ def sanitise(text: str, base_url: str, index: WarcIndex) -> str:
             images += _inline_image(element, base_url, index)
         _clean_attributes(element, tag)
         if tag == "style":
-            element.text = _CSS_URL.sub("blocked(", element.text or "")
+            element.text = _CSS_URL.sub("none", element.text or "")
     head = root.find("head")
     if head is None:
         head = etree.SubElement(root, "head")
@@ -104,7 +105,7 @@ def _clean_attributes(element: etree._Element, tag: str) -> None:
                 element.attrib["title"] = f"archived link (inert): {value[:500]}"
             del element.attrib[name]
         elif plain == "style":
-            element.attrib[name] = _CSS_URL.sub("blocked(", value)
+            element.attrib[name] = _CSS_URL.sub("none", value)
 
 
 def _inline_image(element: etree._Element, base_url: str, index: WarcIndex) -> int:

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from web import views, workflow
+from web import privacy, views, workflow
 from web.accounts import FAILURE_WINDOW, MAX_FAILURES
 from web.auth import LOGIN_COOKIE, Principal, check_csrf, check_origin, context, principal, require, session_cookie
 from web.charts import bar_chart, line_chart
@@ -236,5 +236,6 @@ def remove_user(name: str, request: Request, csrf: str = Form("", max_length=100
 def export(request: Request, who: Principal = Who) -> HTMLResponse:
     require(who, "export")
     params = views.SearchParams.parse(request.query_params)
+    privacy.check_people(context(request), who, params)
     base = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "size")]
     return render(request, "export.html", params=params.to_json(), export_query=urlencode(base))

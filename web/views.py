@@ -133,6 +133,7 @@ def _store_call(call: Any, *args: Any) -> Any:
 
 def search(ctx: Context, who: Principal, params: SearchParams) -> dict[str, Any]:
     require(who, "search")
+    privacy.check_people(ctx, who, params)
     kinds = params.kinds
     if who.researcher:  # never vendor documents (a person's profile)
         kinds = [k for k in kinds if privacy.visible_kind(who, k)] or ["listing", "post"]
@@ -215,6 +216,7 @@ def substance(ctx: Context, who: Principal, name: str) -> dict[str, Any]:
     """Every spelling folded in, first seen, where, listings and posts per week, EUR per gram per week, signals,
     vendors: two searches, one trend and one signal look-up."""
     require(who, "search")
+    privacy.check_terms(ctx, who, name)
     from signals.watch import WatchError, substance_spec
 
     try:

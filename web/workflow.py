@@ -230,6 +230,7 @@ def new_token(ctx: Context, who: Principal, name: str) -> dict[str, str]:
 def export_corpus(ctx: Context, who: Principal, params: SearchParams) -> Path:
     """The pseudonymised corpus the search selects, as a JSON Lines file (the caller streams and deletes it)."""
     require(who, "export")
+    privacy.check_people(ctx, who, params)
     from exports.corpus import export_corpus as export
     from exports.pseudonymise import Pseudonymiser, PseudonymKeyError, key_from_environment
     from storage.base import SearchQuery
