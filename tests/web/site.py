@@ -59,7 +59,10 @@ HOSTILE_PAGE = f"""<!doctype html><html><head><title>archived {XSS[0]}</title>
 <div style="background-image:url(https://evil.example/div.png)">styled</div>
 <!-- a comment <script>alert('xss-comment')</script> -->
 </body></html>"""
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a8a5d3e30000000049454e44ae426082")  # fmt: skip
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f00"
+    "05000201a8a5d3e30000000049454e44ae426082"
+)  # a 1x1 image
 
 
 @dataclass

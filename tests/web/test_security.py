@@ -68,7 +68,7 @@ def test_every_api_route_refuses_requests_without_authentication(site: Site, ano
     assert len(api_routes) >= 20  # every route of web/api.py, the OpenAPI document included
     for route in api_routes:
         for url in filled(route.path, path_values(site)):
-            for method in route.methods:
+            for method in route.methods or ():
                 answer = anonymous.request(method, url, follow_redirects=False)
                 assert answer.status_code == 401, (method, url)
                 assert answer.headers["www-authenticate"] == "Bearer"
@@ -180,8 +180,9 @@ def test_the_archived_page_is_served_inert_with_a_strict_policy(site: Site, clie
     assert root.get_element_by_id("archived-title").text_content().startswith("3-MMC crystals 10g")
 
 
-def test_the_evidence_page_frames_it_sandboxed_and_shows_capture_time_and_id(site: Site,
-                                                                             clients: dict[str, TestClient]) -> None:  # fmt: skip
+def test_the_evidence_page_frames_it_sandboxed_and_shows_capture_time_and_id(
+    site: Site, clients: dict[str, TestClient]
+) -> None:
     page = clients["alice"].get(f"/evidence/{quote(site.hostile_record, safe='')}")
     root = lxml.html.document_fromstring(page.text)
     [frame] = root.iter("iframe")
