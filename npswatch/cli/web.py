@@ -88,7 +88,7 @@ def users_list() -> None:
     """Every user with role, creation time and number of tokens."""
     accounts = _accounts()
     for user in accounts.users():
-        out.print(f"{escape(str(user['name']))}\t{user['role']}\t{user['created_at']}\ttokens {user['tokens']}")
+        print(f"{user['name']}\t{user['role']}\t{user['created_at']}\ttokens {user['tokens']}")
 
 
 @users.command("remove")
