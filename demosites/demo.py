@@ -128,7 +128,33 @@ def run_demo(db: str, days: int | None, step: int, console: Any) -> int:
     print_health(comparison, console)
     console.print(f"Early-warning signals as of {span[-1]} (npswatch signals list / show ID):")
     signals_code = run_and_list(db, console, date.fromisoformat(span[-1]))
+    print_workbench(db, console)
     return 1 if failed or signals_code or not comparison.ok else 0
+
+
+DEMO_USER = "demo"
+
+
+def print_workbench(db: str, console: Any) -> str:
+    """Make (or reset) the demo's analyst account and say how to open the workbench on the demo data; the password
+    is ``$NPSWATCH_DEMO_PASSWORD`` or a random one, printed this once.  Returns the password."""
+    import secrets
+
+    from web.accounts import Accounts
+    from web.config import WebConfig, demo_password
+
+    config = WebConfig.from_env(db)
+    accounts = Accounts(config.users_db)
+    password = demo_password() or secrets.token_urlsafe(12)
+    if accounts.user(DEMO_USER) is None:
+        accounts.add_user(DEMO_USER, "analyst", password)
+    else:
+        accounts.set_password(DEMO_USER, password)
+    shown = "the password in NPSWATCH_DEMO_PASSWORD" if demo_password() else f"password {password}"
+    console.print(f"Open the workbench on the demo data: .venv/bin/npswatch serve --db {db}   then "
+                  f"http://127.0.0.1:8000/ and log in as {DEMO_USER}, {shown} (an analyst account for the demo "
+                  f"data only: npswatch users remove {DEMO_USER} deletes it; docs/web.md)")  # fmt: skip
+    return password
 
 
 class DemoProgress:

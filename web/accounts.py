@@ -119,6 +119,14 @@ class Accounts:
             raise AccountError(f"user {name!r} exists already") from exc
         return User(name, role)
 
+    def set_password(self, name: str, password: str) -> None:
+        check_password(password)
+        with self._db() as db:
+            if db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (_hasher.hash(password), name)
+                          ).rowcount == 0:  # fmt: skip
+                raise AccountError(f"no user {name!r}")
+            db.execute("DELETE FROM sessions WHERE user = ?", (name,))
+
     def remove_user(self, name: str) -> None:
         """Remove the user, their tokens and their sessions."""
         with self._db() as db:

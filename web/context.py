@@ -12,7 +12,10 @@ import os
 import sqlite3
 import threading
 import time
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 from crawlers.warcindex import WarcIndex
 from exports.corpus import learn_people
@@ -23,7 +26,10 @@ from storage.base import Storage
 from web.accounts import Accounts
 from web.config import WebConfig
 
+T = TypeVar("T")
 PSEUDONYMS_TTL = 600.0  # seconds the people a researcher's pages hide are kept before they are learnt again
+CACHE_ENTRIES = 256  # store answers kept (searches with facets, trends) until the store changes
+CLUSTER_TTL = 60.0  # seconds a cluster's answers are kept (a cluster has no file to watch)
 
 
 class Context:
@@ -35,6 +41,7 @@ class Context:
         self._opened: list[Any] = []
         self._warc: WarcIndex | None = None
         self._pseudonymiser: tuple[float, Pseudonymiser] | None = None
+        self._cache: OrderedDict[str, tuple[object, Any]] = OrderedDict()
 
     def store(self) -> Storage:
         found: Storage | None = getattr(self._local, "store", None)
@@ -51,6 +58,38 @@ class Context:
             with self._lock:
                 self._opened.append(found)
         return found
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, or its answer from before when the store has not changed since (store answers are the
+        same for every user: what a role may see is applied afterwards).  Analysts come back to the same substance
+        and search pages, and the store changes only when a crawl writes to it."""
+        version = self._store_version()
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None and found[0] == version:
+                self._cache.move_to_end(key)
+                return found[1]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._cache[key] = (version, value)
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return value
+
+    def _store_version(self) -> object:
+        """What changes when the store does: its SQLite files' size and time, or the minute for a cluster."""
+        from storage import sqlite_path
+        from storage.cluster.config import is_cluster_target
+
+        if is_cluster_target(self.config.db):
+            return int(time.time() // CLUSTER_TTL)
+        path = Path(sqlite_path(self.config.db))
+        stats = []
+        for name in (path, path.with_name(path.name + "-wal")):
+            with contextlib.suppress(OSError):
+                found = name.stat()
+                stats.append((found.st_mtime_ns, found.st_size))
+        return tuple(stats)
 
     def warc(self) -> WarcIndex:
         with self._lock:

@@ -140,7 +140,7 @@ def search(ctx: Context, who: Principal, params: SearchParams) -> dict[str, Any]
     query = SearchQuery(params.text, kinds, params.sources, params.date_from, params.date_to, params.filters,
                         SEARCH_FACETS, FACET_SIZE, params.size, (params.page - 1) * params.size,
                         params.sort)  # fmt: skip
-    result = _store_call(ctx.store().search, query)
+    result = ctx.cached(f"search:{query!r}", lambda: _store_call(ctx.store().search, query))
     return {
         "query": params.to_json(),
         "total": result.total,
@@ -225,8 +225,8 @@ def substance(ctx: Context, who: Principal, name: str) -> dict[str, Any]:
         raise ViewError(400, str(exc)) from exc
     store = ctx.store()
     spellings = list(spec.spellings)
-    if spec.known:
-        filters: dict[str, list[str]] = {"substance": [str(spec.substance)]}
+    if spec.known:  # the canonical name, and the name as asked (a store enriched with another lexicon)
+        filters: dict[str, list[str]] = {"substance": sorted({str(spec.substance), " ".join(name.split())})}
     else:  # the candidate as extraction spelled it in the store
         seen = _store_call(store.search, SearchQuery(spec.spellings[0], facets=("novel_substance",), facet_size=100,
                                                      limit=0)).facets.get("novel_substance", {})  # fmt: skip
@@ -235,15 +235,15 @@ def substance(ctx: Context, who: Principal, name: str) -> dict[str, Any]:
         spellings = sorted(set(forms) | set(spellings))
         filters = {"novel_substance": forms}
     facets = ("kind", "source", "market", "forum", "ships_from", "language", "vendor")
-    found = _store_call(store.search, SearchQuery(filters=filters, facets=facets, facet_size=FACET_SIZE, limit=10,
-                                                  sort="newest"))  # fmt: skip
+    query = SearchQuery(filters=filters, facets=facets, facet_size=FACET_SIZE, limit=10, sort="newest")
+    found = ctx.cached(f"search:{query!r}", lambda: _store_call(store.search, query))
     if found.total == 0:
         raise ViewError(404, f"nothing stored mentions {name[:100]!r}")
     latest = max(str(h.get("last_seen") or "")[:10] for h in found.hits)
     since = date.fromisoformat(latest) - timedelta(weeks=SUBSTANCE_WEEKS) if latest else None
     trend = getattr(store, "trend", None)
-    buckets = _store_call(trend, TrendQuery(by="kind", interval="day", kinds=("listing", "post"), date_from=since,
-                                            filters=filters)) if trend else []  # fmt: skip
+    per_day = TrendQuery(by="kind", interval="day", kinds=("listing", "post"), date_from=since, filters=filters)
+    buckets = ctx.cached(f"trend:{per_day!r}", lambda: _store_call(trend, per_day)) if trend else []
     subject = str(spec.substance) if spec.known else candidate_names([name])[0]
     signals = ctx.signals().find(subject=subject) if who.can("signals") else []
     vendors = found.facets.get("vendor", {})

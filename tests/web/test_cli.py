@@ -79,3 +79,24 @@ def test_serve_listens_on_loopback_and_answers(data: Path) -> None:
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_the_demo_ends_with_how_to_open_the_workbench(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from demosites.demo import print_workbench
+
+    monkeypatch.delenv("NPSWATCH_DEMO_PASSWORD", raising=False)
+    printed = Console(record=True, width=400)
+    password = print_workbench(str(data / "npswatch.sqlite3"), printed)
+    text = printed.export_text()
+    assert "npswatch serve" in text and "log in as demo" in text and f"password {password}" in text
+    accounts = Accounts(data / "users.sqlite3")
+    user = accounts.user("demo")
+    assert accounts.verify("demo", password) is not None and user is not None and user.role == "analyst"
+    monkeypatch.setenv("NPSWATCH_DEMO_PASSWORD", "the demo's own passphrase")
+    again = Console(record=True, width=400)
+    print_workbench(str(data / "npswatch.sqlite3"), again)
+    assert "NPSWATCH_DEMO_PASSWORD" in again.export_text() and "the demo's own" not in again.export_text()
+    assert accounts.verify("demo", "the demo's own passphrase") is not None
+    assert accounts.verify("demo", password) is None
