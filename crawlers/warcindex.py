@@ -21,7 +21,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -94,12 +93,6 @@ class WarcIndex:
             self._conn.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise WarcIndexError(f"WARC index {self.path}: cannot open ({exc})") from exc
-
-    def __enter__(self) -> WarcIndex:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
 
     def close(self) -> None:
         self._conn.close()

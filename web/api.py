@@ -140,11 +140,7 @@ def evidence_page(record_id: str, request: Request, who: Principal = Who) -> Res
     """The archived response made inert (the evidence frame's document; see web.evidence)."""
     from web.evidence import FRAME_CSP, render
 
-    ctx = context(request)
-    found = workflow.evidence(ctx, who, record_id)
-    index = ctx.warc()
-    location = index.find(found["record_id"])
-    assert location is not None
+    index, location = workflow.locate(context(request), who, record_id)
     headers = {"Content-Security-Policy": FRAME_CSP, "X-Frame-Options": "SAMEORIGIN"}
     return Response(render(index.read(location), index), media_type="text/html; charset=utf-8", headers=headers)
 
@@ -152,11 +148,7 @@ def evidence_page(record_id: str, request: Request, who: Principal = Who) -> Res
 @router.get("/evidence/{record_id}/warc", response_class=Response)
 def evidence_warc(record_id: str, request: Request, who: Principal = Who) -> Response:
     """The record as archived: a .warc.gz file of one record."""
-    ctx = context(request)
-    found = workflow.evidence(ctx, who, record_id)
-    index = ctx.warc()
-    location = index.find(found["record_id"])
-    assert location is not None
+    index, location = workflow.locate(context(request), who, record_id)
     name = quote("".join(ch if ch.isalnum() or ch == "-" else "_" for ch in record_id.strip("<>"))) + ".warc.gz"
     return Response(index.raw(location), media_type="application/gzip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crawlers.warcindex import Location, WarcIndex
 from signals.model import Signal
 from signals.store import ACTIONS, STATES, SignalStoreError
 from signals.watch import KINDS as WATCH_KINDS
@@ -154,8 +155,8 @@ def remove_watchlist(ctx: Context, who: Principal, watch_id: int) -> dict[str, A
 # -- evidence ------------------------------------------------------------------------------------------
 
 
-def evidence(ctx: Context, who: Principal, record_id: str) -> dict[str, Any]:
-    """An archived response: where and when it was captured, and the archived links that have a copy."""
+def locate(ctx: Context, who: Principal, record_id: str) -> tuple[WarcIndex, Location]:
+    """The WARC index and where the record is; ViewError 404 for an unknown id or an archive that cannot be read."""
     require(who, "evidence")
     from crawlers.warcindex import WarcIndexError
 
@@ -166,8 +167,14 @@ def evidence(ctx: Context, who: Principal, record_id: str) -> dict[str, Any]:
         raise ViewError(404, f"the WARC archive cannot be read: {exc}") from exc
     if location is None:
         raise ViewError(404, f"no WARC record {record_id[:80]!r} in {ctx.config.warc_dir}")
+    return index, location
+
+
+def evidence(ctx: Context, who: Principal, record_id: str) -> dict[str, Any]:
+    """An archived response: where and when it was captured, and the archived links that have a copy."""
     from web.evidence import archived_links
 
+    index, location = locate(ctx, who, record_id)
     record = index.read(location)
     return {
         "record_id": location.record_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def write(directory: Path, prefix: str, numbers: range, max_bytes: int = 100 << 
 
 def test_every_response_is_found_by_id_and_url_and_read_back(tmp_path: Path) -> None:
     ids = write(tmp_path, "nova", range(5)) + write(tmp_path, "tulip", range(5, 8), max_bytes=500)
-    with WarcIndex(tmp_path) as index:
+    with closing(WarcIndex(tmp_path)) as index:
         for n, record_id in enumerate(ids):
             location = index.find(record_id)
             assert location is not None and location.type == "response" and location.status == 200
@@ -49,7 +50,7 @@ def test_every_response_is_found_by_id_and_url_and_read_back(tmp_path: Path) -> 
 
 def test_refresh_reads_only_what_was_appended(tmp_path: Path) -> None:
     write(tmp_path, "nova", range(3))
-    with WarcIndex(tmp_path) as index:
+    with closing(WarcIndex(tmp_path)) as index:
         assert index.refresh() == 1 + 2 * 3  # warcinfo, then response and request per exchange
         assert index.refresh() == 0
         later = write(tmp_path, "nova", range(3, 5))
@@ -63,7 +64,7 @@ def test_a_record_still_being_written_is_indexed_once_complete(tmp_path: Path) -
     [path] = (tmp_path / "nova").glob("*.warc.gz")
     whole = path.read_bytes()
     path.write_bytes(whole[:-25])  # the last member (the request record) cut short
-    with WarcIndex(tmp_path) as index:
+    with closing(WarcIndex(tmp_path)) as index:
         assert index.refresh() == 2  # warcinfo and the response
         assert index.find(record_id) is not None
         path.write_bytes(whole)
@@ -73,5 +74,5 @@ def test_a_record_still_being_written_is_indexed_once_complete(tmp_path: Path) -
 def test_a_file_that_is_not_a_warc_is_named(tmp_path: Path) -> None:
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "x.warc.gz").write_bytes(gzip.compress(b"not a warc record\r\n\r\n"))
-    with WarcIndex(tmp_path) as index, pytest.raises(WarcIndexError, match=r"x\.warc\.gz"):
+    with closing(WarcIndex(tmp_path)) as index, pytest.raises(WarcIndexError, match=r"x\.warc\.gz"):
         index.refresh()
