@@ -192,21 +192,26 @@ def document(ctx: Context, who: Principal, doc_id: str) -> dict[str, Any]:
     }
 
 
-def price_series(observations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per price tier (quantity and currency) its amount each observed day, and EUR per gram when known."""
+def price_series(observations: list[dict[str, Any]], max_tiers: int = 5) -> list[dict[str, Any]]:
+    """The median EUR per gram each observed day, and the price of each tier (quantity) in the listing's main
+    currency (its latest first price's: a chart mixing USD with BTC shows nothing), at most ``max_tiers``."""
+    latest: list[dict[str, Any]] = next((o["prices"] for o in reversed(observations) if o["prices"]), [])
+    currency = latest[0].get("currency") if latest else None
     tiers: dict[str, list[tuple[str, float]]] = {}
+    per_gram: list[tuple[str, float]] = []
     for obs in observations:
         for price in obs["prices"]:
             try:
                 amount = float(price.get("amount") or 0)
             except (TypeError, ValueError):
                 continue
-            label = f"{price.get('quantity') or 'price'} ({price.get('currency') or '?'})"
-            tiers.setdefault(label, []).append((obs["day"], amount))
+            if price.get("currency") == currency and amount > 0:
+                tiers.setdefault(f"{price.get('quantity') or 'price'} ({currency})", []).append((obs["day"], amount))
         if obs["eur_per_gram"]:
             values = sorted(obs["eur_per_gram"])
-            tiers.setdefault("EUR per gram (median)", []).append((obs["day"], values[len(values) // 2]))
-    return [{"label": label, "points": points} for label, points in sorted(tiers.items())]
+            per_gram.append((obs["day"], values[len(values) // 2]))
+    series = [{"label": "EUR per gram (median)", "points": per_gram}] if per_gram else []
+    return series + [{"label": label, "points": points} for label, points in list(tiers.items())[:max_tiers]]
 
 
 # -- a substance ---------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ def test_a_listing_page_has_its_price_chart_and_highlighted_extraction(
     assert [o["day"] for o in data["observations"]] == DAYS
     assert [o["warc_record_id"] for o in data["observations"]] == site.record_ids
     tiers = {s["label"]: [v for _, v in s["points"]] for s in data["price_series"]}
+    assert list(tiers) == ["EUR per gram (median)", "10g (EUR)"]
     assert tiers["10g (EUR)"] == [45.0, 44.0, 40.0, 38.0] and tiers["EUR per gram (median)"][-1] == 3.8
     marks = {(s["mark"], s["text"]) for s in data["highlights"]["description"] if s["mark"]}
     assert ("substance", "3-MMC") in marks and any(mark == "price" for mark, _ in marks)
