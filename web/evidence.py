@@ -16,6 +16,7 @@ Anything that is not HTML is shown as escaped text (an image as itself, inline).
 from __future__ import annotations
 
 import base64
+import codecs
 import html
 import re
 from urllib.parse import urljoin, urlsplit
@@ -59,8 +60,8 @@ def _page(body: str) -> str:
 def _charset(record: ArchivedRecord) -> str:
     found = re.search(r"charset=([\w.-]+)", record.location.content_type or "", re.IGNORECASE)
     try:
-        return found[1] if found and "".encode(found[1]) == b"" else "utf-8"
-    except LookupError:
+        return codecs.lookup(found[1]).name if found else "utf-8"
+    except LookupError:  # a charset Python does not know: decoded as UTF-8, errors replaced
         return "utf-8"
 
 
