@@ -86,7 +86,7 @@ class WarcIndex:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fresh = not self.path.exists()
-            self._conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
             if fresh:
                 os.chmod(self.path, 0o600)  # the index names every URL crawled
             self._conn.execute("PRAGMA journal_mode=WAL")
@@ -122,7 +122,7 @@ class WarcIndex:
         except (OSError, ArchiveLoadFailed, ValueError, EOFError, zlib.error) as exc:
             if not rows:  # a damaged file: the records read before the damage are kept
                 raise WarcIndexError(f"{path}: not a readable gzip WARC file after byte {start} ({exc})") from exc
-        with self._transaction():
+        with self._conn:  # one transaction: the file's records and how far it was read
             self._conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self._conn.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, end))
         return len(rows)
@@ -175,16 +175,6 @@ class WarcIndex:
                 return fh.read(location.length)
         except OSError as exc:
             raise WarcIndexError(f"{location.path}: cannot read the record at byte {location.offset} ({exc})") from exc
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
 
 def _records(fh: object) -> Iterator[tuple[int, int, tuple[object, ...]]]:
