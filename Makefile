@@ -63,11 +63,12 @@ bench: install
 	$(PY) bench/extract_bench.py
 	$(PY) bench/index_bench.py
 	$(PY) bench/surveillance_bench.py
+	$(PY) bench/web_bench.py
 
 # Lint and types (strict on nlp, pipelines, storage and exports; see pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy crawlers pipelines storage nlp npswatch signals health exports demosites scheduler.py
+	$(VENV)/bin/mypy crawlers pipelines storage nlp npswatch signals health exports demosites scheduler.py web
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -44,8 +44,7 @@ def export_corpus(
 ) -> ExportResult:
     """Write the documents ``query`` selects to ``out`` with people replaced; ``progress(done, total)``."""
     total = store.search(replace(query, limit=0, offset=0, facets=())).total
-    for source in _sources(store):
-        _learn(store, source, pseudonymiser)
+    learn_people(store, pseudonymiser)
     by_kind: dict[str, int] = {}
     partial = out.with_name(out.name + ".partial")
     try:
@@ -74,6 +73,13 @@ def _open(path: Path) -> IO[str]:
     if path.name.endswith(".gz.partial"):
         return gzip.open(path, "wt", encoding="utf-8")
     return path.open("w", encoding="utf-8")
+
+
+def learn_people(store: Storage, pseudonymiser: Pseudonymiser) -> None:
+    """Teach ``pseudonymiser`` the people of every source of the store (also what the workbench hides from
+    researchers)."""
+    for source in _sources(store):
+        _learn(store, source, pseudonymiser)
 
 
 def _sources(store: Storage) -> list[str]:

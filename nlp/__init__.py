@@ -15,7 +15,7 @@ from nlp.types import Extraction
 if TYPE_CHECKING:
     from nlp.api import Record
 
-__all__ = ["Extraction", "Record", "cli_extract", "compiled", "extract", "extract_many"]
+__all__ = ["Extraction", "Record", "cli_extract", "compiled", "extract", "extract_many", "spellings"]
 
 
 def compiled() -> bool:
@@ -39,6 +39,25 @@ def extract_many(items: Any, batch_size: int = 256, **kwargs: Any) -> Any:
     from nlp.api import extract_many as _extract_many
 
     return _extract_many(items, batch_size=batch_size, **kwargs)
+
+
+def spellings(name: str) -> tuple[str, list[str]] | None:
+    """The canonical name and the spellings the lexicon has for the known substance ``name`` names (by any of its
+    spellings, case and hyphens aside), one per normalised form, canonical first; None for a name it does not know.
+    Forms that need context to mean the substance ("drone", "MD", street names shared with words) are left out: as
+    bare search terms they would find mostly other things.  Loads the lexicon (not spaCy)."""
+    from nlp.normalize import form_key
+    from nlp.resources import lexicon
+
+    lex = lexicon()
+    substance = lex.by_canonical(name)
+    if substance is None:
+        return None
+    found = {form_key(substance.canonical): substance.canonical}
+    for text, hit in lex.forms:
+        if hit.substance.id == substance.id and not hit.ambiguous:
+            found.setdefault(form_key(text), text)
+    return substance.canonical, list(found.values())
 
 
 def cli_extract(infile: Any, outfile: Any, progress: bool = False, **kwargs: Any) -> Any:

@@ -82,9 +82,18 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("NPSWATCH_WEBHOOK_SECRET", "HMAC-SHA256 key of the webhook signature", secret=True),
     Variable("NPSWATCH_SMTP_USERNAME", "SMTP login (no login when unset)", secret=True),
     Variable("NPSWATCH_SMTP_PASSWORD", "SMTP password", secret=True),
+    # the workbench (docs/web.md)
+    Variable("NPSWATCH_USERS_DB", "the workbench's accounts, sessions and API token hashes (created 0600)",
+             shown="<data dir>/users.sqlite3"),
+    Variable("NPSWATCH_WEB_SECURE_COOKIES",
+             "0: the workbench's session cookie without Secure, for a client on plain http on loopback only", "1"),
+    Variable("NPSWATCH_WEB_SESSION_HOURS", "a workbench session ends this many hours after login", "12"),
+    Variable("NPSWATCH_WEB_IDLE_MINUTES", "... or after this many minutes without a request", "60"),
     # exports (docs/export.md)
     Variable("NPSWATCH_PSEUDONYM_KEY", "the key of the export's pseudonyms (16 characters or more)", secret=True),
     # the demo (docs/demo-timeline.md)
+    Variable("NPSWATCH_DEMO_PASSWORD", "the password of the demo's workbench account (make demo); random and printed "
+             "once when unset", secret=True),
     Variable("NPSWATCH_DEMO_FAULTS", "the demo sites' faults: scenario, empty for none, or site:kind:days;...",
              shown="scenario for npswatch demo; none for the sites alone"),
     # installing: read by setup.py and the Makefile at install time only
@@ -199,6 +208,30 @@ def host_request_budget() -> int:
 
 def retry_after_max() -> float:
     return _number("NPSWATCH_RETRY_AFTER_MAX", float)
+
+
+def users_db() -> Path:
+    """The workbench's accounts file: ``$NPSWATCH_USERS_DB``, else ``<data dir>/users.sqlite3``."""
+    return _path("NPSWATCH_USERS_DB") or data_dir() / "users.sqlite3"
+
+
+def web_secure_cookies() -> bool:
+    return _text("NPSWATCH_WEB_SECURE_COOKIES").strip().lower() not in ("0", "false", "no")
+
+
+def _positive(name: str) -> float:
+    value = _number(name, float)
+    if value <= 0:
+        raise SettingsError(f"{name}: expected a number above 0, found {raw(name)!r}")
+    return value
+
+
+def web_session_hours() -> float:
+    return _positive("NPSWATCH_WEB_SESSION_HOURS")
+
+
+def web_idle_minutes() -> float:
+    return _positive("NPSWATCH_WEB_IDLE_MINUTES")
 
 
 def crawl_timeout() -> float:

@@ -24,9 +24,12 @@ SignalType = Literal[
     "needs_login",
     "blocked",
     "source_gone",
+    # a watchlist found new documents (signals.watch)
+    "watch_hit",
 ]
 SUBSTANCE_TYPES: tuple[str, ...] = ("first_seen", "spike", "price_shift", "adverse_surge")
 HEALTH_TYPES: tuple[str, ...] = ("source_down", "layout_change", "needs_login", "blocked", "source_gone")
+WATCH_TYPES: tuple[str, ...] = ("watch_hit",)
 State = Literal["new", "acknowledged", "dismissed", "closed"]
 Severity = Literal["low", "medium", "high"]
 
@@ -72,6 +75,7 @@ class Signal:
     # first sighting in a new market; None for the whole store), and when the record last changed (UTC, ISO 8601)
     scope: str | None = None
     updated_at: str | None = None
+    assignee: str | None = None  # who triages it (signals.store.SignalStore.triage)
 
     @property
     def id(self) -> str:

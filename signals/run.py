@@ -29,6 +29,7 @@ from signals.episodes import Detection
 from signals.model import SUBSTANCE_TYPES, Evidence, Signal
 from signals.series import Record, StoreSeries, load_series
 from signals.store import SignalStore, SignalStoreError, open_store
+from signals.watch import run_watchlists
 from storage import open_storage
 from storage.base import Storage, StorageError
 
@@ -87,8 +88,9 @@ class Outcome:
 
 def run_and_deliver(db: str, as_of: date | None = None, *, since: date | None = None, deliver: bool | None = True,
                     data: Path | None = None) -> Outcome:  # fmt: skip
-    """A signal run over the document store ``db`` as of ``as_of`` (default today, UTC), kept in its signal store
-    (``open_store(db, data)``), the new signals delivered (``deliver`` False: not): what ``npswatch signals run``,
+    """A signal run over the document store ``db`` as of ``as_of`` (default today, UTC) and the watchlists' new
+    matches (``signals.watch``), kept in its signal store (``open_store(db, data)``), the new signals delivered
+    (``deliver`` False: not): what ``npswatch signals run``,
     ``npswatch demo`` and the scheduler run.  Exit code: 0 ok, 1 a store error or a failed delivery, 2 a delivery
     configuration that cannot be used."""
     day = as_of or datetime.now(UTC).date()
@@ -102,8 +104,12 @@ def run_and_deliver(db: str, as_of: date | None = None, *, since: date | None = 
             result = run_signals(store, kept, day, since=since)
             outcome.lines.append(f"signals as of {day}: {len(result.created)} new, {len(result.updated)} updated, "
                                  f"{len(result.closed)} closed (kept in {kept.path})")  # fmt: skip
+            watched = run_watchlists(store, kept, day)
+            if kept.watchlists():
+                outcome.lines.append(f"watchlists: {watched.new_documents} new matching document(s), "
+                                     f"{len(watched.created)} new watch_hit signal(s)")  # fmt: skip
             if deliver is not False:
-                outcome.code = _deliver(result.created, db, outcome.lines)
+                outcome.code = _deliver(result.created + watched.created, db, outcome.lines)
             outcome.kept = kept.find()
     except (StorageError, SignalStoreError) as exc:
         outcome.lines.append(f"error: {exc}")

@@ -8,10 +8,12 @@ as documents.  The file:
 - else, for a SQLite store ``path/name.sqlite3``, ``path/name.signals.sqlite3`` beside it;
 - else (a cluster URL), ``$NPSWATCH_DATA_DIR/signals.sqlite3`` (``var/signals.sqlite3``).
 
-Tables: ``signals`` (one row per signal id: type, subject, scope, state, first and last seen, the JSON record) and
-``runs`` (one row per ``signals run``: as-of day, wall time, what changed).  Writes are transactions; readers run
-beside a writer (WAL).  Substance signals and source-health signals are kept here alike: this is the one signal
-store.
+Tables: ``signals`` (one row per signal id: type, subject, scope, state, first and last seen, the JSON record),
+``runs`` (one row per ``signals run``: as-of day, wall time, what changed), ``audit`` (the append-only triage log:
+who, when, what, why; triggers refuse updates and deletes), ``watchlists`` and ``watch_hits`` (saved queries and
+substance names, and the documents each one matched: ``signals.watch``).  Tables added by a later version are
+created when an older file is opened.  Writes are transactions; readers run beside a writer (WAL).  Substance
+signals and source-health signals are kept here alike: this is the one signal store.
 
 Earlier versions kept source-health signals a second time, in a ``signals`` table of the run history
 (``<data dir>/runs.sqlite3``).  :func:`open_store` moves them in when it finds that table: episodes the signal store
@@ -24,6 +26,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +36,15 @@ from npswatch import settings
 from signals.model import Signal
 
 STATES = ("new", "acknowledged", "dismissed", "closed")
+# triage actions -> (states they apply to, the state they lead to (None: unchanged), what they need)
+ACTIONS: dict[str, tuple[tuple[str, ...], str | None, str | None]] = {
+    "acknowledge": (("new", "dismissed", "closed"), "acknowledged", None),
+    "dismiss": (("new", "acknowledged", "closed"), "dismissed", "reason"),
+    "reopen": (("acknowledged", "dismissed"), "new", "reason"),
+    "assign": (STATES, None, None),
+    "note": (STATES, None, "note"),
+}
+MAX_TEXT = 4000  # characters of a reason or note
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS signals (
@@ -54,7 +66,76 @@ CREATE TABLE IF NOT EXISTS runs (
     updated INTEGER NOT NULL,
     closed INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    signal_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    via TEXT NOT NULL,
+    action TEXT NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    assignee TEXT,
+    reason TEXT,
+    note TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_signal ON audit (signal_id, id);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS watchlists (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    checked_through TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS watch_hits (
+    watchlist_id INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    found_at TEXT NOT NULL,
+    retro INTEGER NOT NULL,
+    PRIMARY KEY (watchlist_id, doc_id)
+);
 """
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One triage action: who did what to which signal, when and why."""
+
+    id: int
+    signal_id: str
+    at: str  # UTC, ISO 8601
+    user: str
+    via: str  # cli | web | api
+    action: str  # one of ACTIONS
+    from_state: str
+    to_state: str
+    assignee: str | None
+    reason: str | None
+    note: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StoredWatchlist:
+    """A watchlist row (``signals.watch`` reads ``spec``)."""
+
+    id: int
+    name: str
+    kind: str  # query | substance
+    spec: dict[str, Any]
+    created_by: str
+    created_at: str
+    checked_through: str  # the last day whose new documents were looked at (ISO date)
+    active: bool
 
 
 class SignalStoreError(Exception):
@@ -213,6 +294,96 @@ class SignalStore:
         self.put([signal])
         return signal
 
+    def triage(self, signal_id: str, action: str, user: str, *, via: str = "cli", reason: str | None = None,
+               note: str | None = None, assignee: str | None = None) -> Signal:  # fmt: skip
+        """Apply a triage ``action`` (see ``ACTIONS``) by ``user`` and append it to the audit log, in one
+        transaction; SignalStoreError for an unknown id, an action that does not apply, or a missing reason or note."""
+        if action not in ACTIONS:
+            raise SignalStoreError(f"action: expected one of {', '.join(ACTIONS)}, found {action!r}")
+        reason, note, assignee = (_text(v, name) for v, name in ((reason, "reason"), (note, "note"),
+                                                                  (assignee, "assignee")))  # fmt: skip
+        if not user.strip():
+            raise SignalStoreError("triage needs the name of the user who does it")
+        allowed, leads_to, needs = ACTIONS[action]
+        if needs and not {"reason": reason, "note": note}[needs]:
+            raise SignalStoreError(f"{action} needs a {needs}")
+        with self.transaction():
+            signal = self.get(signal_id)
+            if signal is None:
+                raise SignalStoreError(f"no signal with id {signal_id!r} in {self.path}")
+            if signal.state not in allowed:
+                raise SignalStoreError(f"cannot {action} signal {signal.id}: it is {signal.state}")
+            before = signal.state
+            signal.state = leads_to or signal.state  # type: ignore[assignment]
+            if action == "assign":
+                signal.assignee = assignee
+            signal.updated_at = now_utc()
+            self.put([signal])
+            self._conn.execute(
+                "INSERT INTO audit (signal_id, at, user, via, action, from_state, to_state, assignee, reason, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (signal.id, signal.updated_at, user.strip(), via, action, before, signal.state, signal.assignee,
+                 reason, note),
+            )  # fmt: skip
+        return signal
+
+    def audit(self, signal_id: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+        """The audit log of one signal (all signals when None), oldest entry first (the latest ``limit``)."""
+        where, params = ("WHERE signal_id = ?", [signal_id]) if signal_id else ("", [])
+        sql = f"SELECT * FROM (SELECT * FROM audit {where} ORDER BY id DESC LIMIT ?) ORDER BY id"
+        return [AuditEntry(*row) for row in self._conn.execute(sql, [*params, limit])]
+
+    # -- watchlists (signals.watch) ------------------------------------------------------------
+
+    def add_watchlist(self, name: str, kind: str, spec: dict[str, Any], user: str, day: date) -> StoredWatchlist:
+        cursor = self._conn.execute(
+            "INSERT INTO watchlists (name, kind, spec, created_by, created_at, checked_through) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (name, kind, json.dumps(spec, ensure_ascii=False, sort_keys=True), user, now_utc(), day.isoformat()),
+        )
+        found = self.watchlist(int(cursor.lastrowid or 0))
+        assert found is not None
+        return found
+
+    def watchlist(self, watch_id: int) -> StoredWatchlist | None:
+        row = self._conn.execute("SELECT * FROM watchlists WHERE id = ?", (watch_id,)).fetchone()
+        return None if row is None else _watchlist(row)
+
+    def watchlists(self, active_only: bool = True) -> list[StoredWatchlist]:
+        where = "WHERE active = 1" if active_only else ""
+        return [_watchlist(row) for row in self._conn.execute(f"SELECT * FROM watchlists {where} ORDER BY id")]
+
+    def deactivate_watchlist(self, watch_id: int) -> None:
+        self._conn.execute("UPDATE watchlists SET active = 0 WHERE id = ?", (watch_id,))
+
+    def set_checked_through(self, watch_id: int, day: date) -> None:
+        self._conn.execute("UPDATE watchlists SET checked_through = max(checked_through, ?) WHERE id = ?",
+                           (day.isoformat(), watch_id))  # fmt: skip
+
+    def add_watch_hits(self, watch_id: int, doc_ids: Iterable[str], retro: bool) -> list[str]:
+        """Record documents a watchlist matched; the ids that were not recorded before."""
+        stamp, added = now_utc(), []
+        for doc_id in doc_ids:
+            cursor = self._conn.execute("INSERT OR IGNORE INTO watch_hits VALUES (?, ?, ?, ?)",
+                                        (watch_id, doc_id, stamp, int(retro)))  # fmt: skip
+            if cursor.rowcount:
+                added.append(doc_id)
+        return added
+
+    def watch_hits(self, watch_id: int, limit: int = 200) -> list[dict[str, Any]]:
+        """The documents a watchlist matched, newest found first: doc_id, found_at, retro."""
+        sql = (
+            "SELECT doc_id, found_at, retro FROM watch_hits WHERE watchlist_id = ? "
+            "ORDER BY found_at DESC, doc_id LIMIT ?"
+        )
+        rows = self._conn.execute(sql, (watch_id, limit))
+        return [{"doc_id": d, "found_at": f, "retro": bool(r)} for d, f, r in rows]
+
+    def count_watch_hits(self, watch_id: int) -> dict[str, int]:
+        sql = "SELECT retro, count(*) FROM watch_hits WHERE watchlist_id = ? GROUP BY retro"
+        found = dict(self._conn.execute(sql, (watch_id,)).fetchall())
+        return {"retro": int(found.get(1, 0)), "new": int(found.get(0, 0))}
+
     def record_run(self, as_of: date, created: int, updated: int, closed: int) -> None:
         self._conn.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?)", (as_of.isoformat(), now_utc(), created, updated,
                                                                          closed))  # fmt: skip
@@ -225,3 +396,17 @@ class SignalStore:
     def runs(self) -> list[dict[str, Any]]:
         cols = ("as_of", "ran_at", "created", "updated", "closed")
         return [dict(zip(cols, row, strict=True)) for row in self._conn.execute("SELECT * FROM runs ORDER BY rowid")]
+
+
+def _text(value: str | None, name: str) -> str | None:
+    """A reason, note or assignee as stored: stripped, None when empty; SignalStoreError when too long."""
+    if value is None or not value.strip():
+        return None
+    if len(value) > MAX_TEXT:
+        raise SignalStoreError(f"{name}: at most {MAX_TEXT} characters, found {len(value)}")
+    return value.strip()
+
+
+def _watchlist(row: tuple[Any, ...]) -> StoredWatchlist:
+    watch_id, name, kind, spec, user, created, checked, active = row
+    return StoredWatchlist(int(watch_id), name, kind, json.loads(spec), user, created, checked, bool(active))

@@ -97,6 +97,10 @@ class SearchQuery:
     facet_size: int = 20  # top values returned per facet
     limit: int = 20
     offset: int = 0
+    sort: str = "relevance"  # one of SORTS: best match first (then newest), or newest (last seen) first
+
+
+SORTS: tuple[str, ...] = ("relevance", "newest")
 
 
 @dataclass

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from storage.base import (
     KEYWORD_FIELDS,
+    SORTS,
     TEXT_FIELDS,
     Observation,
     SearchQuery,
@@ -72,15 +73,16 @@ UNUSABLE_CODES = frozenset(
 _BM25 = f"bm25(fts, {', '.join(str(TEXT_WEIGHTS[name]) for name in TEXT_FIELDS)})"
 # A page of hits: the page's keys in the search order first, then only their rows (each carries its JSON body).
 _PAGE = (
-    "SELECT d.doc_key, d.body, d.first_us, d.last_us FROM (SELECT doc_key, score, last_us, id FROM temp.matched "
-    "ORDER BY score, last_us DESC, id LIMIT ? OFFSET ?) m JOIN documents d ON d.doc_key = m.doc_key "
-    "ORDER BY m.score, m.last_us DESC, m.id"
+    "SELECT d.doc_key, d.body, d.first_us, d.last_us FROM (SELECT doc_key, score, last_us, id FROM temp.matched m "
+    "ORDER BY {order} LIMIT ? OFFSET ?) m JOIN documents d ON d.doc_key = m.doc_key ORDER BY {order}"
 )
+_ORDER = {"relevance": "m.score, m.last_us DESC, m.id", "newest": "m.last_us DESC, m.id"}  # SearchQuery.sort
 _FACET = (
     "SELECT t.value, count(*) AS n FROM temp.matched m JOIN terms t ON t.doc_key = m.doc_key "
     "WHERE t.field = ? GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?"
 )
-# The same three for a search that selects every document (no text, no filter): no temporary table at all.
+# The same three for a search that selects every document (no text, no filter): no temporary table at all (without
+# text every hit scores alike, so both sorts are the newest first).
 _PAGE_ALL = (
     "SELECT d.doc_key, d.body, d.first_us, d.last_us FROM (SELECT doc_key, last_us, id FROM documents "
     "INDEXED BY documents_recent ORDER BY last_us DESC, id LIMIT ? OFFSET ?) m JOIN documents d "
@@ -216,7 +218,7 @@ class SqliteStorage:
             return trend(self._trends[1], query)
 
     def _page(self, sql: str, query: SearchQuery, match: str | None) -> list[dict[str, Any]]:
-        rows = self._conn.execute(sql, (query.limit, query.offset)).fetchall()
+        rows = self._conn.execute(sql.format(order=_ORDER[query.sort]), (query.limit, query.offset)).fetchall()
         snippets = self._snippets(match, [row[0] for row in rows]) if match else {}
         hits = []
         for key, body, first_us, last_us in rows:
@@ -290,6 +292,8 @@ def check_query(query: SearchQuery) -> None:
             raise StorageError(f"search {name} must be 0 or more, found {getattr(query, name)}")
     if query.facet_size < 1:
         raise StorageError(f"search facet_size must be 1 or more, found {query.facet_size}")
+    if query.sort not in SORTS:
+        raise StorageError(f"search sort must be one of {', '.join(SORTS)}, found {query.sort!r}")
 
 
 def _narrowed(query: SearchQuery) -> bool:

@@ -15,7 +15,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("npswatch.settings",),
     ("nlp", "storage", "signals.detectors"),
     ("crawlers", "pipelines", "health", "signals", "exports", "demosites"),
-    ("scheduler",),
+    ("scheduler", "web"),
     ("npswatch.cli",),
 ]
 # Components that may import only these components of the project, whatever their layer allows.
@@ -116,6 +116,12 @@ def test_no_import_cycle_between_components() -> None:
                 elif nxt not in path and nxt > start:  # each cycle once, from its smallest component
                     stack.append((nxt, [*path, nxt]))
     assert cycles == [], "\n".join(cycles)
+
+
+def test_every_top_level_package_has_a_layer() -> None:
+    """A new top-level package must be placed in ``LAYERS`` (else the rules above would not see it)."""
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests", "bench", "docker"}
+    assert packages <= TOP | {"npswatch"}, sorted(packages - TOP - {"npswatch"})
 
 
 def test_import_free_packages() -> None:

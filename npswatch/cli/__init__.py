@@ -1,7 +1,8 @@
 """The ``npswatch`` command: every entry point of the project, one module per command group.
 
 ``sources``, ``crawl``, ``schedule`` (and ``status``), ``tor``, ``search`` (``search``, ``show``, ``trend``),
-``export``, ``extract``, ``rates``, ``demo`` (``demo-sites``, ``demo``), ``index``, ``signals``; what they share is in
+``export``, ``extract``, ``rates``, ``demo`` (``demo-sites``, ``demo``), ``index``, ``signals``, ``web`` (``serve``,
+``users``); what they share is in
 ``common``.  The commands parse and print; what they do lives in the packages (``crawlers.run``, ``demosites.demo``,
 ``signals.run``, ...).  Nothing else imports this package.
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from npswatch.cli import crawl, demo, export, extract, index, rates, schedule, search, signals, sources, tor
+from npswatch.cli import crawl, demo, export, extract, index, rates, schedule, search, signals, sources, tor, web
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,5 +39,7 @@ for command in (
     index.index,
     search.trend,
     signals.signals,
+    web.serve,
+    web.users,
 ):
     main.add_command(command)

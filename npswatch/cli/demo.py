@@ -26,7 +26,11 @@ def demo_sites(sites: tuple[str, ...], host: str, free_ports: bool, as_json: boo
 @click.option("--step", default=1, show_default=True, type=click.IntRange(1, 30), help="Crawl every Nth day.")
 @store_option
 def demo(days: int | None, step: int, db: str) -> None:
-    """Serve the demo sites and crawl every demo source over the simulated days."""
+    """Serve the demo sites and crawl every demo source over the simulated days, then make the demo's workbench
+    account and say how to open the workbench on the demo data."""
     from demosites.demo import run_demo
+    from web.demo import print_workbench
 
-    sys.exit(run_demo(db, days, step, out))
+    code = run_demo(db, days, step, out)
+    print_workbench(db, out)
+    sys.exit(code)

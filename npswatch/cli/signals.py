@@ -63,40 +63,85 @@ def signals_list(as_json: bool, types: tuple[str, ...], states: tuple[str, ...],
 @click.argument("signal_id")
 @_db_option
 def signals_show(signal_id: str, db: str) -> None:
-    """One signal as JSON (an id prefix of 6 or more digits is enough)."""
+    """One signal as JSON, with its triage log under "audit" (an id prefix of 6 or more digits is enough)."""
     with _open(db) as kept:
         found = kept.get(signal_id)
+        log = kept.audit(found.id) if found is not None else []
     if found is None:
         console.print(f"[red]error:[/red] no signal with id {escape(signal_id)!r}")
         sys.exit(2)
-    print(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+    print(json.dumps({**found.to_json(), "audit": [e.to_json() for e in log]}, indent=2, ensure_ascii=False))
 
 
-def _set_state(signal_id: str, state: str, db: str) -> None:
+def _triage(signal_id: str, action: str, db: str, user: str | None, **details: str | None) -> None:
+    """Apply a triage action and append it to the signal store's audit log (the workbench writes the same log)."""
+    import getpass
+
     from signals.store import SignalStoreError
 
     with _open(db) as kept:
         try:
-            changed = kept.set_state(signal_id, state)
+            changed = kept.triage(signal_id, action, user or getpass.getuser(), via="cli", **details)
         except SignalStoreError as exc:
             fail(exc, 2)
-    out.print(f"{changed.id} {changed.type} {escape(changed.subject)}: {state}")
+    who = f", assigned to {escape(changed.assignee)}" if changed.assignee else ""
+    out.print(f"{changed.id} {changed.type} {escape(changed.subject)}: {changed.state}{who}")
+
+
+_as_user = click.option("--as", "user", metavar="NAME", help="Who does it, for the audit log (default: the OS user).")
+_note = click.option("--note", help="A note kept in the audit log.")
 
 
 @signals.command("ack")
 @click.argument("signal_id")
+@click.option("--reason", help="Why, kept in the audit log.")
+@_note
+@_as_user
 @_db_option
-def signals_ack(signal_id: str, db: str) -> None:
+def signals_ack(signal_id: str, reason: str | None, note: str | None, user: str | None, db: str) -> None:
     """Mark a signal acknowledged (an analyst is on it)."""
-    _set_state(signal_id, "acknowledged", db)
+    _triage(signal_id, "acknowledge", db, user, reason=reason, note=note)
 
 
 @signals.command("dismiss")
 @click.argument("signal_id")
+@click.option("--reason", required=True, help="Why it is dismissed (required), kept in the audit log.")
+@_note
+@_as_user
 @_db_option
-def signals_dismiss(signal_id: str, db: str) -> None:
+def signals_dismiss(signal_id: str, reason: str, note: str | None, user: str | None, db: str) -> None:
     """Mark a signal dismissed (a false alarm); later detections of its episode keep it dismissed."""
-    _set_state(signal_id, "dismissed", db)
+    _triage(signal_id, "dismiss", db, user, reason=reason, note=note)
+
+
+@signals.command("reopen")
+@click.argument("signal_id")
+@click.option("--reason", required=True, help="Why it is reopened (required), kept in the audit log.")
+@_as_user
+@_db_option
+def signals_reopen(signal_id: str, reason: str, user: str | None, db: str) -> None:
+    """Set an acknowledged or dismissed signal back to new."""
+    _triage(signal_id, "reopen", db, user, reason=reason)
+
+
+@signals.command("assign")
+@click.argument("signal_id")
+@click.argument("assignee", required=False)
+@_as_user
+@_db_option
+def signals_assign(signal_id: str, assignee: str | None, user: str | None, db: str) -> None:
+    """Assign a signal to ASSIGNEE (without it: to nobody)."""
+    _triage(signal_id, "assign", db, user, assignee=assignee)
+
+
+@signals.command("note")
+@click.argument("signal_id")
+@click.argument("text")
+@_as_user
+@_db_option
+def signals_note(signal_id: str, text: str, user: str | None, db: str) -> None:
+    """Add a note to a signal's audit log."""
+    _triage(signal_id, "note", db, user, note=text)
 
 
 def _open(db: str) -> Any:

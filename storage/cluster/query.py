@@ -81,7 +81,7 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
         "track_total_hits": True,
         "from": query.offset if query.limit else 0,
         "size": query.limit,
-        "sort": ["_score", {"last_us": "desc"}, {"id": "asc"}],
+        "sort": [*(["_score"] if query.sort == "relevance" else []), {"last_us": "desc"}, {"id": "asc"}],
         "_source": ["doc", "first_us", "last_us"],
     }
     if query.facets:

@@ -44,7 +44,7 @@ def test_show_ack_dismiss(db: str) -> None:
     assert code == 0 and json.loads(out)["id"] == first["id"]
     assert invoke("signals", "ack", first["id"], "--db", db)[0] == 0
     assert json.loads(invoke("signals", "show", first["id"], "--db", db)[1])["state"] == "acknowledged"
-    assert invoke("signals", "dismiss", first["id"], "--db", db)[0] == 0
+    assert invoke("signals", "dismiss", first["id"], "--reason", "a test", "--db", db)[0] == 0
     assert json.loads(invoke("signals", "show", first["id"], "--db", db)[1])["state"] == "dismissed"
     code, _, err = invoke("signals", "ack", "ffffffffffff", "--db", db)
     assert code == 2 and "no signal with id" in err

@@ -232,3 +232,15 @@ def test_limit_zero_gives_total_and_facets_only(corpus: Storage) -> None:
 def test_negative_paging_is_refused(corpus: Storage, fields: dict[str, Any]) -> None:
     with pytest.raises(StorageError, match=next(iter(fields))):
         corpus.search(SearchQuery(**fields))
+
+
+def test_newest_first_ignores_the_score(corpus: Storage) -> None:
+    ranked = [h["id"] for h in corpus.search(SearchQuery("pellets")).hits]
+    newest = corpus.search(SearchQuery("pellets", sort="newest")).hits
+    assert sorted(ranked) == sorted(h["id"] for h in newest)
+    assert [h["last_seen"] for h in newest] == sorted((h["last_seen"] for h in newest), reverse=True)
+
+
+def test_an_unknown_sort_is_refused(corpus: Storage) -> None:
+    with pytest.raises(StorageError, match="sort must be one of relevance, newest"):
+        corpus.search(SearchQuery(sort="cheapest"))
