@@ -11,9 +11,8 @@ import json
 import re
 import socket
 import stat
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from npswatch.cli import main
 from signals.delivery.misp import DRUGS_TAGS, Pusher, event_of, events_json, push
 from signals.model import Evidence
 from signals.store import SignalStore, signals_path
+from tests.httpsite import LocalServer
 from tests.signals.test_delivery import signal
 
 KEY = "misp-test-key-0123456789abcdef0123456789"
@@ -49,7 +49,7 @@ def problems(document: dict[str, Any]) -> list[str]:
     return found
 
 
-class Misp:
+class Misp(LocalServer):
     """The MISP stand-in: scripted failures first (HTTP statuses for events/add), then it stores valid events."""
 
     def __init__(self, failures: list[int] | None = None) -> None:
@@ -109,18 +109,8 @@ class Misp:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
-    def __enter__(self) -> Misp:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
 
 
 def signals_() -> list[Any]:

@@ -9,7 +9,7 @@ import json
 import secrets
 import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,13 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from signals.delivery import deliver
 from signals.delivery.config import DeliveryConfig, WebhookConfig
 from signals.delivery.webhook import DEPRECATION_HEADER, body_of, headers_for, message_id, post_once, sign
+from tests.httpsite import LocalServer
 from tests.signals.test_delivery import signal
 
 SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-class VerifyingReceiver:
+class VerifyingReceiver(LocalServer):
     """What an EWS partner runs: verify signature and timestamp with the package, then refuse a seen webhook-id."""
 
     def __init__(self, secret: str) -> None:
@@ -45,9 +46,7 @@ class VerifyingReceiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler, "/hook")
         self.lock = threading.Lock()
 
     def receive(self, headers: dict[str, str], body: bytes) -> int:
@@ -65,14 +64,6 @@ class VerifyingReceiver:
         self.accepted.append((headers, payload))
         return 204
 
-    def __enter__(self) -> VerifyingReceiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
 
 
 @pytest.fixture
