@@ -169,7 +169,8 @@ def _privacy(m: dict[str, Any]) -> list[str]:
             "### Evidence package",
             "",
             f"`evidence.wacz` holds {m['evidence']['records']} WARC records ({m['evidence']['pages']} pages) "
-            "behind the exported rows (`warc_record_id`). **Vendor and user names, contacts and URLs inside the "
+            f"behind the exported rows (`warc_record_id`; {m['evidence']['missing']} named by rows were not found "
+            "in the archive). **Vendor and user names, contacts and URLs inside the "
             "archived pages are NOT pseudonymised**: the pages are kept as the sites served them, as evidence. "
             "Share the package only with people entitled to see the original data, never with the corpus for "
             "researchers.",

@@ -84,6 +84,7 @@ class ExportResult:
     files: dict[str, Path]
     evidence: Path | None = None
     evidence_records: int = 0
+    evidence_missing: int = 0  # record ids the rows name that no WARC file holds
 
 
 def export_corpus(
@@ -146,7 +147,8 @@ def export_corpus(
 
         write_private(staging / "README.md", dataset_card(manifest, tally))
     return ExportResult(out, fmt, tally.documents, dict(tally.by_kind), dict(pseudonymiser.counts), files,
-                        out / "evidence.wacz" if packed else None, packed.records if packed else 0)  # fmt: skip
+                        out / "evidence.wacz" if packed else None, packed.records if packed else 0,
+                        packed.missing if packed else 0)  # fmt: skip
 
 
 def _sources(store: Storage) -> list[str]:
@@ -189,7 +191,14 @@ def _manifest(query: SearchQuery, tally: Tally, pseudonymiser: Pseudonymiser, fm
             "filters": {k: list(v) for k, v in query.filters.items()},
         },
         "history": history,
-        "evidence": {"file": "evidence.wacz", "records": packed.records, "pages": packed.pages} if packed else None,
+        "evidence": {
+            "file": "evidence.wacz",
+            "records": packed.records,
+            "pages": packed.pages,
+            "missing": packed.missing,
+        }
+        if packed
+        else None,
         "pseudonyms": {
             "method": "HMAC-SHA256: people 12 hex digits, document and thread ids 16",
             "scope": "name" if pseudonymiser.link_sources else "source + name",

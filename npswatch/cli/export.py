@@ -86,6 +86,9 @@ def export(query: str, outdir: Path, fmt: str, sources_: tuple[str, ...], kind: 
     if result.evidence is not None:
         out.print(f"evidence: {result.evidence_records} WARC records in {escape(str(result.evidence))} "
                   "(NOT pseudonymised)")  # fmt: skip
+        if result.evidence_missing:
+            console.print(f"[yellow]warning:[/yellow] {result.evidence_missing} WARC record(s) named by the rows were "
+                          f"not found under the WARC directory")  # fmt: skip
     out.print(f"dataset card: {escape(str(result.path / 'README.md'))}")
 
 

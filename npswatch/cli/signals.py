@@ -6,7 +6,6 @@ Registered on the main command by ``npswatch/cli/__init__.py``; heavy imports ha
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -127,13 +126,13 @@ def signals_export(fmt: str, out_path: Path | None, push_url: str | None, types:
     """Export signals as MISP events to a file (--out) and/or a MISP instance (--push). See docs/signals.md."""
     from exports.files import OutputError, check_target, staged_file
     from signals.delivery import select
-    from signals.delivery.config import MISP_KEY_ENV, DeliveryConfig
+    from signals.delivery.config import MISP_KEY_ENV, DeliveryConfig, misp_key
     from signals.delivery.misp import Pusher, events_json, push
     from signals.model import SUBSTANCE_TYPES
 
     if out_path is None and push_url is None:
         raise click.UsageError("give --out FILE, --push URL, or both")
-    key = os.environ.get(MISP_KEY_ENV, "") if push_url else ""
+    key = misp_key() if push_url else ""
     if push_url and not key:
         console.print(f"[red]error:[/red] {MISP_KEY_ENV} is not set: the MISP API key to push with")
         sys.exit(2)

@@ -74,6 +74,11 @@ class DeliveryConfig(_Model):
     ews_export: EwsConfig | None = None
 
 
+def misp_key() -> str:
+    """The MISP API key from ``$NPSWATCH_MISP_KEY`` ("" when unset): never a default, never in the file."""
+    return os.environ.get(MISP_KEY_ENV, "")
+
+
 def config_path() -> Path:
     return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
 

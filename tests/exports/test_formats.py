@@ -119,6 +119,12 @@ def test_the_evidence_package_is_a_valid_wacz_with_the_pages_behind_the_rows(
     assert all("/vendor" in p["url"] for p in pages)
     card = (out / "README.md").read_text()
     assert "NOT pseudonymised" in card and "NOT pseudonymised" in result.output
+    assert json.loads((out / "manifest.json").read_text())["evidence"] == {
+        "file": "evidence.wacz",
+        "records": 72,
+        "pages": 36,
+        "missing": 0,
+    }
 
 
 def test_the_evidence_package_is_refused_to_researchers(demo_store: DemoStore, tmp_path: Path) -> None:
