@@ -123,12 +123,12 @@ def export_corpus(
         tables = writer(fmt, private_dir(staging / "data"), kinds)
         try:
             for done, doc in enumerate(store.scan(query, page=PAGE), start=1):
-                observations = store.history(str(doc["id"])) if history or evidence else None
-                row = record(doc, pseudonymiser, observations if history else None, evidence)
+                observations = store.history(str(doc["id"])) if history else None
+                row = record(doc, pseudonymiser, observations, evidence)
                 tables.write(row["kind"], row)
                 tally.add(row)
                 if evidence:
-                    tally.warc_ids += [o.warc_record_id for o in observations or [] if o.warc_record_id]
+                    tally.warc_ids += [o.warc_record_id for o in observations or [] if o.warc_record_id]  # each day
                     tally.warc_ids += [doc["warc_record_id"]] if doc.get("warc_record_id") else []
                 if progress is not None:
                     progress(done, total)
