@@ -57,8 +57,7 @@ class Receiver(LocalServer):
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                receiver.requests.append((dict(self.headers), body, status))
+                status = receiver.respond(dict(self.headers), body)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -67,6 +66,12 @@ class Receiver(LocalServer):
                 pass
 
         super().__init__(Handler, "/hook")
+
+    def respond(self, headers: dict[str, str], body: bytes) -> int:
+        """The status to answer with (subclasses check what they receive)."""
+        status = self.statuses.pop(0) if self.statuses else 200
+        self.requests.append((headers, body, status))
+        return status
 
 
 

@@ -9,7 +9,6 @@ import json
 import secrets
 import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,35 +18,24 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from signals.delivery import deliver
 from signals.delivery.config import DeliveryConfig, WebhookConfig
 from signals.delivery.webhook import DEPRECATION_HEADER, body_of, headers_for, message_id, post_once, sign
-from tests.httpsite import LocalServer
-from tests.signals.test_delivery import signal
+from tests.signals.test_delivery import Receiver, signal
 
 SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-class VerifyingReceiver(LocalServer):
+class VerifyingReceiver(Receiver):
     """What an EWS partner runs: verify signature and timestamp with the package, then refuse a seen webhook-id."""
 
     def __init__(self, secret: str) -> None:
+        super().__init__([])
         self.verifier = Webhook(secret)
         self.seen: set[str] = set()
         self.accepted: list[tuple[dict[str, str], Any]] = []
         self.refused: list[str] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                status = receiver.receive({k.lower(): v for k, v in self.headers.items()}, body)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        super().__init__(Handler, "/hook")
         self.lock = threading.Lock()
+
+    def respond(self, headers: dict[str, str], body: bytes) -> int:
+        return self.receive({k.lower(): v for k, v in headers.items()}, body)
 
     def receive(self, headers: dict[str, str], body: bytes) -> int:
         try:
