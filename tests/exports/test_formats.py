@@ -77,15 +77,19 @@ def test_the_parquet_export_loads_with_hugging_face_datasets_offline(exports: di
     """In a child process: ``datasets`` reads HF_DATASETS_OFFLINE when it is imported."""
     script = (
         "import json, sys\nfrom datasets import load_dataset\n"
-        "out = {k: load_dataset('parquet', data_files=p, split='train', cache_dir=sys.argv[2]).num_rows "
-        "for k, p in json.loads(sys.argv[1]).items()}\nprint(json.dumps(out))"
-    )
+        "files, cache, card_dir = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]\n"
+        "out = {k: load_dataset('parquet', data_files=p, split='train', cache_dir=cache).num_rows "
+        "for k, p in files.items()}\n"
+        "configs = {k: load_dataset(card_dir, k, split='train', cache_dir=cache).num_rows for k in files}\n"
+        "print(json.dumps([out, configs]))"
+    )  # the second way reads the card's YAML header: one config per table
     files = {k: str(exports["parquet"] / "data" / f"{k}s.parquet") for k in KINDS}
     env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
-    done = subprocess.run([sys.executable, "-c", script, json.dumps(files), str(tmp_path / "cache")], env=env,
-                          capture_output=True, text=True, timeout=240)  # fmt: skip
+    args = [sys.executable, "-c", script, json.dumps(files), str(tmp_path / "cache"), str(exports["parquet"])]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == jsonl_counts(exports["jsonl"])
+    counts = jsonl_counts(exports["jsonl"])
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [counts, counts]
 
 
 def test_the_card_has_the_dataset_card_sections_and_counts_from_the_data(exports: dict[str, Path]) -> None:
