@@ -15,7 +15,9 @@ Replaced, in this order (each by a marker saying what stood there):
   digits starting 05) and Threema ids after their name -> ``[contact]``;
 - crypto addresses: Bitcoin (base58 and bech32/bech32m ``bc1``), Litecoin (``L``/``M`` base58, ``ltc1``), Monero
   (95 and 106 characters), Ethereum (``0x`` + 40 hex digits) -> ``[crypto address]``;
-- PGP fingerprints (40 hex digits, grouped or not) and key ids (``0x`` + 8 or 16 hex digits) -> ``[pgp fingerprint]``;
+- PGP fingerprints: 40 hex digits, or 4 or more groups of 4 hex digits (a fingerprint or part of one), mixing
+  digits and letters; key ids ``0x`` + 16 hex digits, or + 8 to 16 after a word such as "key", "PGP", "Schlüssel",
+  "clé" (not an error code like ``0x80070643``) -> ``[pgp fingerprint]``;
 - phone numbers that libphonenumber (``phonenumbers``, Google's metadata) finds valid for the text's country or
   any of ``PHONE_REGIONS`` (international ``+`` numbers for any country) -> ``[phone]``.
 
@@ -69,15 +71,22 @@ _HANDLE_SEP = r"\s*(?:[:=]|->|→|is|est|ist|c'est)\s*"
 _PLAIN_MESSENGERS = r"telegram|telegramm|wickr(?:\s*me)?|threema|jabber|xmpp|kik|skype|snapchat|keybase|icq"
 _NOT_A_HANDLE = (
     r"(?!(?:channel|channels|group|groups|bot|bots|app|chat|kanaal|groep|groepen|groupe|groupes|canal|gruppe"
-    r"|gruppen|kanal|is|est|ist|and|or|en|et|und|of|oder|ou|to|naar|à|zu|a|an|the|de|le|la|die|der|das)\b)"
+    r"|gruppen|kanal|is|est|ist|and|or|en|et|und|of|oder|ou|to|naar|à|zu|a|an|the|de|le|la|die|der|das|plug|plugs"
+    r"|dealer|dealers|vendor|vendors|seller|sellers|shop|shops|market|markets|account|accounts|user|users|verkoper"
+    r"|verkopers|vendeur|vendeurs|händler|verkäufer|only|alleen|seulement|nur|too|ook|aussi|auch)\b)"
 )
 _MESSENGER_HANDLE = re.compile(
     rf"(?i)\b(?:({_MESSENGERS}){_HANDLE_LABEL}({_HANDLE_SEP}|\s+(?=@)|\s+(?=[\w.+-]*\d))"
     rf"|({_PLAIN_MESSENGERS})\s+{_NOT_A_HANDLE}){_HANDLE}"
 )
 _SESSION_ID = re.compile(r"(?i)\b05[0-9a-f]{64}\b")
-_PGP_FINGERPRINT = re.compile(
-    r"(?i)(?<![0-9a-f])(?:[0-9a-f]{4}[ \t]{0,2}){9}[0-9a-f]{4}(?![0-9a-f])|\b0x[0-9a-f]{16}\b|\b0x[0-9a-f]{8}\b"
+_PGP_GROUPED = re.compile(
+    r"(?i)(?<![0-9a-z])(?:0x)?[0-9a-f]{4}(?:[0-9a-f]{4})?(?:[ \t]{1,2}[0-9a-f]{4}){3,}(?![0-9a-z])"
+)
+_PGP_PLAIN = re.compile(r"(?i)(?<![0-9a-z])[0-9a-f]{40}(?![0-9a-z])")
+_PGP_KEY_ID = re.compile(
+    r"(?i)(\b(?:pgp|gpg|key|keys|schlüssel|clé|cle|sleutel|fingerprint|fingerabdruck|empreinte|vingerafdruk)\b"
+    r"[^\n]{0,30}?)0x[0-9a-f]{8,16}\b|\b0x[0-9a-f]{16}\b"
 )
 _BASE58 = "1-9A-HJ-NP-Za-km-z"
 _BECH32 = "02-9ac-hj-np-zAC-HJ-NP-Z"
@@ -89,6 +98,13 @@ _CRYPTO = re.compile(
     r"|0x[0-9a-fA-F]{40})\b"  # Ethereum
 )
 _PHONE_HINT = re.compile(r"(?:\+|\b0)\d[\d\s().\-/]{6,}\d")
+
+
+def _hex_or_keep(match: re.Match[str]) -> str:
+    """A run of hex digits is a fingerprint when it mixes digits and letters (not "2024 1000 2500 5000", not words)."""
+    digits = re.sub(r"(?i)^0x|\s", "", match[0])
+    mixed = any(c.isdigit() for c in digits) and any(c.isalpha() for c in digits)
+    return "[pgp fingerprint]" if mixed else match[0]
 
 
 @dataclass
@@ -106,7 +122,9 @@ class Scrubber:
         text = self._sub(_EMAIL_PLAIN, "[email]", text, "email")
         text = self._sub(_SESSION_ID, "[contact]", text, "contact")
         text = self._sub(_CRYPTO, "[crypto address]", text, "crypto_address")
-        text = self._sub(_PGP_FINGERPRINT, "[pgp fingerprint]", text, "pgp_fingerprint")
+        text = self._sub(_PGP_KEY_ID, lambda m: f"{m[1] or ''}[pgp fingerprint]", text, "pgp_fingerprint")
+        text = self._sub(_PGP_GROUPED, _hex_or_keep, text, "pgp_fingerprint")
+        text = self._sub(_PGP_PLAIN, _hex_or_keep, text, "pgp_fingerprint")
         text = self._phones(text, language)  # before handles: "Signal +31 6 ..." is a phone number
         return self._sub(_MESSENGER_HANDLE, lambda m: f"{m[1] or m[3]}: [contact]", text, "contact")
 
@@ -135,8 +153,16 @@ class Scrubber:
 
     def _sub(self, pattern: re.Pattern[str], replacement: str | Callable[[re.Match[str]], str], text: str,
              what: str) -> str:  # fmt: skip
-        text, n = pattern.subn(replacement, text)
-        self._count(what, n)
+        changed = 0
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal changed
+            new = replacement(match) if callable(replacement) else match.expand(replacement)
+            changed += new != match[0]
+            return new
+
+        text = pattern.sub(replace, text)
+        self._count(what, changed)  # a match kept as it was (not a fingerprint after all) is not counted
         return text
 
     def _count(self, what: str, n: int = 1) -> None:
