@@ -61,7 +61,7 @@ class Pseudonymiser:
         """The pseudonym of a person field's value (None stays None); counted under ``prefix``."""
         if name is None or not str(name).strip():
             return None
-        self.scrubber._count(prefix)
+        self.scrubber.count(prefix)
         return self.pseudonym(prefix, source, str(name))
 
     def pgp(self, fingerprint: object) -> str | None:
@@ -88,9 +88,9 @@ class Pseudonymiser:
         pattern = self._name_pattern
         if pattern is not None:
             text, n = pattern.subn(lambda m: self._known_name(source, m[0]), text)
-            self.scrubber._count("name_in_text", n)
+            self.scrubber.count("name_in_text", n)
         text, n = _MENTION.subn(lambda m: "@" + self._known_name(source, m[1]), text)
-        self.scrubber._count("mention", n)
+        self.scrubber.count("mention", n)
         return text
 
     def _known_name(self, source: str, name: str) -> str:

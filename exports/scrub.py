@@ -148,7 +148,7 @@ class Scrubber:
                 kept.append((start, end))
         for start, end in reversed(kept):
             text = text[:start] + "[phone]" + text[end:]
-        self._count("phone", len(kept))
+        self.count("phone", len(kept))
         return text
 
     def _sub(self, pattern: re.Pattern[str], replacement: str | Callable[[re.Match[str]], str], text: str,
@@ -162,9 +162,9 @@ class Scrubber:
             return new
 
         text = pattern.sub(replace, text)
-        self._count(what, changed)  # a match kept as it was (not a fingerprint after all) is not counted
+        self.count(what, changed)  # a match kept as it was (not a fingerprint after all) is not counted
         return text
 
-    def _count(self, what: str, n: int = 1) -> None:
+    def count(self, what: str, n: int = 1) -> None:
         if n:
             self.counts[what] = self.counts.get(what, 0) + n
