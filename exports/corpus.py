@@ -1,37 +1,91 @@
-"""A pseudonymised research corpus: the documents a search selects, people replaced, as JSON Lines.
+"""A pseudonymised research corpus: the documents a search selects, as a dataset directory.
 
-``export_corpus`` scans the store (any backend), learns every source's people first (vendor names and
-forum authors, from facets and vendor documents), then writes one JSON document per line (gzip when the file name
-ends in ``.gz``) and a manifest beside it (``<file>.manifest.json``: query, counts, key fingerprint, what was
-replaced). The corpus is written to a temporary file and renamed at the end: a failed export leaves no half file.
+``export_corpus`` scans the store (any backend), learns every source's people first (vendor names and forum
+authors, from facets and vendor documents), turns each document into an export row (``exports.records``: one code
+path for every format) and writes::
+
+    OUT/README.md              dataset card (Hugging Face sections, counts from the data: exports.card)
+    OUT/manifest.json          query, counts, key id, what was replaced
+    OUT/data/<kind>s.<format>  one table per kind: jsonl, parquet or csv (exports.writers)
+    OUT/evidence.wacz          with evidence: the archived pages behind the rows (exports.evidence)
+
+Everything is written to a private staging directory beside ``OUT`` and moved into place at the end
+(``exports.files``): a failed export leaves nothing, an existing ``OUT`` is replaced only with ``force``, and the
+store is never written over.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
-import os
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from exports.pseudonymise import Pseudonymiser, key_fingerprint
+from exports.files import staged_dir, write_private
+from exports.keys import key_id
+from exports.pseudonymise import Pseudonymiser
+from exports.records import KINDS, record
+from exports.writers import writer
 from storage.base import SearchQuery, Storage
-from storage.private import create_private
+from storage.private import private_dirs
 
 PAGE = 500  # documents per search request
 MAX_PEOPLE_PER_SOURCE = 10_000  # facet size asked for when learning a source's people
+EVIDENCE_ROLES = frozenset({"operator", "admin", "analyst", "ews"})  # who may receive archived pages (names inside)
+
+
+class EvidenceRefused(PermissionError):
+    """The caller's role may not receive the evidence package (archived pages are not pseudonymised)."""
+
+
+@dataclass
+class Tally:
+    """What went into the export, for the card and the manifest."""
+
+    by_kind: Counter[str] = field(default_factory=Counter)
+    by_source: Counter[str] = field(default_factory=Counter)
+    by_language: Counter[str] = field(default_factory=Counter)
+    substances: Counter[str] = field(default_factory=Counter)
+    first: date | None = None
+    last: date | None = None
+    warc_ids: list[str] = field(default_factory=list)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.by_kind[row["kind"]] += 1
+        self.by_source[row["source"]] += 1
+        if row.get("language"):
+            self.by_language[row["language"]] += 1
+        self.substances.update(row.get("substance") or [])
+        for day in self._days(row):
+            self.first = day if self.first is None or day < self.first else self.first
+            self.last = day if self.last is None or day > self.last else self.last
+
+    @staticmethod
+    def _days(row: dict[str, Any]) -> Iterable[date]:
+        if row.get("seen_at"):
+            yield row["seen_at"].date()
+        for o in row.get("history") or []:
+            yield o["day"]
+
+    @property
+    def documents(self) -> int:
+        return sum(self.by_kind.values())
 
 
 @dataclass
 class ExportResult:
     path: Path
-    manifest: Path
+    fmt: str
     documents: int
     by_kind: dict[str, int]
     replaced: dict[str, int]
+    files: dict[str, Path]
+    evidence: Path | None = None
+    evidence_records: int = 0
+    evidence_missing: int = 0  # record ids the rows name that no WARC file holds
 
 
 def export_corpus(
@@ -39,40 +93,62 @@ def export_corpus(
     query: SearchQuery,
     out: Path,
     pseudonymiser: Pseudonymiser,
+    fmt: str = "jsonl",
     history: bool = False,
+    evidence: bool = False,
+    role: str = "operator",
+    warc_dir: Path | None = None,
+    force: bool = False,
+    protected: Iterable[Path | str] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> ExportResult:
-    """Write the documents ``query`` selects to ``out`` with people replaced; ``progress(done, total)``."""
+    """Write the documents ``query`` selects to the dataset directory ``out``; ``progress(done, total)``.
+
+    ``role`` is the caller's (the workbench passes its user's role, the CLI ``operator``): the evidence package
+    holds the pages as archived, with every name, and is refused (``EvidenceRefused``) for any role outside
+    ``EVIDENCE_ROLES``, researchers included.  ``protected``: paths the output must never replace (the store).
+    """
+    if evidence and role not in EVIDENCE_ROLES:
+        raise EvidenceRefused(
+            f"the evidence package holds archived pages with vendor and user names, not pseudonymised; "
+            f"the {role!r} role may not receive it"
+        )
+    if evidence and warc_dir is None:
+        raise ValueError("the evidence package needs warc_dir, where the WARC files are")
     total = store.search(replace(query, limit=0, offset=0, facets=())).total
     learn_people(store, pseudonymiser)
-    by_kind: dict[str, int] = {}
-    partial = out.with_name(out.name + ".partial")
-    try:
-        with _open(partial) as stream:
+    kinds = tuple(k for k in KINDS if not query.kinds or k in query.kinds)
+    tally = Tally()
+    with staged_dir(out, force, protected) as staging:
+        tables = writer(fmt, private_dirs(staging / "data"), kinds)
+        try:
             for done, doc in enumerate(store.scan(query, page=PAGE), start=1):
-                clean = pseudonymiser.document(doc)
-                clean.pop("snippet", None)  # a search artefact, cut from the raw text
-                if history:
-                    clean["history"] = [_observation(o) for o in store.history(str(doc["id"]))]
-                stream.write(json.dumps(clean, ensure_ascii=False, default=str) + "\n")
-                by_kind[str(doc.get("kind"))] = by_kind.get(str(doc.get("kind")), 0) + 1
+                observations = store.history(str(doc["id"])) if history else None
+                row = record(doc, pseudonymiser, observations, evidence)
+                tables.write(row["kind"], row)
+                tally.add(row)
+                if evidence:
+                    tally.warc_ids += [o.warc_record_id for o in observations or [] if o.warc_record_id]  # each day
+                    tally.warc_ids += [doc["warc_record_id"]] if doc.get("warc_record_id") else []
                 if progress is not None:
                     progress(done, total)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    os.replace(partial, out)
-    manifest = out.with_name(out.name + ".manifest.json")
-    count = sum(by_kind.values())
-    manifest.write_text(json.dumps(_manifest(query, count, by_kind, pseudonymiser, history), indent=2) + "\n")
-    return ExportResult(out, manifest, count, by_kind, dict(pseudonymiser.counts))
+        finally:
+            tables.close()
+        packed = None
+        if evidence:
+            from exports.evidence import write_wacz
 
+            assert warc_dir is not None
+            packed = write_wacz(warc_dir, tally.warc_ids, staging / "evidence.wacz")
+        files = {kind: out / "data" / path.name for kind, path in tables.paths.items()}
+        manifest = _manifest(query, tally, pseudonymiser, fmt, history, files, packed)
+        write_private(staging / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        from exports.card import dataset_card
 
-def _open(path: Path) -> IO[str]:
-    create_private(path)  # owner-only (0600): an export holds what people wrote, even pseudonymised
-    if path.name.endswith(".gz.partial"):
-        return gzip.open(path, "wt", encoding="utf-8")
-    return path.open("w", encoding="utf-8")
+        write_private(staging / "README.md", dataset_card(manifest, tally))
+    return ExportResult(out, fmt, tally.documents, dict(tally.by_kind), dict(pseudonymiser.counts), files,
+                        out / "evidence.wacz" if packed else None, packed.records if packed else 0,
+                        packed.missing if packed else 0)  # fmt: skip
 
 
 def learn_people(store: Storage, pseudonymiser: Pseudonymiser) -> None:
@@ -100,19 +176,19 @@ def _learn(store: Storage, source: str, pseudonymiser: Pseudonymiser) -> None:
     pseudonymiser.learn(source, facets.get("author", {}), "user")
 
 
-def _observation(observation: Any) -> dict[str, Any]:
-    row = asdict(observation)
-    row.pop("doc_id", None)
-    return row
-
-
-def _manifest(
-    query: SearchQuery, count: int, by_kind: dict[str, int], pseudonymiser: Pseudonymiser, history: bool
-) -> dict[str, Any]:
+def _manifest(query: SearchQuery, tally: Tally, pseudonymiser: Pseudonymiser, fmt: str, history: bool,
+              files: dict[str, Path], packed: Any) -> dict[str, Any]:  # fmt: skip
     return {
+        "format": "npswatch-corpus.v2",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "documents": count,
-        "by_kind": by_kind,
+        "documents": tally.documents,
+        "by_kind": {kind: tally.by_kind.get(kind, 0) for kind in files},
+        "by_source": dict(sorted(tally.by_source.items())),
+        "by_language": dict(tally.by_language.most_common()),
+        "first_day": tally.first.isoformat() if tally.first else None,
+        "last_day": tally.last.isoformat() if tally.last else None,
+        "files": {kind: f"data/{path.name}" for kind, path in files.items()},
+        "table_format": fmt,
         "query": {
             "text": query.text,
             "kinds": list(query.kinds),
@@ -122,10 +198,19 @@ def _manifest(
             "filters": {k: list(v) for k, v in query.filters.items()},
         },
         "history": history,
+        "evidence": {
+            "file": "evidence.wacz",
+            "records": packed.records,
+            "pages": packed.pages,
+            "missing": packed.missing,
+        }
+        if packed
+        else None,
         "pseudonyms": {
-            "method": "HMAC-SHA256, 12 hex digits",
+            "method": "HMAC-SHA256: people 12 hex digits, document and thread ids 16",
             "scope": "name" if pseudonymiser.link_sources else "source + name",
-            "key_fingerprint": key_fingerprint(pseudonymiser.key),
+            "key_id": key_id(pseudonymiser.key),
+            "key_id_method": "scrypt(key, n=2^14, r=8, p=1), 8 bytes: see docs/export.md",
             "replaced": dict(sorted(pseudonymiser.counts.items())),
         },
     }

@@ -79,9 +79,11 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("NPSWATCH_ES_CA_FILE", "CA certificate file for HTTPS to the cluster (a target's ca= wins)"),
     # signals and their delivery (docs/signals.md)
     Variable("NPSWATCH_ALERTS_CONFIG", "the delivery configuration file", shown="alerts.yml, when it exists"),
-    Variable("NPSWATCH_WEBHOOK_SECRET", "HMAC-SHA256 key of the webhook signature", secret=True),
+    Variable("NPSWATCH_WEBHOOK_SECRET", "Standard Webhooks signing secret (whsec_ + base64), required with a webhook",
+             secret=True),
     Variable("NPSWATCH_SMTP_USERNAME", "SMTP login (no login when unset)", secret=True),
     Variable("NPSWATCH_SMTP_PASSWORD", "SMTP password", secret=True),
+    Variable("NPSWATCH_MISP_KEY", "the MISP API key for npswatch signals export --format misp --push", secret=True),
     # the workbench (docs/web.md)
     Variable("NPSWATCH_USERS_DB", "the workbench's accounts, sessions and API token hashes (created 0600)",
              shown="<data dir>/users.sqlite3"),
@@ -90,7 +92,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("NPSWATCH_WEB_SESSION_HOURS", "a workbench session ends this many hours after login", "12"),
     Variable("NPSWATCH_WEB_IDLE_MINUTES", "... or after this many minutes without a request", "60"),
     # exports (docs/export.md)
-    Variable("NPSWATCH_PSEUDONYM_KEY", "the key of the export's pseudonyms (16 characters or more)", secret=True),
+    Variable("NPSWATCH_PSEUDONYM_KEY", "the key of the export's pseudonyms (128 bits of entropy or more)", secret=True),
     # the demo (docs/demo-timeline.md)
     Variable("NPSWATCH_DEMO_PASSWORD", "the password of the demo's workbench account (make demo); random and printed "
              "once when unset", secret=True),

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 
 @dataclass
@@ -62,3 +63,21 @@ def serve(routes: Mapping[str, Route | list[Route]], host: str = "127.0.0.1") ->
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+class LocalServer:
+    """A threaded HTTP server with ``handler`` on a free loopback port for the ``with`` block; ``url`` + ``path``."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], path: str = "/") -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()

@@ -180,10 +180,12 @@ def new_token(name: str, request: Request, who: Principal = Who) -> dict[str, st
 
 @router.get("/export", response_class=StreamingResponse)
 def export(request: Request, who: Principal = Who) -> StreamingResponse:
-    """The pseudonymised corpus the search parameters select, as JSON Lines (docs/export.md)."""
-    path = workflow.export_corpus(context(request), who, views.SearchParams.parse(request.query_params))
-    return StreamingResponse(_stream_and_delete(path), media_type="application/x-ndjson",
-                             headers={"Content-Disposition": 'attachment; filename="corpus.jsonl"'})  # fmt: skip
+    """The pseudonymised corpus the search parameters select, as a zipped dataset (``format`` jsonl, parquet or csv;
+    data files per kind, the dataset card and the manifest; docs/export.md)."""
+    fmt = request.query_params.get("format", "jsonl")
+    path = workflow.export_corpus(context(request), who, views.SearchParams.parse(request.query_params), fmt)
+    return StreamingResponse(_stream_and_delete(path), media_type="application/zip",
+                             headers={"Content-Disposition": 'attachment; filename="corpus.zip"'})  # fmt: skip
 
 
 def _stream_and_delete(path: Path) -> Iterator[bytes]:

@@ -22,15 +22,9 @@ def document(ctx: Context, who: Principal, doc: Mapping[str, Any]) -> dict[str, 
     """``doc`` as ``who`` may see it."""
     if not who.researcher:
         return dict(doc)
-    pseudonymiser = ctx.pseudonymiser()
-    out = pseudonymiser.document(doc)
-    source = str(out.get("source") or "")
-    for name in ("snippet", "board", "category"):
-        value = out.get(name)
-        if isinstance(value, str) and value:
-            out[name] = pseudonymiser.text(source, value)
-    out.pop("warc_record_id", None)
-    return out
+    from exports.records import display
+
+    return display(doc, ctx.pseudonymiser())
 
 
 def check_terms(ctx: Context, who: Principal, *texts: str) -> None:

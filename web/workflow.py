@@ -5,6 +5,7 @@ Like ``web.views``, each function returns plain JSON data for both the API and t
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -234,20 +235,25 @@ def new_token(ctx: Context, who: Principal, name: str) -> dict[str, str]:
         raise ViewError(404, str(exc)) from exc
 
 
-def export_corpus(ctx: Context, who: Principal, params: SearchParams) -> Path:
-    """The pseudonymised corpus the search selects, as a JSON Lines file (the caller streams and deletes it)."""
+def export_corpus(ctx: Context, who: Principal, params: SearchParams, fmt: str = "jsonl") -> Path:
+    """The pseudonymised corpus the search selects, as the export's dataset directory (data files, dataset card,
+    manifest; ``exports.corpus``) zipped: the caller streams the zip and deletes its directory.  The export gets the
+    user's role, so the evidence package stays out of reach of researchers; the workbench never asks for it."""
     require(who, "export")
     privacy.check_people(ctx, who, params)
     from exports.corpus import export_corpus as export
     from exports.pseudonymise import Pseudonymiser, PseudonymKeyError, key_from_environment
+    from exports.writers import FORMATS
     from storage.base import SearchQuery
 
+    if fmt not in FORMATS:
+        raise ViewError(400, f"format: expected one of {', '.join(FORMATS)}")
     try:
         key = key_from_environment()
     except PseudonymKeyError as exc:
         raise ViewError(400, f"exports need a pseudonym key on the server: {exc}") from exc
     kinds = [k for k in params.kinds if k != "vendor"] or ["listing", "post"]
     query = SearchQuery(params.text, kinds, params.sources, params.date_from, params.date_to, params.filters)
-    out = Path(tempfile.mkdtemp(prefix="npswatch-export-")) / "corpus.jsonl"
-    export(ctx.store(), query, out, Pseudonymiser(key))
-    return out
+    work = Path(tempfile.mkdtemp(prefix="npswatch-export-"))
+    export(ctx.store(), query, work / "corpus", Pseudonymiser(key), fmt=fmt, role=who.role)
+    return Path(shutil.make_archive(str(work / "corpus"), "zip", root_dir=work, base_dir="corpus"))

@@ -144,6 +144,66 @@ def signals_note(signal_id: str, text: str, user: str | None, db: str) -> None:
     _triage(signal_id, "note", db, user, note=text)
 
 
+@signals.command("export")
+@click.option("--format", "fmt", type=click.Choice(["misp"]), required=True, help="misp: one MISP event per signal.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="MISP JSON file to write (owner-only; never over an existing file without --force).")  # fmt: skip
+@click.option("--push", "push_url", help="Send the events to this MISP instance with PyMISP (key: NPSWATCH_MISP_KEY).")
+@click.option("--type", "types", multiple=True, help="Only these types (default: the substance types).")
+@click.option("--state", "states", multiple=True, help="Only these states (repeatable).")
+@click.option("--min-severity", type=click.Choice(["low", "medium", "high"]), default="low", show_default=True)
+@click.option("--tlp", type=click.Choice(["clear", "green", "amber", "amber+strict", "red"]), default="amber",
+              show_default=True, help="TLP tag of every event.")  # fmt: skip
+@click.option("--retries", default=4, show_default=True, type=click.IntRange(0, 20), help="Attempts after the first.")
+@click.option(
+    "--backoff", default=1.0, show_default=True, type=click.FloatRange(0), help="Seconds, doubled each retry."
+)
+@click.option("--dead-letter", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("var/alerts/misp-dead-letter.jsonl"), show_default=True,
+              help="Where events that could not be pushed are kept.")  # fmt: skip
+@click.option("--ca-file", type=click.Path(dir_okay=False, exists=True), help="CA bundle to verify the MISP server.")
+@click.option("--force", is_flag=True, help="Replace --out when it exists.")
+@_db_option
+def signals_export(fmt: str, out_path: Path | None, push_url: str | None, types: tuple[str, ...],
+                   states: tuple[str, ...], min_severity: str, tlp: str, retries: int, backoff: float,
+                   dead_letter: Path, ca_file: str | None, force: bool, db: str) -> None:  # fmt: skip
+    """Export signals as MISP events to a file (--out) and/or a MISP instance (--push). See docs/signals.md."""
+    from exports.files import OutputError, check_target, staged_file
+    from signals.delivery import select
+    from signals.delivery.config import MISP_KEY_ENV, DeliveryConfig, misp_key
+    from signals.delivery.misp import Pusher, events_json, push
+    from signals.model import SUBSTANCE_TYPES
+
+    if out_path is None and push_url is None:
+        raise click.UsageError("give --out FILE, --push URL, or both")
+    key = misp_key() if push_url else ""
+    if push_url and not key:
+        console.print(f"[red]error:[/red] {MISP_KEY_ENV} is not set: the MISP API key to push with")
+        sys.exit(2)
+    with _open(db) as kept:
+        found = kept.find(types=types or SUBSTANCE_TYPES, states=states)
+    chosen = select(found, DeliveryConfig(min_severity=min_severity))  # type: ignore[arg-type]
+    if out_path is not None:
+        try:
+            check_target(out_path, force)
+            with staged_file(out_path, force) as stream:
+                stream.write(events_json(chosen, tlp))
+        except (OutputError, OSError) as exc:
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
+            sys.exit(2)
+        out.print(f"wrote {len(chosen)} MISP event(s) to {escape(str(out_path))}")
+    if push_url:
+        report = push(chosen, Pusher(push_url, key, ssl=ca_file or True), retries, backoff, dead_letter, tlp)
+        out.print(
+            f"pushed {len(report.sent)} MISP event(s) to {escape(push_url)}"
+            + (f"; {len(report.failed)} dead-lettered to {escape(str(dead_letter))}" if report.failed else "")
+        )
+        for error in report.errors:
+            console.print(f"[red]error:[/red] {escape(error)}")
+        if report.failed:
+            sys.exit(1)
+
+
 def _open(db: str) -> Any:
     from signals.store import SignalStoreError, open_store
 

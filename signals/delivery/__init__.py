@@ -1,4 +1,5 @@
-"""Delivery of signals to the EWS: webhook, e-mail, Atom feed, EWS notification export (docs/signals.md).
+"""Delivery of signals to the EWS: webhook, e-mail, Atom feed, EWS notification export (docs/signals.md); MISP
+events on request (``signals.delivery.misp``, ``npswatch signals export --format misp``).
 
 The one entry point, for signal runs and for the scheduler's source-health signals alike::
 
@@ -28,6 +29,7 @@ from signals.delivery.config import (
     delivery_config,
     load_config,
 )
+from signals.delivery.retry import dead_letter
 from signals.model import Signal
 
 __all__ = [
@@ -96,8 +98,8 @@ def _webhook(config: DeliveryConfig, chosen: list[Signal], report: DeliveryRepor
     sent = failed = 0
     for s in chosen:
         if not secret:
-            webhook.dead_letter(config.webhook, s.to_json(), 0, f"{WEBHOOK_SECRET_ENV} is not set",
-                                webhook.body_of(s.to_json()))  # fmt: skip
+            dead_letter(config.webhook.dead_letter, "webhook", config.webhook.url, s.id, 0,
+                        f"{WEBHOOK_SECRET_ENV} is not set", webhook.body_of(s.to_json()).decode("utf-8"))  # fmt: skip
             failed += 1
             continue
         ok, _, error = webhook.send(config.webhook, secret, s.to_json())

@@ -1,8 +1,9 @@
 """Delivery configuration: a YAML file (``$NPSWATCH_ALERTS_CONFIG``, else ``alerts.yml``), validated by pydantic.
 
 Secrets never appear in the file (an unknown key such as ``password`` is an error): they come from the environment
-only, under fixed names: ``NPSWATCH_WEBHOOK_SECRET`` (HMAC key of the webhook), ``NPSWATCH_SMTP_USERNAME`` and
-``NPSWATCH_SMTP_PASSWORD``.  Errors name the file and the field: ``alerts.yml: webhook.retries: ...``.
+only, under fixed names: ``NPSWATCH_WEBHOOK_SECRET`` (signing key of the webhook), ``NPSWATCH_SMTP_USERNAME`` and
+``NPSWATCH_SMTP_PASSWORD``, ``NPSWATCH_MISP_KEY`` (MISP API key).  Errors name the file and the field:
+``alerts.yml: webhook.retries: ...``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from npswatch import settings
 
 CONFIG_ENV = "NPSWATCH_ALERTS_CONFIG"  # path of the delivery configuration file
 DEFAULT_CONFIG = Path("alerts.yml")
-WEBHOOK_SECRET_ENV = "NPSWATCH_WEBHOOK_SECRET"  # HMAC-SHA256 key of the webhook signature; required with a webhook
+WEBHOOK_SECRET_ENV = "NPSWATCH_WEBHOOK_SECRET"  # Standard Webhooks secret (whsec_...) of the webhook; required with one
+MISP_KEY_ENV = "NPSWATCH_MISP_KEY"  # MISP API key of `npswatch signals export --push`; required to push
 SMTP_USERNAME_ENV = "NPSWATCH_SMTP_USERNAME"  # SMTP login (optional: no login when unset)
 SMTP_PASSWORD_ENV = "NPSWATCH_SMTP_PASSWORD"  # SMTP password
 
@@ -37,7 +39,8 @@ class WebhookConfig(_Model):
     retries: int = Field(4, ge=0, le=20)  # attempts after the first
     backoff: float = Field(1.0, ge=0)  # seconds before the first retry, doubled each time
     dead_letter: Path = Path("var/alerts/dead-letter.jsonl")  # JSON lines of what could not be delivered
-    signature_header: str = "X-Npswatch-Signature"  # carries "sha256=<hex HMAC of the body>"
+    signature_header: str = "X-Npswatch-Signature"  # deprecated: carries "sha256=<hex HMAC of the body>"
+    legacy_signature: bool = True  # also send the deprecated header (for one release), beside Standard Webhooks
 
 
 class EmailConfig(_Model):
@@ -70,6 +73,11 @@ class DeliveryConfig(_Model):
     email: EmailConfig | None = None
     atom: AtomConfig | None = None
     ews_export: EwsConfig | None = None
+
+
+def misp_key() -> str:
+    """The MISP API key from ``$NPSWATCH_MISP_KEY`` ("" when unset): never a default, never in the file."""
+    return settings.secret(MISP_KEY_ENV) or ""
 
 
 def config_path() -> Path:

@@ -3,7 +3,8 @@
 The document follows what an EU Early Warning System notification carries (Regulation (EU) 2023/1322): what was
 seen (names, groups), when (first and last seen), where (markets, sources, countries, languages), how many (counts,
 prices) and the evidence (listing and post ids, URLs, WARC record ids, timestamps).  A web-monitoring signal is not
-a confirmation: ``status`` says so.
+a confirmation: ``status`` says so.  Field by field: docs/ews-notification.md; JSON Schema (draft 2020-12):
+``ews-notification.schema.json`` beside this module (``SCHEMA_PATH``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from signals.delivery.config import EwsConfig
 from signals.model import Signal
 
 FORMAT = "npswatch-ews-notification.v1"
+SCHEMA_PATH = Path(__file__).with_name("ews-notification.schema.json")  # JSON Schema of a notification
 
 
 def notification(s: Signal) -> dict[str, Any]:

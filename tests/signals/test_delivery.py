@@ -10,10 +10,9 @@ import ipaddress
 import json
 import socket
 import ssl
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from signals.delivery import ConfigError, deliver, load_config
 from signals.delivery.atom import read_ids
 from signals.delivery.config import AtomConfig, DeliveryConfig, EmailConfig, EwsConfig, WebhookConfig
 from signals.model import Evidence, Signal
+from tests.httpsite import LocalServer
 
 SECRET = "test-secret-not-real"
 
@@ -46,7 +46,7 @@ def signal(subject: str = "3-CPMC", type_: str = "first_seen", severity: str = "
 # -- webhook -----------------------------------------------------------------------------------------
 
 
-class Receiver:
+class Receiver(LocalServer):
     """A local HTTP receiver answering with the scripted statuses in turn (then 200), recording every request."""
 
     def __init__(self, statuses: list[int]) -> None:
@@ -57,8 +57,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                receiver.requests.append((dict(self.headers), body, status))
+                status = receiver.respond(dict(self.headers), body)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -66,18 +65,14 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler, "/hook")
 
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
+    def respond(self, headers: dict[str, str], body: bytes) -> int:
+        """The status to answer with (subclasses check what they receive)."""
+        status = self.statuses.pop(0) if self.statuses else 200
+        self.requests.append((headers, body, status))
+        return status
 
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
 
 
 @pytest.fixture

@@ -119,3 +119,20 @@ def test_no_other_substance_before_its_event(timeline: dict[str, Any]) -> None:
     assert all(s["severity"] == "low" for s in _of(final, "first_seen") if s["scope"] is not None)
     keys = {"id", "type", "substance", "severity", "state", "first_seen", "evidence"}
     assert final and all(keys <= set(s) for s in final)
+
+
+def test_every_signal_of_the_timeline_delivers_a_notification_the_schema_accepts(
+    timeline: dict[str, Any], tmp_path: Path
+) -> None:
+    from signals.delivery import deliver
+    from signals.delivery.config import DeliveryConfig, EwsConfig
+    from signals.model import Signal
+    from tests.signals.test_ews_schema import problems
+
+    signals = [Signal.from_json(s) for s in timeline["final"]]
+    deliver(signals, DeliveryConfig(ews_export=EwsConfig(directory=tmp_path)))
+    written = sorted(tmp_path.glob("*.json"))
+    assert len(written) == len(signals) > 0
+    assert {p.name: problems(json.loads(p.read_text(encoding="utf-8"))) for p in written} == {
+        p.name: [] for p in written
+    }

@@ -3,8 +3,10 @@ as a 4xx page, researchers never given a real name, CSRF, cookies, login rate li
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -247,7 +249,7 @@ def test_bad_triage_is_refused(site: Site, clients: dict[str, TestClient], data:
 
 def test_researchers_never_receive_a_real_name_on_any_route(site: Site, clients: dict[str, TestClient],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    monkeypatch.setenv("NPSWATCH_PSEUDONYM_KEY", "k3y-f0r-the-web-tests-0123456789abcdef")
+    monkeypatch.setenv("NPSWATCH_PSEUDONYM_KEY", "5f0c1e9a7b3d42e8a6c4f1b2d9e07a3c8b5d6e1f2a4c7b9e0d3f6a8c1e2b4d7f")
     rhea = clients["rhea"]
     seen = 0
     for path, methods in get_routes(rhea):
@@ -266,8 +268,12 @@ def test_researchers_never_receive_a_real_name_on_any_route(site: Site, clients:
     post = rhea.get(f"/api/documents/{site.post_id}").json()["document"]
     assert post["author"].startswith("user-") and "vendor-" in post["text"]
     corpus = rhea.get("/api/export", params={"q": "3-mmc"})
-    assert corpus.status_code == 200 and corpus.text.count("\n") >= 2
-    assert not any(n in corpus.text for n in NAMES)
+    assert corpus.status_code == 200 and corpus.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(corpus.content)) as dataset:
+        files = {name: dataset.read(name).decode("utf-8") for name in dataset.namelist() if not name.endswith("/")}
+    rows = [line for name, text in files.items() if name.endswith(".jsonl") for line in text.splitlines()]
+    assert "corpus/README.md" in files and "corpus/manifest.json" in files and len(rows) >= 2
+    assert not any(n in text for n in NAMES for text in files.values())
 
 
 # -- sessions, CSRF, login -----------------------------------------------------------------------------------
