@@ -658,7 +658,7 @@ FORUM_SPEC = ForumSpec(
         Peak(
             31,
             36,
-            6,
+            10,
             mix_share=0.35,
             title={"de": "Karneval 2027 – wer ist dabei?", "en": "Carnival weekend 2027 – who's going?"},
         ),

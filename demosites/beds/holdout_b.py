@@ -47,7 +47,7 @@ DRUGS: tuple[Drug, ...] = (
     Drug("ketamine", ("keta", "ket", "K", "kétamine", "special K"), _DISS, "g", 22, 5, "80mg", party=True),
     Drug("3-MMC", ("3mmc", "3-mmc", "3M", "metafedrone"), _STIM, "g", 14, 5, "150mg"),
     Drug("3-CMC", ("3cmc", "clophedrone", "3-cmc"), _STIM, "g", 12, 2, "120mg"),
-    Drug("2C-B", ("2cb", "nexus", "2-CB", "2C-B pillen"), _PSY, "pill", 7, 3, "20mg", party=True),
+    Drug("2C-B", ("2cb", "nexus", "2-CB", "2C-B pillen"), _PSY, "pill", 7, 5, "20mg", party=True),
     Drug("LSD", ("acid", "trips", "buvards", "carton", "lucy"), _PSY, "tab", 8, 3, "100µg"),
     Drug("psilocybin", ("truffels", "paddo's", "champis", "champignons magiques"), _PSY, "g", 1.5, 2, "15 g"),
     Drug("cannabis", ("wiet", "weed", "hasj", "beuh", "skunk", "joint"), "Cannabis", "g", 9, 7, "1 joint"),
@@ -744,7 +744,7 @@ FORUM_SPEC = ForumSpec(
         Peak(
             53,
             55,
-            8,
+            15,
             mix_share=0.35,
             title={
                 "nl": "Festivalweekend – wie gaat er?",

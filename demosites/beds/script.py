@@ -7,6 +7,7 @@ Days are simulated days from the script's ``start`` (day 0).
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
@@ -16,8 +17,15 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "bench" / "markets"
+_NOT_NAME = re.compile(r"[\W_]+")
 SignalType = Literal["first_seen", "spike", "price_shift", "adverse_surge"]
 ANY = "any"
+
+
+def name_key(name: str) -> str:
+    """A name as compared: case-insensitive, without hyphens, spaces or dots ("MDMB-6en-PINACA" = "MDMB6ENPINACA",
+    the way signals write a candidate)."""
+    return _NOT_NAME.sub("", name.casefold())
 
 
 class _Model(BaseModel):
@@ -44,7 +52,7 @@ class Event(_Model):
         return self
 
     def names(self) -> set[str]:
-        return {name.casefold() for name in (self.subject, *self.aliases)}
+        return {name_key(name) for name in (self.subject, *self.aliases)}
 
 
 class Trap(_Model):
@@ -60,7 +68,7 @@ class Trap(_Model):
     weekdays: tuple[int, ...] | None = Field(default=None, description="0 Monday .. 6 Sunday")
 
     def names(self) -> set[str]:
-        return set() if self.subjects == ANY else {s.casefold() for s in self.subjects}
+        return set() if self.subjects == ANY else {name_key(s) for s in self.subjects}
 
 
 class Script(_Model):
