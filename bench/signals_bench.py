@@ -2,12 +2,17 @@
 
 Each bed is a directory ``bench/markets/<bed>/`` with an event script (``script.yml``: events that should be
 signalled, traps that must not be) and, for the test beds, its source files.  For each bed the bench serves its
-sites (one ``npswatch demo-sites`` process per site, free ports; the demo with its fault scenario, as ``npswatch
-demo`` plays it), then crawls every simulated day in order into a fresh data dir, ``npswatch crawl SOURCES --as-of
-DAY``, and runs the detectors after each day's crawl as the scheduler would, ``npswatch signals run --as-of DAY``
-(the *daily* runs).  At the end the detectors run once more, over the whole timeline into a second signal store
-(``NPSWATCH_SIGNALS_DB``): the *single* run.  Both are scored; signals found by one run only are listed.  The bench
-calls nothing but the ``npswatch`` command beside this Python, so it does not depend on how the CLI is organised.
+sites (one process per site, free ports, as ``npswatch demo`` does; the demo with its fault scenario), then
+crawls every simulated day in order into a fresh data dir (``--as-of DAY``, the sources of a day at the same time)
+and runs the detectors after each day's crawls as the scheduler would (``signals run --as-of DAY``: the *daily*
+runs).  At the end the detectors run once more, over the whole timeline into a second signal store
+(``NPSWATCH_SIGNALS_DB``): the *single* run.  Both are scored; signals found by one run only are listed.
+
+The days of a bed run in one worker process (``--worker``): its crawls in one reactor through
+``npswatch.crawl.run_crawls`` (what ``npswatch crawl`` and ``npswatch demo`` run), its daily signal runs through
+the ``npswatch`` command's own entry point; a process per crawl and per signal run, as the scheduler does, gives the
+same store and signals but costs the start-up (spaCy pipelines, imports) 130 times a bed.  The single run and the
+signal lists go through the ``npswatch`` command beside this Python.
 
 Matching rule (signals read from ``npswatch signals list --json``):
 - only substance signals are scored (those with a ``substance``; the scheduler's source-health signals are
@@ -35,7 +40,6 @@ full run of every bed unless ``--out`` says otherwise) and prints a table per be
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
@@ -43,10 +47,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +59,7 @@ sys.path.insert(0, str(ROOT))
 
 from demosites.beds.script import ANY, SCRIPTS_DIR, Event, Script, Trap, load_script, name_key  # noqa: E402
 from demosites.server import env_var  # noqa: E402
+from npswatch.demo import demo_sites_process  # noqa: E402
 
 BEDS = ("holdout_a", "holdout_b", "demo")
 SUBSTANCE_TYPES = ("first_seen", "spike", "price_shift", "adverse_surge")
@@ -72,38 +77,6 @@ def npswatch() -> str:
 
 
 # ---- replaying a bed -------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def served(sites: list[str], faults: str) -> Iterator[dict[str, str]]:
-    """Each site served by its own ``npswatch demo-sites`` process on a free port; yields site -> base URL."""
-    env = {**os.environ, "NPSWATCH_DEMO_FAULTS": faults}
-    children = [
-        subprocess.Popen(
-            [npswatch(), "demo-sites", "--free-ports", "--json", "--site", site],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for site in sites
-    ]
-    try:
-        urls: dict[str, str] = {}
-        for site, child in zip(sites, children, strict=True):
-            assert child.stdout is not None
-            line = child.stdout.readline()
-            if not line:
-                raise RuntimeError(f"the site {site} did not start (exit code {child.wait()})")
-            urls.update(json.loads(line))
-        yield urls
-    finally:
-        for child in children:
-            child.terminate()
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
 
 
 @dataclass
@@ -140,70 +113,70 @@ def site_names(script: Script, bed_dir: Path) -> list[str]:
 
 
 def replay(script: Script, bed_dir: Path, work: Path, days: int) -> Replay:
-    """Serve the bed, crawl each day and run the detectors after it; then the single run over every day."""
+    """Serve the bed; crawl its days in order in a worker process, the detectors running after each day; then the
+    single run over every day."""
     result = Replay(script.bed, days)
     db = work / "npswatch.sqlite3"
-    with served(site_names(script, bed_dir), script.faults) as urls:
+    with demo_sites_process(site_names(script, bed_dir), {"NPSWATCH_DEMO_FAULTS": script.faults}) as urls:
         env = {**os.environ, **{env_var(site): url for site, url in urls.items()}, "NPSWATCH_DATA_DIR": str(work)}
         env.pop("NPSWATCH_SIGNALS_DB", None)
-        for day in range(days):
-            as_of = script.day_date(day).isoformat()
-            _crawl(script, bed_dir, env, db, as_of, result)
-            started = time.perf_counter()
-            _run(
-                [npswatch(), "signals", "run", "--as-of", as_of, "--no-deliver", "--db", str(db)],
-                env,
-                f"{script.bed}: npswatch signals run --as-of {as_of}",
-            )
-            result.signal_seconds += time.perf_counter() - started
+        cmd = [sys.executable, __file__, "--worker", script.bed, "--work", str(work), "--days", str(days)]
+        _run(cmd, env, f"{script.bed}: the replay")
+    done = json.loads((work / "replay.json").read_text())
+    result.crawl_seconds, result.signal_seconds = done["crawl_seconds"], done["signal_seconds"]
+    result.pages, result.items, result.failed_crawls = done["pages"], done["items"], done["failed_crawls"]
     result.daily = _signals(env, db)
     single = {**env, "NPSWATCH_SIGNALS_DB": str(work / "single.signals.sqlite3")}
     last = script.day_date(days - 1).isoformat()
-    _run(
-        [
-            npswatch(),
-            "signals",
-            "run",
-            "--since",
-            script.start.isoformat(),
-            "--as-of",
-            last,
-            "--no-deliver",
-            "--db",
-            str(db),
-        ],
-        single,
-        f"{script.bed}: the single npswatch signals run",
-    )
+    run = ["signals", "run", "--since", script.start.isoformat(), "--as-of", last, "--no-deliver", "--db", str(db)]
+    _run([npswatch(), *run], single, f"{script.bed}: the single npswatch signals run")
     result.single = _signals(single, db)
     return result
 
 
-def _crawl(script: Script, bed_dir: Path, env: dict[str, str], db: Path, as_of: str, result: Replay) -> None:
-    report = db.parent / "crawl-report.json"
+def worker(bed: str, work: Path, days: int) -> None:
+    """The replay of one bed, in its own process (the sites' URLs in the environment): every day's crawls, in order,
+    in one reactor (``npswatch.crawl.run_crawls``, what ``npswatch crawl`` and ``npswatch demo`` run), the sources
+    of a day at the same time; after each day, the detectors (``signals run --as-of DAY``, through the ``npswatch``
+    entry point in this process).  Writes ``replay.json`` in ``work``."""
+    from crawlers.config import find_source
+    from npswatch.crawl import CrawlJob, CrawlReport, run_crawls
+
+    script = load_script(SCRIPTS_DIR / bed / "script.yml")
+    sources = [find_source(s) for s in source_args(script, SCRIPTS_DIR / bed)]
+    db = work / "npswatch.sqlite3"
+    dates = [script.day_date(day).isoformat() for day in range(days)]
+    pending = dict.fromkeys(dates, len(sources))
+    tally: dict[str, Any] = {"signal_seconds": 0.0, "pages": 0, "items": 0, "failed_crawls": []}
     started = time.perf_counter()
-    _run(
-        [
-            npswatch(),
-            "crawl",
-            *source_args(script, bed_dir),
-            "--as-of",
-            as_of,
-            "--db",
-            str(db),
-            "--json-report",
-            str(report),
-        ],
-        env,
-        f"{script.bed}: npswatch crawl --as-of {as_of}",
-        ok=(0, 1),
-    )
-    result.crawl_seconds += time.perf_counter() - started
-    for one in json.loads(report.read_text()):
-        result.pages += int(one.get("pages") or 0)
-        result.items += sum(int(v) for v in (one.get("items") or {}).values())
-        if not one.get("ok", True):
-            result.failed_crawls.append(f"{as_of}: {one.get('source')}")
+
+    def done(report: CrawlReport) -> None:
+        tally["pages"] += report.pages
+        tally["items"] += sum(report.items.values())
+        if not report.ok:
+            tally["failed_crawls"].append(f"{report.as_of}: {report.source}")
+        as_of = report.as_of or dates[0]
+        pending[as_of] -= 1
+        if not pending[as_of]:
+            begun = time.perf_counter()
+            in_process(["signals", "run", "--as-of", as_of, "--no-deliver", "--db", str(db)])
+            tally["signal_seconds"] += time.perf_counter() - begun
+
+    run_crawls([CrawlJob(source, day) for day in dates for source in sources], on_done=done, parallel=True,
+               overrides={"NPSWATCH_DB": str(db)})  # fmt: skip
+    tally["crawl_seconds"] = time.perf_counter() - started - tally["signal_seconds"]
+    (work / "replay.json").write_text(json.dumps(tally))
+
+
+def in_process(args: list[str]) -> None:
+    """Run an ``npswatch`` command in this process, through the command's own entry point."""
+    [entry] = entry_points(group="console_scripts", name="npswatch")
+    try:
+        code = entry.load().main(args=args, prog_name="npswatch", standalone_mode=False)
+    except SystemExit as exc:  # a command may end with sys.exit(code)
+        code = exc.code
+    if code not in (None, 0):
+        raise SystemExit(f"npswatch {' '.join(args)} exited with {code}")
 
 
 def _signals(env: dict[str, str], db: Path) -> list[dict[str, Any]]:
@@ -474,7 +447,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=3, help="beds replayed at the same time (default 3: all)")
     parser.add_argument("--out", type=Path, help=f"results file (default {RESULTS.relative_to(ROOT)} for a full run)")
     parser.add_argument("--work", type=Path, help="where the data dirs go (default a temporary dir, removed)")
+    parser.add_argument("--worker", choices=BEDS, help=argparse.SUPPRESS)  # the replay of one bed (see ``worker``)
     args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.work, args.days)
+        return 0
     beds = args.bed or list(BEDS)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="signals-bench-") as tmp:

@@ -11,11 +11,9 @@ from collections.abc import Iterator
 from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import pytest
-from parsel import Selector
 
 from crawlers.config import Source, load_source
 from crawlers.items import Listing, Post, Vendor
@@ -27,7 +25,7 @@ from demosites.beds.registry import BED_SITES, BEDS
 from demosites.beds.script import SCRIPTS_DIR, load_script
 from demosites.server import DemoSites
 from demosites.timeline import SEED
-from tests.demosites.conftest import fetch
+from tests.demosites.conftest import fetch, followed
 
 MARKETS: dict[str, MarketSpec] = {holdout_a.MARKET: holdout_a.MARKET_SPEC, holdout_b.MARKET: holdout_b.MARKET_SPEC}
 FORUMS: dict[str, ForumSpec] = {holdout_a.FORUM: holdout_a.FORUM_SPEC, holdout_b.FORUM: holdout_b.FORUM_SPEC}
@@ -150,14 +148,7 @@ def test_follow_selectors_reach_pages_of_every_kind_and_no_denied_link(
     sources: dict[str, Source], beds: DemoSites, site: str
 ) -> None:
     source = sources[site]
-    frontier, seen = [source.start_urls[0]], set()
-    for _ in range(3):
-        found = []
-        for url in frontier:
-            sel = Selector(text=fetch(url).body)
-            found += [urljoin(url, href) for css in source.follow for href in sel.css(css).css("::attr(href)").getall()]
-        frontier = [u for u in dict.fromkeys(found) if u not in seen][:60]
-        seen.update(frontier)
+    seen = followed(source, per_hop=60)
     for page, spec in source.pages.items():
         assert any(re.search(spec.url, u) for u in seen), f"{site}: no {page} page reached"
     allowed = [u for u in seen if not any(re.search(d, u) for d in source.deny)]
