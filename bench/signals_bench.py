@@ -89,6 +89,7 @@ class Replay:
     single: list[dict[str, Any]] = field(default_factory=list)
     crawl_seconds: float = 0.0
     signal_seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the replay worker's CPU (crawls, extraction, daily signal runs; not the sites)
     failed_crawls: list[str] = field(default_factory=list)  # "DAY: source" of crawls that failed
     pages: int = 0
     items: int = 0
@@ -125,6 +126,7 @@ def replay(script: Script, bed_dir: Path, work: Path, days: int) -> Replay:
     done = json.loads((work / "replay.json").read_text())
     result.crawl_seconds, result.signal_seconds = done["crawl_seconds"], done["signal_seconds"]
     result.pages, result.items, result.failed_crawls = done["pages"], done["items"], done["failed_crawls"]
+    result.cpu_seconds = done["cpu_seconds"]
     result.daily = _signals(env, db)
     single = {**env, "NPSWATCH_SIGNALS_DB": str(work / "single.signals.sqlite3")}
     last = script.day_date(days - 1).isoformat()
@@ -165,6 +167,7 @@ def worker(bed: str, work: Path, days: int) -> None:
     run_crawls([CrawlJob(source, day) for day in dates for source in sources], on_done=done, parallel=True,
                overrides={"NPSWATCH_DB": str(db)})  # fmt: skip
     tally["crawl_seconds"] = time.perf_counter() - started - tally["signal_seconds"]
+    tally["cpu_seconds"] = time.process_time()  # this process's CPU: the crawls, extraction and signal runs
     (work / "replay.json").write_text(json.dumps(tally))
 
 
@@ -354,6 +357,7 @@ def bed_result(script: Script, run: Replay, seconds: float) -> dict[str, Any]:
             "total": round(seconds, 1),
             "crawl": round(run.crawl_seconds, 1),
             "signals": round(run.signal_seconds, 1),
+            "worker_cpu": round(run.cpu_seconds, 1),
         },
         "pages": run.pages,
         "items": run.items,
@@ -402,7 +406,8 @@ def print_bed(bed: str, result: dict[str, Any]) -> None:
     )
     s = result["seconds"]
     print(
-        f"   time: {s['total']} s (crawls {s['crawl']} s, daily signal runs {s['signals']} s); {result['pages']} pages"
+        f"   time: {s['total']} s (crawls {s['crawl']} s, daily signal runs {s['signals']} s; "
+        f"{s['worker_cpu']} s of CPU); {result['pages']} pages"
         + (f"; failed crawls: {', '.join(result['failed_crawls'])}" if result["failed_crawls"] else "")
     )
 
@@ -464,11 +469,13 @@ def main(argv: list[str] | None = None) -> int:
         print_bed(bed, result)
     print_summary(results)
     total = time.perf_counter() - started
-    print(f"\nall beds: {total:.0f} s wall (load average {os.getloadavg()[0]:.1f})")
+    cpu = sum(r["seconds"]["worker_cpu"] for r in results.values())
+    print(f"\nall beds: {total:.0f} s wall, {cpu:.0f} s of CPU in the replays (load average {os.getloadavg()[0]:.1f})")
     out = args.out or (RESULTS if set(beds) == set(BEDS) and not args.days else None)
     if out:
         payload = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "load_average": round(os.getloadavg()[0], 1),
             "commit": commit(),
             "wall_seconds": round(total, 1),
             "jobs": args.jobs,

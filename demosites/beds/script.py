@@ -88,7 +88,8 @@ class Script(_Model):
         ids = [e.id for e in self.events] + [t.id for t in self.traps]
         if len(ids) != len(set(ids)):
             raise ValueError(f"ids must be unique, found {sorted(i for i in ids if ids.count(i) > 1)}")
-        for item in (*self.events, *self.traps):
+        items: list[Event | Trap] = [*self.events, *self.traps]
+        for item in items:
             if item.end >= self.days:
                 raise ValueError(f"{item.id}: end day {item.end} is past the last day ({self.days - 1})")
         return self

@@ -35,10 +35,17 @@ THREAD_PATH = {holdout_a.FORUM: "/thread.cgi?t={}&page={}", holdout_b.FORUM: "/s
 POSTS_PER_PAGE = {holdout_a.FORUM: 8, holdout_b.FORUM: 10}
 ZONES = {holdout_a.FORUM: "Europe/Berlin", holdout_b.FORUM: "Europe/Brussels"}
 DAYS = (0, 21, 36, 63)  # 36: Monero is down on Kruispunt (its prices a quarter higher)
-AMOUNT = {  # a tier's reference amount on a day -> the amount and currency a listing should be stored with
-    holdout_a.MARKET: lambda amount, day: (Decimal(f"{amount:.2f}"), "GBP"),
-    holdout_b.MARKET: lambda amount, day: (Decimal(f"{amount / holdout_b.xmr_eur(day):.4f}"), "XMR"),
-}
+
+
+def gbp(amount: float, day: int) -> tuple[Decimal, str]:
+    return Decimal(f"{amount:.2f}"), "GBP"
+
+
+def xmr(amount: float, day: int) -> tuple[Decimal, str]:
+    return Decimal(f"{amount / holdout_b.xmr_eur(day):.4f}"), "XMR"
+
+
+AMOUNT = {holdout_a.MARKET: gbp, holdout_b.MARKET: xmr}  # a tier's reference amount on a day -> as stored
 
 
 @pytest.fixture(scope="module")
