@@ -2,5 +2,6 @@
 
 ``demosites.server`` serves them (``python -m demosites``); ``demosites.timeline`` holds the
 42-day timeline and its scripted events; the ``*_day`` functions of ``markets``, ``forums`` and
-``shop`` give any day's content.  See docs/demo-timeline.md.
+``shop`` give any day's content.  See docs/demo-timeline.md.  ``demosites.beds`` holds the signals
+benchmark's test beds (served by the same server when named, never by ``npswatch demo``).
 """
