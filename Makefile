@@ -64,6 +64,7 @@ bench: install
 	$(PY) bench/index_bench.py
 	$(PY) bench/surveillance_bench.py
 	$(PY) bench/web_bench.py
+	$(PY) bench/signals_bench.py
 
 # Lint and types (strict on nlp, pipelines, storage and exports; see pyproject.toml).
 lint: install

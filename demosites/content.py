@@ -324,8 +324,10 @@ def thread_title(rng: random.Random, lang: Lang, sub: Substance, trip_report: bo
     return rng.choice(_THREAD_TITLES[lang]).format(a=alias(rng, sub))
 
 
-def user_names(rng: random.Random, n: int) -> list[str]:
+def user_names(
+    rng: random.Random, n: int, parts: tuple[tuple[str, ...], tuple[str, ...]] = (USER_PARTS_A, USER_PARTS_B)
+) -> list[str]:
     names: set[str] = set()
     while len(names) < n:
-        names.add(rng.choice(USER_PARTS_A) + rng.choice(USER_PARTS_B))
+        names.add(rng.choice(parts[0]) + rng.choice(parts[1]))
     return sorted(names)

@@ -25,6 +25,7 @@ class Board:
     section: str
     langs: tuple[str, ...]
     trip_reports: bool = False
+    kind: str = "talk"  # the test beds' boards (demosites.beds.forum): talk, reports, market or safer
 
 
 @dataclass(frozen=True)

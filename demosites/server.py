@@ -24,12 +24,13 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from demosites.beds.registry import BED_SITES
 from demosites.sites.chemvendo_shop import ChemvendoShop
 from demosites.sites.lowlands_forum import LowlandsForum
 from demosites.sites.nova_market import NovaMarket
 from demosites.sites.salon_fr import SalonFr
 from demosites.sites.tulip_bazaar import TulipBazaar
-from demosites.timeline import FAULTS, FAULTS_ENV, SEED, Fault, faults_for, parse_as_of, parse_faults
+from demosites.timeline import FAULTS, FAULTS_ENV, SEED, Fault, faults_for, parse_faults
 from demosites.web import HTML, Response, SiteApp, text
 from npswatch import settings
 
@@ -47,6 +48,9 @@ APPS: dict[str, Callable[[int], SiteApp]] = {  # site -> factory taking the seed
     "salon_fr": SalonFr,
     "chemvendo_shop": ChemvendoShop,
 }
+# Every site the server can serve: the demo's, and the test beds' (demosites.beds; never part of `npswatch demo`).
+PORTS: dict[str, int] = {**SITES, **{site: bed.port for site, bed in BED_SITES.items()}}
+FACTORIES: dict[str, Callable[[int], SiteApp]] = {**APPS, **{site: bed.factory for site, bed in BED_SITES.items()}}
 AS_OF_HEADER = "X-Npswatch-As-Of"
 DAY_HEADER = "X-Demo-Day"
 
@@ -89,7 +93,7 @@ def failing_page(target: str) -> bool:
 def delay(app: SiteApp, as_of: str | None, faults: tuple[Fault, ...] | None = None) -> float:
     """Seconds to wait before answering: ``SLOW_SECONDS`` on the days of a "slow" fault."""
     try:
-        day = parse_as_of(as_of).day
+        day = app.timeline.parse_as_of(as_of).day
     except ValueError:
         return 0.0
     return SLOW_SECONDS if any(f.kind == "slow" for f in faults_for(app.name, day, faults)) else 0.0
@@ -100,7 +104,7 @@ def respond(
 ) -> tuple[Response, str | None]:
     """The response to a GET of ``target`` (path and query) as of the given date, and the X-Demo-Day value."""
     try:
-        when = parse_as_of(as_of)
+        when = app.timeline.parse_as_of(as_of)
     except ValueError:
         return text(f"{AS_OF_HEADER} must be a date YYYY-MM-DD, found {as_of!r}\n", 400), None
     kinds = {f.kind for f in faults_for(app.name, when.day, faults)}
@@ -176,9 +180,11 @@ class DemoSites:
     """The demo sites served in background threads; a context manager.
 
     ``free_ports=True`` lets the OS pick a free port for each site (for tests); otherwise the ports
-    come from ``ports`` or ``SITES``.  ``faults`` (a tuple, or text as in ``NPSWATCH_DEMO_FAULTS``,
-    e.g. ``"scenario"``) makes sites misbehave on given days; by default the environment variable
-    decides, and without it there are no faults.
+    come from ``ports`` or ``PORTS``.  ``sites`` defaults to the demo's; a test bed's sites
+    (``demosites.beds``) are served when named.  ``faults`` (a tuple, or text as in
+    ``NPSWATCH_DEMO_FAULTS``, e.g. ``"scenario"``) makes sites misbehave on given days; by default the
+    environment variable decides, and without it there are no faults.  A test bed's own faults (part
+    of its script) are always served.
     """
 
     def __init__(
@@ -193,12 +199,13 @@ class DemoSites:
         self.sites = list(sites or SITES)
         if faults is None:
             faults = settings.demo_faults() or ""
-        self.faults = FAULTS + (parse_faults(faults) if isinstance(faults, str) else faults)
-        unknown = [s for s in self.sites if s not in SITES]
+        unknown = [s for s in self.sites if s not in PORTS]
         if unknown:
-            raise ValueError(f"unknown demo site(s) {', '.join(unknown)}; expected some of {', '.join(SITES)}")
+            raise ValueError(f"unknown demo site(s) {', '.join(unknown)}; expected some of {', '.join(PORTS)}")
+        scripted = tuple(f for s in self.sites if s in BED_SITES for f in BED_SITES[s].faults)
+        self.faults = FAULTS + scripted + (parse_faults(faults) if isinstance(faults, str) else faults)
         self.host = host
-        self.ports = {s: 0 if free_ports else (ports or {}).get(s, SITES[s]) for s in self.sites}
+        self.ports = {s: 0 if free_ports else (ports or {}).get(s, PORTS[s]) for s in self.sites}
         self.seed = seed
         self.urls: dict[str, str] = {}
         self.served: list[Served] = []  # every GET answered (list.append is atomic: safe across the server threads)
@@ -215,7 +222,7 @@ class DemoSites:
         return self
 
     def _start_one(self, site: str) -> None:
-        attributes = {"app": APPS[site](self.seed), "faults": self.faults, "served": self.served}
+        attributes = {"app": FACTORIES[site](self.seed), "faults": self.faults, "served": self.served}
         handler = type(f"{site}_handler", (_Handler,), attributes)
         server = _Server((self.host, self.ports[site]), handler)
         server.daemon_threads = True
@@ -260,7 +267,8 @@ def serve_forever(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the npswatch demo sites on localhost.")
-    parser.add_argument("sites", nargs="*", help=f"sites to serve (default all: {', '.join(SITES)})")
+    parser.add_argument("sites", nargs="*", help=f"sites to serve (default the demo's: {', '.join(SITES)}; "
+                        f"test beds: {', '.join(BED_SITES)})")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--faults", help=f"'scenario' or site:kind:days;... (default: ${FAULTS_ENV})")
     args = parser.parse_args(argv)

@@ -133,32 +133,58 @@ def faults_for(site: str, day: int, faults: tuple[Fault, ...] | None = None) -> 
     return [f for f in (FAULTS if faults is None else faults) if f.site == site and day in f.days]
 
 
-def day_date(day: int) -> date:
-    return START + timedelta(days=day)
-
-
 @dataclass(frozen=True)
 class AsOf:
     """The day a request is served as of, and the date asked for when it was outside the timeline."""
 
     day: int
     clamped_from: date | None = None
+    start: date = START  # day 0 of the site's timeline
 
     @property
     def header(self) -> str:
-        text = day_date(self.day).isoformat()
+        text = (self.start + timedelta(days=self.day)).isoformat()
         return f"{text}; clamped-from={self.clamped_from.isoformat()}" if self.clamped_from else text
 
 
-def parse_as_of(value: str | None) -> AsOf:
-    """The day for an ``X-Npswatch-As-Of`` value: the last day when absent, clamped into the timeline.
+@dataclass(frozen=True)
+class Timeline:
+    """Simulated days from ``start`` (day 0): the demo's (``DEMO``), or a test bed's own (``demosites.beds``)."""
 
-    Raises ValueError for a value that is not a YYYY-MM-DD date.
-    """
-    if not value:
-        return AsOf(LAST_DAY)
-    wanted = date.fromisoformat(value.strip())
-    day = (wanted - START).days
-    if 0 <= day <= LAST_DAY:
-        return AsOf(day)
-    return AsOf(min(max(day, 0), LAST_DAY), clamped_from=wanted)
+    start: date
+    days: int
+
+    @property
+    def last_day(self) -> int:
+        return self.days - 1
+
+    def day_date(self, day: int) -> date:
+        return self.start + timedelta(days=day)
+
+    def day_of(self, when: date) -> int:
+        return (when - self.start).days
+
+    def parse_as_of(self, value: str | None) -> AsOf:
+        """The day for an ``X-Npswatch-As-Of`` value: the last day when absent, clamped into the timeline.
+
+        Raises ValueError for a value that is not a YYYY-MM-DD date.
+        """
+        if not value:
+            return AsOf(self.last_day, start=self.start)
+        wanted = date.fromisoformat(value.strip())
+        day = self.day_of(wanted)
+        if 0 <= day <= self.last_day:
+            return AsOf(day, start=self.start)
+        return AsOf(min(max(day, 0), self.last_day), clamped_from=wanted, start=self.start)
+
+
+DEMO = Timeline(START, DAYS)
+
+
+def day_date(day: int) -> date:
+    return DEMO.day_date(day)
+
+
+def parse_as_of(value: str | None) -> AsOf:
+    """The demo timeline's day for an ``X-Npswatch-As-Of`` value (``Timeline.parse_as_of``)."""
+    return DEMO.parse_as_of(value)

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from demosites.timeline import SEED, day_date
+from demosites.timeline import DEMO, SEED, Timeline, day_date
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 HTML = "text/html; charset=utf-8"
@@ -95,11 +95,14 @@ Handler = Callable[[re.Match[str], dict[str, str], int], Response | None]
 
 @dataclass
 class SiteApp:
-    """A site: a list of (path regex, handler); a handler returns a Response, or None for 404."""
+    """A site: a list of (path regex, handler); a handler returns a Response, or None for 404.
+
+    ``timeline`` is the simulated days it serves (the demo's, or a test bed's own)."""
 
     name: str
     seed: int = SEED
     routes: list[tuple[re.Pattern[str], Handler]] = field(default_factory=list)
+    timeline: Timeline = DEMO
 
     def route(self, pattern: str, handler: Handler) -> None:
         self.routes.append((re.compile(pattern + r"\Z"), handler))

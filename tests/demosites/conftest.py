@@ -6,9 +6,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import pytest
+from parsel import Selector
 
+from crawlers.config import Source
 from demosites.server import DemoSites
 
 
@@ -28,6 +31,19 @@ def fetch(url: str, as_of: str | None = None) -> Fetched:
     except urllib.error.HTTPError as error:
         with error:
             return Fetched(error.code, dict(error.headers), error.read().decode("utf-8"))
+
+
+def followed(source: Source, hops: int = 3, per_hop: int = 40) -> set[str]:
+    """The URLs a source's follow selectors reach from its start page in ``hops`` hops (``per_hop`` new ones each)."""
+    frontier, seen = [source.start_urls[0]], set()
+    for _ in range(hops):
+        found = []
+        for url in frontier:
+            sel = Selector(text=fetch(url).body)
+            found += [urljoin(url, href) for css in source.follow for href in sel.css(css).css("::attr(href)").getall()]
+        frontier = [u for u in dict.fromkeys(found) if u not in seen][:per_hop]
+        seen.update(frontier)
+    return seen
 
 
 @pytest.fixture(scope="package")

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urljoin
 
 import pytest
 from parsel import Selector
@@ -22,7 +21,7 @@ from demosites.server import SITES, DemoSites, env_var
 from demosites.shop import shop_day
 from demosites.timeline import SEED
 from demosites.web import slug
-from tests.demosites.conftest import fetch
+from tests.demosites.conftest import fetch, followed
 
 DAY = 41
 
@@ -128,14 +127,7 @@ def test_page_urls_match_only_their_own_kind(sources: dict[str, Source], site: s
 def test_follow_selectors_reach_pages_of_every_kind(sources: dict[str, Source], demo: DemoSites, site: str) -> None:
     """Two hops of the follow selectors from the start page find pages of every kind, and no denied link."""
     source = sources[site]
-    frontier, seen = [source.start_urls[0]], set()
-    for _ in range(3):
-        found = []
-        for url in frontier:
-            sel = Selector(text=fetch(url).body)
-            found += [urljoin(url, href) for css in source.follow for href in sel.css(css).css("::attr(href)").getall()]
-        frontier = [u for u in dict.fromkeys(found) if u not in seen][:40]
-        seen.update(frontier)
+    seen = followed(source)
     for page, spec in source.pages.items():
         assert any(re.search(spec.url, u) for u in seen), f"{site}: no {page} page reached"
     allowed = [u for u in seen if not any(re.search(d, u) for d in source.deny)]

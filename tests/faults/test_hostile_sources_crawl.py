@@ -26,7 +26,7 @@ from tests.crawlers.test_crawl_scope import ROOT, SOURCE, crawl, listing
 from tests.httpsite import Route, Site, serve
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
-SECRET = "k3y-that-must-never-leave-this-machine"
+SECRET = "9c2e7a41d0b8f53e6a1c4d7b2e9f0a3c5d8b1e4f7a0c3d6e9b2f5a8c1d4e7b0a"  # a 256-bit key, as exports need
 
 
 def source_file(tmp_path: Path, site: Site, replace: dict[str, str] | None = None) -> Path:
@@ -183,8 +183,10 @@ def test_session_cookies_are_redacted_in_warc_files_and_evidence_stores_exports_
     assert set_cookie == "Set-Cookie" and headers["Set-Cookie"] == "redacted"
     modes = {p: stat.S_IMODE(p.stat().st_mode) for p in (warc, warc.parent, warc_dir, tmp_path / "db.sqlite3")}
     assert modes == {warc: 0o600, warc.parent: 0o700, warc_dir: 0o700, tmp_path / "db.sqlite3": 0o600}
-    out = tmp_path / "exports" / "corpus.jsonl"
+    out = tmp_path / "exports" / "corpus"
     done = _cli(tmp_path, {"NPSWATCH_PSEUDONYM_KEY": SECRET}, "export", "*", "--out", str(out), "--db",
                 str(tmp_path / "db.sqlite3"))  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and stat.S_IMODE(out.parent.stat().st_mode) == 0o700
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert written and {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o600}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (out, out / "data", out.parent)} == {0o700}

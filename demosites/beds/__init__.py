@@ -1,0 +1,12 @@
+"""Test beds for the early-warning signals: markets and forums that are not part of the demo.
+
+Each bed is a market and a forum with their own markup, currency, languages and timeline (more than 60 simulated
+days), served by ``demosites.server`` like the demo sites (``DemoSites(sites=["fernweh_market", ...])``) but never
+by ``npswatch demo``.  Their source files and event scripts live in ``bench/markets/<bed>/``, and
+``bench/signals_bench.py`` replays them (docs/benchmarks.md).
+
+- ``model``: what a bed is made of (substances, scripted happenings, words);
+- ``market`` and ``forum``: any day of a bed's market or forum, drawn from a seed;
+- ``holdout_a`` and ``holdout_b``: the two beds (``holdout_b`` is sealed: scored, never used for fixing);
+- ``registry``: the bed sites the server knows, with their ports and faults.
+"""

@@ -1,0 +1,33 @@
+"""The test beds' sites as the server knows them: default port, the site's factory, and faults it always has."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from demosites.beds import holdout_a, holdout_b
+from demosites.sites.estaminet_forum import EstaminetForum
+from demosites.sites.fernweh_market import FernwehMarket
+from demosites.sites.kruispunt_market import KruispuntMarket
+from demosites.sites.nachtschicht_forum import NachtschichtForum
+from demosites.timeline import Fault
+from demosites.web import SiteApp
+
+
+@dataclass(frozen=True)
+class BedSite:
+    bed: str
+    port: int
+    factory: Callable[[int], SiteApp]  # takes the seed
+    faults: tuple[Fault, ...] = ()  # part of the bed's script: served whatever faults are asked for
+
+
+BED_SITES: dict[str, BedSite] = {
+    holdout_a.MARKET: BedSite("holdout_a", 8711, FernwehMarket, (holdout_a.OUTAGE,)),
+    holdout_a.FORUM: BedSite("holdout_a", 8712, NachtschichtForum),
+    holdout_b.MARKET: BedSite("holdout_b", 8713, KruispuntMarket),
+    holdout_b.FORUM: BedSite("holdout_b", 8714, EstaminetForum),
+}
+BEDS: dict[str, tuple[str, ...]] = {
+    bed: tuple(site for site, b in BED_SITES.items() if b.bed == bed) for bed in ("holdout_a", "holdout_b")
+}

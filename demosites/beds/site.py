@@ -1,0 +1,69 @@
+"""A test bed's forum as a site: the index, board pages and thread pages of a ``ForumSpec``.
+
+The forum sites (``demosites/sites/nachtschicht_forum.py``, ``estaminet_forum.py``) differ in their paths, query
+arguments, page sizes, date format and templates, which they set as class attributes; the handlers are these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from demosites.beds.forum import ForumSpec, forum_day
+from demosites.forums import ForumDay
+from demosites.timeline import SEED
+from demosites.web import Response, SiteApp, int_arg, paginate, render
+
+
+class BedForum(SiteApp):
+    spec: ClassVar[ForumSpec]
+    paths: ClassVar[tuple[tuple[str, str], ...]]  # (index, board, thread or login; its path regex)
+    board_arg: ClassVar[str]  # the query argument naming the board (?b=3, ?f=10)
+    threads_per_page: ClassVar[int]
+    posts_per_page: ClassVar[int]
+    date_format: ClassVar[str]  # how post times are written (naive, the forum's local time)
+
+    def __init__(self, seed: int = SEED) -> None:
+        super().__init__(self.spec.name, seed, timeline=self.spec.timeline)
+        for page, pattern in self.paths:
+            handler: Callable[[re.Match[str], dict[str, str], int], Response | None] = getattr(self, page)
+            self.route(pattern, handler)
+
+    def page(self, template: str, **context: Any) -> Response:
+        return render(f"{self.name}/{template}.html", when=self.when, **context)
+
+    def when(self, at: datetime) -> str:
+        return at.strftime(self.date_format)
+
+    def day(self, day: int) -> ForumDay:
+        return forum_day(self.spec, self.seed, day)
+
+    def index(self, match: re.Match[str], query: dict[str, str], day: int) -> Response:
+        fd = self.day(day)
+        stats = {b.id: (len(fd.board(b.id)), sum(len(ps) for _, ps in fd.board(b.id))) for b in self.spec.boards}
+        return self.page("index", boards=self.spec.boards, stats=stats, total=fd.post_count)
+
+    def board(self, match: re.Match[str], query: dict[str, str], day: int) -> Response | None:
+        board = next((b for b in self.spec.boards if str(b.id) == query.get(self.board_arg)), None)
+        number = int_arg(query, "page", 1)
+        if board is None or number is None:
+            return None
+        page = paginate(self.day(day).board(board.id), number, self.threads_per_page)
+        return self.page("board", board=board, page=page) if page else None
+
+    def thread(self, match: re.Match[str], query: dict[str, str], day: int) -> Response | None:
+        thread_id, number = int_arg(query, "t", 0), int_arg(query, "page", 1)
+        found = self.day(day).thread(thread_id) if thread_id else None
+        if found is None or number is None:
+            return None
+        thread, posts = found
+        page = paginate(posts, number, self.posts_per_page)
+        if page is None:
+            return None
+        first = (page.number - 1) * self.posts_per_page  # posts before this page (post numbers)
+        return self.page("thread", thread=thread, page=page, total=len(posts), first=first)
+
+    def login(self, match: re.Match[str], query: dict[str, str], day: int) -> Response:
+        return self.page("login")

@@ -1,0 +1,269 @@
+"""The event scripts (bench/markets/<bed>/script.yml) say what the beds' sites serve, and the traps are real.
+
+For each event: a new substance is nowhere before its start day and on one of its sites on that day; a listing
+spike and a price move show in the listings; an adverse wave is many bad experiences in lay words, no severe word.
+For each trap, what it guards against is on the site: test strips, the outage, the daily re-post, the Monero swing,
+the passing mentions, the carnival and festival peaks, the weekly rhythm, alcohol and naloxone.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterator
+
+import pytest
+
+from demosites.beds import holdout_a, holdout_b
+from demosites.beds.forum import ForumSpec, threads
+from demosites.beds.market import MarketSpec, market_day, universe
+from demosites.beds.model import Drug, Peak
+from demosites.beds.registry import BED_SITES
+from demosites.beds.script import Event, Script, load_script, name_key, script_path
+from demosites.server import DemoSites
+from demosites.timeline import EVENTS, SEED
+from tests.demosites.conftest import fetch
+
+BEDS = {"holdout_a": holdout_a, "holdout_b": holdout_b}
+SEVERE_WORDS = re.compile(r"seizure|psychos|hospital|A&E|collapse|overdos|unconscious|passed out|krampf|notaufnahme|"
+                          r"krankenhaus|bewusstlos|notarzt|ziekenhuis|spoed|aanval|urgences|épilep|connaissance",
+                          re.IGNORECASE)  # fmt: skip
+
+
+def script(bed: str) -> Script:
+    return load_script(script_path(bed))
+
+
+def events(kind: str) -> list[tuple[str, Event]]:
+    return [(bed, e) for bed in BEDS for e in script(bed).events if e.type == kind]
+
+
+def mentions(text: str, names: set[str]) -> bool:
+    flat = name_key(text)
+    return any(name in flat for name in names)
+
+
+def drugs_of(spec: MarketSpec | ForumSpec, event: Event) -> list[Drug]:
+    """The bed's substances an event is about (by key or by any of their names)."""
+    return [d for d in spec.drugs if {name_key(n) for n in (d.key, *d.names)} & event.names()]
+
+
+def market_texts(spec: MarketSpec, first: int, last: int) -> Iterator[str]:
+    """Title and description of every listing live on some day in [first, last]."""
+    for listing in universe(spec, SEED).listings:
+        if listing.start <= last and listing.end >= first:
+            yield f"{listing.title} {listing.description}"
+
+
+def forum_texts(spec: ForumSpec, first: int, last: int) -> Iterator[str]:
+    """Thread title and text of every post posted in [first, last]."""
+    for thread in threads(spec, SEED):
+        for post in thread.posts:
+            if first <= post.day <= last:
+                yield f"{thread.title} {post.text}"
+
+
+def texts(bed: str, first: int, last: int) -> list[str]:
+    module = BEDS[bed]
+    return [*market_texts(module.MARKET_SPEC, first, last), *forum_texts(module.FORUM_SPEC, first, last)]
+
+
+@pytest.mark.parametrize(("bed", "event"), events("first_seen"), ids=lambda v: getattr(v, "id", v))
+def test_a_new_substance_is_nowhere_before_its_start_and_shows_on_that_day(bed: str, event: Event) -> None:
+    history = -BEDS[bed].FORUM_SPEC.history - 60
+    assert not [t for t in texts(bed, history, event.start - 1) if mentions(t, event.names())]
+    assert [t for t in texts(bed, event.start, event.start) if mentions(t, event.names())]
+    assert [t for t in texts(bed, event.end, event.end) if mentions(t, event.names())]
+
+
+@pytest.mark.parametrize(("bed", "event"), events("first_seen"), ids=lambda v: getattr(v, "id", v))
+def test_a_new_substance_s_script_names_every_way_the_bed_writes_it(bed: str, event: Event) -> None:
+    [drug] = drugs_of(BEDS[bed].MARKET_SPEC, event)
+    assert {name_key(n) for n in (drug.key, *drug.names)} <= event.names()
+
+
+@pytest.mark.parametrize(("bed", "event"), events("spike"), ids=lambda v: getattr(v, "id", v))
+def test_a_listing_spike_triples_the_live_listings(bed: str, event: Event) -> None:
+    spec = BEDS[bed].MARKET_SPEC
+    keys = {d.key for d in drugs_of(spec, event)}
+    before = len([x for x in market_day(spec, SEED, event.start - 1).listings if x.drug.key in keys])
+    during = [len([x for x in market_day(spec, SEED, d).listings if x.drug.key in keys])
+              for d in range(event.start, event.end + 1)]  # fmt: skip
+    assert before >= 3
+    assert during == sorted(during) and during[0] > before and during[-1] >= 2.5 * before
+
+
+def median_unit_price(spec: MarketSpec, keys: set[str], day: int) -> float:
+    md = market_day(spec, SEED, day)
+    return statistics.median(md.tiers(x)[0].amount for x in md.listings if x.drug.key in keys)
+
+
+@pytest.mark.parametrize(("bed", "event"), events("price_shift"), ids=lambda v: getattr(v, "id", v))
+def test_a_price_shift_moves_the_median_and_stays(bed: str, event: Event) -> None:
+    spec = BEDS[bed].MARKET_SPEC
+    keys = {d.key for d in drugs_of(spec, event)}
+    before, earlier = median_unit_price(spec, keys, event.start - 1), median_unit_price(spec, keys, event.start - 8)
+    assert 0.9 < before / earlier < 1.1
+    for day in (event.start + 3, event.end):
+        ratio = median_unit_price(spec, keys, day) / before
+        assert ratio > 1.25 if event.direction == "up" else ratio < 0.8, (day, ratio)
+
+
+def bad_posts(bed: str, event: Event, first: int, last: int) -> list[str]:
+    """Posts about the event's substance in [first, last] that tell a bad experience in the bed's lay words."""
+    spec = BEDS[bed].FORUM_SPEC
+    keys = {d.key for d in drugs_of(spec, event)}
+    lay = [p for lang in spec.words.lay.values() for p in lang]
+    return [p.text for t in threads(spec, SEED) if t.drug in keys for p in t.posts
+            if first <= p.day <= last and any(phrase.lower() in p.text.lower() for phrase in lay)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("bed", "event"), events("adverse_surge"), ids=lambda v: getattr(v, "id", v))
+def test_an_adverse_wave_is_many_bad_experiences_in_lay_words_without_a_severe_one(bed: str, event: Event) -> None:
+    wave = bad_posts(bed, event, event.start, event.end)
+    span = event.end - event.start + 1
+    assert len(wave) >= 30
+    assert len(bad_posts(bed, event, event.start - 4 * span, event.start - 1)) <= 4
+    assert not [text for text in wave if SEVERE_WORDS.search(text)]
+    severe = [p for lang in BEDS[bed].FORUM_SPEC.words.severe.values() for p in lang]
+    assert not [text for text in wave if any(s in text for s in severe)]
+
+
+@pytest.fixture(scope="module")
+def beds() -> Iterator[DemoSites]:
+    with DemoSites(list(BED_SITES), free_ports=True, faults="") as sites:
+        yield sites
+
+
+def test_the_new_substance_listings_are_served_from_their_start_day_only(beds: DemoSites) -> None:
+    """Through the server: the first listing of each new substance is a 404 the day before and shown from then."""
+    for bed, event in events("first_seen"):
+        spec = BEDS[bed].MARKET_SPEC
+        keys = {d.key for d in drugs_of(spec, event)}
+        first = next(x for x in universe(spec, SEED).listings if x.drug.key in keys)
+        path = ("/offer/{}" if spec is holdout_a.MARKET_SPEC else "/item/{}").format(first.id)
+        url = beds.urls[spec.name] + path
+        assert fetch(url, spec.timeline.day_date(first.start - 1).isoformat()).status == 404
+        shown = fetch(url, spec.timeline.day_date(event.end).isoformat())
+        assert shown.status == 200 and mentions(shown.body, event.names())
+
+
+# ---- traps -------------------------------------------------------------------------------------------------------
+
+
+def trap(bed: str, trap_id: str) -> object:
+    return next(t for t in script(bed).traps if t.id == trap_id)
+
+
+@pytest.mark.parametrize(("bed", "trap_id", "key"), [("holdout_a", "TA1", "nitazene test strips"),
+                                                    ("holdout_a", "TA1", "fentanyl test strips"),
+                                                    ("holdout_b", "TB1", "fentanyl test strips")])  # fmt: skip
+def test_test_strips_are_sold_from_the_trap_start(bed: str, trap_id: str, key: str) -> None:
+    spec, start = BEDS[bed].MARKET_SPEC, trap(bed, trap_id).start  # type: ignore[attr-defined]
+    live = [d for d in range(spec.timeline.days) if any(x.drug.key == key for x in market_day(spec, SEED, d).listings)]
+    assert live == list(range(start, spec.timeline.days))
+    forum = forum_texts(BEDS[bed].FORUM_SPEC, -60, spec.timeline.last_day)
+    assert [t for t in forum if re.search(r"test ?stri|teststr|bandelette", t, re.IGNORECASE)]
+
+
+def test_the_outage_trap_is_the_served_outage() -> None:
+    outage = trap("holdout_a", "TA4")
+    assert BED_SITES[holdout_a.MARKET].faults == (holdout_a.OUTAGE,)
+    assert holdout_a.OUTAGE.days == tuple(range(outage.start, outage.start + 2))  # type: ignore[attr-defined]
+
+
+def test_the_reposted_listing_is_one_live_listing_with_a_new_id_every_day() -> None:
+    spec = holdout_a.MARKET_SPEC
+    title = "Amnesia Haze 10 g – Top Qualität 🔥"
+    start = trap("holdout_a", "TA5").start  # type: ignore[attr-defined]
+    ids = []
+    for day in range(start, spec.timeline.days):
+        [listing] = [x for x in market_day(spec, SEED, day).listings if x.title == title]
+        ids.append(listing.id)
+    assert len(set(ids)) == len(ids)
+    assert not [x for x in market_day(spec, SEED, start - 1).listings if x.title == title]
+
+
+def test_the_monero_swing_lifts_every_xmr_price_for_five_days_then_back() -> None:
+    spec, (first, last) = holdout_b.MARKET_SPEC, holdout_b.SWING
+    assert (first, last) == (trap("holdout_b", "TB3").start, 38)  # type: ignore[attr-defined]
+
+    def xmr(day: int) -> dict[str, float]:
+        md = market_day(spec, SEED, day)
+        return {x.id: float(md.tiers(x)[0].shown[0].split()[0].replace(",", ".")) for x in md.listings}
+
+    before, during, after = xmr(first - 1), xmr(first + 2), xmr(last + 1)
+    ratios = [during[i] / before[i] for i in before.keys() & during.keys()]
+    assert min(ratios) > 1.12 and max(ratios) < 1.4
+    back = [after[i] / before[i] for i in before.keys() & after.keys()]
+    assert statistics.median(back) == pytest.approx(1.0, abs=0.06)
+
+
+@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA6"), ("holdout_b", "TB6")])
+def test_the_wave_mentions_other_substances_in_passing(bed: str, trap_id: str) -> None:
+    [event] = [e for e in script(bed).events if e.type == "adverse_surge"]
+    others = {name_key(n) for s in trap(bed, trap_id).subjects for n in (s,)}  # type: ignore[attr-defined]
+    spec = BEDS[bed].FORUM_SPEC
+    passing = {name_key(n) for d in spec.drugs if name_key(d.key) in others for n in (d.key, *d.names)}
+    wave = bad_posts(bed, event, event.start, event.end)
+    assert len([t for t in wave if mentions(t, passing)]) >= 8
+
+
+def posts_per_day(spec: ForumSpec) -> dict[int, int]:
+    counts = dict.fromkeys(range(spec.timeline.days), 0)
+    for thread in threads(spec, SEED):
+        for post in thread.posts:
+            if post.day >= 0:
+                counts[post.day] += 1
+    return counts
+
+
+@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA3"), ("holdout_b", "TB4")])
+def test_the_carnival_and_festival_peaks_are_real(bed: str, trap_id: str) -> None:
+    """The peak's days have well over the posts of a usual same weekday, and talk of not mixing with alcohol."""
+    spec, guard = BEDS[bed].FORUM_SPEC, trap(bed, trap_id)
+    [peak] = [h for h in spec.happenings if isinstance(h, Peak)]
+    assert guard.start <= peak.day and peak.until <= guard.end  # type: ignore[attr-defined]
+    counts, days = posts_per_day(spec), range(peak.day, peak.until + 1)
+
+    def usual(day: int) -> float:
+        weekday = spec.timeline.day_date(day).weekday()
+        return statistics.median(
+            n for d, n in counts.items() if d not in days and spec.timeline.day_date(d).weekday() == weekday
+        )
+
+    assert sum(counts[d] for d in days) >= 1.6 * sum(usual(d) for d in days)
+    party = forum_texts(spec, peak.day, peak.until)
+    assert [t for t in party if re.search(r"alkohol|alcohol|alcool|pintjes", t, re.IGNORECASE)]
+
+
+@pytest.mark.parametrize("bed", sorted(BEDS))
+def test_weekends_are_busier_than_weekdays(bed: str) -> None:
+    spec = BEDS[bed].FORUM_SPEC
+    counts = posts_per_day(spec)
+    weekend = [n for d, n in counts.items() if spec.timeline.day_date(d).weekday() >= 5]
+    weekday = [n for d, n in counts.items() if spec.timeline.day_date(d).weekday() < 4]
+    assert statistics.mean(weekend) > 1.5 * statistics.mean(weekday)
+
+
+@pytest.mark.parametrize("bed", sorted(BEDS))
+def test_naloxone_and_alcohol_are_talked_about_all_along(bed: str) -> None:
+    spec = BEDS[bed].FORUM_SPEC
+    for first in range(0, spec.timeline.days - 20, 20):
+        window = list(forum_texts(spec, first, first + 19))
+        assert [t for t in window if re.search(r"alkohol|alcohol|alcool", t, re.IGNORECASE)]
+    assert len([t for t in forum_texts(spec, -60, spec.timeline.last_day) if re.search("nalox", t, re.I)]) >= 10
+
+
+# ---- the demo's script -------------------------------------------------------------------------------------------
+
+
+def test_the_demo_script_is_the_demo_timeline() -> None:
+    kinds = {"first_seen": "new_substance", "spike": "listing_spike", "price_shift": "price_drop",
+             "adverse_surge": "adverse_wave"}  # fmt: skip
+    demo = script("demo")
+    for event in demo.events:
+        scripted = [e for e in EVENTS if e.kind == kinds[event.type] and name_key(e.substance) in event.names()]
+        assert scripted and min(e.day for e in scripted) == event.start
+        assert set(event.sites) == {s for e in scripted for s in e.sites}
+    assert demo.faults == "scenario" and demo.days == 42

@@ -1,0 +1,178 @@
+"""The test beds' sites (demosites.beds): served on their own timelines, and read right by their source files.
+
+The pages go through the real parser (``crawlers.parsers.parse_page``) with the bed's source file, so a listing's
+every price and a post's id, author, date and text are compared with what the generator made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawlers.config import Source, load_source
+from crawlers.items import Listing, Post, Vendor
+from crawlers.parsers import Page, parse_page
+from demosites.beds import holdout_a, holdout_b
+from demosites.beds.forum import ForumSpec, forum_day
+from demosites.beds.market import MarketSpec, market_day
+from demosites.beds.registry import BED_SITES, BEDS
+from demosites.beds.script import SCRIPTS_DIR, load_script
+from demosites.server import DemoSites
+from demosites.timeline import SEED
+from tests.demosites.conftest import fetch, followed
+
+MARKETS: dict[str, MarketSpec] = {holdout_a.MARKET: holdout_a.MARKET_SPEC, holdout_b.MARKET: holdout_b.MARKET_SPEC}
+FORUMS: dict[str, ForumSpec] = {holdout_a.FORUM: holdout_a.FORUM_SPEC, holdout_b.FORUM: holdout_b.FORUM_SPEC}
+LISTING_PATH = {holdout_a.MARKET: "/offer/{}", holdout_b.MARKET: "/item/{}"}
+VENDOR_PATH = {holdout_a.MARKET: "/@{}", holdout_b.MARKET: "/verkoper/{}"}
+THREAD_PATH = {holdout_a.FORUM: "/thread.cgi?t={}&page={}", holdout_b.FORUM: "/showthread.php?t={}&page={}"}
+POSTS_PER_PAGE = {holdout_a.FORUM: 8, holdout_b.FORUM: 10}
+ZONES = {holdout_a.FORUM: "Europe/Berlin", holdout_b.FORUM: "Europe/Brussels"}
+DAYS = (0, 21, 36, 63)  # 36: Monero is down on Kruispunt (its prices a quarter higher)
+
+
+def gbp(amount: float, day: int) -> tuple[Decimal, str]:
+    return Decimal(f"{amount:.2f}"), "GBP"
+
+
+def xmr(amount: float, day: int) -> tuple[Decimal, str]:
+    return Decimal(f"{amount / holdout_b.xmr_eur(day):.4f}"), "XMR"
+
+
+AMOUNT = {holdout_a.MARKET: gbp, holdout_b.MARKET: xmr}  # a tier's reference amount on a day -> as stored
+
+
+@pytest.fixture(scope="module")
+def beds(monkeypatch_module: pytest.MonkeyPatch) -> Iterator[DemoSites]:
+    with DemoSites(list(BED_SITES), free_ports=True, faults="") as sites:
+        for name, value in sites.env().items():
+            monkeypatch_module.setenv(name, value)
+        yield sites
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+@pytest.fixture(scope="module")
+def sources(beds: DemoSites) -> dict[str, Source]:
+    """Every bed site's source file, read after the sites' URLs are in the environment."""
+    found = {}
+    for bed, sites in BEDS.items():
+        for site in sites:
+            found[site] = load_source(SCRIPTS_DIR / bed / "sources" / f"{site}.yml")
+    return found
+
+
+def parsed(source: Source, url: str, as_of: str) -> list[object]:
+    page = fetch(url, as_of)
+    assert page.status == 200, url
+    result = parse_page(Page(url, page.body, f"{as_of}T12:00:00+00:00"), source)
+    assert not result.dropped, f"{url}: {result.dropped}"
+    return list(result.items)
+
+
+def test_the_bed_sources_validate_and_start_at_the_served_sites(sources: dict[str, Source], beds: DemoSites) -> None:
+    assert set(sources) == set(BED_SITES)
+    for site, source in sources.items():
+        assert source.start_urls[0].startswith(beds.urls[site] + "/")
+        assert source.politeness.delay == 0 and not source.tor
+
+
+@pytest.mark.parametrize("site", sorted(BED_SITES))
+def test_each_site_serves_its_own_timeline(beds: DemoSites, site: str) -> None:
+    timeline = (MARKETS.get(site) or FORUMS[site]).timeline
+    first, last = timeline.day_date(0).isoformat(), timeline.day_date(timeline.last_day).isoformat()
+    assert fetch(beds.urls[site] + "/", first).headers["X-Demo-Day"] == first
+    assert fetch(beds.urls[site] + "/").headers["X-Demo-Day"] == last
+    assert fetch(beds.urls[site] + "/", "2026-10-01").headers["X-Demo-Day"] == f"{first}; clamped-from=2026-10-01"
+    assert fetch(beds.urls[site] + "/nope").status == 404
+
+
+@pytest.mark.parametrize(("site", "day"), [(s, d) for s in sorted(MARKETS) for d in DAYS])
+def test_listings_parse_with_every_price_right(
+    sources: dict[str, Source], beds: DemoSites, site: str, day: int
+) -> None:
+    spec = MARKETS[site]
+    md = market_day(spec, SEED, day)
+    as_of = spec.timeline.day_date(day).isoformat()
+    for listing in md.listings[::9]:
+        [item] = parsed(sources[site], beds.urls[site] + LISTING_PATH[site].format(listing.id), as_of)
+        assert isinstance(item, Listing)
+        assert (item.native_id, item.title, item.vendor) == (listing.id, listing.title, listing.vendor)
+        assert item.category == [listing.drug.group]
+        assert item.ships_to == list(listing.ships_to) and item.ships_from == listing.ships_from
+        expected = [(t.label, t.shown[0]) for t in md.tiers(listing)]
+        assert [(p.quantity, p.text) for p in item.prices] == expected
+        assert [(p.amount, p.currency) for p in item.prices] == [AMOUNT[site](t.amount, day) for t in md.tiers(listing)]
+        vendor = md.universe.vendors[listing.vendor]
+        assert (item.feedback_count, item.escrow) == (vendor.sales_on(day), True)
+        assert item.rating == pytest.approx(vendor.rating, abs=0.051)
+
+
+@pytest.mark.parametrize("site", sorted(MARKETS))
+def test_vendor_pages_parse(sources: dict[str, Source], beds: DemoSites, site: str) -> None:
+    md = market_day(MARKETS[site], SEED, 30)
+    vendor = md.universe.vendors[md.listings[0].vendor]
+    as_of = MARKETS[site].timeline.day_date(30).isoformat()
+    [item] = parsed(sources[site], beds.urls[site] + VENDOR_PATH[site].format(vendor.name), as_of)
+    assert isinstance(item, Vendor)
+    assert (item.name, item.feedback_count) == (vendor.name, vendor.sales_on(30))
+    assert item.pgp_fingerprint == vendor.fingerprint.replace(" ", "")
+
+
+@pytest.mark.parametrize(("site", "day"), [(s, d) for s in sorted(FORUMS) for d in DAYS])
+def test_posts_parse_with_ids_authors_dates_and_text(
+    sources: dict[str, Source], beds: DemoSites, site: str, day: int
+) -> None:
+    spec = FORUMS[site]
+    as_of = spec.timeline.day_date(day).isoformat()
+    zone = ZoneInfo(ZONES[site])
+    for thread, posts in forum_day(spec, SEED, day).threads[::7]:
+        number = (len(posts) - 1) // POSTS_PER_PAGE[site] + 1  # the last page
+        items = parsed(sources[site], beds.urls[site] + THREAD_PATH[site].format(thread.id, number), as_of)
+        shown = posts[(number - 1) * POSTS_PER_PAGE[site] :]
+        assert all(isinstance(i, Post) for i in items)
+        assert [i.post_id for i in items] == [str(p.id) for p in shown]  # type: ignore[attr-defined]
+        for item, post in zip(items, shown, strict=True):
+            assert isinstance(item, Post)
+            assert (item.thread_id, item.thread_title, item.author) == (str(thread.id), thread.title, post.author)
+            assert item.board == thread.board.name and item.is_trip_report == thread.trip_report
+            assert item.text == " ".join(post.text.split())
+            assert item.posted_at == post.at.replace(tzinfo=zone).astimezone(UTC).isoformat()
+
+
+@pytest.mark.parametrize("site", sorted(BED_SITES))
+def test_follow_selectors_reach_pages_of_every_kind_and_no_denied_link(
+    sources: dict[str, Source], beds: DemoSites, site: str
+) -> None:
+    source = sources[site]
+    seen = followed(source, per_hop=60)
+    for page, spec in source.pages.items():
+        assert any(re.search(spec.url, u) for u in seen), f"{site}: no {page} page reached"
+    allowed = [u for u in seen if not any(re.search(d, u) for d in source.deny)]
+    assert [(u, fetch(u).status) for u in allowed[:15] if fetch(u).status != 200] == []
+    account = [u for u in seen if re.search(r"login|account|cart|post\.cgi|newreply|bestel|bericht", u)]
+    assert all(any(re.search(d, u) for d in source.deny) for u in account)
+
+
+def test_the_scripted_outage_is_served_whatever_faults_are_asked(beds: DemoSites) -> None:
+    url = beds.urls[holdout_a.MARKET] + "/"
+    for day in holdout_a.OUTAGE.days:
+        assert fetch(url, holdout_a.TIMELINE.day_date(day).isoformat()).status == 503
+    assert fetch(url, holdout_a.TIMELINE.day_date(16).isoformat()).status == 200
+
+
+def test_scripts_name_the_source_files_beside_them() -> None:
+    for bed, sites in BEDS.items():
+        script = load_script(SCRIPTS_DIR / bed / "script.yml")
+        assert sorted(Path(s).stem for s in script.sources) == sorted(sites)
+        assert all((SCRIPTS_DIR / bed / s).is_file() for s in script.sources)
