@@ -32,7 +32,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import resources
-from nlp.components.state import NAME_TOKENS, MatchCache, check_order, doc_text, findings, values
+from nlp.components.state import NAME_TOKENS, RULE_SUBSTANCES, MatchCache, check_order, doc_text, findings, values
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
 from nlp.normalize import form_key
 from nlp.types import SubstanceMention
@@ -157,7 +157,8 @@ _GATES = (
     ("benzodiazepine", ("zolam", "zepam", "zépam")),
 )
 _GATED = [(endings, frozenset(i for i, f in enumerate(FAMILIES) if f.name == name)) for name, endings in _GATES]
-_ALWAYS = frozenset(range(len(FAMILIES))).difference(*(families for _, families in _GATED))
+_ALL_FAMILIES = frozenset(range(len(FAMILIES)))
+_ALWAYS = _ALL_FAMILIES.difference(*(families for _, families in _GATED))
 
 
 def _possible_families(text: str) -> frozenset[int]:
@@ -183,6 +184,12 @@ def _families_regex(families: frozenset[int]) -> re.Pattern[str]:
         if i in families
     ]
     return re.compile(r"(?<![\w'-])(?:" + "|".join(alternatives) + ")")
+
+
+def family_of(name: str) -> Family | None:
+    """The family whose expression takes ``name`` whole (the first in ``FAMILIES`` order), None if none does."""
+    match = _families_regex(_ALL_FAMILIES).fullmatch(name)
+    return None if match is None else FAMILIES[int(str(match.lastgroup)[1:])]
 
 
 def _extends(word: str) -> bool:
@@ -214,8 +221,8 @@ class NovelCandidates:
     swallows). Reads the known mentions and ``doc._.nps_name_tokens`` when the substance matcher runs before it;
     alone, it finds the name-shaped words itself and extends no known name."""
 
-    READS = ("doc._.nps.substances", "doc._.nps_name_tokens")
-    ASSIGNS = ("doc._.nps.substances",)
+    READS = (RULE_SUBSTANCES, "doc._.nps_name_tokens")
+    ASSIGNS = (RULE_SUBSTANCES,)
 
     def __init__(self, nlp: Language, name: str, lexicon_path: str, min_length: int) -> None:
         self.name = name
