@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from nlp import names
 from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
@@ -35,6 +36,17 @@ def lexicon(path: str = "") -> Lexicon:
 @lru_cache(maxsize=4)
 def _lexicon(path: str) -> Lexicon:
     return Lexicon.load(Path(path))
+
+
+def grammar(path: str = "") -> names.Grammar:
+    """The name grammar (:mod:`nlp.names`) with the cores of the lexicon at ``path``, made once per process and
+    lexicon file (its compiled expressions are shared by every pipeline)."""
+    return _grammar(str(Path(path or DEFAULT_LEXICON).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _grammar(path: str) -> names.Grammar:
+    return names.grammar_for(_lexicon(path))
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,16 @@ _EXACT, _SHORT, _PART, _SOUND = 0, 1, 2, 3  # preference at one token, best firs
 _CACHE_SIZE = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
 
 
+class _Near:
+    """A name-shaped word (a novel name, for the novel-name component) that a product word may describe."""
+
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.end = start + 1
+
+
 class _Candidate:
     __slots__ = ("end", "end_char", "hit", "start", "start_char")
 
@@ -198,7 +208,7 @@ class SubstanceMatcher:
             options.sort()
         text = doc_text(doc)
         candidates = self._candidates(doc, text, self.lexicon, options)
-        accepted = self._accept(doc, candidates) if candidates else candidates
+        accepted = self._accept(doc, candidates, names) if candidates else candidates
         found = findings(doc).substances
         for cand in accepted:
             sub = cand.hit.substance
@@ -219,7 +229,7 @@ class SubstanceMatcher:
             doc.spans[SPAN_KEY] = SpanGroup(doc, name=SPAN_KEY, spans=spans)
         return doc
 
-    def _accept(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _accept(self, doc: Doc, candidates: list[_Candidate], names: list[int]) -> list[_Candidate]:
         for c in candidates:
             if c.hit.ambiguous:
                 break
@@ -228,8 +238,10 @@ class SubstanceMatcher:
         firm = [c for c in candidates if not c.hit.ambiguous]
         firm_starts = [c.start for c in firm]
         accepted: list[_Candidate] = []
-        nearby: list[_Candidate] = list(firm)  # firm, accepted and descriptor candidates, kept sorted by start
-        nearby_starts = list(firm_starts)
+        # firm, accepted and descriptor candidates, and name-shaped words ("1V-BU-LAD buvards"), sorted by start
+        nearby: list[_Candidate | _Near] = [*firm, *(_Near(i) for i in names)]
+        nearby.sort(key=lambda c: c.start)
+        nearby_starts = [c.start for c in nearby]
         for cand in candidates:
             if cand.hit.ambiguous:
                 if not self._has_context(doc, cand, firm_starts):
@@ -377,10 +389,14 @@ _UNIT_WORDS = frozenset(
 )
 
 
-def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate], starts: list[int]) -> bool:
-    """An ambiguous word right next to another substance name, with at most amounts between ("Ketamine crystal",
-    "α-PVP 2g crystal shards", "Speed paste"), describes that product; it is not a mention of its own.
-    A list separator or a conjunction in between ("speed, coke", "hasj und Gras") keeps it."""
+_LINKS = frozenset(["of", "de", "du", "des", "van", "von", "vom"])  # "Buvards de 1V-BU-LAD", "blotters of 1P-LSD"
+
+
+def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate | _Near], starts: list[int]) -> bool:
+    """An ambiguous word right next to another substance name or a name-shaped word, with at most amounts between
+    ("Ketamine crystal", "α-PVP 2g crystal shards", "Speed paste", "1V-BU-LAD buvards"), or before it with "of"
+    ("Buvards de 1V-BU-LAD"), describes that product; it is not a mention of its own. A list separator or a
+    conjunction in between ("speed, coke", "hasj und Gras") keeps it."""
     first = bisect.bisect_left(starts, cand.start - 12)
     for other in others[first : bisect.bisect_right(starts, cand.end + 4)]:
         if other is cand:
@@ -389,7 +405,7 @@ def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate], starts: li
         if 0 <= hi - lo <= 3:
             for k in range(lo, hi):  # tokens, not a Span: a Span costs more than the few tokens between
                 token = doc[k]
-                if not (token.like_num or token.lower_ in _UNIT_WORDS):
+                if not (token.like_num or token.lower_ in _UNIT_WORDS or (lo == cand.end and token.lower_ in _LINKS)):
                     break
             else:
                 return True
