@@ -83,6 +83,37 @@ def cues(path: str = str(DATA_DIR / "cues.json")) -> Cues:
 
 
 @dataclass(frozen=True)
+class SubstanceCues:
+    """``data/substance_cues.json``: context of the substance matcher's own (see its ``_doc``). Words are lower case;
+    ``own`` maps a canonical name or chemical group to its words per language ("*": every language) and ``units``."""
+
+    own: dict[str, dict[str, frozenset[str]]]
+    warning_combine: dict[str, frozenset[str]]
+    warning_avoid: dict[str, frozenset[str]]
+    context: dict[str, frozenset[str]]
+    release: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def substance_cues(path: str = str(DATA_DIR / "substance_cues.json")) -> SubstanceCues:
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+
+        def lower(table: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+            return {key: frozenset(w.lower() for w in words) for key, words in table.items()}
+
+        return SubstanceCues(
+            own={key: lower(table) for key, table in raw["own_context"].items()},
+            warning_combine=lower(raw["co_use_warning"]["combine"]),
+            warning_avoid=lower(raw["co_use_warning"]["avoid"]),
+            context=lower(raw["context"]),
+            release=frozenset(raw["release"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataFileError(f"expected the substance matcher's cue lists in {path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
 class EffectInfo:
     effect: str
     adverse: bool
