@@ -90,6 +90,7 @@ class SubstanceCues:
     own: dict[str, dict[str, frozenset[str]]]
     warning_combine: dict[str, frozenset[str]]
     warning_avoid: dict[str, frozenset[str]]
+    warning_none: dict[str, frozenset[str]]
     context: dict[str, frozenset[str]]
     release: frozenset[str]
 
@@ -106,6 +107,7 @@ def substance_cues(path: str = str(DATA_DIR / "substance_cues.json")) -> Substan
             own={key: lower(table) for key, table in raw["own_context"].items()},
             warning_combine=lower(raw["co_use_warning"]["combine"]),
             warning_avoid=lower(raw["co_use_warning"]["avoid"]),
+            warning_none=lower(raw["co_use_warning"]["none"]),
             context=lower(raw["context"]),
             release=frozenset(raw["release"]),
         )

@@ -127,6 +127,7 @@ class SubstanceMatcher:
         self._own: dict[str, tuple[frozenset[int], frozenset[str]]] = {}  # own-context words (ids) and units
         self._warning_combine: frozenset[int] = frozenset()
         self._warning_avoid: frozenset[int] = frozenset()
+        self._warning_none: frozenset[int] = frozenset()
         self._release: frozenset[int] = frozenset()
         self._again = frozenset(string_id(w) for w in ("again", "wieder", "meer", "opnieuw", "plus"))
         self._digit_ids: frozenset[int] = frozenset()
@@ -151,6 +152,7 @@ class SubstanceMatcher:
         }
         self._warning_combine = frozenset(string_id(w) for w in extra.warning_combine.get(self.lang, frozenset()))
         self._warning_avoid = frozenset(string_id(w) for w in extra.warning_avoid.get(self.lang, frozenset()))
+        self._warning_none = frozenset(string_id(w) for w in extra.warning_none.get(self.lang, frozenset()))
         self._release = frozenset(string_id(w) for w in extra.release)
         install_norms(self.vocab, lex)
         self._exact_hits = {}
@@ -349,10 +351,10 @@ class SubstanceMatcher:
         return out
 
     def _in_warning(self, doc: Doc, cand: _Candidate) -> bool:
-        """A negation or avoidance word right before the mention ("no alcohol", "geen alcohol", "kein Alkohol"), or
-        one up to eight words before it and a combination word in the same stretch of its sentence ("never combine
-        with alcohol", "niet combineren met alcohol", "nicht mit Alkohol mischen", "ne pas mélanger avec de
-        l'alcool"); not after "again"/"wieder" ("nie wieder Ketamin mit Alkohol": what happened)."""
+        """A determiner negation right before the mention ("no alcohol", "geen alcohol", "kein Alkohol"), or a
+        negation or avoidance word up to eight words before it and a combination word in the same stretch of its
+        sentence ("never combine with alcohol", "niet combineren met alcohol", "nicht mit Alkohol mischen", "ne pas
+        mélanger avec de l'alcool"); not after "again"/"wieder" ("nie wieder Ketamin mit Alkohol": what happened)."""
         avoid, combine = self._warning_avoid, self._warning_combine
         before = []
         for k in range(cand.start - 1, max(-1, cand.start - 9), -1):
@@ -362,8 +364,8 @@ class SubstanceMatcher:
             before.append(token.lower)
         if any(word in self._again for word in before[:3]):
             return False  # "nie wieder Ketamin mit Alkohol", "never again": what happened, not a warning
-        if any(word in avoid for word in before[:2]):
-            return True
+        if any(word in self._warning_none for word in before[:2]):
+            return True  # "no alcohol", "geen alcohol", "pas d'alcool", "kein Alkohol"
         if not any(word in avoid for word in before):
             return False
         after = []
