@@ -125,6 +125,7 @@ class SubstanceMatcher:
         self._context: frozenset[str] = frozenset()
         self._context_ids: frozenset[int] = frozenset()
         self._own: dict[str, tuple[frozenset[int], frozenset[str]]] = {}  # own-context words (ids) and units
+        self._own_unit_words: dict[str, frozenset[int]] = {}  # the units that are words ("eighth", "ons"), as ids
         self._warning_combine: frozenset[int] = frozenset()
         self._warning_avoid: frozenset[int] = frozenset()
         self._warning_none: frozenset[int] = frozenset()
@@ -149,6 +150,10 @@ class SubstanceMatcher:
                 table.get("units", frozenset()),
             )
             for key, table in extra.own.items()
+        }
+        self._own_unit_words = {
+            key: frozenset(string_id(u) for u in units if len(u) > 2 and u.isalpha())
+            for key, (_, units) in self._own.items()
         }
         self._warning_combine = frozenset(string_id(w) for w in extra.warning_combine.get(self.lang, frozenset()))
         self._warning_avoid = frozenset(string_id(w) for w in extra.warning_avoid.get(self.lang, frozenset()))
@@ -280,7 +285,8 @@ class SubstanceMatcher:
             if cand.hit.ambiguous:
                 if not (cand in own if cand.hit.own else self._has_context(doc, cand, firm_starts)):
                     continue
-                descriptor = _descriptor(doc, cand, nearby, nearby_starts)
+                # a strain's name is no product word ("Rosin 2g - Lemon Cherry Gelato": both are mentions)
+                descriptor = not cand.hit.capital and _descriptor(doc, cand, nearby, nearby_starts)
                 at = bisect.bisect_right(nearby_starts, cand.start)
                 nearby.insert(at, cand)
                 nearby_starts.insert(at, cand.start)
@@ -316,20 +322,19 @@ class SubstanceMatcher:
 
     def _own_words(self, doc: Doc, cand: _Candidate, window: int) -> bool:
         words, units = self._own.get(self._own_key(cand.hit), (frozenset(), frozenset()))
+        unit_words = self._own_unit_words.get(self._own_key(cand.hit), frozenset())
         lo, hi = max(0, cand.start - window), min(len(doc), cand.end + window)
         for k in range(lo, hi):
             if cand.start <= k < cand.end:
                 continue
             token = doc[k]
-            if token.lower in words:
+            if token.lower in words or token.lower in unit_words:  # "an eighth", "half ons"
                 return True
             if units and abs(k - cand.start) <= 3 and (cand.start <= k or k < cand.start):
                 low = token.lower_
                 if token.like_num and k + 1 < len(doc) and doc[k + 1].lower_ in units:
                     return True
                 if token.prefix in self._digit_ids and low.lstrip("0123456789.,/") in units:
-                    return True
-                if low in units and not token.like_num and len(low) > 2:  # "half zip", "an eighth"
                     return True
         return False
 
