@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from nlp import names
 from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
@@ -35,6 +36,17 @@ def lexicon(path: str = "") -> Lexicon:
 @lru_cache(maxsize=4)
 def _lexicon(path: str) -> Lexicon:
     return Lexicon.load(Path(path))
+
+
+def grammar(path: str = "") -> names.Grammar:
+    """The name grammar (:mod:`nlp.names`) with the cores of the lexicon at ``path``, made once per process and
+    lexicon file (its compiled expressions are shared by every pipeline)."""
+    return _grammar(str(Path(path or DEFAULT_LEXICON).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _grammar(path: str) -> names.Grammar:
+    return names.grammar_for(_lexicon(path))
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,39 @@ def cues(path: str = str(DATA_DIR / "cues.json")) -> Cues:
         )
     except (OSError, ValueError, KeyError) as exc:
         raise DataFileError(f"expected cue lists in {path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class SubstanceCues:
+    """``data/substance_cues.json``: context of the substance matcher's own (see its ``_doc``). Words are lower case;
+    ``own`` maps a canonical name or chemical group to its words per language ("*": every language) and ``units``."""
+
+    own: dict[str, dict[str, frozenset[str]]]
+    warning_combine: dict[str, frozenset[str]]
+    warning_avoid: dict[str, frozenset[str]]
+    warning_none: dict[str, frozenset[str]]
+    context: dict[str, frozenset[str]]
+    release: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def substance_cues(path: str = str(DATA_DIR / "substance_cues.json")) -> SubstanceCues:
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+
+        def lower(table: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+            return {key: frozenset(w.lower() for w in words) for key, words in table.items()}
+
+        return SubstanceCues(
+            own={key: lower(table) for key, table in raw["own_context"].items()},
+            warning_combine=lower(raw["co_use_warning"]["combine"]),
+            warning_avoid=lower(raw["co_use_warning"]["avoid"]),
+            warning_none=lower(raw["co_use_warning"]["none"]),
+            context=lower(raw["context"]),
+            release=frozenset(raw["release"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataFileError(f"expected the substance matcher's cue lists in {path}: {exc}") from exc
 
 
 @dataclass(frozen=True)
