@@ -150,6 +150,7 @@ class ClinicalCues:
     hypothetical_after: dict[str, frozenset[str]]
     near_miss: dict[str, frozenset[str]]
     indication: dict[str, frozenset[str]]
+    simile: dict[str, frozenset[str]]
     negation_after: dict[str, frozenset[str]]
     borrowed_negation_exclude: dict[str, frozenset[str]]
     passing: dict[str, frozenset[str]]
@@ -179,6 +180,7 @@ def clinical_cues(path: str = str(DATA_DIR / "clinical_cues.json")) -> ClinicalC
             hypothetical_after=per_lang("hypothetical_after"),
             near_miss=per_lang("near_miss"),
             indication=per_lang("indication"),
+            simile=per_lang("simile"),
             negation_after=per_lang("negation_after"),
             borrowed_negation_exclude=per_lang("borrowed_negation_exclude"),
             passing=per_lang("passing"),

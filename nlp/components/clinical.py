@@ -52,7 +52,7 @@ EFFECT_KEY, HEAD_KEY, BLOCK_KEY, VERB_KEY = (
 # tokens before / after an effect a hypothetical cue may stand, and before it a near-miss cue ("almost")
 HYPOTHETICAL_WINDOW, HYPOTHETICAL_AFTER, NEAR_MISS_WINDOW = 6, 4, 3
 NEGATION_AFTER = 2  # tokens after an effect a word such as "gone" may stand
-INDICATION_WINDOW = 2  # tokens before an effect an indication cue ("against", "tegen de") may end
+INDICATION_WINDOW = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
 ATTRIBUTION_CHARS = 200  # an effect's substance in its sentence: at most this many characters away
 _NONE_PAIRED: frozenset[int] = frozenset()
 _NT_IDS = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
@@ -268,7 +268,9 @@ class EffectFinder:
             self._make_doc, frozenset().union(*(clinical.hypothetical_after[x] for x in langs))
         )
         self._near_miss = _Cues(self._make_doc, frozenset().union(*(clinical.near_miss[x] for x in langs)))
-        self._indication = _Cues(self._make_doc, frozenset().union(*(clinical.indication[x] for x in langs)))
+        self._indication = _Cues(  # what it was taken for, or what something is compared to: just before the effect
+            self._make_doc, frozenset().union(*(clinical.indication[x] | clinical.simile[x] for x in langs))
+        )
         self._negation_after = _Cues(self._make_doc, frozenset().union(*(clinical.negation_after[x] for x in langs)))
         self._cues = clinical
         self._keys = (string_id(HEAD_KEY), string_id(BLOCK_KEY))
@@ -355,8 +357,8 @@ class EffectFinder:
     def _is_hypothetical(self, doc: Doc, start: int, end: int) -> bool:
         """A warning or risk cue before the effect in its sentence (commas do not end this scope, "but" does), a
         near-miss cue just before it with no number between ("almost passed out", not "almost 2 hours of nausea"), an
-        indication just before it (what the substance was taken for: "against anxiety", "tegen de angst"), or a cue
-        such as "te voorkomen" right after it."""
+        indication or a simile just before it (what the substance was taken for: "against anxiety", "tegen de angst";
+        what something felt like: "feels like death"), or a cue such as "te voorkomen" right after it."""
         assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
         for k in range(start - 1, max(-1, start - 1 - INDICATION_WINDOW), -1):
             if self._indication.ends_at(doc, k, 0):
