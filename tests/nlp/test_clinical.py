@@ -208,6 +208,8 @@ def _doses(text: str, lang: str) -> list[tuple[float, str, str | None, str | Non
         ("3-MMC geplugd: 100mg opgelost in 1 ml water.", "nl", [(100.0, "mg", "3-MMC", "rectal")]),
         # a route of another substance in an earlier sentence does not carry
         ("Smoked a joint yesterday. Today 100mg MDMA.", "en", [(100.0, "mg", "MDMA", None)]),
+        # a count of a named product is a dose of its substance (a co-used one too: recognised, never an NPS signal)
+        ("Nikotinbeutel unter der Lippe, 4 Stück in zwei Stunden.", "de", [(4.0, "pills", "nicotine", "buccal")]),
     ],
 )  # fmt: skip
 def test_doses_take_substance_and_route_from_their_clause_or_before(text: str, lang: str, doses: list[object]) -> None:
@@ -221,7 +223,7 @@ def test_doses_take_substance_and_route_from_their_clause_or_before(text: str, l
         ("Iodazolam pellets 1mg, 20 for €40. Swallow with water.", "en"),  # a unit's strength in a listing
         ("1B-PRO-LAD Pappen 150µg, 10 Stück 70€. Unter die Zunge legen.", "de"),
         ("Salvia report: 20x extract in one bowl.", "en"),  # an extract's strength
-        ("Nikotinbeutel unter der Lippe, 4 Stück in zwei Stunden.", "de"),  # a count of nothing named
+        ("Die Beutel unter der Lippe, 4 Stück in zwei Stunden.", "de"),  # a count of nothing named
     ],
 )
 def test_amounts_that_are_no_doses(text: str, lang: str) -> None:
