@@ -33,14 +33,19 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-    from nlp.types import Extraction, SubstanceMention
+    from nlp.types import EffectMention, Extraction, SubstanceMention
 
 logger = logging.getLogger(__name__)
 CACHE_SIZE = 20_000  # summaries kept in memory, by text hash
 # What enrichment adds to a document (text_hash: the text, language and month it was extracted from).
 SUMMARY_FIELDS = ("language", "substance", "novel_substance", "model_substance", "effect_group", "chemical_group",
-                  "nps", "effect", "adverse_effect", "severe", "route", "doses", "offers", "eur_per_gram",
-                  "text_hash")  # fmt: skip
+                  "nps", "effect", "adverse_effect", "severe", "adverse_substance", "severe_substance", "route",
+                  "doses", "offers", "eur_per_gram", "text_hash")  # fmt: skip
+# Raised when what a summary holds changes, so that summaries stored by an earlier version are extracted again
+# instead of reused (it is part of text_hash). 2: effects said to happen only (not negated, not hypothetical), with
+# the substances they are attributed to (adverse_substance, severe_substance); 3: model_substance, what only the
+# trained recogniser found.
+SUMMARY_VERSION = 3
 
 
 def text_of(item: Listing | Post) -> str:
@@ -51,12 +56,16 @@ def text_of(item: Listing | Post) -> str:
 
 
 def summarise(extraction: Extraction) -> dict[str, Any]:
-    """The indexed summary of one extraction (field names match storage.base.KEYWORD_FIELDS). ``model_substance``:
-    the ``substance`` and ``novel_substance`` values that only the trained recogniser found in the text (every
-    mention of them has ``found_by: "model"``), which the signals may trust less."""
+    """The indexed summary of one extraction (field names match storage.base.KEYWORD_FIELDS). Effects count when said
+    to happen (neither negated nor hypothetical); ``adverse_substance`` and ``severe_substance`` are the substances
+    their adverse and severe ones are attributed to, by canonical name, or for a novel candidate by its
+    ``novel_substance`` value (docs/extraction.md, "What the signals read"). ``model_substance``: the ``substance``
+    and ``novel_substance`` values that only the trained recogniser found in the text (every mention of them has
+    ``found_by: "model"``), which the signals may trust less."""
     known = [s for s in extraction.substances if s.known and s.canonical]
     novel = [s for s in extraction.substances if not s.known]
-    effects = [e for e in extraction.effects if not e.negated]
+    effects = [e for e in extraction.effects if e.reported]
+    candidates = {s.text for s in novel}
     by_rules = {_name(s) for s in extraction.substances if s.found_by != "model"}
     summary = {
         "language": extraction.lang,
@@ -69,6 +78,8 @@ def summarise(extraction: Extraction) -> dict[str, Any]:
         "effect": sorted({e.effect for e in effects}),
         "adverse_effect": sorted({e.effect for e in effects if e.adverse}),
         "severe": any(e.severe for e in effects),
+        "adverse_substance": _attributed([e for e in effects if e.adverse], candidates),
+        "severe_substance": _attributed([e for e in effects if e.severe], candidates),
         "route": sorted({r.route for r in extraction.routes}),
         "doses": [
             {"amount": d.amount, "unit": d.unit, "substance": d.substance, "route": d.route} for d in extraction.doses
@@ -80,6 +91,13 @@ def summarise(extraction: Extraction) -> dict[str, Any]:
 def _name(mention: SubstanceMention) -> str:
     """A mention as the summary names it: the canonical name of a known substance, else its text in upper case."""
     return mention.canonical if mention.known and mention.canonical else mention.text.upper()
+
+
+def _attributed(effects: list[EffectMention], candidates: set[str]) -> list[str]:
+    """The substances these effects are attributed to, as the summary names them (a candidate as in
+    ``novel_substance``)."""
+    names = {e.substance for e in effects if e.substance}
+    return sorted({name.upper() if name in candidates else name for name in names})
 
 
 def with_offers(summary: dict[str, Any], offers: list[dict[str, Any]]) -> dict[str, Any]:
@@ -145,9 +163,10 @@ class EnrichPipeline:
         lang = item.language_hint if isinstance(item, Post) else None
         text = text_of(item)
         # The month is part of the key: offers in the text are converted at the rates of the day the text was first
-        # extracted that month (tier offers below at the day's); so is the recogniser when it is off.
+        # extracted that month (tier offers below at the day's); the summary's version too (SUMMARY_VERSION), and
+        # whether the recogniser ran.
         rules = "" if self.recogniser else "\x1frules"
-        key = hashlib.sha1(f"{lang}\x1f{item.seen_at[:7]}\x1f{text}{rules}".encode()).hexdigest()
+        key = hashlib.sha1(f"{SUMMARY_VERSION}\x1f{lang}\x1f{item.seen_at[:7]}\x1f{text}{rules}".encode()).hexdigest()
         summary = self.cache.get(key) or self._stored(item, key)
         if summary is None:
             summary = self._extract(text, lang, date.fromisoformat(item.seen_at[:10]))

@@ -17,10 +17,12 @@ which ``nlp.pipe`` and ``nlp.api``'s batches call), and what the model found in 
 
 A span the model finds is kept if it overlaps a region, no substance mention overlaps it (the rules win) and it is
 not a generic word (``nlp.resources.GENERIC``). It becomes a substance mention with ``found_by: "model"``: the
-lexicon's entry if its text is a lexicon form (``known: true``), else a novel-name family's groups if a family takes
-its text whole (``known: false``, ``nps: true``), else, if it has ``MIN_LENGTH`` characters or more, ``known: false``
-with ``canonical: null``, ``effect_group: "other"``, ``chemical_group: "unknown"`` and ``nps: false`` (the model says
-"a substance", not which one).
+lexicon's entry if its text is a lexicon form (``known: true``), else a family's groups if the name grammar
+(:mod:`nlp.names`) reads its text whole (``known: false``, ``nps: true``), else, if it has ``MIN_LENGTH`` characters or
+more, ``known: false`` with ``canonical: null``, ``effect_group: "other"``, ``chemical_group: "unknown"`` and ``nps:
+false`` (the model says "a substance", not which one). Names the rules decide with cues of their own are never added
+by the model: co-used substances (``chemical_group: "co-use"``, left out of warnings) and names never reported
+(naloxone, test kits: ``nlp.lexicon.NOT_REPORTED``).
 """
 
 from __future__ import annotations
@@ -37,8 +39,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc
 
-from nlp import resources
-from nlp.components.novel import family_of
+from nlp import names, resources
 from nlp.components.state import (
     MODEL_SUBSTANCES,
     NAME_TOKENS,
@@ -51,7 +52,7 @@ from nlp.components.state import (
 )
 from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
-from nlp.lexicon import DEFAULT_LEXICON, FormHit, Lexicon
+from nlp.lexicon import CO_USE, DEFAULT_LEXICON, NOT_REPORTED, FormHit, Lexicon
 from nlp.normalize import form_key
 from nlp.types import SubstanceMention
 from nlp.vocab import install_norms, name_pattern
@@ -90,12 +91,12 @@ def load_ner(vocab: Any, path: Path, name: str = "npswatch_recogniser") -> Entit
     return ner
 
 
-def looks_chemical(word: str) -> bool:
+def looks_chemical(word: str, grammar: names.Grammar | None = None) -> bool:
     """A name-shaped word worth the model's time: ``MIN_LENGTH`` characters or more, a digit at the edge of a part or
     a part with two capitals, and not a time, ratio, link, size ("3x4"), identifier (four digits in a row: order,
-    tracking and part numbers, years) or hex number ("77AB", "0x3F2A"), unless a novel-name family takes it whole
-    ("U-47700")."""
-    if len(word) < MIN_LENGTH or (_NOT_A_NAME.search(word) and family_of(word) is None):
+    tracking and part numbers, years) or hex number ("77AB", "0x3F2A"), unless the name grammar (``grammar``, default
+    the shipped lexicon's: :mod:`nlp.names`) reads it whole ("U-47700")."""
+    if len(word) < MIN_LENGTH or (_NOT_A_NAME.search(word) and names.parse(word, grammar) is None):
         return False
     return _EDGE_DIGIT.search(word) is not None or any(_TWO_CAPITALS.search(part) for part in word.split("-"))
 
@@ -162,6 +163,7 @@ class Recogniser:
         self._names = PhraseMatcher(nlp.vocab, attr="NORM")
         self._ner: EntityRecognizer | None = None
         self._lexicon: Lexicon | None = None
+        self._grammar: names.Grammar | None = None
         self.opened = 0  # docs the gate opened on, and docs seen (for measuring the gate)
         self.seen = 0
 
@@ -175,6 +177,7 @@ class Recogniser:
         if not self.active:
             return
         lex = self._lexicon = resources.lexicon(self.lexicon_path)
+        self._grammar = resources.grammar(self.lexicon_path)
         install_norms(self.vocab, lex)
         self._names = PhraseMatcher(self.vocab, attr="NORM")
         self._names.add("NAME", [name_pattern(self.vocab)])
@@ -295,7 +298,7 @@ class Recogniser:
         if kept is None:
             if len(self._chemical) >= _CHEMICAL_CACHE:
                 self._chemical.clear()
-            kept = self._chemical[word] = looks_chemical(word)
+            kept = self._chemical[word] = looks_chemical(word, self._grammar)
         return kept
 
     def _add(self, doc: Doc, spans: list[tuple[int, int]]) -> None:
@@ -310,6 +313,8 @@ class Recogniser:
             if surface.lower() in resources.GENERIC or any(m.start < end and start < m.end for m in found.substances):
                 continue
             mention = self.mention(surface, start, end)
+            if mention.chemical_group in NOT_REPORTED or mention.chemical_group == CO_USE:
+                continue  # the rules decide these with their own cues (a test kit, "don't mix with alcohol")
             if mention.known or mention.nps or len(surface) >= MIN_LENGTH:
                 found.substances.append(mention)
                 added = True
@@ -317,13 +322,14 @@ class Recogniser:
             found.substances.sort(key=lambda m: m.start)
 
     def mention(self, surface: str, start: int, end: int) -> SubstanceMention:
-        """The mention for a span the model found: the lexicon's entry, else a novel family's, else unknown."""
+        """The mention for a span the model found: the lexicon's entry, else the family the name grammar reads it as,
+        else unknown."""
         hit = self._lexicon_hit(surface)
         if hit is not None:
             sub = hit.substance
             return SubstanceMention(surface, start, end, sub.canonical, sub.effect_group, sub.chemical_group, sub.nps,
                                     True, FOUND_BY)  # fmt: skip
-        family = family_of(surface)
+        family = names.parse(surface, self._grammar)
         if family is not None:
             return SubstanceMention(surface, start, end, None, family.effect_group, family.chemical_group, True, False,
                                     FOUND_BY)  # fmt: skip
