@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export HAS_HEADERS := import os, sysconfig; assert os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h"))
 
-.PHONY: install system-packages demo test test-fast eval bench lint clean
+.PHONY: install system-packages demo test test-fast eval train bench lint clean
 
 # Create the virtual environment and install the pinned dependencies (idempotent: re-runs only when pins change).
 install: $(STAMP)
@@ -53,9 +53,18 @@ test: install system-packages
 test-fast: install
 	$(PY) -m pytest -q -m "not slow"
 
+# The third-party data sets (TripSit, Reddit drug NER, PsyTAR): ../shared/data beside the project unless
+# NPSWATCH_SHARED_DIR names another folder (nlp itself reads no environment: the folder is passed as --shared).
+SHARED := $(if $(NPSWATCH_SHARED_DIR),--shared $(NPSWATCH_SHARED_DIR))
+
 # Extraction quality: precision / recall / F1 per field and language.
 eval: install
-	$(PY) -m nlp.evaluate
+	$(PY) -m nlp.evaluate $(SHARED)
+
+# Train the recogniser (nlp/data/recogniser/, committed) on the Reddit drug NER set; says so and keeps the committed
+# model when the set is absent. `make install` never trains. One BLAS thread: the same weights byte for byte.
+train: install
+	OMP_NUM_THREADS=1 $(PY) -m nlp.train $(SHARED)
 
 # Benchmarks; results in bench/results/*.json, summarised in docs/benchmarks.md.
 bench: install

@@ -35,6 +35,7 @@ COMPILED = [
     "nlp/components/offers.py",
     "nlp/components/clinical.py",
     "nlp/components/attribution.py",
+    "nlp/components/recogniser.py",  # its gate runs on every doc
 ]
 HERE = Path(__file__).parent
 

@@ -6,7 +6,9 @@ Writes ``bench/results/extract.json`` as ``{"titles_per_s", "posts_per_s", "rati
 Texts are the gold-set titles and posts (tests/nlp/gold), repeated to ``--n`` texts, each with its language given
 (language identification is timed separately and printed, not included in the ratio).
 
-    python bench/extract_bench.py [--n 20000] [--out bench/results/extract.json]
+    python bench/extract_bench.py [--n 20000] [--out bench/results/extract.json] [--no-recogniser]
+
+Extraction as shipped, the trained recogniser included; ``--no-recogniser``: the rule components only.
 """
 
 from __future__ import annotations
@@ -67,8 +69,8 @@ def _texts(kinds: tuple[str, ...], n: int) -> Texts:
     return [base[i % len(base)] for i in range(n)]
 
 
-def _full(texts: Texts) -> None:
-    for _ in extract_many((Record(text, None, lang) for text, lang in texts), batch_size=256):
+def _full(texts: Texts, recogniser: bool = True) -> None:
+    for _ in extract_many((Record(text, None, lang) for text, lang in texts), batch_size=256, recogniser=recogniser):
         pass
 
 
@@ -82,13 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=20_000, help="texts per measurement (default 20000)")
     parser.add_argument("--runs", type=int, default=10, help="best of this many rounds per slice (default 10)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extract.json")
+    parser.add_argument("--no-recogniser", action="store_true", help="the rule components only (for comparison)")
     args = parser.parse_args(argv)
+    full = functools.partial(_full, recogniser=not args.no_recogniser)
 
     titles = _texts(("title",), args.n)
     posts = _texts(("post", "report", "description"), args.n)
-    _full(titles[:500] + posts[:500])  # build pipelines, load data
-    t_titles, tok_titles = _sliced(args.runs, [_full, _tokenizer_only], titles)
-    t_posts, tok_posts = _sliced(args.runs, [_full, _tokenizer_only], posts)
+    full(titles[:500] + posts[:500])  # build pipelines, load data
+    t_titles, tok_titles = _sliced(args.runs, [full, _tokenizer_only], titles)
+    t_posts, tok_posts = _sliced(args.runs, [full, _tokenizer_only], posts)
     t_langid = _best_of(1, lambda: [langid.detect(text) for text, _ in posts])
 
     result = {

@@ -27,6 +27,7 @@ def from_environment() -> dict[str, Any]:
         "NPSWATCH_DB": settings.db_target(),
         "NPSWATCH_WARC_DIR": str(data / "warc"),
         "NPSWATCH_ENRICH": settings.enrich(),
+        "NPSWATCH_RECOGNISER": settings.recogniser(),
         "NPSWATCH_STORE_FLUSH_SECONDS": settings.store_flush_seconds(),
         "NPSWATCH_DEAD_LETTER_FALLBACK": str(settings.dead_letter_fallback()),
         "NPSWATCH_HOST_REQUEST_BUDGET": settings.host_request_budget(),
@@ -77,6 +78,8 @@ NPSWATCH_STORE_FLUSH_SECONDS: float = _ENVIRONMENT["NPSWATCH_STORE_FLUSH_SECONDS
 NPSWATCH_DEAD_LETTER_FALLBACK: str = _ENVIRONMENT["NPSWATCH_DEAD_LETTER_FALLBACK"]
 # Run extraction (pipelines.enrich) on every listing and post before storing it (env NPSWATCH_ENRICH=0: off).
 NPSWATCH_ENRICH: bool = _ENVIRONMENT["NPSWATCH_ENRICH"]
+# Run the trained recogniser beside the extraction rules (env NPSWATCH_RECOGNISER=0: the rules only).
+NPSWATCH_RECOGNISER: bool = _ENVIRONMENT["NPSWATCH_RECOGNISER"]
 # The simulated day sent to the demo sites (`--as-of`); None means today, and no header.
 NPSWATCH_AS_OF: str | None = None
 

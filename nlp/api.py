@@ -11,8 +11,10 @@ vocabulary and the tokenizer's cache, so they are looked up, not rebuilt, next t
 memory zone, which frees the words it adds when it is done (spaCy's tokenizer does not cache inside a zone, so such
 text costs more to tokenize). So a pipeline's vocabulary never grows past the budget.
 Docs go through the pipeline's components in batches (each component over the whole batch, then the next), as
-``nlp.pipe`` would run these components (none has a batched ``pipe`` method) but without its generator per
-component, and the components fill each result in place.
+``nlp.pipe`` would run them but without its generator per component, and the components fill each result in place.
+A component with a ``pipe(docs)`` method (spaCy's protocol for components that work on batches, which ``nlp.pipe``
+follows too; here the trained recogniser, which sends a batch's windows to its model in one call) is given the whole
+batch as a list and yields the same docs back; every other component is called on one doc at a time.
 """
 
 from __future__ import annotations
@@ -86,9 +88,10 @@ def extract(
     date: dt.date | None = None,
     id: Any = None,
     rates: RateTable | None = None,
+    recogniser: bool = True,
 ) -> Extraction:
-    """Extract substances, offers, doses, routes and effects from one text."""
-    return next(iter(extract_many([Record(text, id, lang, date)], batch_size=1, rates=rates)))
+    """Extract substances, offers, doses, routes and effects from one text (``recogniser``: see ``extract_many``)."""
+    return next(iter(extract_many([Record(text, id, lang, date)], batch_size=1, rates=rates, recogniser=recogniser)))
 
 
 def extract_many(
@@ -97,13 +100,15 @@ def extract_many(
     date: dt.date | None = None,
     zone_texts: int = ZONE_TEXTS,
     rates: RateTable | None = None,
+    recogniser: bool = True,
 ) -> Iterator[Extraction]:
     """Extract from many texts, in input order. Items are strings, :class:`Record` or ``{"id", "text", "lang"}``.
 
     ``zone_texts`` is the most texts in one group (results are yielded when their group is done; at least
     ``batch_size``); ``batch_size`` is the most docs that go through each component together (see ``_run_docs``);
     ``rates`` is the exchange-rate table offers are converted with (default: the offers component's, the shipped
-    snapshot unless configured otherwise)."""
+    snapshot unless configured otherwise); ``recogniser`` false runs the rule components only (the trained
+    recogniser off: ``nlp.pipeline.get(lang, recogniser=False)``)."""
     group: list[Record] = []
     chars = 0
     limit = max(1, zone_texts, batch_size)
@@ -112,10 +117,10 @@ def extract_many(
         group.append(record)
         chars += len(record.text)
         if len(group) >= limit or chars >= GROUP_CHARS:
-            yield from _run_group(group, batch_size, rates)
+            yield from _run_group(group, batch_size, rates, recogniser)
             group, chars = [], 0
     if group:
-        yield from _run_group(group, batch_size, rates)
+        yield from _run_group(group, batch_size, rates, recogniser)
 
 
 def _as_record(item: str | Record | Mapping[str, Any], date: dt.date | None) -> Record:
@@ -144,7 +149,7 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _run_group(records: list[Record], batch_size: int, rates: RateTable | None) -> list[Extraction]:
+def _run_group(records: list[Record], batch_size: int, rates: RateTable | None, recogniser: bool) -> list[Extraction]:
     # No Doc or Token may outlive the memory zones: results are plain Python objects, complete when the zones close.
     with ExitStack() as zones:
         zones.enter_context(_no_cycle_collection())
@@ -164,7 +169,7 @@ def _run_group(records: list[Record], batch_size: int, rates: RateTable | None) 
             else:
                 todo.extend((index, offset, piece) for offset, piece in _chunks(cleaned))
         for lang, items in jobs.items():
-            nlp = pipeline.get(lang)
+            nlp = pipeline.get(lang, recogniser)
             if len(nlp.vocab) + sum(len(piece) for _, _, piece in items) > VOCAB_BUDGET:
                 zones.enter_context(nlp.memory_zone())
             _run_docs(nlp, records, results, cleaned_texts, items, batch_size, rates)
@@ -198,9 +203,10 @@ def _run_docs(
     characters): each component runs over the whole batch before the next one starts, as ``nlp.pipe`` runs
     components, without its generator per component. A component's code and tables then stay in the processor's
     caches for a batch instead of being evicted by the other components at every doc (measured against one doc
-    through all components at a time: docs/benchmarks.md). A chunk's findings are merged into its
-    record's result unless the components filled that result directly."""
-    components = [component for _, component in nlp.pipeline]
+    through all components at a time: docs/benchmarks.md); a component with a ``pipe`` method gets the batch in one
+    call (see the module docstring). A chunk's findings are merged into its record's result unless the components
+    filled that result directly."""
+    steps = [(component, getattr(component, "pipe", None)) for _, component in nlp.pipeline]
     make_doc = nlp.make_doc
     limit = max(1, batch_size)
     at = 0
@@ -225,7 +231,10 @@ def _run_docs(
                 user_data[NPS] = results[index]
             batch.append((index, offset, whole))
             docs.append(doc)
-        for component in components:
+        for component, batched in steps:
+            if batched is not None:
+                docs = list(batched(docs))
+                continue
             for k, doc in enumerate(docs):
                 docs[k] = component(doc)
         for (index, offset, whole), doc in zip(batch, docs, strict=True):

@@ -77,9 +77,11 @@ def cli_extract(
     progress: bool = False,
     batch_size: int = 256,
     rates_file: str | Path | None = None,
+    recogniser: bool = True,
 ) -> int:
     """Run JSONL extraction; returns the number of error lines written. ``None`` or "-" mean stdin/stdout.
-    ``rates_file``: the exchange-rate table to convert with (default: the shipped snapshot)."""
+    ``rates_file``: the exchange-rate table to convert with (default: the shipped snapshot); ``recogniser`` false:
+    the rule components only (the trained recogniser off)."""
     rates = load_rates(Path(rates_file)) if rates_file is not None else None
     errors = 0
     with ExitStack() as stack:
@@ -88,7 +90,7 @@ def cli_extract(
         bar = stack.enter_context(_Progress(progress))
         for batch in _batches(source, batch_size):
             good = [item for _, item in batch if isinstance(item, Record)]
-            results = iter(extract_many(good, batch_size=batch_size, rates=rates))
+            results = iter(extract_many(good, batch_size=batch_size, rates=rates, recogniser=recogniser))
             for _, item in batch:
                 if isinstance(item, Record):
                     sink.write(next(results).to_json() + "\n")

@@ -20,6 +20,7 @@ from nlp.tokenizer import chemical_language
 COMPONENTS: tuple[tuple[str, str], ...] = (
     ("substances", "npswatch_substances_v1"),
     ("novel", "npswatch_novel_v1"),
+    ("recogniser", "npswatch_recogniser_v1"),  # the trained model, where the rules left something unexplained
     ("offers", "npswatch_offers_v1"),
     ("routes", "npswatch_routes_v1"),
     ("effects", "npswatch_effects_v1"),
@@ -33,7 +34,7 @@ def build(
     components: Sequence[str] | None = None,
 ) -> Language:
     """A new, initialized pipeline for ``lang`` (en, nl, fr, de); ``component_config`` overrides per component;
-    ``components`` names the components to use, in order (default: all six, in the order of ``COMPONENTS``). An
+    ``components`` names the components to use, in order (default: all seven, in the order of ``COMPONENTS``). An
     order in which a component runs before one that assigns what it reads fails with
     :class:`nlp.errors.PipelineOrderError`."""
     if lang not in LANGS:
@@ -53,7 +54,12 @@ def build(
     return pipeline
 
 
-@lru_cache(maxsize=len(LANGS))
-def get(lang: str) -> Language:
-    """The shared pipeline for ``lang`` (built on first use)."""
-    return build(lang)
+def get(lang: str, recogniser: bool = True) -> Language:
+    """The shared pipeline for ``lang`` (built on first use); ``recogniser`` false: with the trained recogniser off
+    (its ``enabled`` config; the rule components only)."""
+    return _shared(lang, recogniser)
+
+
+@lru_cache(maxsize=2 * len(LANGS))
+def _shared(lang: str, recogniser: bool) -> Language:
+    return build(lang, None if recogniser else {"recogniser": {"enabled": False}})

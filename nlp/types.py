@@ -22,6 +22,7 @@ class SubstanceMention:
     chemical_group: str
     nps: bool
     known: bool
+    found_by: str  # "rules" (the lexicon and the novel-name families) or "model" (the trained recogniser)
 
     def __init__(
         self,
@@ -33,6 +34,7 @@ class SubstanceMention:
         chemical_group: str,
         nps: bool,
         known: bool,
+        found_by: str = "rules",
     ) -> None:
         self.text = text
         self.start = start
@@ -42,6 +44,7 @@ class SubstanceMention:
         self.chemical_group = chemical_group
         self.nps = nps
         self.known = known
+        self.found_by = found_by
 
 
 @dataclass(slots=True)

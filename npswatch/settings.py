@@ -43,6 +43,8 @@ VARIABLES: tuple[Variable, ...] = (
              "snapshot shipped in nlp/data/rates.csv"),
     # crawling
     Variable("NPSWATCH_ENRICH", "0: store listings and posts without running extraction on them", "1"),
+    Variable("NPSWATCH_RECOGNISER", "0: extraction (crawls, npswatch extract) without the trained recogniser, the rule "
+             "components only", "1"),
     Variable("NPSWATCH_STORE_FLUSH_SECONDS",
              "the longest an item waits in the store's buffer (also written when full and at close); 0: full batches "
              "and close only (docs/settings.md#items-not-stored)", "2"),
@@ -100,6 +102,8 @@ VARIABLES: tuple[Variable, ...] = (
              shown="scenario for npswatch demo; none for the sites alone"),
     # installing: read by setup.py and the Makefile at install time only
     Variable("NPSWATCH_PURE_PYTHON", "install time only: 1 installs extraction without compiling it", "0"),
+    Variable("NPSWATCH_SHARED_DIR", "make train and make eval only: the folder of third-party data sets (tripsit/, "
+             "reddit_drug_ner/, psytar/), passed to them as --shared", shown="../shared/data beside the project"),
 )  # fmt: skip
 _BY_NAME = {v.name: v for v in VARIABLES}
 
@@ -187,6 +191,11 @@ def demo_faults() -> str | None:
 def enrich() -> bool:
     """Whether a crawl runs extraction on what it stores (``NPSWATCH_ENRICH=0``: no)."""
     return _flag("NPSWATCH_ENRICH")
+
+
+def recogniser() -> bool:
+    """Whether extraction runs the trained recogniser beside the rules (``NPSWATCH_RECOGNISER=0``: no)."""
+    return _flag("NPSWATCH_RECOGNISER")
 
 
 def store_flush_seconds() -> float:

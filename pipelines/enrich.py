@@ -1,8 +1,9 @@
 """Enrichment: what the extraction pipelines (``nlp``) find in each listing and post.
 
 Runs before the store.  It adds to the item a summary the store indexes as searchable,
-facetable fields: canonical substances, novel candidates, effect and chemical groups,
-EUR per gram, effects, adverse effects, routes and the language.  Texts repeat a lot
+facetable fields: canonical substances, novel candidates, the names only the trained
+recogniser found, effect and chemical groups, EUR per gram, effects, adverse effects,
+routes and the language.  Texts repeat a lot
 across crawls (a listing's title and description rarely change), so a summary is reused
 when the same text was already extracted in this process, or is already stored for
 that document.
@@ -32,18 +33,19 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-    from nlp.types import EffectMention, Extraction
+    from nlp.types import EffectMention, Extraction, SubstanceMention
 
 logger = logging.getLogger(__name__)
 CACHE_SIZE = 20_000  # summaries kept in memory, by text hash
 # What enrichment adds to a document (text_hash: the text, language and month it was extracted from).
-SUMMARY_FIELDS = ("language", "substance", "novel_substance", "effect_group", "chemical_group", "nps", "effect",
-                  "adverse_effect", "severe", "adverse_substance", "severe_substance", "route", "doses", "offers",
-                  "eur_per_gram", "text_hash")  # fmt: skip
+SUMMARY_FIELDS = ("language", "substance", "novel_substance", "model_substance", "effect_group", "chemical_group",
+                  "nps", "effect", "adverse_effect", "severe", "adverse_substance", "severe_substance", "route",
+                  "doses", "offers", "eur_per_gram", "text_hash")  # fmt: skip
 # Raised when what a summary holds changes, so that summaries stored by an earlier version are extracted again
 # instead of reused (it is part of text_hash). 2: effects said to happen only (not negated, not hypothetical), with
-# the substances they are attributed to (adverse_substance, severe_substance).
-SUMMARY_VERSION = 2
+# the substances they are attributed to (adverse_substance, severe_substance); 3: model_substance, what only the
+# trained recogniser found.
+SUMMARY_VERSION = 3
 
 
 def text_of(item: Listing | Post) -> str:
@@ -57,15 +59,19 @@ def summarise(extraction: Extraction) -> dict[str, Any]:
     """The indexed summary of one extraction (field names match storage.base.KEYWORD_FIELDS). Effects count when said
     to happen (neither negated nor hypothetical); ``adverse_substance`` and ``severe_substance`` are the substances
     their adverse and severe ones are attributed to, by canonical name, or for a novel candidate by its
-    ``novel_substance`` value (docs/extraction.md, "What the signals read")."""
+    ``novel_substance`` value (docs/extraction.md, "What the signals read"). ``model_substance``: the ``substance``
+    and ``novel_substance`` values that only the trained recogniser found in the text (every mention of them has
+    ``found_by: "model"``), which the signals may trust less."""
     known = [s for s in extraction.substances if s.known and s.canonical]
     novel = [s for s in extraction.substances if not s.known]
     effects = [e for e in extraction.effects if e.reported]
     candidates = {s.text for s in novel}
+    by_rules = {_name(s) for s in extraction.substances if s.found_by != "model"}
     summary = {
         "language": extraction.lang,
         "substance": sorted({s.canonical for s in known if s.canonical}),
         "novel_substance": sorted({s.text.upper() for s in novel}),
+        "model_substance": sorted({_name(s) for s in extraction.substances if s.found_by == "model"} - by_rules),
         "effect_group": sorted({s.effect_group for s in extraction.substances if s.effect_group}),
         "chemical_group": sorted({s.chemical_group for s in extraction.substances if s.chemical_group}),
         "nps": any(s.nps for s in extraction.substances),
@@ -80,6 +86,11 @@ def summarise(extraction: Extraction) -> dict[str, Any]:
         ],
     }
     return with_offers(summary, [_offer(o) for o in extraction.offers])
+
+
+def _name(mention: SubstanceMention) -> str:
+    """A mention as the summary names it: the canonical name of a known substance, else its text in upper case."""
+    return mention.canonical if mention.known and mention.canonical else mention.text.upper()
 
 
 def _attributed(effects: list[EffectMention], candidates: set[str]) -> list[str]:
@@ -113,9 +124,10 @@ def _offer(offer: Any) -> dict[str, Any]:
 class EnrichPipeline:
     """Adds ``item.nlp`` (see ``summarise``) to every listing and post; counts what it did in stats."""
 
-    def __init__(self, crawler: Crawler, target: str | None) -> None:
+    def __init__(self, crawler: Crawler, target: str | None, recogniser: bool = True) -> None:
         self.crawler = crawler
         self.target = target
+        self.recogniser = recogniser  # run the trained recogniser beside the rules (NPSWATCH_RECOGNISER)
         self.cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.storage: Storage | None = None
         self.stale_warned = False  # stale exchange rates are warned about once per crawl
@@ -126,7 +138,7 @@ class EnrichPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NPSWATCH_ENRICH", True):
             raise NotConfigured
-        return cls(crawler, crawler.settings.get("NPSWATCH_DB"))
+        return cls(crawler, crawler.settings.get("NPSWATCH_DB"), crawler.settings.getbool("NPSWATCH_RECOGNISER", True))
 
     def open_spider(self) -> None:
         import nlp.api  # loads spaCy now, not at the first item
@@ -151,8 +163,10 @@ class EnrichPipeline:
         lang = item.language_hint if isinstance(item, Post) else None
         text = text_of(item)
         # The month is part of the key: offers in the text are converted at the rates of the day the text was first
-        # extracted that month (tier offers below at the day's); the summary's version too (SUMMARY_VERSION).
-        key = hashlib.sha1(f"{SUMMARY_VERSION}\x1f{lang}\x1f{item.seen_at[:7]}\x1f{text}".encode()).hexdigest()
+        # extracted that month (tier offers below at the day's); the summary's version too (SUMMARY_VERSION), and
+        # whether the recogniser ran.
+        rules = "" if self.recogniser else "\x1frules"
+        key = hashlib.sha1(f"{SUMMARY_VERSION}\x1f{lang}\x1f{item.seen_at[:7]}\x1f{text}{rules}".encode()).hexdigest()
         summary = self.cache.get(key) or self._stored(item, key)
         if summary is None:
             summary = self._extract(text, lang, date.fromisoformat(item.seen_at[:10]))
@@ -204,7 +218,7 @@ class EnrichPipeline:
     def _extract(self, text: str, lang: str | None, day: date) -> dict[str, Any]:
         import nlp
 
-        return summarise(nlp.extract(text, lang, date=day, rates=self._rates()))
+        return summarise(nlp.extract(text, lang, date=day, rates=self._rates(), recogniser=self.recogniser))
 
     def _rates(self) -> RateTable:
         if self.rates is None:

@@ -5,7 +5,7 @@ Importing this package registers the factories and the ``Doc._.nps`` extension; 
 
 from __future__ import annotations
 
-from nlp.components import clinical, novel, offers, substances
+from nlp.components import clinical, novel, offers, recogniser, substances
 from nlp.components.state import findings
 
-__all__ = ["clinical", "findings", "novel", "offers", "substances"]
+__all__ = ["clinical", "findings", "novel", "offers", "recogniser", "substances"]

@@ -29,7 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp import names, resources
-from nlp.components.state import NAME_TOKENS, MatchCache, check_order, doc_text, findings, values
+from nlp.components.state import NAME_TOKENS, RULE_SUBSTANCES, MatchCache, check_order, doc_text, findings, values
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
 from nlp.normalize import form_key
 from nlp.types import SubstanceMention
@@ -69,8 +69,8 @@ class NovelCandidates:
     swallows). Reads the known mentions and ``doc._.nps_name_tokens`` when the substance matcher runs before it;
     alone, it finds the name-shaped words itself and extends no known name."""
 
-    READS = ("doc._.nps.substances", "doc._.nps_name_tokens")
-    ASSIGNS = ("doc._.nps.substances",)
+    READS = (RULE_SUBSTANCES, "doc._.nps_name_tokens")
+    ASSIGNS = (RULE_SUBSTANCES,)
 
     def __init__(self, nlp: Language, name: str, lexicon_path: str, min_length: int) -> None:
         self.name = name

@@ -15,9 +15,12 @@ Components read and write them through ``doc.user_data`` under spaCy's own key f
 ``doc._`` proxy, which counts for short texts such as listing titles (a test checks that both agree).
 
 Each component class declares what it reads (``READS``) and assigns (``ASSIGNS``), as ``doc._.nps.substances``-style
-names. A component works alone; in a pipeline, any component that assigns what it reads must run before it:
-:func:`check_order`, called from each component's ``initialize``, raises :class:`nlp.errors.PipelineOrderError`
-otherwise.
+names; a name with a part after ``:`` is part of an attribute: the substance mentions the rules find
+(``doc._.nps.substances:rules``, ``found_by: "rules"``) and those the trained recogniser adds
+(``doc._.nps.substances:model``) are the two parts of ``doc._.nps.substances``, and reading an attribute reads all of
+its parts. A component works alone; in a pipeline, any component that assigns what it reads (or a part of it) must run
+before it: :func:`check_order`, called from each component's ``initialize``, raises
+:class:`nlp.errors.PipelineOrderError` otherwise.
 """
 
 from __future__ import annotations
@@ -145,19 +148,32 @@ for _name in EXTENSIONS:
         Doc.set_extension(_name, default=None)
 
 
+RULE_SUBSTANCES = "doc._.nps.substances:rules"  # the mentions the rule components find
+MODEL_SUBSTANCES = "doc._.nps.substances:model"  # the mentions the trained recogniser adds
+
+
+def overlaps(read: str, assigned: str) -> bool:
+    """Whether assigning ``assigned`` changes what reading ``read`` sees: the same attribute, a part of it, or the
+    whole it is a part of (``doc._.nps.substances:model`` is part of ``doc._.nps.substances``)."""
+    return read == assigned or assigned.startswith(read + ":") or read.startswith(assigned + ":")
+
+
 def check_order(nlp: Language | None, name: str, reads: tuple[str, ...]) -> None:
-    """Raise :class:`PipelineOrderError` if a component after ``name`` in ``nlp`` assigns one of ``reads``."""
+    """Raise :class:`PipelineOrderError` if a component after ``name`` in ``nlp`` assigns one of ``reads`` (or a
+    part of it)."""
     if nlp is None or name not in nlp.pipe_names:
         return
     names = nlp.pipe_names
     for later in names[names.index(name) + 1 :]:
         assigned: tuple[str, ...] = getattr(nlp.get_pipe(later), "ASSIGNS", ())
         for attribute in reads:
-            if attribute in assigned:
-                raise PipelineOrderError(
-                    f"component {name!r} reads {attribute}, which component {later!r} assigns after it: "
-                    f"put {later!r} before {name!r}, or leave {later!r} out"
-                )
+            for written in assigned:
+                if overlaps(attribute, written):
+                    part = "" if written == attribute else f" ({written})"
+                    raise PipelineOrderError(
+                        f"component {name!r} reads {attribute}, which component {later!r} assigns after it{part}: "
+                        f"put {later!r} before {name!r}, or leave {later!r} out"
+                    )
 
 
 def findings(doc: Doc) -> Extraction:

@@ -30,7 +30,16 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from nlp import resources, tables
-from nlp.components.state import NAME_TOKENS, check_order, digit_ids, doc_text, findings, string_id, values
+from nlp.components.state import (
+    NAME_TOKENS,
+    RULE_SUBSTANCES,
+    check_order,
+    digit_ids,
+    doc_text,
+    findings,
+    string_id,
+    values,
+)
 from nlp.lexicon import CO_USE, DEFAULT_LEXICON, NOT_REPORTED, FormHit, Lexicon
 from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
@@ -97,7 +106,7 @@ class SubstanceMatcher:
     (or on first use)."""
 
     READS: tuple[str, ...] = ()
-    ASSIGNS = ("doc._.nps.substances", "doc._.nps_name_tokens")
+    ASSIGNS = (RULE_SUBSTANCES, "doc._.nps_name_tokens")
 
     def __init__(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,22 @@ def test_extract_reads_jsonl_and_writes_one_line_per_input_line(tmp_path: Path) 
     assert out[2]["lang"] == "nl" and out[2]["substances"][0]["canonical"] == "2C-B"
     assert out[3]["substances"] == []
     assert "1 input line(s) could not be read" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "flag", "by_model"),
+    [({}, [], True), ({"NPSWATCH_RECOGNISER": "0"}, [], False), ({"NPSWATCH_RECOGNISER": "0"}, ["--recogniser"], True),
+     ({}, ["--no-recogniser"], False)],
+)  # fmt: skip
+def test_the_recogniser_follows_the_setting_and_the_flag(
+    tmp_path: Path, env: dict[str, str], flag: list[str], by_model: bool
+) -> None:
+    """An invented name no rule knows: only the trained recogniser finds it (tests/nlp/test_recogniser.py)."""
+    infile = tmp_path / "in.jsonl"
+    infile.write_text(json.dumps({"id": "a", "text": "Selling 4-CL-FLX pellets 10mg", "lang": "en"}) + "\n")
+    environment = {k: v for k, v in os.environ.items() if k != "NPSWATCH_RECOGNISER"} | env
+    done = subprocess.run([sys.executable, "-m", "npswatch.cli", "extract", "--in", str(infile), *flag], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, env=environment)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = [(s["text"], s["found_by"]) for s in json.loads(done.stdout)["substances"]]
+    assert found == ([("4-CL-FLX", "model")] if by_model else [])

@@ -8,7 +8,7 @@ import nlp
 from nlp.api import Record, clean
 
 SHAPE = {
-    "substances": {"text", "start", "end", "canonical", "effect_group", "chemical_group", "nps", "known"},
+    "substances": {"text", "start", "end", "canonical", "effect_group", "chemical_group", "nps", "known", "found_by"},
     "quantities": {"text", "start", "end", "amount", "unit", "grams"},
     "prices": {"text", "start", "end", "amount", "currency"},
     "offers": {

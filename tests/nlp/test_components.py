@@ -1,5 +1,6 @@
-"""The six components stand alone: results go between them only through documented ``Doc`` extensions, each works
-alone, any valid order gives the same results, and an invalid order fails naming what is missing."""
+"""The seven components (six rule components and the trained recogniser) stand alone: results go between them
+only through documented ``Doc`` extensions, each works alone, any valid order gives the same results, and an invalid
+order fails naming what is missing."""
 
 import itertools
 from functools import lru_cache
@@ -9,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import pipeline
-from nlp.components.state import EXTENSIONS, NPS, ext_key, findings
+from nlp.components.state import EXTENSIONS, NPS, ext_key, findings, overlaps
 from nlp.errors import PipelineOrderError
 from nlp.types import Extraction, Quantity
 
@@ -38,8 +39,9 @@ def _run(components: list[object], text: str) -> Extraction:
 def _valid(order: tuple[str, ...]) -> bool:
     components = {name: full().get_pipe(name) for name in NAMES}
     for k, name in enumerate(order):
-        reads = set(components[name].READS)
-        if any(reads & set(components[later].ASSIGNS) for later in order[k + 1 :]):
+        reads = components[name].READS
+        assigned = [a for later in order[k + 1 :] for a in components[later].ASSIGNS]
+        if any(overlaps(read, a) for read in reads for a in assigned):
             return False
     return True
 
@@ -127,7 +129,9 @@ def test_valid_permuted_pipelines_build_and_agree() -> None:
 @pytest.mark.parametrize(
     ("order", "missing", "late"),
     [
-        (["novel", "substances"], "doc._.nps.substances", "substances"),
+        (["novel", "substances"], "doc._.nps.substances:rules", "substances"),
+        (["recogniser", "novel"], "doc._.nps.substances:rules", "novel"),
+        (["substances", "offers", "recogniser"], "doc._.nps.substances", "recogniser"),
         (["offers", "novel"], "doc._.nps.substances", "novel"),
         (["routes", "offers"], "doc._.nps.quantities", "offers"),
         (["doses", "routes"], "doc._.nps_route_spans", "routes"),
