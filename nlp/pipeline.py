@@ -11,11 +11,10 @@ from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
-from spacy.util import get_lang_class
 
 from nlp.errors import UnsupportedLanguageError
 from nlp.resources import LANGS
-from nlp.tokenizer import chemical_language
+from nlp.tokenizer import language_class
 
 COMPONENTS: tuple[tuple[str, str], ...] = (
     ("substances", "npswatch_substances_v1"),
@@ -45,8 +44,8 @@ def build(
     unknown = [name for name in names if name not in factories]
     if unknown:
         raise ValueError(f"expected components among {list(factories)}, found {unknown}")
-    # spacy.blank(lang), with the tokenizer of nlp.tokenizer.chemical_language
-    pipeline = chemical_language(get_lang_class(lang)).from_config({})
+    # spacy.blank(lang), with the tokenizer of nlp.tokenizer.chemical_language (French: nlp.tokenizer.french_language)
+    pipeline = language_class(lang).from_config({})
     for name in names:
         pipeline.add_pipe(factories[name], name=name, config=(component_config or {}).get(name, {}))
     pipeline.initialize()
