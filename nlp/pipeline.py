@@ -2,6 +2,9 @@
 components, per language.
 
 ``build(lang)`` makes a fresh pipeline; ``get(lang)`` returns a cached one. Everything it reads is in ``nlp/data/``.
+The language class comes from :func:`nlp.tokenizer.language_class`: spaCy's, except that French is made from the
+tokenizer data ``make install`` stores (spaCy's French module compiles an expression for 2.5 s when imported; see
+:mod:`nlp.tokenizer`), so every language is ready in well under a second.
 """
 
 from __future__ import annotations
@@ -11,11 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from spacy.language import Language
-from spacy.util import get_lang_class
 
 from nlp.errors import UnsupportedLanguageError
 from nlp.resources import LANGS
-from nlp.tokenizer import chemical_language
+from nlp.tokenizer import language_class
 
 COMPONENTS: tuple[tuple[str, str], ...] = (
     ("substances", "npswatch_substances_v1"),
@@ -46,8 +48,8 @@ def build(
     unknown = [name for name in names if name not in factories]
     if unknown:
         raise ValueError(f"expected components among {list(factories)}, found {unknown}")
-    # spacy.blank(lang), with the tokenizer of nlp.tokenizer.chemical_language
-    pipeline = chemical_language(get_lang_class(lang)).from_config({})
+    # spacy.blank(lang), with the tokenizer of nlp.tokenizer.chemical_language (French: nlp.tokenizer.french_language)
+    pipeline = language_class(lang).from_config({})
     for name in names:
         pipeline.add_pipe(factories[name], name=name, config=(component_config or {}).get(name, {}))
     pipeline.initialize()

@@ -3,8 +3,9 @@
 Building a pipeline used to tokenize some 10,000 pattern texts (every lexicon form in its spellings, the route and
 effect phrases, the consumption verbs) to get the token norms the ``PhraseMatcher`` tables hold. The tables keep
 those norms as hashes (``PhraseMatcher.add`` takes them as they are), with the other values that cost time to
-compute, per language in ``nlp/data/tables/<lang>.msgpack``. ``python -m nlp.tables`` writes them; `make install`
-and ``python -m nlp.data.build_lexicon`` run it.
+compute, per language in ``nlp/data/tables/<lang>.msgpack``. ``python -m nlp.tables`` writes them, and the French
+tokenizer data of ``nlp.tokenizer.write_french`` (``fr-tokenizer.msgpack``); `make install` runs it, and
+``python -m nlp.data.build_lexicon`` writes the tables again.
 
 Each file carries a fingerprint of everything its content depends on: this module's ``FORMAT`` (raised when the code
 that makes the tables changes), the spaCy and Unicode versions, the language, and the bytes of the data files
@@ -129,6 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=TABLES_DIR, help="where to write (default: nlp/data/tables)")
     parser.add_argument("langs", nargs="*", default=list(LANGS), help="languages (default: all four)")
     args = parser.parse_args(argv)
+    if "fr" in args.langs:  # first: the French tables are then built with it, as a pipeline will be
+        from nlp.tokenizer import FRENCH_DATA, write_french
+
+        try:
+            path = write_french(args.dir / FRENCH_DATA.name)
+            print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
+        except DataFileError as exc:
+            print(f"npswatch: the French tokenizer is not stored ({exc}); French uses spaCy's own", file=sys.stderr)
     for path in write(tuple(args.langs), args.dir):
         print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
     return 0
