@@ -31,22 +31,28 @@ from numpy.typing import NDArray
 
 from storage.base import TrendBucket, TrendQuery, check_trend, eur_per_gram, keyword_value, trend_values
 
+# Each reads the observations ``{narrow}`` accepts (every one, or a narrowed index's, ``narrow``), in primary-key order.
 _BASE = (
     "SELECT o.doc_key, o.day, d.kind, d.source, o.facts IS NULL FROM observations o "
-    "JOIN documents d INDEXED BY documents_facts ON d.doc_key = o.doc_key ORDER BY o.doc_key, o.day"
+    "JOIN documents d INDEXED BY documents_facts ON d.doc_key = o.doc_key WHERE {narrow} ORDER BY o.doc_key, o.day"
 )
 _VALUES = (
     "SELECT o.doc_key, o.day, v.value FROM observations o, json_each(o.facts, ?) v WHERE o.facts IS NOT NULL "
-    "ORDER BY o.doc_key, o.day"
+    "AND {narrow} ORDER BY o.doc_key, o.day"
 )
 _PRICES = (
     "SELECT o.doc_key, o.day, v.value FROM observations o, json_each(o.facts, '$.eur_per_gram') v "
-    "WHERE o.facts IS NOT NULL ORDER BY o.doc_key, o.day"
+    "WHERE o.facts IS NOT NULL AND {narrow} ORDER BY o.doc_key, o.day"
 )
 _LEGACY = (
     "SELECT o.prices, d.body FROM observations o JOIN documents d ON d.doc_key = o.doc_key WHERE o.facts IS NULL "
-    "ORDER BY o.doc_key, o.day"
+    "AND {narrow} ORDER BY o.doc_key, o.day"
 )
+_NARROWED = "o.doc_key IN (SELECT doc_key FROM temp.trend_docs) AND o.day >= ? AND o.day <= ?"
+# The candidates of a filtered trend: documents that ever carried an accepted value of every filter (trend_terms, a
+# superset: TrendIndex.select filters each observation on its own facts), of the wanted kinds and sources.
+_CANDIDATES = "INSERT INTO temp.trend_docs SELECT d.doc_key FROM documents d INDEXED BY documents_facts WHERE {where}"
+NARROW_SHARE = 0.25  # a filter whose candidates are more of the store than this reads (and keeps) the whole index
 Ints = NDArray[np.int64]
 
 
@@ -80,11 +86,16 @@ class _Column:
 class TrendIndex:
     """Every observation as arrays, in primary-key order (document, day): kind, source and day at once; each
     field's values and the EUR-per-gram values when a trend first needs them, pulled out of the JSON by SQLite.
-    Valid while the database is unchanged (the caller checks, ``SqliteStorage.trend``)."""
+    Valid while the database is unchanged (the caller checks, ``SqliteStorage.trend``).
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    A *narrowed* index (``narrowed``) holds only the observations of the documents in ``temp.trend_docs``
+    ``between`` two days (inclusive): valid while that table is unchanged, that is for one trend."""
+
+    def __init__(self, conn: sqlite3.Connection, between: tuple[str, str] | None = None) -> None:
         self.conn = conn
-        rows = conn.execute(_BASE).fetchall()
+        self._narrow = "1" if between is None else _NARROWED
+        self._params: tuple[str, ...] = () if between is None else between
+        rows = conn.execute(_BASE.format(narrow=self._narrow), self._params).fetchall()
         docs, days, kinds, sources, legacy = zip(*rows, strict=True) if rows else ([],) * 5
         day_codes, day = _Codes.of(days)
         order = np.argsort(np.array(day_codes.values, dtype="U10"), kind="stable")  # codes in calendar order
@@ -109,14 +120,15 @@ class TrendIndex:
 
     def _legacy(self) -> list[tuple[dict[str, list[str]], list[float]]]:
         if self._legacy_facts is None:
-            rows = self.conn.execute(_LEGACY).fetchall()  # in primary-key order, as self.legacy
+            rows = self.conn.execute(_LEGACY.format(narrow=self._narrow), self._params).fetchall()  # as self.legacy
             self._legacy_facts = [_legacy(prices, body) for prices, body in rows]
         return self._legacy_facts
 
     def column(self, name: str) -> _Column:
         """Field ``name``: one entry per (observation, value)."""
         if name not in self._columns:
-            rows = self.conn.execute(_VALUES, (f"$.values.{name}",)).fetchall()
+            path = f"$.values.{name}"
+            rows = self.conn.execute(_VALUES.format(narrow=self._narrow), (path, *self._params)).fetchall()
             docs, days, strings = (list(c) for c in zip(*rows, strict=True)) if rows else ([], [], [])
             observations = self._positions(docs, days).tolist()
             for position, (values, _) in zip(self.legacy.tolist(), self._legacy(), strict=True):
@@ -129,7 +141,7 @@ class TrendIndex:
     def prices(self) -> tuple[Ints, Ints, NDArray[np.float64]]:
         """EUR per gram: where each observation's values start, how many, and the values (by observation)."""
         if self._prices is None:
-            rows = self.conn.execute(_PRICES).fetchall()
+            rows = self.conn.execute(_PRICES.format(narrow=self._narrow), self._params).fetchall()
             docs, days, values = (list(c) for c in zip(*rows, strict=True)) if rows else ([], [], [])
             observations = self._positions(docs, days).tolist()
             for position, (_, per_gram) in zip(self.legacy.tolist(), self._legacy(), strict=True):
@@ -157,6 +169,32 @@ class TrendIndex:
             carrying[column.observation[accepted]] = True
             selected &= carrying
         return selected
+
+
+def narrowed(conn: sqlite3.Connection, query: TrendQuery) -> TrendIndex | None:
+    """An index of only the observations ``query`` may select, when its filters are selective (candidates at most
+    ``NARROW_SHARE`` of the documents); None otherwise.  Reads in the caller's transaction."""
+    conditions, params = [], []
+    for name, values in query.filters.items():
+        if values:
+            accepted = sorted({keyword_value(v) for v in values})
+            conditions.append(f"d.doc_key IN (SELECT doc_key FROM trend_terms WHERE field = ? AND value IN "
+                              f"({', '.join('?' * len(accepted))}))")  # fmt: skip
+            params += [name, *accepted]
+    if not conditions:
+        return None
+    for column, wanted in (("kind", query.kinds), ("source", query.sources)):
+        if wanted:
+            conditions.append(f"d.{column} IN ({', '.join('?' * len(wanted))})")
+            params += list(wanted)
+    conn.execute("DELETE FROM temp.trend_docs")
+    conn.execute(_CANDIDATES.format(where=" AND ".join(conditions)), params)
+    (candidates,) = conn.execute("SELECT count(*) FROM temp.trend_docs").fetchone()
+    (documents,) = conn.execute("SELECT coalesce(max(doc_key), 0) FROM documents").fetchone()  # keys: 1..n
+    if candidates > NARROW_SHARE * documents:
+        return None
+    first, last = query.date_from or date.min, query.date_to or date.max
+    return TrendIndex(conn, (first.isoformat(), last.isoformat()))
 
 
 def trend(index: TrendIndex, query: TrendQuery) -> list[TrendBucket]:

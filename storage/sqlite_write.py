@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from storage.base import (
@@ -46,6 +47,7 @@ _DELETE_FTS = (
     f"INSERT INTO fts (fts, rowid, {_COLUMNS}) SELECT 'delete', doc_key, {_COLUMNS} FROM fts_source WHERE doc_key = ?"
 )
 _INSERT_TERM = "INSERT INTO terms (doc_key, field, value) VALUES (?, ?, ?)"
+_INSERT_TREND_TERM = "INSERT OR IGNORE INTO trend_terms (field, value, doc_key) VALUES (?, ?, ?)"
 _UPSERT_OBSERVATION = (
     "INSERT INTO observations (doc_key, day, seen_us, prices, warc_record_id, facts) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (doc_key, day) DO UPDATE SET seen_us = excluded.seen_us, prices = excluded.prices, "
@@ -69,10 +71,17 @@ class Prepared:
     def term_rows(self, key: int) -> list[tuple[int, str, str]]:
         return [(key, name, value) for name, values in keyword_values(self.doc).items() for value in values]
 
+    @cached_property
+    def trend_values(self) -> dict[str, list[str]]:
+        return trend_values(self.doc)
+
     def observation_row(self, key: int) -> tuple[Any, ...]:
         prices = _JSON.encode(self.doc.get("prices") or [])
-        facts = _JSON.encode({"values": trend_values(self.doc), "eur_per_gram": eur_per_gram(self.doc)})
+        facts = _JSON.encode({"values": self.trend_values, "eur_per_gram": eur_per_gram(self.doc)})
         return (key, self.day, self.seen_us, prices, self.doc.get("warc_record_id"), facts)
+
+    def trend_term_rows(self, key: int) -> list[tuple[str, str, int]]:
+        return [(name, value, key) for name, values in self.trend_values.items() for value in values]
 
 
 @dataclass
@@ -88,6 +97,7 @@ class _Current:
     row: Prepared | None = None  # a newer version to store
     reindex: bool = False  # the stored text and terms must be replaced
     span_changed: bool = False
+    stored_hash: str | None = None  # the content stored before this write (None: a new document)
 
     def accept(self, row: Prepared) -> bool:
         """Take ``row`` as the current version unless it is older; True when the content changed."""
@@ -160,8 +170,8 @@ def _read_plan(conn: sqlite3.Connection, rows: list[Prepared]) -> _Plan:
         "SELECT id, doc_key, content_hash, current_us, first_us, last_us FROM documents "
         f"WHERE id IN ({', '.join('?' * len(ids))})"
     )
-    for doc_id, *stored in conn.execute(sql, ids):
-        plan.docs[doc_id] = _Current(*stored)
+    for doc_id, key, content_hash, current_us, first_us, last_us in conn.execute(sql, ids):
+        plan.docs[doc_id] = _Current(key, content_hash, current_us, first_us, last_us, stored_hash=content_hash)
     wanted = list({(plan.docs[row.id].key, row.day) for row in rows if row.id in plan.docs})
     if wanted:
         sql = (
@@ -189,6 +199,9 @@ def _apply(conn: sqlite3.Connection, plan: _Plan) -> None:
     conn.executemany(_INSERT_FTS, [(c.key, *document_text(r.doc).values()) for c, r in indexed])
     conn.executemany(_INSERT_TERM, [term for c, r in indexed for term in r.term_rows(c.key)])
     conn.executemany(_UPSERT_OBSERVATION, [row.observation_row(key) for (key, _), row in plan.observations.items()])
+    stored = {c.key: c.stored_hash for c in docs}  # a sighting of the stored content has its trend terms already
+    observed = [(key, row) for (key, _), row in plan.observations.items() if row.content_hash != stored[key]]
+    conn.executemany(_INSERT_TREND_TERM, [term for key, row in observed for term in row.trend_term_rows(key)])
 
 
 def _content(current: _Current, row: Prepared) -> tuple[str, str, str, str, int]:

@@ -76,6 +76,11 @@ class Context:
                 self._cache.popitem(last=False)
         return value
 
+    def forget(self) -> None:
+        """Drop every cached answer (``bench/web_bench.py`` measures renders without them)."""
+        with self._lock:
+            self._cache.clear()
+
     def _store_version(self) -> object:
         """What changes when the store does: its SQLite files' size and time, or the minute for a cluster."""
         from storage import sqlite_path

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from storage.base import SearchQuery, TrendQuery
 from storage.ftsquery import to_fts_query
-from storage.migrations import load_migrations
 from storage.sqlite import SqliteStorage, _matching_sql
 from tests.storage.contract.generated import generate
+from tests.storage.old_schema import downgrade
 
 
 def plan(db: Path, sql: str, params: list[object]) -> list[str]:
@@ -65,8 +65,9 @@ def test_the_trend_index_is_read_again_after_a_write_here_or_elsewhere(store: Sq
 
 def test_an_existing_store_gets_the_search_indexes_and_answers_as_a_new_one(db_path: Path, tmp_path: Path) -> None:
     docs = list(generate(400, seed=6))
-    with SqliteStorage(db_path, migrations=load_migrations()[:2]) as old:  # a store of schema version 2
+    with SqliteStorage(db_path) as old:
         old.write(docs)
+    downgrade(db_path, 2)  # a store of schema version 2
     queries = [SearchQuery(text="3-mmc", kinds=["listing"], facets=["vendor"]), SearchQuery(offset=7, limit=9),
                SearchQuery(text="paranoia", kinds=["post"], filters={"is_trip_report": ["true"]})]  # fmt: skip
     with SqliteStorage(db_path) as migrated, SqliteStorage(tmp_path / "new.sqlite3") as new:

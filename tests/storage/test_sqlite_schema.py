@@ -28,6 +28,7 @@ def test_a_new_database_is_in_wal_mode_at_the_latest_version(store: SqliteStorag
         (1, "initial"),
         (2, "observation_facts"),
         (3, "search_indexes"),
+        (4, "trend_terms"),
     ]
 
 
