@@ -157,6 +157,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.RequestBudgetMiddleware": 120,
     # After RetryMiddleware (550): a 429/503 with Retry-After holds the host's next requests (the retry too).
     "crawlers.middlewares.RetryAfterMiddleware": 560,
+    # After RedirectMiddleware (600): a redirect to a Location that is no fetchable URL is refused and counted.
+    "crawlers.middlewares.RedirectCheckMiddleware": 610,
     # Writes every request and response to WARC before decompression (the bytes as received).
     "crawlers.warc.WarcMiddleware": 800,
     # Tor sources: the last check before download; refuses any request that would not go through Tor.
