@@ -52,10 +52,10 @@ def export(query: str, outdir: Path, fmt: str, sources_: tuple[str, ...], kind: 
     replaced by keyed pseudonyms (key in NPSWATCH_PSEUDONYM_KEY), contacts removed. See docs/export.md."""
     from exports.corpus import export_corpus
     from exports.evidence import EvidenceError
-    from exports.files import OutputError, check_target
     from exports.pseudonymise import Pseudonymiser, PseudonymKeyError, key_from_environment
     from npswatch.settings import data_dir
     from storage.base import SearchQuery
+    from storage.outputs import OutputError, check_target
 
     protected = _protected(db)
     try:

@@ -168,11 +168,11 @@ def signals_export(fmt: str, out_path: Path | None, push_url: str | None, types:
                    states: tuple[str, ...], min_severity: str, tlp: str, retries: int, backoff: float,
                    dead_letter: Path, ca_file: str | None, force: bool, db: str) -> None:  # fmt: skip
     """Export signals as MISP events to a file (--out) and/or a MISP instance (--push). See docs/signals.md."""
-    from exports.files import OutputError, check_target, staged_file
     from signals.delivery import select
     from signals.delivery.config import MISP_KEY_ENV, DeliveryConfig, misp_key
     from signals.delivery.misp import Pusher, events_json, push
     from signals.model import SUBSTANCE_TYPES
+    from storage.outputs import OutputError, check_target, staged_file
 
     if out_path is None and push_url is None:
         raise click.UsageError("give --out FILE, --push URL, or both")
