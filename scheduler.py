@@ -52,6 +52,7 @@ from health.history import Run, RunHistory
 from npswatch import settings
 from npswatch.settings import data_dir
 from signals.health import check_run
+from storage.private import create_private, private_dirs
 
 logger = logging.getLogger("npswatch.scheduler")
 ROOT = Path(__file__).resolve().parent
@@ -129,6 +130,8 @@ class CrawlScheduler:
         workers = settings.scheduler_workers() if workers is None else workers
         self.clock = clock
         self.history = RunHistory(self.data / "runs.sqlite3")
+        if jobstore is None:
+            create_private(self.data / "scheduler.sqlite3")  # owner-only before SQLAlchemy opens it
         self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
         self.scheduler.configure(
             jobstores={"default": jobstore or SQLAlchemyJobStore(url=f"sqlite:///{self.data / 'scheduler.sqlite3'}")},
@@ -149,7 +152,7 @@ class CrawlScheduler:
         """Start the scheduler with one job per valid source; invalid ones are listed in ``problems``."""
         global _ACTIVE
         _ACTIVE = self
-        self.data.mkdir(parents=True, exist_ok=True)
+        private_dirs(self.data)
         stale = self.history.close_stale()
         if stale:
             logger.warning("%d run(s) left running by a stopped scheduler marked interrupted", stale)

@@ -37,6 +37,7 @@ from scrapy.utils.request import request_from_dict
 
 from crawlers.delivery import items_stored
 from crawlers.middlewares import PAGE, PAGES_DONE
+from storage.private import create_private
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -81,7 +82,7 @@ class JournalScheduler(BaseScheduler):
 
     def open(self, spider: Spider) -> None:
         self.spider = spider
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(self.path)  # owner-only: the requests keep their headers and cookies
         self.conn = sqlite3.connect(self.path, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")  # a killed process loses nothing committed

@@ -33,6 +33,7 @@ from crawlers.delivery import DEAD_LETTER_FILES, DELIVERY, WRITE_ERRORS, flush_s
 from crawlers.sessions import SessionError, check_cookies_file
 from crawlers.settings import project_settings, source_settings
 from crawlers.spiders import SPIDERS
+from storage.private import private_dirs
 
 logger = logging.getLogger(__name__)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -217,6 +218,8 @@ class _Session:
             self.reports.extend(await asyncio.gather(*(self._crawl_one(job) for job in group)))
 
     async def _crawl_one(self, job: CrawlJob) -> CrawlReport:
+        if job.jobdir is not None:
+            private_dirs(job.jobdir)  # owner-only, before Scrapy makes it with the umask's mode
         settings = crawl_settings(job, self.overrides)
         crawler = Crawler(SPIDERS[job.source.template], settings)
         started = time.monotonic()

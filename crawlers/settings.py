@@ -146,6 +146,10 @@ DNS_TIMEOUT = 30
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Scrapy's SpiderState keeps ``spider.state`` in JOBDIR; the spiders keep no state (the request journal is what a
+# resumed crawl continues from, crawlers.journal), and its file would take the umask's mode in the private job dir.
+EXTENSIONS: dict[str, int | None] = {"scrapy.extensions.spiderstate.SpiderState": None}
+
 DOWNLOADER_MIDDLEWARES = {
     # Tor sources: each request gets Tor's SOCKS proxy and the source's isolation key; clear-web hosts refused.
     "crawlers.tor.proxy.TorProxyMiddleware": 40,

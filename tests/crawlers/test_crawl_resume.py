@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -32,6 +33,12 @@ def wait_for_pages(warc_dir: Path, crawl: subprocess.Popen[str], timeout: float 
     raise AssertionError("the crawl archived nothing in time")
 
 
+def assert_owner_only(top: Path) -> None:
+    """Every directory under ``top`` (itself too) is 0700, every file 0600."""
+    modes = {str(p): stat.S_IMODE(p.stat().st_mode) for p in [top, *top.rglob("*")]}
+    assert modes == {path: 0o700 if Path(path).is_dir() else 0o600 for path in modes}
+
+
 def test_interrupted_crawl_resumes_where_it_stopped(tmp_path: Path) -> None:
     source = (ROOT / "crawlers" / "sources" / "lowlands_forum.yml").read_text(encoding="utf-8")
     slow = tmp_path / "lowlands_forum.yml"  # one request at a time, so the crawl is still running when stopped
@@ -42,7 +49,7 @@ def test_interrupted_crawl_resumes_where_it_stopped(tmp_path: Path) -> None:
         env = {**os.environ, **sites.env(), "NPSWATCH_DATA_DIR": str(tmp_path / "var")}
         cmd = [sys.executable, "-m", "npswatch.cli", "crawl", str(slow), "--as-of", DAY, "--db", str(db), "--resume"]
         first = subprocess.Popen([*cmd, "--json-report", str(tmp_path / "first.json")], env=env, cwd=ROOT,
-                                 stderr=subprocess.PIPE, text=True)  # fmt: skip
+                                 stderr=subprocess.PIPE, text=True, umask=0o022)  # fmt: skip
         wait_for_pages(tmp_path / "var" / "warc" / "lowlands_forum", first)
         first.send_signal(signal.SIGTERM)
         _, stderr = first.communicate(timeout=60)
@@ -50,6 +57,7 @@ def test_interrupted_crawl_resumes_where_it_stopped(tmp_path: Path) -> None:
         [stopped] = json.loads((tmp_path / "first.json").read_text())
         assert stopped["finish_reason"] == "shutdown" and 0 < stopped["items"]["post"] < 460
         assert (tmp_path / "var" / "jobs" / "lowlands_forum" / DAY).is_dir()
+        assert_owner_only(tmp_path / "var" / "jobs")  # the journal keeps every request, headers and cookies
         second = subprocess.run([*cmd, "--json-report", str(tmp_path / "second.json")], env=env, cwd=ROOT,
                                 capture_output=True, text=True, timeout=120)  # fmt: skip
         assert second.returncode == 0, second.stderr
