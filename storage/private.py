@@ -13,6 +13,7 @@ the scheduler's job store, reports and logs, the Tor status, the accounts.  SQLi
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -27,7 +28,7 @@ def private_dirs(path: Path) -> Path:
     for directory in reversed(missing):
         directory.mkdir(mode=DIR_MODE, exist_ok=True)
     if not path.is_dir():
-        raise NotADirectoryError(f"{path} exists and is not a directory")
+        raise NotADirectoryError(errno.ENOTDIR, "exists and is not a directory", str(path))  # as mkdir would
     return path
 
 
