@@ -8,7 +8,7 @@ APScheduler 3 with a persistent job store (SQLAlchemy on ``<data dir>/scheduler.
 one job per source with the fixed id ``crawl:<source>``, ``max_instances=1`` (a source never
 crawls twice at once), ``coalesce=True`` (runs missed while the scheduler was down collapse
 into one) and a misfire grace (``NPSWATCH_MISFIRE_GRACE``; later than that, the run is
-recorded as missed).  Each crawl is ``python -m crawlers.run SOURCE --resume --json-report FILE``
+recorded as missed).  Each crawl is ``python -m crawlers.run SOURCE --resume --json-report FILE --force``
 in its own process (Scrapy's reactor cannot restart in-process), stopped after
 ``NPSWATCH_CRAWL_TIMEOUT``.  On SIGTERM/SIGINT the running crawls get one SIGTERM, stop
 gracefully and checkpoint their queue under ``<data dir>/jobs``; the next start resumes them
@@ -52,6 +52,7 @@ from health.history import Run, RunHistory
 from npswatch import settings
 from npswatch.settings import data_dir
 from signals.health import check_run
+from storage.private import create_private, private_dirs, private_opener
 
 logger = logging.getLogger("npswatch.scheduler")
 ROOT = Path(__file__).resolve().parent
@@ -129,6 +130,8 @@ class CrawlScheduler:
         workers = settings.scheduler_workers() if workers is None else workers
         self.clock = clock
         self.history = RunHistory(self.data / "runs.sqlite3")
+        if jobstore is None:
+            create_private(self.data / "scheduler.sqlite3")  # owner-only before SQLAlchemy opens it
         self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
         self.scheduler.configure(
             jobstores={"default": jobstore or SQLAlchemyJobStore(url=f"sqlite:///{self.data / 'scheduler.sqlite3'}")},
@@ -149,7 +152,7 @@ class CrawlScheduler:
         """Start the scheduler with one job per valid source; invalid ones are listed in ``problems``."""
         global _ACTIVE
         _ACTIVE = self
-        self.data.mkdir(parents=True, exist_ok=True)
+        private_dirs(self.data)
         stale = self.history.close_stale()
         if stale:
             logger.warning("%d run(s) left running by a stopped scheduler marked interrupted", stale)
@@ -240,14 +243,16 @@ class CrawlScheduler:
     def _crawl(self, source: Source, run_id: int, as_of: str | None) -> Outcome:
         report_file = self.data / "reports" / source.name / f"{run_id}.json"
         log_file = self.data / "logs" / source.name / f"{run_id}.log"
-        report_file.parent.mkdir(parents=True, exist_ok=True)
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(report_file.parent)
+        private_dirs(log_file.parent)
+        # --force: the report file is the scheduler's own (a run id used again after the history was reset replaces it)
         argv = [sys.executable, "-m", "crawlers.run", str(source.path or source.name), "--resume",
-                "--json-report", str(report_file)]  # fmt: skip
+                "--json-report", str(report_file), "--force"]  # fmt: skip
         argv += ["--as-of", as_of] if as_of else []
         argv += ["--db", self.db] if self.db else []
         env = {**os.environ, "NPSWATCH_DATA_DIR": str(self.data)}
-        with log_file.open("wb") as log:  # own session: a Ctrl-C at the terminal reaches only the scheduler
+        # own session: a Ctrl-C at the terminal reaches only the scheduler
+        with open(log_file, "wb", opener=private_opener) as log:
             child = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                      start_new_session=True)  # fmt: skip
             with self._lock:
@@ -400,7 +405,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--sources-dir", type=Path, help="source files (default crawlers/sources or NPSWATCH_SOURCES_DIR)"
     )
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--log-level", default="INFO", type=str.upper, choices=logging.getLevelNamesMapping())
     args = parser.parse_args(argv)
     sys.exit(serve(args.as_of, args.db, args.log_level, args.sources_dir))
 

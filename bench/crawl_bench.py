@@ -70,7 +70,7 @@ def full_run(url: str, work: Path, day: date, extraction: bool, tally: Tally) ->
     warc_dir = work / "warc" / SITE
     before = set(warc_dir.glob("*.warc.gz")) if warc_dir.exists() else set()
     cmd = [sys.executable, "-m", "npswatch.cli", "crawl", SITE, "--as-of", day.isoformat(),
-           "--db", str(work / "db.sqlite3"), "--json-report", str(report_file)]  # fmt: skip
+           "--db", str(work / "db.sqlite3"), "--json-report", str(report_file), "--force"]  # fmt: skip
     done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"npswatch crawl as of {day} (extraction {'on' if extraction else 'off'}) exited with "

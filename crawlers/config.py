@@ -380,8 +380,13 @@ def _readable_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(p for p in loc if p not in ("FieldSpec", "RowsSpec"))
 
 
+def sources_dir() -> Path:
+    """Where the source files are: ``NPSWATCH_SOURCES_DIR``, else ``crawlers/sources``."""
+    return settings.sources_dir() or SOURCES_DIR
+
+
 def source_files(directory: Path | None = None) -> list[Path]:
-    directory = directory or settings.sources_dir() or SOURCES_DIR
+    directory = directory or sources_dir()
     return sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")])
 
 

@@ -15,7 +15,9 @@ commits, in one transaction with the requests their pages found.  After a kill a
 - a done request is not fetched again, and the requests its page found are in the journal, queued;
 - duplicates are filtered against every request the journal holds, done or not;
 - a journal with nothing left to do (its crawl finished but was killed before the job directory was removed)
-  is cleared: the crawl starts afresh rather than crawling nothing.
+  is cleared: the crawl starts afresh rather than crawling nothing;
+- a done request the page budget counted (``crawlers.middlewares.PAGE``) is marked ``page``, and a resumed crawl
+  starts its ``max_pages`` budget from their number (``PAGES_DONE``): the budget is the crawl's, not each run's.
 
 Without a job directory the crawl uses Scrapy's own scheduler, in memory.
 """
@@ -34,6 +36,8 @@ from scrapy.utils.job import job_dir
 from scrapy.utils.request import request_from_dict
 
 from crawlers.delivery import items_stored
+from crawlers.middlewares import PAGE, PAGES_DONE
+from storage.private import create_private
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -47,7 +51,8 @@ CREATE TABLE IF NOT EXISTS requests (
     fingerprint BLOB,                 -- Scrapy's request fingerprint; NULL for dont_filter requests (retries)
     priority INTEGER NOT NULL,
     request BLOB NOT NULL,            -- Request.to_dict, pickled (scrapy.utils.request.request_from_dict reads it)
-    done INTEGER NOT NULL DEFAULT 0   -- 1: fetched, and what its page gave is stored
+    done INTEGER NOT NULL DEFAULT 0,  -- 1: fetched, and what its page gave is stored
+    page INTEGER NOT NULL DEFAULT 0   -- 1: done, and counted as one of the crawl's max_pages
 )
 """
 
@@ -77,11 +82,13 @@ class JournalScheduler(BaseScheduler):
 
     def open(self, spider: Spider) -> None:
         self.spider = spider
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(self.path)  # owner-only: the requests keep their headers and cookies
         self.conn = sqlite3.connect(self.path, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")  # a killed process loses nothing committed
         self.conn.execute(_SCHEMA)
+        if "page" not in {row[1] for row in self.conn.execute("PRAGMA table_info(requests)")}:  # an older journal
+            self.conn.execute("ALTER TABLE requests ADD COLUMN page INTEGER NOT NULL DEFAULT 0")
         if not self.conn.execute("SELECT 1 FROM requests WHERE done = 0 LIMIT 1").fetchone():
             self.conn.execute("DELETE FROM requests")  # that crawl had finished (killed before clearing up): anew
         for seq, fingerprint, priority, done in self.conn.execute(
@@ -96,6 +103,8 @@ class JournalScheduler(BaseScheduler):
         if self.queue:
             logger.info("Resuming the crawl: %d request(s) queued again from %s", len(self.queue), self.path)
             self._count("npswatch/journal/resumed", len(self.queue))
+            (pages,) = self.conn.execute("SELECT count(*) FROM requests WHERE page = 1").fetchone()
+            self._count(PAGES_DONE, pages)
         self.conn.execute("BEGIN")
 
     def close(self, reason: str) -> None:
@@ -127,7 +136,8 @@ class JournalScheduler(BaseScheduler):
             self._count("scheduler/unserializable")
             logger.warning("Request %s kept in memory only (a resumed crawl will not have it): %s", request, exc)
         else:
-            self.conn.execute("INSERT INTO requests VALUES (?, ?, ?, ?, 0)", (seq, fingerprint, request.priority, data))
+            self.conn.execute("INSERT INTO requests (seq, fingerprint, priority, request) VALUES (?, ?, ?, ?)",
+                              (seq, fingerprint, request.priority, data))
         heapq.heappush(self.queue, (-request.priority, seq))
         self._count("scheduler/enqueued")
         return True
@@ -137,6 +147,7 @@ class JournalScheduler(BaseScheduler):
             return None
         _, seq = heapq.heappop(self.queue)
         request = self.unserialisable.pop(seq, None) or self._load(seq)
+        request.meta.pop(PAGE, None)  # a retry or redirect copies its request's meta: only the budget sets it again
         self.taken[request] = seq
         self._count("scheduler/dequeued")
         return request
@@ -154,7 +165,8 @@ class JournalScheduler(BaseScheduler):
         done = [(request, seq) for request, seq in self.taken.items() if busy is not None and request not in busy]
         for request, _ in done:
             del self.taken[request]
-        self.conn.executemany("UPDATE requests SET done = 1 WHERE seq = ?", [(seq,) for _, seq in done])
+        marks = [(int(bool(request.meta.get(PAGE))), seq) for request, seq in done]
+        self.conn.executemany("UPDATE requests SET done = 1, page = ? WHERE seq = ?", marks)
         self.conn.execute("COMMIT")
         self.conn.execute("BEGIN")
 

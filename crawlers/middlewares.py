@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+PAGE = "npswatch_page"  # request meta: RequestBudgetMiddleware counted this request as one of the crawl's pages
+PAGES_DONE = "npswatch/journal/pages_done"  # stat: pages a resumed crawl's journal holds as done (its earlier runs)
 
 
 def netloc(url: str) -> str:
@@ -91,6 +93,46 @@ class SourceScopeMiddleware:
         raise _refuse(self.crawler, "private_address" if is_private_host(host) else "offsite", request)
 
 
+class RedirectCheckMiddleware:
+    """Refuses a redirect whose ``Location`` is no fetchable URL before Scrapy's RedirectMiddleware reads it.
+
+    A ``Location`` Scrapy cannot parse (an unbalanced IPv6 bracket, a port that is not a number or out of range)
+    made RedirectMiddleware raise ValueError: an error that failed the crawl.  Redirects are hostile input like
+    links: the redirect is refused and counted as ``npswatch/refused/bad_url/<reason>`` (``url_problem``), and the
+    crawl goes on.  A ``Location`` that parses is left to RedirectMiddleware, and its target to
+    ``SourceScopeMiddleware``.  Placed after RedirectMiddleware (600), so its ``process_response`` runs first.
+    """
+
+    STATUSES = (301, 302, 303, 307, 308)  # the ones RedirectMiddleware follows
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location") if response.status in self.STATUSES else None
+        if not location or request.meta.get("dont_redirect") or request.meta.get("handle_httpstatus_all"):
+            return response
+        problem = redirect_problem(request.url, location.decode("latin-1"))
+        if problem is None:
+            return response
+        raise _refuse(self.crawler, f"bad_url/{problem}", request)
+
+
+def redirect_problem(url: str, location: str) -> str | None:
+    """Why the ``location`` a page at ``url`` redirects to cannot be fetched (``url_problem``); None if it can."""
+    if location.startswith("//"):  # scheme-relative, as RedirectMiddleware reads it
+        location = f"{urlsplit(url).scheme}:{location}"
+    try:
+        target = urljoin(url, location.strip())
+    except ValueError:  # "Invalid IPv6 URL"
+        return "malformed_ipv6"
+    return url_problem(target) if target.startswith(("http://", "https://")) else None
+
+
 class RequestBudgetMiddleware:
     """Bounds a crawl: at most ``max_pages`` pages (the source's) and ``NPSWATCH_HOST_REQUEST_BUDGET`` requests
     per host.
@@ -99,13 +141,17 @@ class RequestBudgetMiddleware:
     host:port (retries, redirects, robots.txt).  Past either bound a request is refused and counted
     (``npswatch/refused/max_pages``, ``npswatch/refused/host_budget``) and the crawl ends as usual with what
     it has: a site fanning out new links on every page cannot grow a crawl without end.
+
+    ``max_pages`` bounds the crawl, not the process: a crawl resumed from its request journal (``--resume``,
+    ``crawlers.journal``) starts with the pages the journal holds as done (``PAGES_DONE``), marked ``PAGE`` in
+    their meta when counted here.  The host budget, a guard against one run hammering a host, is per process.
     """
 
     def __init__(self, crawler: Crawler, max_pages: int | None, host_budget: int) -> None:
         self.crawler = crawler
         self.max_pages = max_pages
         self.host_budget = host_budget
-        self.pages = 0
+        self.pages: int | None = None  # read at the first request: the pages a resumed crawl had fetched
         self.per_host: dict[str, int] = {}
 
     @classmethod
@@ -127,12 +173,16 @@ class RequestBudgetMiddleware:
             raise _refuse(self.crawler, "host_budget", request, logging.DEBUG)
         page = not request.meta.get("retry_times") and not request.meta.get("dont_obey_robotstxt")
         if page and self.max_pages is not None:
+            if self.pages is None:
+                assert self.crawler.stats is not None
+                self.pages = int(self.crawler.stats.get_value(PAGES_DONE, 0))
             if self.pages >= self.max_pages:
                 if self.pages == self.max_pages:
                     self.pages += 1  # say it once
                     logger.warning("max_pages (%d) reached: no further page is fetched", self.max_pages)
                 raise _refuse(self.crawler, "max_pages", request, logging.DEBUG)
             self.pages += 1
+            request.meta[PAGE] = True
         self.per_host[host] = sent + 1
 
 

@@ -2,7 +2,7 @@
 
 Scrapy's reactor cannot be restarted in a process, so ``run_crawls`` is called once
 per process: ``npswatch crawl`` does exactly that (through ``crawl_sources``), and the scheduler runs each crawl in
-its own process, ``python -m crawlers.run SOURCE --resume --json-report FILE`` (``main``).
+its own process, ``python -m crawlers.run SOURCE --resume --json-report FILE --force`` (``main``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from crawlers.delivery import DEAD_LETTER_FILES, DELIVERY, WRITE_ERRORS, flush_s
 from crawlers.sessions import SessionError, check_cookies_file
 from crawlers.settings import project_settings, source_settings
 from crawlers.spiders import SPIDERS
+from storage.outputs import OutputError, check_target, staged_file, store_paths
+from storage.private import private_dirs
 
 logger = logging.getLogger(__name__)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -217,6 +219,8 @@ class _Session:
             self.reports.extend(await asyncio.gather(*(self._crawl_one(job) for job in group)))
 
     async def _crawl_one(self, job: CrawlJob) -> CrawlReport:
+        if job.jobdir is not None:
+            private_dirs(job.jobdir)  # owner-only, before Scrapy makes it with the umask's mode
         settings = crawl_settings(job, self.overrides)
         crawler = Crawler(SPIDERS[job.source.template], settings)
         started = time.monotonic()
@@ -321,11 +325,13 @@ class CrawlError(Exception):
 class CrawlOutcome:
     jobs: list[CrawlJob]
     reports: list[CrawlReport]
+    report_failed: bool = False  # the JSON report could not be written
 
     @property
     def code(self) -> int:
-        """0 when every crawl ran and succeeded, else 1."""
-        return 0 if len(self.reports) == len(self.jobs) and all(r.ok for r in self.reports) else 1
+        """0 when every crawl ran and succeeded and its report was written, else 1."""
+        ran = len(self.reports) == len(self.jobs) and all(r.ok for r in self.reports)
+        return 0 if ran and not self.report_failed else 1
 
 
 def load_jobs(names: Sequence[str], as_of: str | None, resume_in: Path | None) -> list[CrawlJob]:
@@ -349,26 +355,39 @@ def load_jobs(names: Sequence[str], as_of: str | None, resume_in: Path | None) -
 
 
 def crawl_sources(jobs: Sequence[CrawlJob], *, db: str | None = None, log_level: str = "WARNING",
-                  json_report: Path | None = None,
+                  json_report: Path | None = None, force: bool = False,
                   on_done: Callable[[CrawlReport], None] | None = print_report) -> CrawlOutcome:  # fmt: skip
     """Crawl the jobs (``load_jobs``; sources of the same day at the same time) into the store ``db``, each report
     given to ``on_done`` as its crawl ends, all of them written to ``json_report`` (what the source-health checks
-    read).  Raises CrawlError when Tor is needed but not usable."""
+    read).  Raises CrawlError before any crawl when ``json_report`` cannot be written (code 2: it exists and not
+    ``force``, it is the store or a source file, its directory is missing or not writable) and when Tor is needed
+    but not usable (code 1)."""
     from crawlers.tor import TorError
 
+    protected: list[Path | str] = [*store_paths(db), *(job.source.path for job in jobs if job.source.path)]
+    if json_report is not None:
+        try:
+            check_target(json_report, force, protected)
+        except OutputError as exc:
+            raise CrawlError(f"error: --json-report {exc}", 2) from exc
     try:
         reports = run_crawls(jobs, overrides={"NPSWATCH_DB": db} if db else None, log_level=log_level,
                              on_done=on_done, parallel=True)  # fmt: skip
     except TorError as exc:  # Tor missing or not bootstrapped: raised before any request of a Tor source
         raise CrawlError(f"error: {exc}", 1) from exc
     if json_report is not None:
-        json_report.write_text(json.dumps([r.health_json() for r in reports], indent=2, default=str), encoding="utf-8")
+        try:
+            with staged_file(json_report, force, protected) as stream:
+                stream.write(json.dumps([r.health_json() for r in reports], indent=2, default=str))
+        except (OutputError, OSError) as exc:  # the crawls are done and stored: say so, and fail
+            _err.print(f"[red]error:[/red] the JSON report was not written: {escape(str(exc))}")
+            return CrawlOutcome(list(jobs), reports, report_failed=True)
     return CrawlOutcome(list(jobs), reports)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m crawlers.run SOURCE... [--as-of DAY] [--db TARGET] [--resume] [--json-report FILE]``: the crawl
-    the scheduler starts in a process of its own (it records and checks the run itself)."""
+    """``python -m crawlers.run SOURCE... [--as-of DAY] [--db TARGET] [--resume] [--json-report FILE [--force]]``:
+    the crawl the scheduler starts in a process of its own (it records and checks the run itself)."""
     import argparse
 
     from npswatch.settings import data_dir
@@ -377,13 +396,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("names", nargs="+")
     parser.add_argument("--as-of", help="simulated day YYYY-MM-DD, sent to the demo sites")
     parser.add_argument("--db", help="storage target (default: NPSWATCH_DB, else the data dir's store)")
-    parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--log-level", default="WARNING", type=str.upper, choices=logging.getLevelNamesMapping())
     parser.add_argument("--json-report", type=Path, help="also write the reports as JSON")
+    parser.add_argument("--force", action="store_true", help="replace the JSON report when it exists")
     parser.add_argument("--resume", action="store_true", help="keep crawl state under <data dir>/jobs")
     args = parser.parse_args(argv)
     try:
         jobs = load_jobs(args.names, args.as_of, data_dir() if args.resume else None)
-        outcome = crawl_sources(jobs, db=args.db, log_level=args.log_level, json_report=args.json_report)
+        outcome = crawl_sources(jobs, db=args.db, log_level=args.log_level, json_report=args.json_report,
+                                force=args.force)  # fmt: skip
     except CrawlError as exc:
         _err.print(escape(str(exc)))
         sys.exit(exc.code)

@@ -149,6 +149,10 @@ DNS_TIMEOUT = 30
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Scrapy's SpiderState keeps ``spider.state`` in JOBDIR; the spiders keep no state (the request journal is what a
+# resumed crawl continues from, crawlers.journal), and its file would take the umask's mode in the private job dir.
+EXTENSIONS: dict[str, int | None] = {"scrapy.extensions.spiderstate.SpiderState": None}
+
 DOWNLOADER_MIDDLEWARES = {
     # Tor sources: each request gets Tor's SOCKS proxy and the source's isolation key; clear-web hosts refused.
     "crawlers.tor.proxy.TorProxyMiddleware": 40,
@@ -160,6 +164,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.RequestBudgetMiddleware": 120,
     # After RetryMiddleware (550): a 429/503 with Retry-After holds the host's next requests (the retry too).
     "crawlers.middlewares.RetryAfterMiddleware": 560,
+    # After RedirectMiddleware (600): a redirect to a Location that is no fetchable URL is refused and counted.
+    "crawlers.middlewares.RedirectCheckMiddleware": 610,
     # Writes every request and response to WARC before decompression (the bytes as received).
     "crawlers.warc.WarcMiddleware": 800,
     # Tor sources: the last check before download; refuses any request that would not go through Tor.

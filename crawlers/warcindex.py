@@ -15,7 +15,6 @@ on first use.  :meth:`WarcIndex.read` gives one record (headers and at most ``ma
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -24,6 +23,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+
+from storage.private import create_private
 
 INDEX_NAME = "index.sqlite3"
 MAX_PAYLOAD = 8 * 1024 * 1024  # bytes of a payload read for display (as the crawl's DOWNLOAD_MAXSIZE)
@@ -84,11 +85,8 @@ class WarcIndex:
         self.warc_dir = Path(warc_dir)
         self.path = index_path or self.warc_dir / INDEX_NAME
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fresh = not self.path.exists()
+            create_private(self.path)  # owner-only: the index names every URL crawled
             self._conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
-            if fresh:
-                os.chmod(self.path, 0o600)  # the index names every URL crawled
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:

@@ -10,7 +10,7 @@ path for every format) and writes::
     OUT/evidence.wacz          with evidence: the archived pages behind the rows (exports.evidence)
 
 Everything is written to a private staging directory beside ``OUT`` and moved into place at the end
-(``exports.files``): a failed export leaves nothing, an existing ``OUT`` is replaced only with ``force``, and the
+(``storage.outputs``): a failed export leaves nothing, an existing ``OUT`` is replaced only with ``force``, and the
 store is never written over.
 """
 
@@ -24,12 +24,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from exports.files import staged_dir, write_private
 from exports.keys import key_id
 from exports.pseudonymise import Pseudonymiser
 from exports.records import KINDS, record
 from exports.writers import writer
 from storage.base import SearchQuery, Storage
+from storage.outputs import staged_dir, write_private
 from storage.private import private_dirs
 
 PAGE = 500  # documents per search request

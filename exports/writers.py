@@ -6,7 +6,7 @@
 - ``csv``: ``data/<kind>s.csv``, one flat row per document with the columns of ``records.SCHEMA`` in order; a list or
   struct column holds its value as JSON text (``["3-MMC", "4-MMC"]``), empty cells are missing values.
 
-Every file is created owner-only (``exports.files``); a kind with no rows still gets its file (with the header or
+Every file is created owner-only (``storage.outputs``); a kind with no rows still gets its file (with the header or
 schema), so an empty export is a valid, loadable dataset.
 """
 
@@ -18,8 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from exports.files import open_private
 from exports.records import SCHEMA, STRUCTS
+from storage.outputs import open_private
 
 FORMATS: tuple[str, ...] = ("jsonl", "parquet", "csv")
 ROW_GROUP = 10_000

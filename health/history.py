@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storage.private import create_private
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -80,7 +82,7 @@ class RunHistory:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(path)  # owner-only, like every file of the data dir (its -wal and -shm follow)
         with self._db() as db:
             db.executescript(SCHEMA)
 

@@ -24,6 +24,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -195,9 +196,12 @@ def update(
     rows = merge(read_rows(base) if base is not None and base.is_file() else [], new)
     header = [*HEADER, *([note] if note else []), f"Written {(written or dt.date.today()).isoformat()}; per currency:"]
     header += describe(rows)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_text(render(rows, header), encoding="utf-8")
+    # owner-only, as every file of the data dir (storage.private; nlp imports no other npswatch package)
+    with open(tmp, "w", encoding="utf-8", opener=lambda path, flags: os.open(path, flags, 0o600)) as stream:
+        os.fchmod(stream.fileno(), 0o600)
+        stream.write(render(rows, header))
     tmp.replace(out)
     return rows
 

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from signals.detectors import DetectorError, get_detector, parse_params
 
@@ -133,10 +133,10 @@ def backtest(path: Path, method: str, params: list[str], freq: int | None = None
     return Backtest(rows, messages, sum(1 for r in rows if r[3]))
 
 
-def write_backtest(result: Backtest, out: Path) -> None:
-    with out.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(["t", "observed", "upperbound", "alarm"])
-        for label, observed, bound, alarm in result.rows:
-            writer.writerow([label, observed, "" if bound is None else repr(bound),
-                             "" if alarm is None else ("TRUE" if alarm else "FALSE")])  # fmt: skip
+def write_backtest(result: Backtest, stream: IO[str]) -> None:
+    """The rows as CSV to ``stream`` (opened by the caller: ``npswatch signals backtest`` stages its output file)."""
+    writer = csv.writer(stream)
+    writer.writerow(["t", "observed", "upperbound", "alarm"])
+    for label, observed, bound, alarm in result.rows:
+        writer.writerow([label, observed, "" if bound is None else repr(bound),
+                         "" if alarm is None else ("TRUE" if alarm else "FALSE")])  # fmt: skip

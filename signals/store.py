@@ -34,6 +34,7 @@ from typing import Any
 
 from npswatch import settings
 from signals.model import Signal
+from storage.private import create_private
 
 STATES = ("new", "acknowledged", "dismissed", "closed")
 # triage actions -> (states they apply to, the state they lead to (None: unchanged), what they need)
@@ -180,7 +181,7 @@ class SignalStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(self.path)  # owner-only (its -wal and -shm follow)
             self._conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.executescript(_SCHEMA)

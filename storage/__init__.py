@@ -7,6 +7,9 @@ store (``storage.sqlite``).  Without a target it opens ``$NPSWATCH_DB`` or
 directory; ``npswatch.settings.db_target``).  A cluster URL
 (``elasticsearch+https://host:9200``, ``opensearch+http://host:9200``, see ``storage.cluster.config``)
 opens the search-cluster backend (``storage.cluster``).
+
+A store is created when first opened, unless it is opened with ``create=False`` (what commands that only read a
+store do, so that a mistyped path is an error rather than a new empty store): then ``StoreMissing`` is raised.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import re
 from pathlib import Path
 
 from npswatch import settings
-from storage.base import Storage, StorageError
+from storage.base import Storage, StorageError, StoreMissing
 from storage.sqlite import SqliteStorage
 
 SUPPORTED_TARGETS = (
@@ -24,12 +27,13 @@ SUPPORTED_TARGETS = (
 )
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", re.DOTALL)
 
-__all__ = ["Storage", "StorageError", "open_storage"]
+__all__ = ["Storage", "StorageError", "StoreMissing", "open_storage"]
 
 
-def open_storage(target: str | Path | None = None) -> Storage:
-    """Open the store at ``target`` (see the module docstring); StorageError if it cannot be used
-    (StorageUnavailable when a cluster cannot be reached)."""
+def open_storage(target: str | Path | None = None, *, create: bool = True) -> Storage:
+    """Open the store at ``target`` (see the module docstring), creating it unless ``create`` is false (then
+    StoreMissing when it is not there); StorageError if it cannot be used (StorageUnavailable when a cluster cannot
+    be reached)."""
     chosen = settings.db_target() if target is None else target
     if isinstance(chosen, str):
         from storage.cluster.config import is_cluster_target
@@ -37,8 +41,24 @@ def open_storage(target: str | Path | None = None) -> Storage:
         if is_cluster_target(chosen):
             from storage.cluster import open_cluster  # imports a cluster client only when one is used
 
-            return open_cluster(chosen)
-    return SqliteStorage(sqlite_path(chosen))
+            return open_cluster(chosen, create=create)
+    path = sqlite_path(chosen)
+    if not create and isinstance(path, Path) and not (path.exists() or path.is_symlink()):
+        raise StoreMissing(f"{path}: no store there; expected an existing SQLite store")
+    return SqliteStorage(path)
+
+
+def validate_target(target: str) -> None:
+    """Check what ``target`` names before a command that will create the store starts work: StorageError for an
+    unknown scheme, a malformed cluster URL or a directory in place of the SQLite file."""
+    from storage.cluster.config import is_cluster_target, parse_target
+
+    if is_cluster_target(target):
+        parse_target(target)
+        return
+    path = sqlite_path(target)
+    if isinstance(path, Path) and path.is_dir():
+        raise StorageError(f"{path} is a directory; expected the path of an SQLite database file")
 
 
 def sqlite_path(target: str | Path) -> Path | str:

@@ -193,6 +193,11 @@ class StorageUnavailable(StorageError):
     """The backend cannot be reached (a cluster outage): nothing, or not all, of the operation was done."""
 
 
+class StoreMissing(StorageError):
+    """A store opened to be read is not there (``open_storage(target, create=False)``): no SQLite file at the path,
+    or no npswatch indices with the prefix on the cluster."""
+
+
 def trend_values(doc: Mapping[str, Any]) -> dict[str, list[str]]:
     """The values a trend filters and splits on: keyword fields plus the NLP entity fields."""
     out = keyword_values(doc)

@@ -32,6 +32,7 @@ from typing import Any
 
 from npswatch.settings import data_dir as default_data_dir
 from storage.base import Storage, StorageError, StorageUnavailable, WriteResult
+from storage.private import FILE_MODE, private_dirs, private_opener
 
 STORE_ERROR = "store_error"  # the store refused the document
 STORE_UNAVAILABLE = "store_unavailable"  # the store could not be reached
@@ -51,13 +52,14 @@ def dead_letter_line(document: Mapping[str, Any], error: str, reason: str) -> st
 
 
 def append(path: Path, lines: list[str]) -> None:
-    """Append ``lines`` to ``path`` at once (the file created owner-only); on a failed write (a full disk) the
-    file is cut back to its size before, so no half line is left behind, and the OSError is raised."""
+    """Append ``lines`` to ``path`` at once (the file and its directories created owner-only); on a failed write
+    (a full disk) the file is cut back to its size before, so no half line is left behind, and the OSError is
+    raised."""
     if not lines:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = "".join(line + "\n" for line in lines).encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    private_dirs(path.parent)
+    data = "".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape")  # kept bytes go back as read
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
     size = os.fstat(fd).st_size
     try:
         view = memoryview(data)
@@ -120,10 +122,10 @@ class DeadLetterFile:
 
 
 def _probe(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(path.parent)
     probe = path.with_name(f".{path.name}.probe-{os.getpid()}")
     try:
-        with probe.open("xb") as stream:
+        with open(probe, "xb", opener=private_opener) as stream:
             stream.write(bytes(PROBE_BYTES))
     finally:
         with suppress(OSError):
@@ -162,7 +164,8 @@ class _Letter:
 
 
 def read_letters(path: Path) -> Iterator[_Letter]:
-    with path.open(encoding="utf-8") as stream:
+    """The lines of ``path``; bytes that are not UTF-8 are kept as they are (an unreadable line, written back)."""
+    with path.open(encoding="utf-8", errors="surrogateescape") as stream:
         for line in stream:
             raw = line.rstrip("\n")
             if not raw.strip():

@@ -24,6 +24,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from storage.private import FILE_MODE, create_private
+
 ROLES = ("analyst", "ews", "researcher", "admin")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MIN_PASSWORD = 12  # characters
@@ -88,12 +90,14 @@ class Accounts:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        os.chmod(path, 0o600)
-        with self._db() as db:
-            db.executescript(_SCHEMA)
+        try:
+            create_private(path)
+            os.chmod(path, FILE_MODE)
+            with self._db() as db:
+                db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise AccountError(f"{path}: cannot use the accounts file ({exc}); expected a writable SQLite file "
+                               "(NPSWATCH_USERS_DB)") from exc  # fmt: skip
 
     @contextlib.contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:

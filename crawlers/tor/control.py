@@ -12,6 +12,7 @@ Authentication comes from the environment only: ``NPSWATCH_TOR_CONTROL_PASSWORD`
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import ipaddress
 import logging
@@ -230,7 +231,8 @@ class TorControl:
 def open_controller(host: str, port: int) -> Any:
     """A stem Controller on host:port, not yet authenticated.
 
-    stem 1.8.2 (the last release) calls the deprecated ``Thread.setDaemon``; that warning alone is silenced.
+    stem 1.8.2 (the last release) calls the deprecated ``Thread.setDaemon``; that warning alone is silenced.  Its
+    ``ControlPort`` leaves the socket of a refused connection open, so the port is connected here (``_ControlPort``).
     """
     from stem.control import Controller
 
@@ -241,7 +243,26 @@ def open_controller(host: str, port: int) -> Any:
     logging.getLogger("stem").setLevel(logging.WARNING)  # stem logs every closed control connection at INFO
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"setDaemon\(\) is deprecated", category=DeprecationWarning)
-        return Controller.from_port(address=address, port=port)
+        return Controller(_control_port()(address, port))
+
+
+@functools.cache
+def _control_port() -> type:
+    """stem's ``ControlPort`` that closes its socket when the connection is refused (stem's own leaves it open)."""
+    import stem
+    import stem.socket
+
+    class _ControlPort(stem.socket.ControlPort):  # type: ignore[misc]
+        def _make_socket(self) -> socket.socket:
+            control_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                control_socket.connect((self.address, self.port))
+            except OSError as exc:
+                control_socket.close()
+                raise stem.SocketError(exc) from exc
+            return control_socket
+
+    return _ControlPort
 
 
 def _authenticate(controller: Any) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from storage.private import private_dirs, private_opener, replace_private
 
 
 def now() -> datetime:
@@ -77,8 +78,8 @@ class StatusStore:
     @contextmanager
     def edit(self, source: str) -> Iterator[SourceStatus]:
         """Read, change and write back one source's status under an exclusive lock."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_suffix(".lock"), "w") as lock:
+        private_dirs(self.path.parent)
+        with open(self.path.with_suffix(".lock"), "w", opener=private_opener) as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             statuses = self.load()
             status = statuses.setdefault(source, SourceStatus(source))
@@ -87,6 +88,4 @@ class StatusStore:
 
     def _write(self, statuses: dict[str, SourceStatus]) -> None:
         data: dict[str, Any] = {name: asdict(s) for name, s in sorted(statuses.items())}
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        os.replace(tmp, self.path)
+        replace_private(self.path, json.dumps(data, indent=2))

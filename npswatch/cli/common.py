@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -92,22 +93,80 @@ def as_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def open_or_exit(target: str) -> Any:
+def open_or_exit(target: str, create: bool = False) -> Any:
+    """The store at ``target``; without ``create``, a store that is not there exits 2 (``require_store``)."""
     from storage import open_storage
-    from storage.base import StorageError, StorageUnavailable
+    from storage.base import StorageError, StorageUnavailable, StoreMissing
 
     try:
-        return open_storage(target)
+        return open_storage(target, create=create)
+    except StoreMissing as exc:
+        fail(missing_store(exc, target), 2)
     except StorageUnavailable as exc:
         fail(exc, 1)
     except StorageError as exc:
         fail(exc, 2)
 
 
+def missing_store(error: Exception, target: str) -> str:
+    """What to say when a command that reads a store finds none: what was looked for, and how to make one."""
+    from storage.cluster.config import is_cluster_target
+
+    make = (f"npswatch index migrate --db {target}" if is_cluster_target(target)
+            else f"npswatch crawl SOURCE --db {target} (or npswatch demo --db {target})")  # fmt: skip
+    return f"{error} (check --db or NPSWATCH_DB); a new store is made by: {make}"
+
+
+def absent_store(target: str) -> Exception | None:
+    """Why ``target`` names no store (StoreMissing) when it names an embedded store that is not there, else None (a
+    cluster's indices are checked when it is opened); exit 2 when ``target`` cannot name a store at all."""
+    from storage import open_storage
+    from storage.base import StorageError, StoreMissing
+    from storage.cluster.config import is_cluster_target
+
+    if is_cluster_target(target):
+        return None
+    try:
+        open_storage(target, create=False).close()
+    except StoreMissing as exc:
+        return exc
+    except StorageError as exc:
+        fail(exc, 2)
+    return None
+
+
+def require_store(target: str) -> None:
+    """Exit 2 when ``target`` names an embedded store that is not there, for commands that read a store without
+    opening it here."""
+    missing = absent_store(target)
+    if missing is not None:
+        fail(missing_store(missing, target), 2)
+
+
+def check_store_target(target: str | None) -> None:
+    """Exit 2 when ``target`` cannot name a store (an unknown scheme, a malformed cluster URL, a directory), before a
+    command that creates the store starts its work."""
+    from storage import validate_target
+    from storage.base import StorageError
+
+    if target is None:
+        return
+    try:
+        validate_target(target)
+    except StorageError as exc:
+        fail(exc, 2)
+
+
+def log_level_option(default: str) -> Callable[[Any], Any]:
+    """``--log-level``: one of Python's level names (any case)."""
+    levels = click.Choice(list(logging.getLevelNamesMapping()), case_sensitive=False)
+    return click.option("--log-level", default=default, show_default=True, type=levels)
+
+
 @contextlib.contextmanager
 def opened(target: str, failed: int = 2) -> Iterator[Any]:
     """The store at ``target``, closed afterwards; a storage error is printed and exits with ``failed`` (1 when the
-    store cannot be reached)."""
+    store cannot be reached); a store that is not there exits 2."""
     from storage.base import StorageError, StorageUnavailable
 
     store = open_or_exit(target)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.markup import escape
 
-from npswatch.cli.common import console, iso_day, store_option
+from npswatch.cli.common import check_store_target, console, iso_day, log_level_option, store_option
 from npswatch.settings import data_dir
 
 if TYPE_CHECKING:
@@ -23,11 +23,14 @@ if TYPE_CHECKING:
 @click.argument("names", nargs=-1, required=True)
 @click.option("--as-of", callback=iso_day, help="Simulated day YYYY-MM-DD, sent to the demo sites.")
 @store_option
-@click.option("--log-level", default="WARNING", show_default=True)
-@click.option("--json-report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the reports as JSON.")
+@log_level_option("WARNING")
+@click.option("--json-report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the reports as JSON (checked before the crawl: never over an existing file without "
+              "--force; its directory must exist).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace the --json-report file when it exists.")
 @click.option("--resume", is_flag=True, help="Keep crawl state under var/jobs so an interrupted crawl resumes.")
 def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, json_report: Path | None,
-          resume: bool) -> None:  # fmt: skip
+          force: bool, resume: bool) -> None:  # fmt: skip
     """Crawl one or more sources (by name or path to a source file) and store what they show.
 
     Each crawl is then recorded in the run history and checked like a scheduled one (source health, its signals;
@@ -36,10 +39,11 @@ def crawl(names: tuple[str, ...], as_of: str | None, db: str, log_level: str, js
     """
     from crawlers.run import CrawlError, crawl_sources, load_jobs, print_report
 
+    check_store_target(db)
     try:
         jobs = load_jobs(names, as_of, data_dir() if resume else None)
         done = _checked(print_report, {job.source.name: job.source for job in jobs}, db)
-        outcome = crawl_sources(jobs, db=db, log_level=log_level, json_report=json_report, on_done=done)
+        outcome = crawl_sources(jobs, db=db, log_level=log_level, json_report=json_report, force=force, on_done=done)
     except CrawlError as exc:
         console.print(escape(str(exc)).replace("error:", "[red]error:[/red]", 1))
         sys.exit(exc.code)

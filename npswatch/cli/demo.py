@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 
 import click
 
-from npswatch.cli.common import out, store_option
+from npswatch.cli.common import check_store_target, fail, out, store_option
 
 
 @click.command("demo-sites")
@@ -18,7 +19,14 @@ def demo_sites(sites: tuple[str, ...], host: str, free_ports: bool, as_json: boo
     """Serve the local demo sites (markets, forums, shop) until interrupted."""
     from demosites.demo import serve_sites
 
-    serve_sites(sites, host, free_ports, as_json, out.print)
+    try:
+        serve_sites(sites, host, free_ports, as_json, out.print)
+    except ValueError as exc:  # an unknown site, or faults in NPSWATCH_DEMO_FAULTS that do not parse
+        fail(exc, 2)
+    except socket.gaierror as exc:
+        fail(f"cannot serve the demo sites on {host!r}: {exc.strerror or exc}; expected an address of this machine", 2)
+    except OSError as exc:  # a port in use
+        fail(f"cannot serve the demo sites on {host}: {exc.strerror or exc} (--free-ports picks free ports)", 1)
 
 
 @click.command()
@@ -31,6 +39,7 @@ def demo(days: int | None, step: int, db: str) -> None:
     from demosites.demo import run_demo
     from web.demo import print_workbench
 
+    check_store_target(db)
     code = run_demo(db, days, step, out)
     print_workbench(db, out)
     sys.exit(code)

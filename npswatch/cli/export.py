@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from npswatch.cli.common import as_date, console, fail, iso_day, opened, out, store_option
+from npswatch.cli.common import as_date, console, fail, iso_day, opened, out, require_store, store_option
 
 
 @click.command()
@@ -52,14 +52,15 @@ def export(query: str, outdir: Path, fmt: str, sources_: tuple[str, ...], kind: 
     replaced by keyed pseudonyms (key in NPSWATCH_PSEUDONYM_KEY), contacts removed. See docs/export.md."""
     from exports.corpus import export_corpus
     from exports.evidence import EvidenceError
-    from exports.files import OutputError, check_target
     from exports.pseudonymise import Pseudonymiser, PseudonymKeyError, key_from_environment
     from npswatch.settings import data_dir
     from storage.base import SearchQuery
+    from storage.outputs import OutputError, check_target, store_paths
 
-    protected = _protected(db)
+    require_store(db)  # before the output check: a mistyped --db is the first thing to say
+    protected = store_paths(db)
     try:
-        check_target(outdir, force, protected)  # before the key check's work and the store scan
+        check_target(outdir, force, protected, parents=True)  # before the key check's work and the store scan
         pseudonymiser = Pseudonymiser(key_from_environment(), link_sources=link_sources)
     except (PseudonymKeyError, OutputError) as exc:
         fail(exc, 2)
@@ -88,13 +89,3 @@ def export(query: str, outdir: Path, fmt: str, sources_: tuple[str, ...], kind: 
             console.print(f"[yellow]warning:[/yellow] {result.evidence_missing} WARC record(s) named by the rows were "
                           f"not found under the WARC directory")  # fmt: skip
     out.print(f"dataset card: {escape(str(result.path / 'README.md'))}")
-
-
-def _protected(db: str) -> list[Path]:
-    """What an export must never write over: the store file and its side files, the data directory."""
-    from npswatch.settings import data_dir
-
-    if "://" in db:
-        return [data_dir()]
-    store = Path(db)
-    return [store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm"), data_dir()]

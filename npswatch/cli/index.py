@@ -10,7 +10,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from npswatch.cli.common import console, fail, open_or_exit, opened, out, store_option
+from npswatch.cli.common import console, fail, open_or_exit, out, store_option
 
 
 @click.group()
@@ -23,6 +23,20 @@ def index() -> None:
     """
 
 
+
+
+def _target_or_exit(target: str) -> Any:
+    """The store ``target`` names, created when it is not there (and said so: a mistyped path shows)."""
+    from storage import open_storage
+    from storage.base import StorageError, StorageUnavailable, StoreMissing
+
+    try:
+        return open_storage(target, create=False)
+    except StoreMissing:
+        console.print(f"[yellow]note:[/yellow] no store at {escape(target)}: a new one is created")
+    except StorageError as exc:
+        fail(exc, 1 if isinstance(exc, StorageUnavailable) else 2)
+    return open_or_exit(target, create=True)
 
 
 def _cluster_or_exit(target: str) -> Any:
@@ -59,14 +73,17 @@ def index_migrate(db: str) -> None:
 
 
 @index.command("reindex")
-@click.option("--from", "source", required=True, help="The store to copy from: a SQLite file or a cluster URL.")
+@click.option("--from", "source", required=True, help="The store to copy from (it must exist): a SQLite file or a "
+              "cluster URL.")  # fmt: skip
 @store_option
 def index_reindex(source: str, db: str) -> None:
-    """Copy every document with its observation history from --from into --db (idempotent)."""
+    """Copy every document with its observation history from --from into --db (idempotent; --db is created when
+    it is not there)."""
     from storage.base import StorageError
     from storage.cluster.copy import copy_store
 
-    origin, target = open_or_exit(source), open_or_exit(db)
+    origin = open_or_exit(source)
+    target = _target_or_exit(db)
     try:
         result = copy_store(origin, target, progress=lambda n: console.print(f"{n} document(s) copied"))
     except StorageError as exc:
@@ -102,20 +119,31 @@ def index_stats(as_json: bool, db: str) -> None:
 
 
 @index.command("replay")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @store_option
 def index_replay(file: Path | None, as_json: bool, db: str) -> None:
     """Write the dead-lettered documents of FILE to --db again (idempotent); what fails again stays in FILE.
 
     FILE defaults to <NPSWATCH_DATA_DIR>/dead-letter/store.jsonl, where a crawl keeps what the store refused
-    or could not reach.  Exit code 1 when anything was kept.
+    or could not reach.  --db is created when it is not there (a store lost to a fault is rebuilt from the dead
+    letters), and the command says so.  Exit code 1 when anything was kept.
     """
+    from storage.base import StorageError
     from storage.deadletter import default_path, replay
+    from storage.outputs import store_paths
 
     path = file or default_path()
-    with opened(db, failed=1) as store:
+    if path.resolve() in {kept.resolve() for kept in store_paths(db)}:
+        fail(f"{path}: that is the store or a file kept beside it, not a dead-letter file; expected a JSON Lines "
+             "file a crawl wrote (e.g. <data dir>/dead-letter/store.jsonl)", 2)  # fmt: skip
+    store = _target_or_exit(db)
+    try:
         report = replay(path, store)
+    except StorageError as exc:
+        fail(exc, 1)
+    finally:
+        store.close()
     if as_json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

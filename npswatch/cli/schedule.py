@@ -9,18 +9,29 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from npswatch.cli.common import iso_day, out, store_option
+from npswatch.cli.common import (
+    absent_store,
+    check_store_target,
+    console,
+    fail,
+    iso_day,
+    log_level_option,
+    missing_store,
+    out,
+    store_option,
+)
 from npswatch.settings import data_dir
 
 
 @click.command()
 @click.option("--as-of", callback=iso_day, help="Demo: crawl the demo sites as of this day YYYY-MM-DD.")
 @click.option("--db", envvar="NPSWATCH_DB", default=None, help="Storage target passed to every crawl.")
-@click.option("--log-level", default="INFO", show_default=True)
+@log_level_option("INFO")
 def schedule(as_of: str | None, db: str | None, log_level: str) -> None:
     """Run every source on its schedule in the foreground (same as `python scheduler.py`); Ctrl-C stops."""
     from scheduler import serve
 
+    check_store_target(db)
     sys.exit(serve(as_of=as_of, db=db, log_level=log_level))
 
 
@@ -28,12 +39,26 @@ def schedule(as_of: str | None, db: str | None, log_level: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @store_option
 def status(as_json: bool, db: str) -> None:
-    """Every source: last run and its result, next run, health (docs/scheduler.md)."""
+    """Every source: last run and its result, next run, health (docs/scheduler.md).
+
+    With no store at --db (a crawl makes it) the runs are still shown, without signals, and a warning says so.
+    """
     from health.status import collect_status
     from scheduler import next_run_times
     from signals.health import open_episodes
+    from signals.store import SignalStoreError
+    from storage.base import StorageError
 
-    data = collect_status(data_dir(), next_runs=next_run_times(data_dir()), open_signals=open_episodes(db))
+    missing = absent_store(db)
+    signals = {}
+    if missing is not None:
+        console.print(f"[yellow]warning:[/yellow] {escape(missing_store(missing, db))}; no signals shown")
+    else:
+        try:
+            signals = open_episodes(db)
+        except (StorageError, SignalStoreError) as exc:
+            fail(exc, 2)
+    data = collect_status(data_dir(), next_runs=next_run_times(data_dir()), open_signals=signals)
     if as_json:
         print(json.dumps(data, indent=2, default=str))
         return

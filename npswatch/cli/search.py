@@ -14,6 +14,8 @@ from rich.table import Table
 from npswatch.cli.common import as_date, console, observation_filters, opened, out, store_option
 from storage.base import Observation, SearchResult
 
+MAX_OFFSET = 1_000_000_000  # hits to skip at most (SQLite takes no more than a 64-bit integer)
+
 
 def _title(hit: dict[str, Any]) -> str:
     return str(hit.get("title") or hit.get("thread_title") or hit.get("name") or "")
@@ -50,7 +52,7 @@ def print_document(doc: dict[str, Any], history: list[Observation], printer: Con
 @click.option("--kind", type=click.Choice(["listing", "post", "vendor"]), multiple=True)
 @click.option("--facet", multiple=True, help="Count values of this field (repeatable).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(0, 10_000))
-@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option("--offset", default=0, type=click.IntRange(0, MAX_OFFSET))
 @click.option("--json", "as_json", is_flag=True, help='Print {"total", "hits", "facets"} as JSON.')
 @store_option
 def search(query: str, sources_: tuple[str, ...], kind: tuple[str, ...], date_from: str | None,
@@ -76,17 +78,13 @@ def search(query: str, sources_: tuple[str, ...], kind: tuple[str, ...], date_fr
 @store_option
 def show(doc_id: str, db: str) -> None:
     """One stored document with its observation history (prices per day, WARC record)."""
-    from storage import open_storage
-
-    store = open_storage(db)
-    try:
+    with opened(db) as store:
         doc = store.get(doc_id)
-        if doc is None:
-            console.print(f"no document with id {escape(doc_id)}")
-            sys.exit(1)
-        print_document(doc, store.history(doc_id), out)
-    finally:
-        store.close()
+        history = store.history(doc_id) if doc is not None else []
+    if doc is None:
+        console.print(f"no document with id {escape(doc_id)}")
+        sys.exit(1)
+    print_document(doc, history, out)
 
 
 @click.command()

@@ -14,7 +14,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from npswatch.cli.common import console, day_option_value, db_option, fail, out
+from npswatch.cli.common import console, day_option_value, db_option, fail, out, require_store
 
 _db_option = db_option("Storage target (env NPSWATCH_DB); signals are kept beside it (docs/signals.md).")
 _as_of = day_option_value
@@ -39,6 +39,7 @@ def signals_run(as_of: date | None, since: date | None, deliver: bool | None, db
     """Run the detectors over the store and store the signals; print what changed."""
     from signals.report import run_and_list
 
+    require_store(db)
     sys.exit(run_and_list(db, out, as_of, since=since, deliver=deliver))
 
 
@@ -168,14 +169,20 @@ def signals_export(fmt: str, out_path: Path | None, push_url: str | None, types:
                    states: tuple[str, ...], min_severity: str, tlp: str, retries: int, backoff: float,
                    dead_letter: Path, ca_file: str | None, force: bool, db: str) -> None:  # fmt: skip
     """Export signals as MISP events to a file (--out) and/or a MISP instance (--push). See docs/signals.md."""
-    from exports.files import OutputError, check_target, staged_file
     from signals.delivery import select
     from signals.delivery.config import MISP_KEY_ENV, DeliveryConfig, misp_key
     from signals.delivery.misp import Pusher, events_json, push
     from signals.model import SUBSTANCE_TYPES
+    from storage.outputs import OutputError, check_target, staged_file, store_paths
 
     if out_path is None and push_url is None:
         raise click.UsageError("give --out FILE, --push URL, or both")
+    protected = store_paths(db)
+    if out_path is not None:
+        try:
+            check_target(out_path, force, protected)  # before anything is read or sent
+        except OutputError as exc:
+            fail(exc, 2)
     key = misp_key() if push_url else ""
     if push_url and not key:
         console.print(f"[red]error:[/red] {MISP_KEY_ENV} is not set: the MISP API key to push with")
@@ -185,12 +192,12 @@ def signals_export(fmt: str, out_path: Path | None, push_url: str | None, types:
     chosen = select(found, DeliveryConfig(min_severity=min_severity))  # type: ignore[arg-type]
     if out_path is not None:
         try:
-            check_target(out_path, force)
-            with staged_file(out_path, force) as stream:
+            with staged_file(out_path, force, protected) as stream:
                 stream.write(events_json(chosen, tlp))
-        except (OutputError, OSError) as exc:
-            console.print(f"[red]error:[/red] {escape(str(exc))}")
-            sys.exit(2)
+        except OutputError as exc:
+            fail(exc, 2)
+        except OSError as exc:
+            fail(f"cannot write {out_path}: {exc}", 1)
         out.print(f"wrote {len(chosen)} MISP event(s) to {escape(str(out_path))}")
     if push_url:
         report = push(chosen, Pusher(push_url, key, ssl=ca_file or True), retries, backoff, dead_letter, tlp)
@@ -205,8 +212,11 @@ def signals_export(fmt: str, out_path: Path | None, push_url: str | None, types:
 
 
 def _open(db: str) -> Any:
-    from signals.store import SignalStoreError, open_store
+    """The signal store of the store ``db``; exit 2 when neither is there (a mistyped --db must not make one)."""
+    from signals.store import SignalStoreError, open_store, signals_path
 
+    if not signals_path(db).exists():
+        require_store(db)
     try:
         return open_store(db)
     except SignalStoreError as exc:
@@ -219,16 +229,22 @@ def _open(db: str) -> Any:
 @click.option("--method", required=True, help="Count detector: ears-c1, ears-c2, ears-c3, farrington-*, bayes*.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Detector parameter (repeatable).")
 @click.option("--freq", type=click.Choice(["52", "7"]), default=None, help="52: weekly counts; 7: daily counts.")
-@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path), help="Output CSV.")
-def signals_backtest(series_path: Path, method: str, params: tuple[str, ...], freq: str | None, out_path: Path
-                     ) -> None:  # fmt: skip
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output CSV (never over an existing file without --force, never over the series).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace --out when it exists.")
+def signals_backtest(series_path: Path, method: str, params: tuple[str, ...], freq: str | None, out_path: Path,
+                     force: bool) -> None:  # fmt: skip
     """Run one detector over a series: writes t,observed,upperbound,alarm (empty where not computable)."""
     from signals.backtest import BacktestError, backtest, write_backtest
+    from storage.outputs import OutputError, check_target, staged_file, store_paths
 
+    protected = [series_path, *store_paths()]
     try:
+        check_target(out_path, force, protected)
         result = backtest(series_path, method, list(params), int(freq) if freq else None)
-        write_backtest(result, out_path)
-    except BacktestError as exc:
+        with staged_file(out_path, force, protected) as stream:
+            write_backtest(result, stream)
+    except (BacktestError, OutputError) as exc:
         fail(exc, 2)
     except OSError as exc:
         console.print(f"[red]error:[/red] cannot write {escape(str(out_path))}: {escape(exc.strerror or str(exc))}")

@@ -9,8 +9,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from crawlers.config import SourceError, iter_sources, source_files
-from npswatch.cli.common import console, out
+from crawlers.config import SourceError, iter_sources, source_files, sources_dir
+from npswatch.cli.common import console, fail, out
 
 
 @click.group()
@@ -21,6 +21,9 @@ def sources() -> None:
 @sources.command("list")
 def sources_list() -> None:
     """Every source with its template, Tor use, schedule and start URLs."""
+    directory = sources_dir()
+    if not directory.is_dir():
+        fail(f"{directory}: no such directory; expected the directory of the source files (NPSWATCH_SOURCES_DIR)", 2)
     table = Table("name", "template", "tor", "language", "schedule", "start urls")
     failed = 0
     for entry in iter_sources():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
 
-from npswatch.cli.common import console, out, store_option
+from npswatch.cli.common import console, fail, out, require_store, store_option
 
 if TYPE_CHECKING:
     from web.accounts import Accounts
@@ -26,16 +27,25 @@ def serve(host: str, port: int, db: str) -> None:
     from web.app import create_app
     from web.config import WebConfig
 
+    require_store(db)
     try:
         config = WebConfig.from_env(db)
+        socket.getaddrinfo(host, port)
+        app = create_app(config)  # opens the accounts file: AccountError (a ValueError) when it cannot be used
     except ValueError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        sys.exit(2)
+        fail(exc, 2)
+    except socket.gaierror as exc:
+        fail(f"--host {host}: {exc.strerror or exc}; expected an address of this machine", 2)
     if not config.secure_cookies and host not in ("127.0.0.1", "::1", "localhost"):
         console.print("[yellow]warning:[/yellow] cookies without Secure on a non-loopback address: use TLS")
     console.print(f"npswatch workbench on http://{host}:{port}/ (store {escape(db)}, accounts {config.users_db})")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="info", proxy_headers=True,
-                forwarded_allow_ips="127.0.0.1", server_header=False)  # fmt: skip
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                    server_header=False)  # fmt: skip
+    except SystemExit as exc:  # uvicorn's own code 3: it could not start (logged above, e.g. the port in use)
+        if exc.code not in (None, 0):
+            fail(f"the workbench did not start on {host}:{port} (see the log above)", 1)
+        raise
 
 
 @click.group()
@@ -44,10 +54,13 @@ def users() -> None:
 
 
 def _accounts() -> Accounts:
-    from web.accounts import Accounts
+    from web.accounts import AccountError, Accounts
     from web.config import WebConfig
 
-    return Accounts(WebConfig.from_env().users_db)
+    try:
+        return Accounts(WebConfig.from_env().users_db)
+    except (AccountError, ValueError) as exc:  # an accounts file that cannot be used, a setting that does not parse
+        fail(exc, 2)
 
 
 @users.command("add")

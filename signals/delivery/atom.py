@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from signals.delivery.config import AtomConfig
 from signals.model import Signal
 from signals.store import now_utc
+from storage.private import replace_private
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
@@ -52,10 +52,7 @@ def write_feed(config: AtomConfig, signals: list[Signal]) -> int:
     ET.SubElement(feed, _q("updated")).text = now_utc()
     ET.SubElement(ET.SubElement(feed, _q("author")), _q("name")).text = "npswatch"
     feed.extend(kept)
-    config.path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = config.path.with_suffix(config.path.suffix + ".tmp")
-    ET.ElementTree(feed).write(tmp, encoding="utf-8", xml_declaration=True)
-    os.replace(tmp, config.path)
+    replace_private(config.path, ET.tostring(feed, encoding="utf-8", xml_declaration=True))
     return len(kept)
 
 

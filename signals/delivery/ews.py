@@ -10,12 +10,12 @@ a confirmation: ``status`` says so.  Field by field: docs/ews-notification.md; J
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from signals.delivery.config import EwsConfig
 from signals.model import Signal
+from storage.private import replace_private
 
 FORMAT = "npswatch-ews-notification.v1"
 SCHEMA_PATH = Path(__file__).with_name("ews-notification.schema.json")  # JSON Schema of a notification
@@ -54,12 +54,9 @@ def notification(s: Signal) -> dict[str, Any]:
 
 
 def export(config: EwsConfig, signals: list[Signal]) -> list[Path]:
-    config.directory.mkdir(parents=True, exist_ok=True)
     written = []
     for s in signals:
         path = config.directory / f"{s.id}.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(notification(s), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-        os.replace(tmp, path)
+        replace_private(path, json.dumps(notification(s), indent=2, ensure_ascii=False, default=str))
         written.append(path)
     return written

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from signals.store import now_utc
+from storage.private import private_dirs, private_opener
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -43,8 +44,8 @@ def with_retries(attempt: Callable[[int], Attempt], retries: int, backoff: float
 
 def dead_letter(path: Path, channel: str, url: str, item_id: object, attempts: int, error: str, body: str) -> None:
     """Append what could not be delivered to ``path`` (JSON lines), with everything needed to send it again."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dirs(path.parent)
     line = {"at": now_utc(), "channel": channel, "url": url, "signal_id": item_id, "attempts": attempts,
             "error": error, "body": body}  # fmt: skip
-    with path.open("a", encoding="utf-8") as stream:
+    with open(path, "a", encoding="utf-8", opener=private_opener) as stream:
         stream.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 
-def open_cluster(target: str) -> ClusterStorage:
-    """Open the cluster that ``target`` names (credentials from the environment)."""
-    return ClusterStorage(parse_target(target))
+def open_cluster(target: str, *, create: bool = True) -> ClusterStorage:
+    """Open the cluster that ``target`` names (credentials from the environment); with ``create`` false, indices
+    that are missing are not created (``storage.base.StoreMissing``)."""
+    return ClusterStorage(parse_target(target), create=create)

@@ -29,6 +29,7 @@ from storage.base import (
     Observation,
     SearchQuery,
     SearchResult,
+    StoreMissing,
     TrendBucket,
     TrendQuery,
     WriteResult,
@@ -63,6 +64,7 @@ class ClusterStorage:
         client: ClusterClient | None = None,
         *,
         ensure_indices: bool = True,
+        create: bool = True,
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = MAX_ATTEMPTS,
         chunk_size: int = CHUNK_SIZE,
@@ -78,6 +80,9 @@ class ClusterStorage:
         try:
             info = self._retrying("connect", self.client.info)
             self.version = str(info.get("version", {}).get("number", "?"))
+            if not create and self._retrying("open", lambda: indices.alias_target(self.client, self.documents)) is None:
+                raise StoreMissing(f"{config.target}: no npswatch indices with the prefix {config.prefix!r} there; "
+                                   "expected an existing store")  # fmt: skip
             if ensure_indices:
                 self._retrying("open", lambda: indices.ensure(self.client, config.prefix))
         except BaseException:

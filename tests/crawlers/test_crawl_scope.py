@@ -56,7 +56,7 @@ def crawl(
     report = tmp_path / "report.json"
     env = {**os.environ, "NPSWATCH_DATA_DIR": str(tmp_path / "var"), **(env or {})}
     cmd = [sys.executable, "-m", "npswatch.cli", "crawl", str(source_file), "--db", str(tmp_path / "db.sqlite3"),
-           "--json-report", str(report), *args]  # fmt: skip
+           "--json-report", str(report), "--force", *args]  # fmt: skip
     done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     return done.returncode, json.loads(report.read_text()) if report.exists() else [], done.stderr
 

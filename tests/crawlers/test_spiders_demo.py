@@ -33,7 +33,7 @@ class Demo:
     def crawl(self, day: str, *sources: str) -> tuple[int, list[dict[str, Any]]]:
         report = self.tmp / f"report-{day}.json"
         cmd = [sys.executable, "-m", "npswatch.cli", "crawl", *(sources or SITES), "--as-of", day,
-               "--db", str(self.db), "--json-report", str(report)]  # fmt: skip
+               "--db", str(self.db), "--json-report", str(report), "--force"]  # fmt: skip
         done = subprocess.run(cmd, env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=240)
         return done.returncode, json.loads(report.read_text())
 

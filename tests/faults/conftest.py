@@ -112,12 +112,13 @@ class Site:
         return Crawl(process.returncode, _report(report), stderr)
 
     def kill_after(self, process: subprocess.Popen[str], pages: int, since: int, then: float = 0,
-                   timeout: float = 60) -> float | None:  # fmt: skip
+                   timeout: float = 60, ready: Callable[[], bool] = lambda: True) -> float | None:  # fmt: skip
         """SIGKILL ``process`` ``then`` seconds after the site has served ``pages`` pages since ``since`` (0: at
-        once); the monotonic time of the kill, or None when the crawl ended before."""
+        once) and ``ready()`` holds (progress the test sees, such as a journal write); the monotonic time of the
+        kill, or None when the crawl ended before."""
         deadline = time.monotonic() + timeout
-        while self.pages(since) < pages and process.poll() is None:
-            assert time.monotonic() < deadline, "the crawl served too few pages in time"
+        while (self.pages(since) < pages or not ready()) and process.poll() is None:
+            assert time.monotonic() < deadline, "the crawl made too little progress in time"
             time.sleep(0.005)
         if then and process.poll() is None:
             time.sleep(then)
@@ -177,6 +178,19 @@ def dead_letters(*paths: Path) -> list[Item]:
                 document = json.loads(line)["document"]
                 out.append((document["id"], document["seen_at"][:10]))
     return out
+
+
+def journal_done(data_dir: Path, source: str, day: str = DAY) -> int:
+    """Requests the ``--resume`` journal of ``source`` holds as done (fetched, and what their pages gave stored);
+    0 before the journal exists."""
+    journal = data_dir / "jobs" / source / day / "requests.sqlite3"
+    if not journal.exists():
+        return 0
+    try:
+        with closing_db(journal) as conn:
+            return int(conn.execute("SELECT count(*) FROM requests WHERE done = 1").fetchone()[0])
+    except sqlite3.OperationalError:  # the table is not made yet (or is being made)
+        return 0
 
 
 @contextmanager

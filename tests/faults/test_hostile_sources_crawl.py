@@ -128,6 +128,23 @@ def test_bad_urls_in_links_and_redirects_are_counted_and_skipped_never_fatal(tmp
     assert sorted(paths) == ["/", "/listing/1", "/redirect"]
 
 
+def test_redirects_scrapy_cannot_parse_are_counted_as_bad_urls_never_fatal(tmp_path: Path) -> None:
+    """A ``Location`` with an unbalanced IPv6 bracket or a port out of range once raised in Scrapy's redirect
+    middleware: an error that failed the crawl.  Now each is refused like such a link, counted by reason."""
+    locations = {"/r/ipv6": "http://[::1/x", "/r/ipv6-relative": "//[fe80::1/x", "/r/port": "http://127.0.0.1:99999/x",
+                 "/r/port-text": "http://127.0.0.1:http/x", "/r/ok": "/listing/1"}  # fmt: skip
+    routes: dict[str, Route | list[Route]] = {"/listing/1": Route(listing("3-MMC", "€10"))}
+    routes |= {path: Route(status=302, headers={"Location": to}) for path, to in locations.items()}
+    routes["/"] = Route(" ".join(f'<a href="{path}">x</a>' for path in locations))
+    with serve(routes) as site:
+        code, [report], stderr = crawl(tmp_path, source_file(tmp_path, site))
+        paths = pages_fetched(site)
+    assert code == 0 and report["ok"], stderr
+    assert report["items"] == {"listing": 1} and report["errors"] == {}
+    assert report["refused"] == {"bad_url/malformed_ipv6": 2, "bad_url/bad_port": 2}
+    assert sorted(paths) == ["/", "/listing/1", *sorted(locations)]
+
+
 def test_a_source_file_cannot_send_a_secret_to_a_site(tmp_path: Path) -> None:
     with serve({"/": Route("hello")}) as site:
         path = source_file(tmp_path, site, {f'["{site.url}/"]': f'["{site.url}/?k=${{NPSWATCH_PSEUDONYM_KEY}}"]',

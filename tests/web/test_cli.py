@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from npswatch.cli import main
+from storage.sqlite import SqliteStorage
 from web.accounts import Accounts
 
 
@@ -56,6 +57,7 @@ def free_port() -> int:
 
 
 def test_serve_listens_on_loopback_and_answers(data: Path) -> None:
+    SqliteStorage(data / "npswatch.sqlite3").close()  # serve reads a store: one that is not there is refused
     port = free_port()
     env = {**os.environ, "NPSWATCH_DATA_DIR": str(data)}
     server = subprocess.Popen([sys.executable, "-m", "npswatch.cli", "serve", "--port", str(port)], env=env,
