@@ -45,9 +45,9 @@ class FirstSeenConfig(_Model):
     min_count: int = Field(default=3, ge=1)  # sightings in a new market/country/language needed
     episode_days: int = Field(default=28, ge=1)  # a first sighting stays open (and is updated) this long
     new_market: Literal["digest", "low"] = "digest"  # known substance, new market: digest line or signal
-    rare_max_documents: int = Field(default=10, ge=0)  # new language/country only below these documents
+    rare_max_documents: int = Field(default=10, ge=0)  # new language/country only below this
     high_min_documents: int = Field(default=2, ge=1)  # documents (or one listing) before a new substance is high
-    dimension_warmup_days: int = Field(default=28, ge=0)  # a source's first days that only build its languages and countries
+    dimension_warmup_days: int = Field(default=28, ge=0)  # a source's first days: history of languages, countries
 
 
 class SpikeConfig(_Model):
