@@ -11,7 +11,7 @@ export HAS_HEADERS := import os, sysconfig; assert os.path.isfile(os.path.join(s
 install: $(STAMP)
 
 # The matcher tables (nlp/data/tables/, read when a pipeline is built) are written from these files and the code.
-TABLE_INPUTS := nlp/data/lexicon.json nlp/data/routes.tsv nlp/data/effects.tsv nlp/data/cues.json
+TABLE_INPUTS := nlp/data/lexicon.json nlp/data/routes.tsv nlp/data/effects.tsv nlp/data/cues.json nlp/data/clinical_cues.json
 
 # The extraction hot path is compiled with mypyc (setup.py): a C compiler and the Python headers are needed, and
 # installed from Debian when missing and run as root (NPSWATCH_PURE_PYTHON set, not 0, skips compiling). Editing a compiled

@@ -34,6 +34,7 @@ COMPILED = [
     "nlp/components/novel.py",
     "nlp/components/offers.py",
     "nlp/components/clinical.py",
+    "nlp/components/attribution.py",
 ]
 HERE = Path(__file__).parent
 

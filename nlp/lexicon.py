@@ -41,13 +41,27 @@ class Substance:
     nps: bool
 
 
+# Chemical groups of substances that are recognised but never reported as a mention: harm-reduction medicines
+# (naloxone), drug test kits ("fentanyl test strips"), stealth labels ("coffee beans"). Being lexicon forms, they win
+# over the shorter names inside them and are never novel candidates (nlp/data/sources/not_reported.tsv).
+NOT_REPORTED = frozenset(["harm reduction", "test kit", "not a substance"])
+# The chemical group of substances used alongside drugs (alcohol, tobacco, nicotine, caffeine): reported, never NPS,
+# never a signal (nlp/data/sources/co_use.tsv; docs/extraction.md).
+CO_USE = "co-use"
+
+
 @dataclass(frozen=True)
 class FormHit:
-    """One lexicon form behind a key: which substance, whether it needs context, which language it belongs to."""
+    """One lexicon form behind a key: which substance, whether it needs context, which language it belongs to;
+    ``own``: it needs context of its own kind (a strain name near a cannabis word, "bars" near a benzo word; see
+    ``nlp/data/substance_cues.json``), and ``capital``: such a form counts only as written with a capital letter
+    ("Amnesia" the strain, not "amnesia" the effect)."""
 
     substance: Substance
     ambiguous: bool
     lang: str | None
+    own: bool = False
+    capital: bool = False
 
 
 class Lexicon:
@@ -102,13 +116,16 @@ class Lexicon:
                 bool(form.get("ambiguous", False)),
                 form.get("lang"),
                 bool(form.get("case")),
+                bool(form.get("own")),
             )
 
-    def _add_form(self, substance: Substance, text: str, ambiguous: bool, lang: str | None, case: bool) -> None:
+    def _add_form(
+        self, substance: Substance, text: str, ambiguous: bool, lang: str | None, case: bool, own: bool = False
+    ) -> None:
         key = form_key(text)
         if not key:
             return
-        hit = FormHit(substance, ambiguous, lang)
+        hit = FormHit(substance, ambiguous or own, lang, own, own and text[:1].isupper())
         if len(key) <= 2 or case:
             # One- and two-letter forms ("H", "G", "MD") and word-like acronyms ("MET", "DOC") match only as written,
             # and always need context.
@@ -132,6 +149,10 @@ class Lexicon:
             if hit.lang is None and untagged is None:
                 untagged = hit
         return untagged
+
+    def co_use(self) -> frozenset[str]:
+        """Canonical names of the co-used substances (chemical group ``co-use``), which never feed a signal."""
+        return frozenset(s.canonical for s in self.substances.values() if s.chemical_group == CO_USE)
 
     def by_canonical(self, name: str) -> Substance | None:
         key = form_key(name)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 _GREEK = str.maketrans({"α": "a", "β": "b", "γ": "g", "δ": "d", "Δ": "d", "μ": "u", "µ": "u", "ω": "o"})
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_ALPHA_PREFIX = re.compile(r"\b(alpha|beta)[\s\-]+")
+_ALPHA_PREFIX = re.compile(r"\b(alpha|alfa|beta)[\s\-]+")  # "alpha-PVP", "alfa-PVP" = "α-PVP"
 
 
 @lru_cache(maxsize=50_000)

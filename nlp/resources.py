@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from nlp import names
 from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
@@ -35,6 +36,17 @@ def lexicon(path: str = "") -> Lexicon:
 @lru_cache(maxsize=4)
 def _lexicon(path: str) -> Lexicon:
     return Lexicon.load(Path(path))
+
+
+def grammar(path: str = "") -> names.Grammar:
+    """The name grammar (:mod:`nlp.names`) with the cores of the lexicon at ``path``, made once per process and
+    lexicon file (its compiled expressions are shared by every pipeline)."""
+    return _grammar(str(Path(path or DEFAULT_LEXICON).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _grammar(path: str) -> names.Grammar:
+    return names.grammar_for(_lexicon(path))
 
 
 @dataclass(frozen=True)
@@ -70,11 +82,71 @@ def cues(path: str = str(DATA_DIR / "cues.json")) -> Cues:
         raise DataFileError(f"expected cue lists in {path}: {exc}") from exc
 
 
+SEVERITIES = ("none", "moderate", "severe")  # the severity scale of effects.tsv, mildest first
+
+
+@dataclass(frozen=True)
+class SubstanceCues:
+    """``data/substance_cues.json``: context of the substance matcher's own (see its ``_doc``). Words are lower case;
+    ``own`` maps a canonical name or chemical group to its words per language ("*": every language) and ``units``."""
+
+    own: dict[str, dict[str, frozenset[str]]]
+    warning_combine: dict[str, frozenset[str]]
+    warning_avoid: dict[str, frozenset[str]]
+    warning_none: dict[str, frozenset[str]]
+    context: dict[str, frozenset[str]]
+    release: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def substance_cues(path: str = str(DATA_DIR / "substance_cues.json")) -> SubstanceCues:
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+
+        def lower(table: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+            return {key: frozenset(w.lower() for w in words) for key, words in table.items()}
+
+        return SubstanceCues(
+            own={key: lower(table) for key, table in raw["own_context"].items()},
+            warning_combine=lower(raw["co_use_warning"]["combine"]),
+            warning_avoid=lower(raw["co_use_warning"]["avoid"]),
+            warning_none=lower(raw["co_use_warning"]["none"]),
+            context=lower(raw["context"]),
+            release=frozenset(raw["release"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataFileError(f"expected the substance matcher's cue lists in {path}: {exc}") from exc
+
+
 @dataclass(frozen=True)
 class EffectInfo:
+    """What one wording of an effect says: the effect, its severity on ``SEVERITIES`` (``none``: not an adverse
+    effect, such as euphoria; ``moderate``: adverse; ``severe``: adverse and severe, such as a seizure), and whether the
+    wording is ambiguous (``~`` in effects.tsv: a product name too, not counted in a text with prices)."""
+
     effect: str
-    adverse: bool
-    severe: bool
+    severity: str
+    ambiguous: bool = False
+
+    @property
+    def adverse(self) -> bool:
+        return self.severity != "none"
+
+    @property
+    def severe(self) -> bool:
+        return self.severity == "severe"
+
+
+@dataclass(frozen=True)
+class EffectTable:
+    """Per language: lower-case phrase -> effect; and the gapped wordings ("breathing ... shallow": up to
+    ``GAP`` words between the head and the tail), as head phrase -> [(tail words, effect)]."""
+
+    phrases: dict[str, dict[str, EffectInfo]]
+    gaps: dict[str, dict[str, list[tuple[tuple[str, ...], EffectInfo]]]]
+
+
+GAP = 4  # words allowed between the head and the tail of a gapped effect wording
 
 
 def _tsv_rows(path: Path, width: int) -> list[list[str]]:
@@ -94,24 +166,98 @@ def _tsv_rows(path: Path, width: int) -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
-def effects(path: str = str(DATA_DIR / "effects.tsv")) -> dict[str, dict[str, EffectInfo]]:
-    """Per language: lower-case phrase -> effect."""
-    table: dict[str, dict[str, EffectInfo]] = {lang: {} for lang in LANGS}
-    for cols in _tsv_rows(Path(path), 7):
-        info = EffectInfo(cols[0], cols[1] == "1", cols[2] == "1")
-        for lang, forms in zip(LANGS, cols[3:], strict=True):
-            for form in forms.split("|"):
-                if form.strip():
-                    table[lang].setdefault(form.strip().lower(), info)
+def effects(path: str = str(DATA_DIR / "effects.tsv")) -> EffectTable:
+    """The effect wordings of ``path``: columns effect, severity (one of ``SEVERITIES``), then the forms of en, nl,
+    fr, de ("|"-separated; ``~form``: ambiguous; ``head ... tail``: gapped)."""
+    table = EffectTable({lang: {} for lang in LANGS}, {lang: {} for lang in LANGS})
+    for cols in _tsv_rows(Path(path), 6):
+        effect, severity = cols[0], cols[1]
+        if severity not in SEVERITIES:
+            raise DataFileError(f"{path}: effect {effect!r}: expected a severity in {SEVERITIES}, found {severity!r}")
+        plain, ambiguous = EffectInfo(effect, severity), EffectInfo(effect, severity, ambiguous=True)
+        for lang, forms in zip(LANGS, cols[2:], strict=True):
+            for form in (f.strip().lower() for f in forms.split("|")):
+                info = ambiguous if form.startswith("~") else plain
+                form = form.lstrip("~").strip()
+                if " ... " in form:
+                    head, _, tail = form.partition(" ... ")
+                    table.gaps[lang].setdefault(head.strip(), []).append((tuple(tail.split()), info))
+                elif form:
+                    table.phrases[lang].setdefault(form, info)
     return table
 
 
+@dataclass(frozen=True)
+class ClinicalCues:
+    """The word lists of ``clinical_cues.json`` (its ``_doc`` says what each is for)."""
+
+    hypothetical: dict[str, frozenset[str]]
+    hypothetical_after: dict[str, frozenset[str]]
+    near_miss: dict[str, frozenset[str]]
+    indication: dict[str, frozenset[str]]
+    simile: dict[str, frozenset[str]]
+    negation_after: dict[str, frozenset[str]]
+    borrowed_negation_exclude: dict[str, frozenset[str]]
+    passing: dict[str, frozenset[str]]
+    clause_words: dict[str, frozenset[str]]
+    not_routes: dict[str, frozenset[str]]
+    not_effects: dict[str, frozenset[str]]
+    solvents: frozenset[str]
+    strength_words: frozenset[str]
+    extract_words: frozenset[str]
+    co_used: frozenset[str]
+    rescue: frozenset[str]
+
+
 @lru_cache(maxsize=1)
-def routes(path: str = str(DATA_DIR / "routes.tsv")) -> dict[str, dict[str, str]]:
+def clinical_cues(path: str = str(DATA_DIR / "clinical_cues.json")) -> ClinicalCues:
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+
+        def per_lang(name: str) -> dict[str, frozenset[str]]:
+            return {lang: frozenset(w.lower() for w in raw[name].get(lang, [])) for lang in LANGS}
+
+        def words(name: str) -> frozenset[str]:
+            return frozenset(w.lower() for w in raw[name])
+
+        return ClinicalCues(
+            hypothetical=per_lang("hypothetical"),
+            hypothetical_after=per_lang("hypothetical_after"),
+            near_miss=per_lang("near_miss"),
+            indication=per_lang("indication"),
+            simile=per_lang("simile"),
+            negation_after=per_lang("negation_after"),
+            borrowed_negation_exclude=per_lang("borrowed_negation_exclude"),
+            passing=per_lang("passing"),
+            clause_words=per_lang("clause_words"),
+            not_routes=per_lang("not_routes"),
+            not_effects=per_lang("not_effects"),
+            solvents=words("solvents"),
+            strength_words=words("strength_words"),
+            extract_words=words("extract_words"),
+            co_used=frozenset(raw["co_used"]),
+            rescue=frozenset(raw["rescue"]),
+        )
+    except (OSError, ValueError, KeyError, AttributeError) as exc:
+        raise DataFileError(f"expected clinical cue lists in {path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    """What a route wording says: the route, and whether the wording is also an ordinary word (``~`` in routes.tsv:
+    "line", "tea", "pipe"), which counts only near a substance or an amount."""
+
+    route: str
+    weak: bool = False
+
+
+@lru_cache(maxsize=1)
+def routes(path: str = str(DATA_DIR / "routes.tsv")) -> dict[str, dict[str, RouteInfo]]:
     """Per language: lower-case phrase -> route."""
-    table: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    table: dict[str, dict[str, RouteInfo]] = {lang: {} for lang in LANGS}
     for route, lang, phrase in _tsv_rows(Path(path), 3):
         if route not in ROUTES or lang not in table:
             raise DataFileError(f"{path}: expected a route in {ROUTES} and a language in {LANGS}, found {route}/{lang}")
-        table[lang].setdefault(phrase.strip().lower(), route)
+        form = phrase.strip().lower()
+        table[lang].setdefault(form.lstrip("~"), RouteInfo(route, weak=form.startswith("~")))
     return table

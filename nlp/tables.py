@@ -35,7 +35,8 @@ from nlp.lexicon import DEFAULT_LEXICON
 
 FORMAT = 1
 TABLES_DIR = DATA_DIR / "tables"
-INPUTS = (DEFAULT_LEXICON, DATA_DIR / "routes.tsv", DATA_DIR / "effects.tsv", DATA_DIR / "cues.json")
+INPUTS = (DEFAULT_LEXICON, DATA_DIR / "routes.tsv", DATA_DIR / "effects.tsv", DATA_DIR / "cues.json",
+          DATA_DIR / "clinical_cues.json")  # fmt: skip
 COMPONENTS = ("substances", "routes", "effects", "doses")  # the components that have a section
 logger = logging.getLogger(__name__)
 Section = dict[str, Any]

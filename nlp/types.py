@@ -151,18 +151,48 @@ class RouteMention:
 
 @dataclass(slots=True)
 class EffectMention:
+    """One wording of an effect. ``severity`` is one of ``nlp.resources.SEVERITIES`` (none, moderate, severe;
+    ``adverse`` and ``severe`` say the same as booleans); ``negated``: "no nausea"; ``hypothetical``: a warning, a
+    risk or a near miss ("can cause seizures", "or you'll OD", "almost passed out"), not an experience; ``substance``:
+    the canonical name (or, for a novel candidate, the name as written) the effect is attributed to, or None."""
+
     text: str
+    start: int
+    end: int
     effect: str
+    severity: str
     adverse: bool
     severe: bool
     negated: bool
+    hypothetical: bool
+    substance: str | None
 
-    def __init__(self, text: str, effect: str, adverse: bool, severe: bool, negated: bool) -> None:
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        effect: str,
+        severity: str,
+        negated: bool,
+        hypothetical: bool = False,
+        substance: str | None = None,
+    ) -> None:
         self.text = text
+        self.start = start
+        self.end = end
         self.effect = effect
-        self.adverse = adverse
-        self.severe = severe
+        self.severity = severity
+        self.adverse = severity != "none"
+        self.severe = severity == "severe"
         self.negated = negated
+        self.hypothetical = hypothetical
+        self.substance = substance
+
+    @property
+    def reported(self) -> bool:
+        """Said to have happened: neither negated nor hypothetical."""
+        return not (self.negated or self.hypothetical)
 
 
 @dataclass(slots=True)

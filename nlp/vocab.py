@@ -32,7 +32,7 @@ from nlp.normalize import form_key, match_norm
 NAME_NORM = "<npswatch:name>"
 _NAME_SHAPE = re.compile(
     r"\d.*[^\W\d_]|[^\W\d_].*\d|[^\W\d_]-[^\W\d_]|^(?:N|α|β|bk)-|nitaz|fentan|zolam|zepam|ylon|edron|phedron|"
-    r"phenidat|xetamin|inaca|[bp]ica|iata|clone",
+    r"phenidat|xetamin|ketamin|tryptamin|inaca|[bp]ica|iata|clone|oxizid",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(r"^(?:\d+(?:[.,]\d+)?(?:x|mg|g|gr|ug|µg|mcg|ml|kg|k|pcs|stk|h|min)|x\d+)$", re.IGNORECASE)

@@ -32,13 +32,18 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-    from nlp.types import Extraction
+    from nlp.types import EffectMention, Extraction
 
 logger = logging.getLogger(__name__)
 CACHE_SIZE = 20_000  # summaries kept in memory, by text hash
 # What enrichment adds to a document (text_hash: the text, language and month it was extracted from).
 SUMMARY_FIELDS = ("language", "substance", "novel_substance", "effect_group", "chemical_group", "nps", "effect",
-                  "adverse_effect", "severe", "route", "doses", "offers", "eur_per_gram", "text_hash")  # fmt: skip
+                  "adverse_effect", "severe", "adverse_substance", "severe_substance", "route", "doses", "offers",
+                  "eur_per_gram", "text_hash")  # fmt: skip
+# Raised when what a summary holds changes, so that summaries stored by an earlier version are extracted again
+# instead of reused (it is part of text_hash). 2: effects said to happen only (not negated, not hypothetical), with
+# the substances they are attributed to (adverse_substance, severe_substance).
+SUMMARY_VERSION = 2
 
 
 def text_of(item: Listing | Post) -> str:
@@ -49,10 +54,14 @@ def text_of(item: Listing | Post) -> str:
 
 
 def summarise(extraction: Extraction) -> dict[str, Any]:
-    """The indexed summary of one extraction (field names match storage.base.KEYWORD_FIELDS)."""
+    """The indexed summary of one extraction (field names match storage.base.KEYWORD_FIELDS). Effects count when said
+    to happen (neither negated nor hypothetical); ``adverse_substance`` and ``severe_substance`` are the substances
+    their adverse and severe ones are attributed to, by canonical name, or for a novel candidate by its
+    ``novel_substance`` value (docs/extraction.md, "What the signals read")."""
     known = [s for s in extraction.substances if s.known and s.canonical]
     novel = [s for s in extraction.substances if not s.known]
-    effects = [e for e in extraction.effects if not e.negated]
+    effects = [e for e in extraction.effects if e.reported]
+    candidates = {s.text for s in novel}
     summary = {
         "language": extraction.lang,
         "substance": sorted({s.canonical for s in known if s.canonical}),
@@ -63,12 +72,21 @@ def summarise(extraction: Extraction) -> dict[str, Any]:
         "effect": sorted({e.effect for e in effects}),
         "adverse_effect": sorted({e.effect for e in effects if e.adverse}),
         "severe": any(e.severe for e in effects),
+        "adverse_substance": _attributed([e for e in effects if e.adverse], candidates),
+        "severe_substance": _attributed([e for e in effects if e.severe], candidates),
         "route": sorted({r.route for r in extraction.routes}),
         "doses": [
             {"amount": d.amount, "unit": d.unit, "substance": d.substance, "route": d.route} for d in extraction.doses
         ],
     }
     return with_offers(summary, [_offer(o) for o in extraction.offers])
+
+
+def _attributed(effects: list[EffectMention], candidates: set[str]) -> list[str]:
+    """The substances these effects are attributed to, as the summary names them (a candidate as in
+    ``novel_substance``)."""
+    names = {e.substance for e in effects if e.substance}
+    return sorted({name.upper() if name in candidates else name for name in names})
 
 
 def with_offers(summary: dict[str, Any], offers: list[dict[str, Any]]) -> dict[str, Any]:
@@ -133,8 +151,8 @@ class EnrichPipeline:
         lang = item.language_hint if isinstance(item, Post) else None
         text = text_of(item)
         # The month is part of the key: offers in the text are converted at the rates of the day the text was first
-        # extracted that month (tier offers below at the day's).
-        key = hashlib.sha1(f"{lang}\x1f{item.seen_at[:7]}\x1f{text}".encode()).hexdigest()
+        # extracted that month (tier offers below at the day's); the summary's version too (SUMMARY_VERSION).
+        key = hashlib.sha1(f"{SUMMARY_VERSION}\x1f{lang}\x1f{item.seen_at[:7]}\x1f{text}".encode()).hexdigest()
         summary = self.cache.get(key) or self._stored(item, key)
         if summary is None:
             summary = self._extract(text, lang, date.fromisoformat(item.seen_at[:10]))

@@ -42,6 +42,8 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "effect",
     "adverse_effect",
     "severe",
+    "adverse_substance",
+    "severe_substance",
     "route",
 )
 # Fields the full-text index covers, in order of weight.
@@ -176,6 +178,8 @@ ENTITY_FIELDS: tuple[str, ...] = (
     "language",
     "nps",
     "severe",
+    "adverse_substance",
+    "severe_substance",
 )
 TREND_FIELDS: tuple[str, ...] = KEYWORD_FIELDS + tuple(f for f in ENTITY_FIELDS if f not in KEYWORD_FIELDS)
 TREND_INTERVALS: tuple[str, ...] = ("day", "week")  # a week starts on Monday (ISO 8601), as in Elasticsearch

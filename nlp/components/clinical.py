@@ -3,11 +3,13 @@
 Routes and effects are look-ups of the phrase tables in ``nlp/data/routes.tsv`` and ``nlp/data/effects.tsv`` for the
 pipeline's language plus English (forum Dutch, French and German borrow "comedown", "bad trip", "IV"), matched on
 lower-case words, each table by a ``PhraseMatcher`` of its component (:class:`nlp.components.state.PhraseTable`).
-Route words that are also ordinary words ("line", "pipe",
-"plug", "shot") count only with a substance or an amount nearby. An effect is negated when a negation word of the
-language stands up to ``negation_window`` tokens before it with no scope breaker ("but", ".", "maar", "mais",
-"aber") in between. A dose is an amount with a dose unit near a consumption verb or a route, linked to the nearest
-substance and route.
+Route words that are also ordinary words ("line", "pipe", "plug", "tea", marked ``~`` in routes.tsv) count only with
+a substance or an amount nearby. An effect is negated when a negation word of the language stands up to
+``negation_window`` tokens before it with no scope breaker ("but", ",", ".", "maar", "mais", "aber") in between, and
+hypothetical when a warning, risk or near-miss cue of ``clinical_cues.json`` stands before it in its sentence ("can
+cause", "risk of", "or you'll", "almost") or after it ("te voorkomen", "zu vermeiden"). A dose is an amount with a
+dose unit near a consumption verb or a route. Doses and effects are linked to a substance, and doses to a route, by
+:mod:`nlp.components.attribution`: the same clause first, then the sentence, then what the text was about before.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from nlp import resources, tables
+from nlp.components.attribution import CO_USED, MAIN, PASSING, RESCUE, Anchor, Anchors, Segments, clause_breaks, passing
 from nlp.components.state import (
     OFFER_QUANTITIES,
     ROUTE_SPANS,
@@ -34,105 +37,55 @@ from nlp.components.state import (
     string_id,
     values,
 )
-from nlp.resources import EffectInfo
-from nlp.types import Dose, EffectMention, RouteMention
+from nlp.resources import ClinicalCues, EffectInfo, RouteInfo
+from nlp.types import Dose, EffectMention, Extraction, RouteMention
 from nlp.vocab import install_norms, installed_lexicon
 
-WEAK_ROUTE_WORDS = frozenset(
-    [
-        "line",
-        "lines",
-        "blow",
-        "pipe",
-        "joint",
-        "blunt",
-        "spliff",
-        "bong",
-        "patch",
-        "patches",
-        "cart",
-        "carts",
-        "bang",
-        "banging",
-        "shot",
-        "shoot",
-        "rig",
-        "needle",
-        "plug",
-        "plug",
-        "it",
-        "sl",
-        "po",
-        "im",
-        "chew",
-        "eat",
-        "eating",
-        "ate",
-        "drink",
-        "it",
-        "drinking",
-        "it",
-        "capsule",
-        "edible",
-        "edibles",
-        "dab",
-        "dabs",
-        "trace",
-        "traces",
-        "nase",
-        "alu",
-        "folie",
-        "foil",
-        "pijp",
-        "jointje",
-        "rook",
-        "smoke",
-        "smoking",
-        "smokes",
-        "fume",
-        "bu",
-        "mangé",
-        "manger",
-        "eten",
-        "gegessen",
-        "drinken",
-        "getrunken",
-        "bump",
-        "bumps",
-        "slam",
-        "lijn",
-        "lijnen",
-        "linie",
-        "kapsel",
-        "pétard",
-        "neus",
-        "sniff",
-        "blech",
-        "pfeife",
-        "e-cig",
-        "volcano",
-        "hole",
-        "rail",
-        "rails",
-        "eat",
-        "it",
-    ]
-)
 DOSE_UNITS = frozenset({"mg", "µg", "g", "ml", "pills", "tabs", "blotters"})
-EFFECT_KEY, VERB_KEY = "npswatch_effect", "npswatch_consumption"  # match keys of effect phrases and consumption verbs
+# match keys: effect phrases, heads of gapped effect wordings, phrases that are no effect, consumption verbs
+EFFECT_KEY, HEAD_KEY, BLOCK_KEY, VERB_KEY = (
+    "npswatch_effect",
+    "npswatch_effect_head",
+    "npswatch_not_effect",
+    "npswatch_consumption",
+)
+# tokens before / after an effect a hypothetical cue may stand, and before it a near-miss cue ("almost")
+HYPOTHETICAL_WINDOW, HYPOTHETICAL_AFTER, NEAR_MISS_WINDOW = 6, 4, 3
+NEGATION_AFTER = 2  # tokens after an effect a word such as "gone" may stand
+INDICATION_WINDOW = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
+ATTRIBUTION_CHARS = 200  # an effect's substance in its sentence: at most this many characters away
 _NONE_PAIRED: frozenset[int] = frozenset()
 _NT_IDS = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
+_COMMA = string_id(",")
+_SENTENCE_IDS = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
 
 
 def _languages(lang: str) -> list[str]:
     return [lang] if lang == "en" else [lang, "en"]
 
 
+def _segments(text: str, lang: str) -> Segments:
+    return Segments(text, _breaks(lang))
+
+
+_BREAKS: dict[str, re.Pattern[str]] = {}
+
+
+def _breaks(lang: str) -> re.Pattern[str]:
+    found = _BREAKS.get(lang)
+    if found is None:
+        cues = resources.clinical_cues()
+        found = _BREAKS[lang] = clause_breaks(frozenset().union(*(cues.clause_words[x] for x in _languages(lang))))
+    return found
+
+
 class RouteFinder:
     """Routes of administration: adds a :class:`nlp.types.RouteMention` per route phrase to ``doc._.nps.routes`` and
     the routes with their character offsets to ``doc._.nps_route_spans``. Reads the substances and quantities found
     before it: a route word that is also an ordinary word ("line", "plug") counts only near one of them; alone, such
-    words never count. Its phrases load in ``initialize``."""
+    words never count. A short English route word in a text of another language ("im", "po") counts only in upper
+    case ("IM"): German "im" is "in the". Phrases that contain a route word but are no route of a drug ("drink plenty
+    of water") do not count. Its phrases load in ``initialize``."""
 
     READS = ("doc._.nps.substances", "doc._.nps.quantities")
     ASSIGNS = ("doc._.nps.routes", "doc._.nps_route_spans")
@@ -144,23 +97,33 @@ class RouteFinder:
         self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
         self.tables = tables
-        self._route_of: dict[str, str] = {}
+        self._route_of: dict[str, RouteInfo] = {}
+        self._upper_only: frozenset[str] = frozenset()
+        self._blocks: frozenset[str] = frozenset()
+        self._block_key = 0
         self._table: PhraseTable | None = None
         self._data: dict[str, Any] = {}
 
     def _phrases(self) -> dict[str, list[Doc]]:
-        """The route phrases' pattern docs, one match key per route."""
+        """The route phrases' pattern docs, one match key per route, and those of the phrases that are no route of a
+        drug ("drink plenty of water")."""
         phrases: dict[str, list[Doc]] = {}
-        for phrase, route in self._route_of.items():
-            phrases.setdefault(route, []).append(self._make_doc(phrase))
+        for phrase, info in self._route_of.items():
+            phrases.setdefault(info.route, []).append(self._make_doc(phrase))
+        phrases[BLOCK_KEY] = [self._make_doc(phrase) for phrase in sorted(self._blocks)]
         return phrases
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
         self._route_of = {}
         for lang in _languages(self.lang):
-            for phrase, route in resources.routes().get(lang, {}).items():
-                self._route_of.setdefault(phrase, route)
+            for phrase, info in resources.routes().get(lang, {}).items():
+                self._route_of.setdefault(phrase, info)
+        own = resources.routes().get(self.lang, {})
+        self._upper_only = frozenset(p for p in self._route_of if self.lang != "en" and p not in own and len(p) <= 3)
+        clinical = resources.clinical_cues()
+        self._blocks = frozenset().union(*(clinical.not_routes[lang] for lang in _languages(self.lang)))
+        self._block_key = string_id(BLOCK_KEY)
         self._table, self._data = _load_table(self.vocab, self.lang, "routes", self.tables, self._phrases)
 
     def table_data(self) -> dict[str, Any]:
@@ -177,13 +140,18 @@ class RouteFinder:
         out = findings(doc)
         text = doc_text(doc)
         anchors = sorted([m.start for m in out.substances] + [q.start for q in out.quantities])
-        positions: list[tuple[int, int, str]] = []
+        found: list[tuple[int, int, str]] = []
         drug_talk: bool | None = None
-        for key, start_char, end_char in _longest_first(doc, matches):
+        for key, _, _, start_char, end_char in _longest_first(doc, matches):
+            if key == self._block_key:
+                continue
             surface = text[start_char:end_char]
             phrase = surface.lower()
-            route = self._route_of.get(phrase) or self.vocab.strings[key]
-            if phrase in WEAK_ROUTE_WORDS or len(phrase) <= 3:
+            info = self._route_of.get(phrase)
+            route = info.route if info else self.vocab.strings[key]
+            if phrase in self._upper_only and not surface.isupper():
+                continue
+            if (info is not None and info.weak) or len(phrase) <= 3:
                 if not _any_within(anchors, start_char, self.context_chars):
                     continue
             elif not anchors:
@@ -191,8 +159,8 @@ class RouteFinder:
                 if not drug_talk:
                     continue
             out.routes.append(RouteMention(surface, route))
-            positions.append((start_char, end_char, route))
-        values(doc)[ROUTE_SPANS] = positions
+            found.append((start_char, end_char, route))
+        values(doc)[ROUTE_SPANS] = found
         return doc
 
 
@@ -216,12 +184,32 @@ def _drug_talk(doc: Doc) -> bool:
     return bool(re.search(r"\b(?:drugs?|dose|dosed|high|trip|rolling|nod|drogen?|drogue|drugs)\b", doc_text(doc), re.I))
 
 
-class EffectFinder:
-    """Effects: adds an :class:`nlp.types.EffectMention` (adverse, severe, negated) per effect phrase to
-    ``doc._.nps.effects``. Reads nothing another component assigns. Its phrases and negation words load in
-    ``initialize``."""
+class _Cues:
+    """Cue phrases as token sequences (lower-case ids), looked up by their last token."""
 
-    READS: tuple[str, ...] = ()
+    def __init__(self, make_doc: Callable[[str], Doc], phrases: AbstractSet[str]) -> None:
+        self.by_last: dict[int, list[tuple[int, ...]]] = {}
+        for phrase in sorted(phrases):
+            ids = tuple(t.lower for t in make_doc(phrase))
+            if ids:
+                self.by_last.setdefault(ids[-1], []).append(ids)
+
+    def ends_at(self, doc: Doc, k: int, first: int) -> bool:
+        """A cue ends at token ``k`` and starts at ``first`` or later."""
+        for ids in self.by_last.get(doc[k].lower, ()):
+            begin = k - len(ids) + 1
+            if begin >= first and all(doc[begin + j].lower == ids[j] for j in range(len(ids) - 1)):
+                return True
+        return False
+
+
+class EffectFinder:
+    """Effects: adds an :class:`nlp.types.EffectMention` (severity, negated, hypothetical, the substance it is
+    about) per effect wording to ``doc._.nps.effects``. Reads the substances (to attribute effects), the prices (an
+    ambiguous wording such as "Amnesia", a cannabis strain too, does not count in a text with prices) and the
+    quantities and routes (which sentences tell of use). Its phrases and cue words load in ``initialize``."""
+
+    READS = ("doc._.nps.substances", "doc._.nps.quantities", "doc._.nps.prices", "doc._.nps_route_spans")
     ASSIGNS = ("doc._.nps.effects",)
 
     def __init__(self, nlp: Language, name: str, negation_window: int, tables: bool = True) -> None:
@@ -232,26 +220,60 @@ class EffectFinder:
         self._make_doc = nlp.make_doc
         self.tables = tables
         self._info: dict[str, EffectInfo] = {}
+        # head -> (tail word ids, or for a tail "#N" no ids and the least number N, effect)
+        self._gaps: dict[str, list[tuple[tuple[int, ...], float | None, EffectInfo]]] = {}
+        self._blocks: frozenset[str] = frozenset()
         self._table: PhraseTable | None = None
         self._data: dict[str, Any] = {}
         self._negation_ids: frozenset[int] = frozenset()  # ids of the lower-case negation words
         self._breaker_ids: frozenset[int] = frozenset()
+        self._hypothetical: _Cues | None = None
+        self._hypothetical_after: _Cues | None = None
+        self._near_miss: _Cues | None = None
+        self._indication: _Cues | None = None
+        self._negation_after: _Cues | None = None
+        self._cues: ClinicalCues | None = None
+        self._keys: tuple[int, int] = (0, 0)  # ids of HEAD_KEY and BLOCK_KEY
 
     def _phrases(self) -> dict[str, list[Doc]]:
-        """The effect phrases' pattern docs, under one match key (a hit's effect is looked up by its text)."""
-        return {EFFECT_KEY: [self._make_doc(phrase) for phrase in self._info]}
+        """The pattern docs of the effect phrases (a hit's effect is looked up by its text), of the heads of gapped
+        wordings and of the phrases that are no effect ("energy drink", "police seizure")."""
+        return {
+            EFFECT_KEY: [self._make_doc(phrase) for phrase in self._info],
+            HEAD_KEY: [self._make_doc(head) for head in self._gaps],
+            BLOCK_KEY: [self._make_doc(phrase) for phrase in sorted(self._blocks)],
+        }
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
-        cues = resources.cues()
-        self._info = {}
-        for lang in _languages(self.lang):
-            for phrase, info in resources.effects().get(lang, {}).items():
+        cues, clinical, table = resources.cues(), resources.clinical_cues(), resources.effects()
+        langs = _languages(self.lang)
+        self._info, self._gaps = {}, {}
+        for lang in langs:
+            for phrase, info in table.phrases[lang].items():
                 self._info.setdefault(phrase, info)
+            for head, tails in table.gaps[lang].items():
+                for tail, info in tails:
+                    least = float(tail[0][1:]) if len(tail) == 1 and tail[0][:1] == "#" else None
+                    ids = () if least is not None else tuple(string_id(w) for w in tail)
+                    self._gaps.setdefault(head, []).append((ids, least, info))
+        self._blocks = frozenset().union(*(clinical.not_effects[lang] for lang in langs))
         self._table, self._data = _load_table(self.vocab, self.lang, "effects", self.tables, self._phrases)
-        negation = frozenset().union(*(cues.negation.get(lang, frozenset()) for lang in _languages(self.lang)))
+        borrowed = cues.negation.get("en", frozenset()) - clinical.borrowed_negation_exclude[self.lang]
+        negation = cues.negation.get(self.lang, frozenset()) | (borrowed if self.lang != "en" else frozenset())
         self._negation_ids = frozenset(string_id(word) for word in negation)
         self._breaker_ids = frozenset(string_id(word) for word in cues.scope_breakers)
+        self._hypothetical = _Cues(self._make_doc, frozenset().union(*(clinical.hypothetical[x] for x in langs)))
+        self._hypothetical_after = _Cues(
+            self._make_doc, frozenset().union(*(clinical.hypothetical_after[x] for x in langs))
+        )
+        self._near_miss = _Cues(self._make_doc, frozenset().union(*(clinical.near_miss[x] for x in langs)))
+        self._indication = _Cues(  # what it was taken for, or what something is compared to: just before the effect
+            self._make_doc, frozenset().union(*(clinical.indication[x] | clinical.simile[x] for x in langs))
+        )
+        self._negation_after = _Cues(self._make_doc, frozenset().union(*(clinical.negation_after[x] for x in langs)))
+        self._cues = clinical
+        self._keys = (string_id(HEAD_KEY), string_id(BLOCK_KEY))
 
     def table_data(self) -> dict[str, Any]:
         """What :mod:`nlp.tables` keeps of this component."""
@@ -266,16 +288,63 @@ class EffectFinder:
             return doc
         out = findings(doc)
         text = doc_text(doc)
-        for start, start_char, end_char in _longest_first(doc, matches, token_start=True):
-            surface = text[start_char:end_char]
-            info = self._info.get(surface.lower())
-            if info is None:
+        head_key, block_key = self._keys
+        found: list[EffectMention] = []
+        for key, start, end, start_char, end_char in _longest_first(doc, matches):
+            if key == block_key:
                 continue
-            negated = self._negated(doc, start)
-            out.effects.append(EffectMention(surface, info.effect, info.adverse, info.severe, negated))
+            negated = False
+            info: EffectInfo | None
+            if key == head_key:
+                gapped = self._gapped(doc, start, end, text[start_char:end_char].lower())
+                if gapped is None:
+                    continue
+                info, end, negated = gapped
+                end_char = doc[end - 1].idx + len(doc[end - 1])
+            else:
+                info = self._info.get(text[start_char:end_char].lower())
+            if info is None or (info.ambiguous and (out.prices or _next_to_amount(text, start_char, end_char))):
+                continue
+            negated = negated or self._negated(doc, start, end)
+            hypothetical = self._is_hypothetical(doc, start, end)
+            found.append(EffectMention(text[start_char:end_char], start_char, end_char, info.effect, info.severity,
+                                       negated, hypothetical))  # fmt: skip
+        if found:
+            self._attribute(doc, out, text, found)
+            out.effects.extend(found)
         return doc
 
-    def _negated(self, doc: Doc, start: int) -> bool:
+    def _gapped(self, doc: Doc, start: int, end: int, head: str) -> tuple[EffectInfo, int, bool] | None:
+        """The effect of a gapped wording whose head is ``doc[start:end]``: its tail within ``GAP`` words after, in
+        the same clause, with the end of the tail and whether a negation word stands between."""
+        negated = False
+        tails = self._gaps.get(head, [])
+        for k in range(end, min(len(doc), end + resources.GAP + 1)):
+            low = doc[k].lower
+            for tail, least, info in tails:
+                if least is not None:
+                    if doc[k].like_num and _number(doc[k].text) >= least:
+                        return info, k + 1, negated
+                elif (
+                    low == tail[0]
+                    and k + len(tail) <= len(doc)
+                    and all(doc[k + j].lower == tail[j] for j in range(1, len(tail)))
+                ):
+                    return info, k + len(tail), negated
+            if low in self._breaker_ids:
+                return None
+            negated = negated or low in self._negation_ids or doc[k].suffix in _NT_IDS
+        return None
+
+    def _negated(self, doc: Doc, start: int, end: int) -> bool:
+        """A negation word up to ``negation_window`` tokens before, with no scope breaker between, or a word such as
+        "gone" or "weg" right after ("anxiety gone")."""
+        assert self._negation_after is not None
+        for k in range(end, min(len(doc), end + NEGATION_AFTER)):
+            if self._negation_after.ends_at(doc, k, end):
+                return True
+            if doc[k].lower in self._breaker_ids:
+                break
         for k in range(start - 1, max(-1, start - 1 - self.negation_window), -1):
             token = doc[k]  # compared by string ids: reading a token's text costs a decoding
             low = token.lower
@@ -285,27 +354,116 @@ class EffectFinder:
                 return True
         return False
 
+    def _is_hypothetical(self, doc: Doc, start: int, end: int) -> bool:
+        """A warning or risk cue before the effect in its sentence (commas do not end this scope, "but" does), a
+        near-miss cue just before it with no number between ("almost passed out", not "almost 2 hours of nausea"), an
+        indication or a simile just before it (what the substance was taken for: "against anxiety", "tegen de angst";
+        what something felt like: "feels like death"), or a cue such as "te voorkomen" right after it."""
+        assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
+        for k in range(start - 1, max(-1, start - 1 - INDICATION_WINDOW), -1):
+            if self._indication.ends_at(doc, k, 0):
+                return True
+        first = max(0, start - HYPOTHETICAL_WINDOW)
+        for k in range(start - 1, first - 1, -1):
+            low = doc[k].lower
+            if low in _SENTENCE_IDS or (low in self._breaker_ids and low != _COMMA):
+                first = k + 1
+                break
+        near = start
+        for k in range(start - 1, first - 1, -1):
+            if self._hypothetical.ends_at(doc, k, first):
+                return True
+            if k >= start - NEAR_MISS_WINDOW and near == k + 1 and self._near_miss.ends_at(doc, k, first):
+                return True
+            if not doc[k].like_num:
+                near = k
+        for k in range(end, min(len(doc), end + HYPOTHETICAL_AFTER)):
+            if doc[k].lower in _SENTENCE_IDS:
+                break
+            if self._hypothetical_after.ends_at(doc, k, end):
+                return True
+        return False
+
+    def _attribute(self, doc: Doc, out: Extraction, text: str, found: list[EffectMention]) -> None:
+        """Sets each effect's ``substance`` (see :mod:`nlp.components.attribution`)."""
+        if not out.substances:
+            return
+        assert self._cues is not None
+        anchors = _substance_anchors(doc, out, text, self._cues, self.lang, for_doses=False)
+        for effect in found:
+            name, ok = anchors.nearest(effect.start, ATTRIBUTION_CHARS, after=True)
+            if not ok:
+                name = anchors.carried(effect.start) or anchors.only() or anchors.in_passing(effect.start)
+            effect.substance = name
+
+
+_AMOUNT_BEFORE = re.compile(r"\d\s*(?:[a-zµ]{1,5}\.?)?\s*$", re.IGNORECASE)
+_AMOUNT_AFTER = re.compile(r"\s*\d")
+
+
+def _next_to_amount(text: str, start_char: int, end_char: int) -> bool:
+    """The wording stands right after or before an amount ("Beuh 5g Amnesia", "Amnesia 5 gram"): a product name."""
+    return bool(_AMOUNT_BEFORE.search(text, max(0, start_char - 12), start_char)) or bool(
+        _AMOUNT_AFTER.match(text, end_char)
+    )
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return 0.0
+
+
+def _substance_anchors(doc: Doc, out: Extraction, text: str, cues: ClinicalCues, lang: str, for_doses: bool) -> Anchors:
+    """The text's substances as attribution anchors: for effects, rescue medicines (naloxone) left out and substances
+    named in passing marked; for doses, rescue medicines kept (a naloxone dose is a dose) but never carried."""
+    passing_cues = frozenset().union(*(cues.passing[x] for x in _languages(lang)))
+    items: list[Anchor] = []
+    for m in out.substances:
+        name = m.canonical or m.text
+        if m.canonical in cues.rescue:
+            if for_doses:
+                items.append((m.start, name, RESCUE))
+            continue
+        weight = CO_USED if m.canonical in cues.co_used else MAIN
+        if not for_doses and passing(text, m.start, passing_cues):
+            weight = PASSING
+        items.append((m.start, name, weight))
+    routes: list[tuple[int, int, str]] = values(doc).get(ROUTE_SPANS) or []
+    uses = [q.start for q in out.quantities] + [start for start, _, _ in routes]
+    return Anchors(items, _segments(text, lang), uses)
+
 
 class DoseFinder:
     """Doses: adds a :class:`nlp.types.Dose` to ``doc._.nps.doses`` per quantity with a dose unit that is not in an
-    offer and stands near a route, a substance (in a text without prices) or a consumption verb, with the nearest
-    substance and route. Reads what the substance, novel, offers and routes components assign; alone, it judges the
-    quantities a caller put in ``doc._.nps`` (none, unless given). Its consumption verbs load in ``initialize``."""
+    offer and stands near a route, a substance (in a text without prices) or a consumption verb, with its substance
+    and route (:mod:`nlp.components.attribution`: its clause, else earlier in its sentence, else what the text was
+    about before; a route is taken from an earlier sentence only when the substance is too). Not doses: amounts over
+    ``max_grams`` unless taken in their clause (a route or a consumption verb there, in a text without prices; up to
+    ``max_grams_taken``: "ate another 7g of nutmeg"), a solvent ("dissolved in 1 ml of water"), a unit's strength in a
+    listing ("pellets 1mg", "150µg blotters", "230mg each"), an extract's strength ("20x extract"). Reads what the
+    substance, novel, offers and routes components assign; alone, it judges the quantities a caller put in
+    ``doc._.nps`` (none, unless given). Its consumption verbs load in ``initialize``."""
 
     READS = ("doc._.nps.substances", "doc._.nps.quantities", "doc._.nps.prices", "doc._.nps_offer_quantities",
              "doc._.nps_route_spans")  # fmt: skip
     ASSIGNS = ("doc._.nps.doses",)
 
-    def __init__(self, nlp: Language, name: str, window_chars: int, max_grams: float, tables: bool = True) -> None:
+    def __init__(
+        self, nlp: Language, name: str, window_chars: int, max_grams: float, max_grams_taken: float, tables: bool = True
+    ) -> None:
         self.name = name
         self.lang: str = nlp.lang or "en"
         self.window_chars = window_chars
         self.max_grams = max_grams
+        self.max_grams_taken = max_grams_taken
         self.vocab = nlp.vocab
         self._make_doc = nlp.make_doc
         self.tables = tables
         self._table: PhraseTable | None = None
         self._data: dict[str, Any] = {}
+        self._cues: ClinicalCues | None = None
 
     def _phrases(self) -> dict[str, list[Doc]]:
         """The consumption verbs' pattern docs."""
@@ -316,6 +474,7 @@ class DoseFinder:
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
         self._table, self._data = _load_table(self.vocab, self.lang, "doses", self.tables, self._phrases)
+        self._cues = resources.clinical_cues()
 
     def table_data(self) -> dict[str, Any]:
         """What :mod:`nlp.tables` keeps of this component."""
@@ -329,7 +488,7 @@ class DoseFinder:
             return doc
         user_data = values(doc)
         paired: AbstractSet[int] = user_data.get(OFFER_QUANTITIES) or _NONE_PAIRED
-        max_grams = self.max_grams
+        max_grams = self.max_grams if out.prices else self.max_grams_taken
         candidates = [
             q
             for q in out.quantities
@@ -337,27 +496,94 @@ class DoseFinder:
         ]
         if not candidates:
             return doc
+        assert self._cues is not None
+        text = doc_text(doc)
         verbs: list[int] | None = None  # consumption verbs are looked up only if a route or a substance does not decide
         routes: list[tuple[int, int, str]] = user_data.get(ROUTE_SPANS) or []
-        route_items = sorted([(s, r) for s, _, r in routes]) if routes else []
-        substance_items = sorted([(m.start, m.canonical or m.text) for m in out.substances])
+        route_starts = [s for s, _, _ in routes]
+        substance_starts = sorted(m.start for m in out.substances)
         limit = self.window_chars * 2
+        kept = []
         for q in candidates:
-            route = _nearest(q.start, route_items, limit) if route_items else None
-            substance = _nearest(q.start, substance_items, limit) if substance_items else None
-            if not (route or (substance and not out.prices)):
+            near_route = _any_within(route_starts, q.start, limit)
+            if not (near_route or (not out.prices and _any_within(substance_starts, q.start, limit))):
                 if verbs is None:
                     assert self._table is not None
                     verbs = [doc[start].idx for _, start, _ in self._table.hits(doc)]
                 if not _any_within(verbs, q.start, self.window_chars):
                     continue
+            if not _not_a_dose(text, q.start, q.end, q.unit, bool(out.prices), self._cues):
+                kept.append(q)
+        if not kept:
+            return doc
+        segments = _segments(text, self.lang)
+        if any(q.grams is not None and q.grams > self.max_grams for q in kept):
+            if verbs is None:
+                assert self._table is not None
+                verbs = [doc[start].idx for _, start, _ in self._table.hits(doc)]
+            taken = {segments.clause(p) for p in route_starts + verbs}
+            kept = [q for q in kept if q.grams is None or q.grams <= self.max_grams or _taken(segments, q.start, taken)]
+        substances = _substance_anchors(doc, out, text, self._cues, self.lang, for_doses=True)
+        route_anchors = Anchors([(s, r, MAIN) for s, _, r in routes], segments, [])
+        amounts = [q.start for q in out.quantities]
+        for q in kept:
+            substance, own = substances.nearest(q.start, limit, after=False, blockers=amounts)
+            if not own:
+                substance = substances.carried(q.start)
+            if substance is None and q.grams is None and q.unit != "ml":
+                continue  # "4 Stück", "2 pills" of nothing named: a count of what, is unknown
+            route, near = route_anchors.nearest(q.start, limit, after=True)
+            if not near:
+                route = _carried_route(route_anchors, substances, q.start, substance, own)
             out.doses.append(Dose(q.text, q.amount, q.unit, substance, route))
         return doc
 
 
-def _longest_first(doc: Doc, matches: list[Match], token_start: bool = False) -> list[tuple[int, int, int]]:
+def _carried_route(routes: Anchors, substances: Anchors, pos: int, substance: str | None, own: bool) -> str | None:
+    """The route of the last earlier sentence that says one (one route only), for a dose whose sentence says none:
+    when the dose's substance was carried too, or is a substance of that sentence ("Snorted 30mg of X. Redosed
+    20mg"; "120 mg MDMA, capsule. 40 mg MDMA booster"; not "Smoked a joint. Today 100mg MDMA")."""
+    found = routes.last_sentence_value(pos)
+    if found is None:
+        return None
+    route, sentence = found
+    return route if not own or substance in substances.names_in(sentence) else None
+
+
+def _taken(segments: Segments, pos: int, taken: set[int]) -> bool:
+    """A route or a consumption verb in the clause of ``pos`` or the one before it in its sentence ("Paddo's
+    gegeten, 10 gram")."""
+    clause = segments.clause(pos)
+    if clause in taken:
+        return True
+    return (
+        clause > 0 and clause - 1 in taken and segments.sentence(segments.clauses[clause - 1]) == segments.sentence(pos)
+    )
+
+
+_WORD = re.compile(r"[\w'\u2019]+")
+
+
+def _not_a_dose(text: str, start: int, end: int, unit: str, listing: bool, cues: ClinicalCues) -> bool:
+    """A solvent ("in 1 ml water"), a unit's strength in a listing ("pellets 1mg", "230mg each") or an extract's
+    strength ("20x extract")."""
+    before = [w.lower() for w in _WORD.findall(text[max(0, start - 40) : start])][-3:]
+    after = [w.lower() for w in _WORD.findall(text[end : end + 30])][:2]
+    if (
+        unit == "ml"
+        and before
+        and before[-1] in ("in", "into", "dans", "im", "en", "met", "mit")
+        and any(w in cues.solvents for w in after)
+    ):
+        return True
+    if listing and (any(w in cues.strength_words for w in before) or (after[:1] and after[0] in cues.strength_words)):
+        return True
+    return unit == "pills" and bool(after) and after[0] in cues.extract_words
+
+
+def _longest_first(doc: Doc, matches: list[Match]) -> list[tuple[int, int, int, int, int]]:
     """Non-overlapping matches, longest first (as ``spacy.util.filter_spans``), in text order, without building
-    spans: ``(match key or start token, start char, end char)``."""
+    spans: ``(match key, start token, end token, start char, end char)``."""
     chosen = matches
     previous_end = -1
     for _, start, end in matches:  # in text order, as the matcher gives them: usually none overlap
@@ -369,7 +595,7 @@ def _longest_first(doc: Doc, matches: list[Match], token_start: bool = False) ->
     for key, start, end in chosen:
         first = doc[start]
         last = first if end - start == 1 else doc[end - 1]
-        out.append((start if token_start else key, first.idx, last.idx + len(last)))
+        out.append((key, start, end, first.idx, last.idx + len(last)))
     return out
 
 
@@ -388,21 +614,6 @@ def _any_within(sorted_positions: list[int], pos: int, limit: int) -> bool:
     return i < len(sorted_positions) and sorted_positions[i] <= pos + limit
 
 
-def _nearest(pos: int, items: list[tuple[int, str]], limit: int) -> str | None:
-    """The value of the item (sorted by position) nearest to ``pos`` within ``limit`` characters."""
-    if len(items) == 1:  # the common case: one substance in a listing title
-        start, value = items[0]
-        inside = -limit <= start - pos < limit or (start - pos == limit and value <= "\uffff")  # as the bisection
-        return value if inside else None
-    best: tuple[int, str] | None = None
-    i = bisect.bisect_left(items, (pos - limit, ""))
-    for start, value in items[i : bisect.bisect_right(items, (pos + limit, "\uffff"))]:
-        distance = abs(start - pos)
-        if distance <= limit and (best is None or distance < best[0]):
-            best = (distance, value)
-    return best[1] if best else None
-
-
 @Language.factory(
     "npswatch_routes_v1",
     default_config={"context_chars": 80, "tables": True},
@@ -416,14 +627,20 @@ def make_route_finder(nlp: Language, name: str, context_chars: int, tables: bool
 
 @Language.factory("npswatch_effects_v1", default_config={"negation_window": 4, "tables": True}, assigns=["doc._.nps"])
 def make_effect_finder(nlp: Language, name: str, negation_window: int, tables: bool) -> EffectFinder:
-    """Effects with adverse/severe flags, negation-aware. ``tables``: as for routes."""
+    """Effects with their severity, negation- and warning-aware, attributed to a substance. ``tables``: as for
+    routes."""
     return EffectFinder(nlp, name, negation_window, tables)
 
 
 @Language.factory(
-    "npswatch_doses_v1", default_config={"window_chars": 60, "max_grams": 5.0, "tables": True}, assigns=["doc._.nps"]
+    "npswatch_doses_v1",
+    default_config={"window_chars": 60, "max_grams": 5.0, "max_grams_taken": 50.0, "tables": True},
+    assigns=["doc._.nps"],
 )
-def make_dose_finder(nlp: Language, name: str, window_chars: int, max_grams: float, tables: bool) -> DoseFinder:
-    """Doses: amounts near consumption verbs or routes, linked to the nearest substance and route. ``tables``: as
-    for routes."""
-    return DoseFinder(nlp, name, window_chars, max_grams, tables)
+def make_dose_finder(
+    nlp: Language, name: str, window_chars: int, max_grams: float, max_grams_taken: float, tables: bool
+) -> DoseFinder:
+    """Doses: amounts near consumption verbs or routes, with their substance and route. ``max_grams``: the largest
+    dose in grams; ``max_grams_taken``: the largest in a clause that says it was taken ("ate 7g of nutmeg"), in a text
+    without prices. ``tables``: as for routes."""
+    return DoseFinder(nlp, name, window_chars, max_grams, max_grams_taken, tables)

@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from nlp import resources, tables
 from nlp.components.state import NAME_TOKENS, check_order, digit_ids, doc_text, findings, string_id, values
-from nlp.lexicon import DEFAULT_LEXICON, FormHit, Lexicon
+from nlp.lexicon import CO_USE, DEFAULT_LEXICON, NOT_REPORTED, FormHit, Lexicon
 from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
 from nlp.vocab import NAME_NORM, install_norms, installed_lexicon, name_pattern
@@ -39,7 +39,28 @@ from nlp.vocab import NAME_NORM, install_norms, installed_lexicon, name_pattern
 SPAN_KEY = "substances"
 _PIECES = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 _EXACT, _SHORT, _PART, _SOUND = 0, 1, 2, 3  # preference at one token, best first
+_CHEMICAL_NAME = re.compile(r"^(?=.*\d)(?=.*[A-Z]).*-")  # "5-EtO-MPT": a chemical name is drug context
+_STRENGTH = re.compile(r"^\d{1,3}s?$")  # "Percocet 10", "roxy 30s"
+# what a number after a medicine's name may be followed by when it is no strength of that brand ("Percocet 10 pills")
+_NOT_STRENGTH = frozenset(
+    ["mg", "g", "mcg", "µg", "ug", "ml", "%", "x", "pcs", "pills", "pill", "tabs", "tablets", "stuks", "stück",
+     "comprimés", "€", "$", "£", "eur", "usd", "for", "per", "voor", "für", "pour", "bags", "days", "minutes", "min"]
+)  # fmt: skip
+_MEDICINE_GROUPS = frozenset(
+    ["benzodiazepine", "other opioid", "z-drug", "gabapentinoid", "phenidate", "antihistamine", "barbiturate"]
+)
+_STREET = frozenset(["heroin", "opium", "kratom", "poppy seed tea", "desomorphine"])  # "heroin 10" is no brand
 _CACHE_SIZE = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
+
+
+class _Near:
+    """A name-shaped word (a novel name, for the novel-name component) that a product word may describe."""
+
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.end = start + 1
 
 
 class _Candidate:
@@ -103,6 +124,13 @@ class SubstanceMatcher:
         self._lexicon: Lexicon | None = None
         self._context: frozenset[str] = frozenset()
         self._context_ids: frozenset[int] = frozenset()
+        self._own: dict[str, tuple[frozenset[int], frozenset[str]]] = {}  # own-context words (ids) and units
+        self._own_unit_words: dict[str, frozenset[int]] = {}  # the units that are words ("eighth", "ons"), as ids
+        self._warning_combine: frozenset[int] = frozenset()
+        self._warning_avoid: frozenset[int] = frozenset()
+        self._warning_none: frozenset[int] = frozenset()
+        self._release: frozenset[int] = frozenset()
+        self._again = frozenset(string_id(w) for w in ("again", "wieder", "meer", "opnieuw", "plus"))
         self._digit_ids: frozenset[int] = frozenset()
         self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
         self._short_orths: frozenset[int] = frozenset()
@@ -112,8 +140,25 @@ class SubstanceMatcher:
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
         lex = self._lexicon = resources.lexicon(self.lexicon_path)
-        self._context = resources.cues().context_for(self.lang)
+        extra = resources.substance_cues()
+        self._context = resources.cues().context_for(self.lang) | extra.context.get("*", frozenset())
+        self._context = self._context | extra.context.get(self.lang, frozenset())
         self._context_ids = frozenset(string_id(word) for word in self._context)  # as ``Token.lower`` gives them
+        self._own = {
+            key: (
+                frozenset(string_id(w) for w in table.get("*", frozenset()) | table.get(self.lang, frozenset())),
+                table.get("units", frozenset()),
+            )
+            for key, table in extra.own.items()
+        }
+        self._own_unit_words = {
+            key: frozenset(string_id(u) for u in units if len(u) > 2 and u.isalpha())
+            for key, (_, units) in self._own.items()
+        }
+        self._warning_combine = frozenset(string_id(w) for w in extra.warning_combine.get(self.lang, frozenset()))
+        self._warning_avoid = frozenset(string_id(w) for w in extra.warning_avoid.get(self.lang, frozenset()))
+        self._warning_none = frozenset(string_id(w) for w in extra.warning_none.get(self.lang, frozenset()))
+        self._release = frozenset(string_id(w) for w in extra.release)
         install_norms(self.vocab, lex)
         self._exact_hits = {}
         # the serialised tables hold the shipped lexicon's patterns, written with its norms (nlp.tables)
@@ -198,7 +243,9 @@ class SubstanceMatcher:
             options.sort()
         text = doc_text(doc)
         candidates = self._candidates(doc, text, self.lexicon, options)
-        accepted = self._accept(doc, candidates) if candidates else candidates
+        accepted = self._accept(doc, text, candidates, names) if candidates else candidates
+        if accepted:
+            accepted = self._reported(doc, accepted)
         found = findings(doc).substances
         for cand in accepted:
             sub = cand.hit.substance
@@ -219,22 +266,27 @@ class SubstanceMatcher:
             doc.spans[SPAN_KEY] = SpanGroup(doc, name=SPAN_KEY, spans=spans)
         return doc
 
-    def _accept(self, doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _accept(self, doc: Doc, text: str, candidates: list[_Candidate], names: list[int]) -> list[_Candidate]:
         for c in candidates:
             if c.hit.ambiguous:
                 break
         else:
             return candidates  # nothing ambiguous: every candidate stands
         firm = [c for c in candidates if not c.hit.ambiguous]
-        firm_starts = [c.start for c in firm]
+        # firm names and chemical names ("next to 5-EtO-MPT") are drug context
+        firm_starts = sorted([c.start for c in firm] + [i for i in names if _CHEMICAL_NAME.match(doc[i].text)])
+        own = self._own_context(doc, text, candidates)
         accepted: list[_Candidate] = []
-        nearby: list[_Candidate] = list(firm)  # firm, accepted and descriptor candidates, kept sorted by start
-        nearby_starts = list(firm_starts)
+        # firm, accepted and descriptor candidates, and name-shaped words ("1V-BU-LAD buvards"), sorted by start
+        nearby: list[_Candidate | _Near] = [*firm, *(_Near(i) for i in names)]
+        nearby.sort(key=lambda c: c.start)
+        nearby_starts = [c.start for c in nearby]
         for cand in candidates:
             if cand.hit.ambiguous:
-                if not self._has_context(doc, cand, firm_starts):
+                if not (cand in own if cand.hit.own else self._has_context(doc, cand, firm_starts)):
                     continue
-                descriptor = _descriptor(doc, cand, nearby, nearby_starts)
+                # a strain's name is no product word ("Rosin 2g - Lemon Cherry Gelato": both are mentions)
+                descriptor = not cand.hit.capital and _descriptor(doc, cand, nearby, nearby_starts)
                 at = bisect.bisect_right(nearby_starts, cand.start)
                 nearby.insert(at, cand)
                 nearby_starts.insert(at, cand.start)
@@ -242,6 +294,104 @@ class SubstanceMatcher:
                     continue
             accepted.append(cand)
         return accepted
+
+    def _own_context(self, doc: Doc, text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+        """The candidates of forms that need context of their own kind ("^" forms: "Amnesia", "bars", "mimosa") that
+        have it: a word of their kind, a weight or strength right next to them, or a mention of the same substance or
+        group that does not need such context or has it (a list of strains: "Runtz, Girl Scout Cookies and Durban
+        Poison, 28g"). A form written with a capital counts only so written."""
+        own = [c for c in candidates if c.hit.own and (not c.hit.capital or text[c.start_char].isupper())]
+        if not own:
+            return own
+        window = self.context_window
+        found = [c for c in own if self._own_words(doc, c, 2 * window)]
+        for c in own:
+            if c in found:
+                continue
+            kind = self._own_key(c.hit)
+            for other in candidates:
+                near = other is not c and abs(other.start - c.start) <= window
+                if near and self._own_key(other.hit) == kind and (not other.hit.own or other in found):
+                    found.append(c)
+                    break
+        return found
+
+    def _own_key(self, hit: FormHit) -> str:
+        sub = hit.substance
+        return sub.canonical if sub.canonical in self._own else sub.chemical_group
+
+    def _own_words(self, doc: Doc, cand: _Candidate, window: int) -> bool:
+        words, units = self._own.get(self._own_key(cand.hit), (frozenset(), frozenset()))
+        unit_words = self._own_unit_words.get(self._own_key(cand.hit), frozenset())
+        lo, hi = max(0, cand.start - window), min(len(doc), cand.end + window)
+        for k in range(lo, hi):
+            if cand.start <= k < cand.end:
+                continue
+            token = doc[k]
+            if token.lower in words or token.lower in unit_words:  # "an eighth", "half ons"
+                return True
+            if units and abs(k - cand.start) <= 3 and (cand.start <= k or k < cand.start):
+                low = token.lower_
+                if token.like_num and k + 1 < len(doc) and doc[k + 1].lower_ in units:
+                    return True
+                if token.prefix in self._digit_ids and low.lstrip("0123456789.,/") in units:
+                    return True
+        return False
+
+    def _reported(self, doc: Doc, accepted: list[_Candidate]) -> list[_Candidate]:
+        """What is reported of the accepted candidates: not the names that are never reported (naloxone, test kits,
+        stealth labels; nlp.lexicon.NOT_REPORTED), not a co-used substance in a warning ("don't combine with
+        alcohol"); a medicine's mention extended over a bare strength or a release form ("Percocet 10", "roxy 30s",
+        "Oxycodone IR")."""
+        out = []
+        for cand in accepted:
+            sub = cand.hit.substance
+            if sub.chemical_group in NOT_REPORTED:
+                continue
+            if sub.chemical_group == CO_USE and self._in_warning(doc, cand):
+                continue
+            if sub.chemical_group in _MEDICINE_GROUPS and not sub.nps and sub.canonical not in _STREET:
+                self._extend_medicine(doc, cand)
+            out.append(cand)
+        return out
+
+    def _in_warning(self, doc: Doc, cand: _Candidate) -> bool:
+        """A determiner negation right before the mention ("no alcohol", "geen alcohol", "kein Alkohol"), or a
+        negation or avoidance word up to eight words before it and a combination word in the same stretch of its
+        sentence ("never combine with alcohol", "niet combineren met alcohol", "nicht mit Alkohol mischen", "ne pas
+        mélanger avec de l'alcool"); not after "again"/"wieder" ("nie wieder Ketamin mit Alkohol": what happened)."""
+        avoid, combine = self._warning_avoid, self._warning_combine
+        before = []
+        for k in range(cand.start - 1, max(-1, cand.start - 9), -1):
+            token = doc[k]
+            if token.text in (".", "!", "?", ";", "\n"):
+                break
+            before.append(token.lower)
+        if any(word in self._again for word in before[:3]):
+            return False  # "nie wieder Ketamin mit Alkohol", "never again": what happened, not a warning
+        if any(word in self._warning_none for word in before[:2]):
+            return True  # "no alcohol", "geen alcohol", "pas d'alcool", "kein Alkohol"
+        if not any(word in avoid for word in before):
+            return False
+        after = []
+        for k in range(cand.end, min(len(doc), cand.end + 6)):
+            token = doc[k]
+            if token.text in (".", "!", "?", ";", "\n"):
+                break
+            after.append(token.lower)
+        return any(word in combine for word in before) or any(word in combine for word in after)
+
+    def _extend_medicine(self, doc: Doc, cand: _Candidate) -> None:
+        end = cand.end
+        if end < len(doc) and doc[end].orth in self._release:
+            end += 1
+        elif end < len(doc) and doc[end - 1].whitespace_ and _STRENGTH.match(doc[end].text):
+            after = doc[end + 1].lower_ if end + 1 < len(doc) else ""
+            if after not in _NOT_STRENGTH:
+                end += 1
+        if end > cand.end:
+            cand.end = end
+            cand.end_char = doc[end - 1].idx + len(doc[end - 1])
 
     def _candidates(self, doc: Doc, text: str, lex: Lexicon, options: list[tuple[int, int, int]]) -> list[_Candidate]:
         """Leftmost, then best-kind and longest, non-overlapping candidates from the matchers' options."""
@@ -373,14 +523,26 @@ _UNIT_WORDS = frozenset(
         "powder",
         "peruvian",
         "colombian",
+        "clear",
+        "big",
+        "small",
+        "huge",
+        "fresh",
+        "cooked",
+        "premium",
+        "top",
     ]
 )
 
 
-def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate], starts: list[int]) -> bool:
-    """An ambiguous word right next to another substance name, with at most amounts between ("Ketamine crystal",
-    "α-PVP 2g crystal shards", "Speed paste"), describes that product; it is not a mention of its own.
-    A list separator or a conjunction in between ("speed, coke", "hasj und Gras") keeps it."""
+_LINKS = frozenset(["of", "de", "du", "des", "van", "von", "vom"])  # "Buvards de 1V-BU-LAD", "blotters of 1P-LSD"
+
+
+def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate | _Near], starts: list[int]) -> bool:
+    """An ambiguous word right next to another substance name or a name-shaped word, with at most amounts between
+    ("Ketamine crystal", "α-PVP 2g crystal shards", "Speed paste", "1V-BU-LAD buvards"), or before it with "of"
+    ("Buvards de 1V-BU-LAD"), describes that product; it is not a mention of its own. A list separator or a
+    conjunction in between ("speed, coke", "hasj und Gras") keeps it."""
     first = bisect.bisect_left(starts, cand.start - 12)
     for other in others[first : bisect.bisect_right(starts, cand.end + 4)]:
         if other is cand:
@@ -389,7 +551,7 @@ def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate], starts: li
         if 0 <= hi - lo <= 3:
             for k in range(lo, hi):  # tokens, not a Span: a Span costs more than the few tokens between
                 token = doc[k]
-                if not (token.like_num or token.lower_ in _UNIT_WORDS):
+                if not (token.like_num or token.lower_ in _UNIT_WORDS or (lo == cand.end and token.lower_ in _LINKS)):
                     break
             else:
                 return True

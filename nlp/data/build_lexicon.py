@@ -5,9 +5,15 @@ Inputs:
   ``../shared/data/tripsit/drugs.json`` beside the project (``--shared`` names another directory). Only factual
   fields are read: ``name``, ``pretty_name``, ``aliases`` and ``categories``. Without it the lexicon is not built
   (a message says where the file was looked for) and ``lexicon.json`` stays as it is;
-- ``sources/curated_substances.tsv``: npswatch's own list (NPS families, street names, NL/FR/DE slang, medicines).
-  A curated row that names a TripSit substance (by canonical name or any form) is merged into it and wins on
-  every column it fills.
+- ``sources/curated_substances.tsv``: npswatch's own list (NPS families, street names, NL/FR/DE slang, medicines);
+- the topic lists ``sources/plants.tsv`` (ethnobotanicals, with the substance they are a source of as canonical:
+  San Pedro -> mescaline), ``sources/pharmaceuticals.tsv`` (misused medicines, brands, misspellings),
+  ``sources/cannabis.tsv`` (cannabis as sold: strains and products), ``sources/co_use.tsv`` (alcohol, tobacco,
+  nicotine, caffeine: chemical group ``co-use``) and ``sources/not_reported.tsv`` (harm-reduction medicines and drug
+  test kits: recognised, never reported). Their sixth column names the public references the row's facts (names,
+  aliases, groups) are documented in, ids of ``sources/references.tsv``; the lexicon records them per substance.
+A row that names a TripSit substance (by canonical name or any form) is merged into it and wins on every column it
+fills; rows of the later files are merged the same way into earlier rows.
 
 The lexicon carries a notice of its sources (``notice``: each source with its licence, what was read from it and
 the SHA-256 of the file read), and every substance the ids of the sources it comes from. Run
@@ -337,6 +343,7 @@ class Form:
     ambiguous: bool
     curated: bool = False
     case: bool = False
+    own: bool = False  # counts only with context of its own kind ("^" in a source file; see nlp.lexicon.FormHit)
 
 
 @dataclass
@@ -359,6 +366,7 @@ class Entry:
         for existing in self.forms:
             if existing.text == form.text and existing.lang == form.lang:
                 existing.ambiguous = form.ambiguous if form.curated else existing.ambiguous and form.ambiguous
+                existing.own = form.own if form.curated else existing.own
                 existing.curated = existing.curated or form.curated
                 return
         self.forms.append(form)
@@ -455,21 +463,25 @@ _QUANTITY_LIKE = re.compile(r"^\d+(?:[.,]\d+)?\s?(?:g|mg|kg|ml|oz|lb|ug|mcg|x)$"
 
 
 def parse_form(raw: str) -> Form | None:
+    """A form of a source file: ``~`` ambiguous (needs drug context), ``^`` needs context of its own kind (implies
+    ambiguous), ``nl:``/``fr:``/``de:``/``en:`` the language it belongs to, a trailing "(note)" is dropped."""
     raw = raw.strip()
     if not raw or raw == "-":
         return None
-    ambiguous = False
+    ambiguous = own = False
     lang: str | None = None
     for _ in range(2):
         if raw.startswith("~"):
             ambiguous, raw = True, raw[1:]
+        if raw.startswith("^"):
+            ambiguous, own, raw = True, True, raw[1:]
         match = re.match(r"^(nl|fr|de|en):", raw)
         if match:
             lang, raw = match.group(1), raw[3:]
     raw = re.sub(r"\s*\([^)]*\)\s*$", "", raw).strip()  # "(heroin)"-style notes disambiguate the row only
     if not raw:
         return None
-    return Form(raw, lang, ambiguous)
+    return Form(raw, lang, ambiguous, own=own)
 
 
 def load_tripsit(path: Path) -> list[Entry]:
@@ -501,29 +513,71 @@ def load_tripsit(path: Path) -> list[Entry]:
     return entries
 
 
-def load_curated() -> list[tuple[str, str, str, str, list[Form]]]:
-    rows = []
-    for lineno, line in enumerate((SOURCES / "curated_substances.tsv").read_text(encoding="utf-8").splitlines(), 1):
+# the source files, in merge order: the first is npswatch's general list (5 columns, its references optional), the
+# others are topic lists whose sixth column names the references of each row (ids of references.tsv)
+SOURCE_FILES = (
+    "curated_substances.tsv",
+    "plants.tsv",
+    "pharmaceuticals.tsv",
+    "cannabis.tsv",
+    "co_use.tsv",
+    "not_reported.tsv",
+)
+REFERENCES = "references.tsv"
+Row = tuple[str, str, str, str, list[Form], list[str]]
+
+
+def load_references() -> dict[str, dict[str, str]]:
+    """``references.tsv``: id, name, URL, what is taken from it (facts: names, aliases, groups)."""
+    refs = {}
+    for lineno, line in enumerate((SOURCES / REFERENCES).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.split("\t")
-        if len(cols) != 5:
-            raise SystemExit(f"curated_substances.tsv:{lineno}: expected 5 tab-separated columns, found {len(cols)}")
-        canonical, effect, chem, nps, forms_raw = cols
-        if effect != "-" and effect not in EFFECT_GROUPS:
-            raise SystemExit(f"curated_substances.tsv:{lineno}: effect group {effect!r} is not one of {EFFECT_GROUPS}")
-        forms = [f for f in (parse_form(x) for x in forms_raw.split("|")) if f is not None]
-        for form in forms:
-            form.curated = True
-        rows.append((canonical, effect, chem, nps, forms))
+        if len(cols) != 4:
+            raise SystemExit(f"{REFERENCES}:{lineno}: expected 4 tab-separated columns, found {len(cols)}")
+        refs[cols[0]] = {"id": cols[0], "name": cols[1], "url": cols[2], "read": cols[3]}
+    return refs
+
+
+def load_curated(refs: dict[str, dict[str, str]] | None = None) -> list[Row]:
+    """Every source file's rows (canonical, effect group, chemical group, nps, forms, reference ids)."""
+    refs = load_references() if refs is None else refs
+    rows = []
+    for name in SOURCE_FILES:
+        for lineno, line in enumerate((SOURCES / name).read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            rows.append(_row(name, lineno, line.split("\t"), refs))
     return rows
+
+
+def _row(name: str, lineno: int, cols: list[str], refs: dict[str, dict[str, str]]) -> Row:
+    width = (5, 6) if name == SOURCE_FILES[0] else (6,)
+    if len(cols) not in width:
+        raise SystemExit(
+            f"{name}:{lineno}: expected {' or '.join(map(str, width))} tab-separated columns, found {len(cols)}"
+        )
+    canonical, effect, chem, nps, forms_raw = cols[:5]
+    cited = [r for r in (cols[5].split("|") if len(cols) == 6 else []) if r.strip() and r != "-"]
+    if effect != "-" and effect not in EFFECT_GROUPS:
+        raise SystemExit(f"{name}:{lineno}: effect group {effect!r} is not one of {EFFECT_GROUPS}")
+    unknown = [r for r in cited if r not in refs]
+    if unknown:
+        raise SystemExit(f"{name}:{lineno}: reference {unknown[0]!r} is not in {REFERENCES}")
+    if name != SOURCE_FILES[0] and not cited:
+        raise SystemExit(f"{name}:{lineno}: expected the references of the row in column 6, found none")
+    forms = [f for f in (parse_form(x) for x in forms_raw.split("|")) if f is not None]
+    for form in forms:
+        form.curated = True
+    return canonical, effect, chem, nps, forms, cited
 
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9α-ω,'+]+", "-", text.lower()).strip("-")
 
 
-def merge(tripsit: list[Entry], curated: list[tuple[str, str, str, str, list[Form]]]) -> list[Entry]:
+def merge(tripsit: list[Entry], curated: list[Row]) -> list[Entry]:
     by_key: dict[str, Entry] = {}
     for entry in tripsit:
         for key in [form_key(entry.id), form_key(entry.canonical)]:
@@ -534,7 +588,7 @@ def merge(tripsit: list[Entry], curated: list[tuple[str, str, str, str, list[For
             if not form.ambiguous:
                 alias_key.setdefault(form_key(form.text), entry)
     entries = list(tripsit)
-    for canonical, effect, chem, nps, forms in curated:
+    for canonical, effect, chem, nps, forms, cited in curated:
         target = by_key.get(form_key(canonical))
         if target is None:
             for form in forms:
@@ -554,11 +608,17 @@ def merge(tripsit: list[Entry], curated: list[tuple[str, str, str, str, list[For
             target.chemical_group = chem
         if nps != "-":
             target.nps = nps == "1"
-        if "npswatch" not in target.sources:
-            target.sources.append("npswatch")
+        for source in ("npswatch", *cited):
+            if source not in target.sources:
+                target.sources.append(source)
         target.add_form(Form(canonical, None, False, curated=True))
         for form in forms:
             target.add_form(form)
+        # a later row (a topic file) names this entry by its canonical name or a form
+        by_key.setdefault(form_key(canonical), target)
+        for form in forms:
+            if not form.ambiguous:
+                alias_key.setdefault(form_key(form.text), target)
     return entries
 
 
@@ -591,7 +651,7 @@ def resolve_conflicts(entries: list[Entry]) -> list[str]:
 
 
 _DESCRIPTOR = re.compile(
-    r"^(?P<core>.+?)[\s-]+(?:crystals?|kristallen|kristalle|cristaux|paste|pasta|bars?|flowers?|blüten|bloemen|"
+    r"^(?P<core>.+?)[\s-]+(?:crystals?|kristal|kristallen|kristalle|cristaux|paste|pasta|bars?|flowers?|blüten|bloemen|"
     r"fleurs|hcl|hbr|pellets?|vapes?|pillen|pills?|tabs?|tablets?|papers?|powder|poeder|pulver|blotters?|patch|oil|"
     r"extract|sodium|sulfate|sulphate|citrate|tartrate|fumarate|spray|strips|shards|needles)$",
     re.IGNORECASE,
@@ -617,7 +677,8 @@ def apply_word_policy(entries: list[Entry]) -> None:
         kept: list[Form] = []
         for form in entry.forms:
             low = form.text.lower()
-            if low in CASE_SENSITIVE or form_key(form.text) in CASE_SENSITIVE:
+            # an accented spelling of a language ("héro") is no English acronym ("hero"): only the word as written
+            if low in CASE_SENSITIVE or (form_key(form.text) in CASE_SENSITIVE and form.text.isascii()):
                 if form.text == low:
                     form = Form(form.text.upper(), form.lang, True, form.curated, True)
                 else:
@@ -633,8 +694,12 @@ def apply_word_policy(entries: list[Entry]) -> None:
 
 
 def notice(tripsit: Path) -> dict[str, Any]:
-    """Where the lexicon's facts come from (``sources`` of each substance names these ids)."""
-    curated = SOURCES / "curated_substances.tsv"
+    """Where the lexicon's facts come from (``sources`` of each substance names these ids): TripSit, npswatch's source
+    files (with the SHA-256 of each file read) and the public references the topic lists cite."""
+    references = [
+        {**ref, "licence": "facts (names, aliases, groups) as documented there; no text copied"}
+        for ref in load_references().values()
+    ]
     return {
         "generated_by": "nlp/data/build_lexicon.py",
         "sources": [
@@ -649,10 +714,13 @@ def notice(tripsit: Path) -> dict[str, Any]:
             {
                 "id": "npswatch",
                 "name": "npswatch curated substances",
-                "file": "nlp/data/sources/curated_substances.tsv",
+                "files": {
+                    f"nlp/data/sources/{name}": hashlib.sha256((SOURCES / name).read_bytes()).hexdigest()
+                    for name in (*SOURCE_FILES, REFERENCES)
+                },
                 "licence": "AGPL-3.0-or-later, written by the npswatch developers",
-                "sha256": hashlib.sha256(curated.read_bytes()).hexdigest(),
             },
+            *references,
         ],
     }
 
@@ -674,6 +742,7 @@ def render(entries: list[Entry], about: dict[str, Any]) -> str:
                     **({"lang": f.lang} if f.lang else {}),
                     **({"ambiguous": True} if f.ambiguous else {}),
                     **({"case": True} if f.case else {}),
+                    **({"own": True} if f.own else {}),
                 }
                 for f in entry.forms
             ],

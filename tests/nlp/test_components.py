@@ -83,7 +83,10 @@ def test_components_alone_find_their_own_results() -> None:
     assert _json(Extraction(quantities=offers.quantities, prices=offers.prices, offers=offers.offers)) == _json(
         Extraction(quantities=everything.quantities, prices=everything.prices, offers=everything.offers)
     )
-    assert alone["effects"](TEXTS[0])._.nps.effects == everything.effects
+    effects = alone["effects"](TEXTS[0])._.nps.effects  # alone: the same effects, attributed to no substance
+    assert [(e.effect, e.negated, e.substance) for e in effects] == [("nausea", True, None), ("seizure", False, None)]
+    assert [(e.effect, e.negated, e.substance) for e in everything.effects] == [("nausea", True, "3-MMC"),
+                                                                               ("seizure", False, "3-MMC")]  # fmt: skip
     # alone, routes count only unambiguous route words in drug talk ("snorted", "dosed")
     assert [r.route for r in alone["routes"](TEXTS[4])._.nps.routes] == ["insufflated"]
     assert alone["routes"]("I ate a sandwich")._.nps.routes == []  # "ate" needs a substance or an amount nearby
@@ -109,14 +112,14 @@ def test_every_valid_order_of_every_subset_gives_the_results_of_the_standard_ord
                     got = [_json(_run([components[n] for n in order], text)) for text in TEXTS]
                     assert got == expected, order
                     checked += 1
-    assert checked >= 40
+    assert checked >= 15  # effects reads what substances, novel, offers and routes assign: fewer orders are valid
 
 
 def test_valid_permuted_pipelines_build_and_agree() -> None:
     orders = [order for order in itertools.permutations(NAMES) if _valid(order)]
-    assert len(orders) == 6  # effects reads nothing: it may run anywhere; the others have one order
+    assert len(orders) == 2  # effects and doses read the same components, not each other: either may run last
     expected = [_json(full()(text)._.nps) for text in TEXTS]
-    for order in orders[:3]:
+    for order in orders:
         built = pipeline.build("en", components=list(order))
         assert [_json(built(text)._.nps) for text in TEXTS] == expected, order
 

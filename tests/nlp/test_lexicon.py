@@ -1,7 +1,10 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from nlp.lexicon import DEFAULT_LEXICON, EFFECT_GROUPS, Lexicon
+from nlp.normalize import form_key
 
 
 def _records() -> list[dict]:
@@ -11,9 +14,57 @@ def _records() -> list[dict]:
 def test_the_lexicon_carries_a_notice_of_its_sources() -> None:
     notice = json.loads(DEFAULT_LEXICON.read_text(encoding="utf-8"))["notice"]
     sources = {source["id"]: source for source in notice["sources"]}
-    assert set(sources) == {"tripsit", "npswatch"}
-    assert all(source["licence"] and len(source["sha256"]) == 64 for source in sources.values())
-    assert {s for r in _records() for s in r["sources"]} == set(sources)
+    assert {"tripsit", "npswatch"} <= set(sources)
+    assert len(sources["tripsit"]["sha256"]) == 64
+    assert all(len(digest) == 64 for digest in sources["npswatch"]["files"].values())
+    assert all(source["licence"] and (source.get("url") or source.get("files")) for source in sources.values())
+    cited = {s for r in _records() for s in r["sources"]}
+    assert cited <= set(sources)
+    assert len(cited - {"tripsit", "npswatch"}) >= 10  # public references recorded per entry
+
+
+@pytest.mark.parametrize(
+    ("form", "canonical", "group"),
+    [
+        ("San Pedro", "mescaline", "phenethylamine"),
+        ("peyote", "mescaline", "phenethylamine"),
+        ("Hawaiian baby woodrose", "LSA", "lysergamide"),
+        ("MHRB", "DMT", "tryptamine"),
+        ("Mimosa hostilis", "DMT", "tryptamine"),
+        ("Syrian rue", "Syrian rue", "harmala alkaloid"),
+        ("nootmuskaat", "nutmeg", "plant"),
+        ("blue lotus", "blue lotus", "plant"),
+        ("gabbies", "gabapentin", "gabapentinoid"),
+        ("dialudid", "hydromorphone", "other opioid"),
+        ("klonopine", "clonazepam", "benzodiazepine"),
+        ("Seresta", "oxazepam", "benzodiazepine"),
+        ("Girl Scout Cookies", "cannabis", "phytocannabinoid"),
+        ("rosin", "cannabis", "phytocannabinoid"),
+        ("beers", "alcohol", "co-use"),
+        ("snus", "tobacco", "co-use"),
+        ("nicotinezakjes", "nicotine", "co-use"),
+        ("coffees", "caffeine", "co-use"),
+        ("narcan", "naloxone", "harm reduction"),
+        ("fentanyl test strips", "drug test kit", "test kit"),
+    ],
+)
+def test_topic_lists_give_substance_and_group(form: str, canonical: str, group: str) -> None:
+    lex = Lexicon.load(DEFAULT_LEXICON)
+    hits = lex.by_key.get(form_key(form), [])
+    assert hits, form
+    assert (hits[0].substance.canonical, hits[0].substance.chemical_group) == (canonical, group)
+
+
+def test_co_used_substances_are_no_nps_and_named_for_the_signals() -> None:
+    lex = Lexicon.load(DEFAULT_LEXICON)
+    assert lex.co_use() == {"alcohol", "tobacco", "nicotine", "caffeine"}
+    assert not any(lex.by_canonical(name).nps for name in lex.co_use())  # type: ignore[union-attr]
+
+
+def test_class_words_are_no_substances() -> None:
+    lex = Lexicon.load(DEFAULT_LEXICON)
+    for word in ("synthetic cannabinoids", "nitazenes", "benzos", "benzo", "opioids", "antidepressants", "SSRIs"):
+        assert form_key(word) not in lex.by_key, word
 
 
 def test_a_bare_array_of_substances_still_loads(tmp_path: Path) -> None:

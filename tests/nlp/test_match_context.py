@@ -9,15 +9,19 @@ import re
 import pytest
 
 import nlp
-from nlp.components.novel import _SPACES, FAMILIES, _families_regex
+from nlp import resources
+from nlp.components.novel import _SPACES, FAMILIES
 from nlp.components.offers import _QTY, _QTY_SPACES
 from nlp.components.state import CONTEXT_LIMIT, match_context
 
 NAME_FRAGMENTS = [
     "3", "4", "-", "N-", "ethyl", "MMC", "CMC", "PVP", "PiHP", "2C-B", "nitazene", "N-pyrrolidino", "fluoro", "F",
     "Cl", "MeO", "DMT", "PINACA", "MDMB", "4en", "fentanyl", "oyl", "zolam", "bromaz", "edrone", "U-47700", "HHC",
-    "-O", "α", "a", "é", "x", "1", "00", "'", ",", ".", " ", " ", "  ", "\t", "\n", "\u00a0",
+    "-O", "α", "a", "é", "x", "1", "00", "'", ",", ".", " ", " ", "  ", "\t", "\n", "\u00a0", "EDMB", "5en",
+    "HEXINACA", "ICA", "1B", "PRO", "LAD", "BzO", "EPT", "nitazepane", "Br", "NEP", "DCK", "N-allyl", "Iod", "butyr",
+    "alfa", "tryptamine", "2F",
 ]  # fmt: skip
+GRAMMAR = resources.grammar()
 AMOUNT_FRAGMENTS = [
     "1", "10", "250", "0", ".", ",", "5", "x", "X", "×", "*", "g", "G", "mg", "gram", "kg", "st", "St", "ST", "pills",
     "tabs", "½", "1/2", "3/4", "/", "LTE", "abc", "é", "_", "-", "%", " ", " ", "  ", "\t", "\n", "\u00a0",
@@ -25,8 +29,8 @@ AMOUNT_FRAGMENTS = [
 
 CASES = [
     # (expression, whitespace characters it can take + 1, fragments)
-    (_families_regex(frozenset(range(len(FAMILIES)))), _SPACES, NAME_FRAGMENTS),
-    (_families_regex(frozenset([0, 1, 13, 14])), _SPACES, NAME_FRAGMENTS),
+    (GRAMMAR.for_families(frozenset(range(len(FAMILIES)))), _SPACES, NAME_FRAGMENTS),
+    (GRAMMAR.for_families(frozenset([0, 1, 4, 6, 8])), _SPACES, NAME_FRAGMENTS),
     (_QTY, _QTY_SPACES, AMOUNT_FRAGMENTS),
 ]
 
@@ -35,7 +39,7 @@ CASES = [
 def test_a_match_depends_only_on_its_context(regex: re.Pattern[str], spaces: int, fragments: list[str]) -> None:
     rng = random.Random(7)
     checked = 0
-    for _ in range(1500):
+    for _ in range(4000):
         text = "".join(rng.choice(fragments) for _ in range(rng.randint(1, 12)))
         for start in range(len(text)):
             context = match_context(text, start, spaces)
@@ -54,7 +58,7 @@ def test_a_match_depends_only_on_its_context(regex: re.Pattern[str], spaces: int
             if a is not None and b is not None:
                 assert (a.end() - start, a.groupdict()) == (b.end() - at, b.groupdict()), (text, start, other, at)
                 checked += 1
-    assert checked > 200  # matches compared, not only misses
+    assert checked > 100  # matches compared, not only misses
 
 
 def test_long_contexts_are_not_kept() -> None:

@@ -98,3 +98,82 @@ def test_stale_rates_are_flagged_on_offers_and_warned_once_per_crawl(
     assert caplog.text.count("exchange rates more than 7 days from the day converted") == 1
     assert "USD on 2026-12-01 at the rate of 2026-10-30" in caplog.text
     assert c.stats.get_value("npswatch/enrich/stale_rate_offers") == 2
+
+
+def _post(text: str, post_id: str = "1") -> Post:
+    return Post(source="lowlands_forum", forum="L", board="b", thread_id="1", thread_title="t", post_id=post_id,
+                url=f"http://f/{post_id}", text=text, seen_at="2026-10-05T12:00:00+00:00",
+                language_hint="en")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "adverse", "severe", "severe_substance"),
+    [
+        # a post about 3-MMC that names MDMA in passing counts for 3-MMC only
+        ("Snorted 50mg of 3-MMC. Heart racing like on MDMA, then I passed out.", ["3-MMC"], True, ["3-MMC"]),
+        # alcohol gives way to the other substance of the clause
+        ("Swallowed 2 pills of pregabalin with 3 beers and blacked out.", ["pregabalin"], True, ["pregabalin"]),
+        # negated and hypothetical effects count for nothing
+        ("Took 3-MMC, no seizure. Mixing it with alcohol can cause an overdose.", [], False, []),
+        ("Took 3-MMC, bad nausea, no seizure.", ["3-MMC"], False, []),
+        # a novel candidate is named as in novel_substance
+        ("Snorted 20mg of 4-Br-PVP, seizure an hour later.", ["4-BR-PVP"], True, ["4-BR-PVP"]),
+    ],
+)
+def test_a_post_says_which_substances_its_adverse_and_severe_effects_are_about(
+    tmp_path: Path, text: str, adverse: list[str], severe: bool, severe_substance: list[str]
+) -> None:
+    pipe = EnrichPipeline.from_crawler(crawler(tmp_path))
+    pipe.open_spider()
+    doc = item_to_document(pipe.process_item(_post(text)))
+    pipe.close_spider()
+    assert doc["adverse_substance"] == adverse
+    assert doc["severe"] is severe and doc["severe_substance"] == severe_substance
+    assert (
+        set(doc["severe_substance"])
+        <= set(doc["adverse_substance"])
+        <= set(doc["substance"]) | {*doc["novel_substance"]}
+    )
+
+
+def test_the_new_fields_are_stored_filtered_and_counted(tmp_path: Path) -> None:
+    c = crawler(tmp_path)
+    enrich, store = EnrichPipeline.from_crawler(c), StorePipeline.from_crawler(c)
+    enrich.open_spider()
+    store.open_spider()
+    texts = ["Took 3-MMC and had a seizure, ended up in hospital.", "Took 3-MMC, bad nausea.",
+             "Took 4-FA, nice evening, like 3-MMC but softer."]  # fmt: skip
+    for n, text in enumerate(texts):
+        store.process_item(enrich.process_item(_post(text, str(n))))
+    store.close_spider()
+    enrich.close_spider()
+    from storage import open_storage
+    from storage.base import SearchQuery
+
+    db = open_storage(str(tmp_path / "db.sqlite3"))
+    try:
+        adverse = db.search(SearchQuery(filters={"adverse_substance": ["3-MMC"]}, facets=["severe_substance"]))
+        assert sorted(d["text"] for d in adverse.hits) == sorted(texts[:2])
+        assert adverse.facets["severe_substance"] == {"3-MMC": 1}
+    finally:
+        db.close()
+
+
+def test_summaries_of_an_earlier_version_are_extracted_again(tmp_path: Path) -> None:
+    first = crawler(tmp_path)
+    enrich, store = EnrichPipeline.from_crawler(first), StorePipeline.from_crawler(first)
+    enrich.open_spider()
+    store.open_spider()
+    item = enrich.process_item(_post("Took 3-MMC and had a seizure."))
+    old = {k: v for k, v in item.nlp.items() if k not in ("adverse_substance", "severe_substance")}
+    item.nlp = {**old, "text_hash": "an earlier version's hash"}  # as stored before SUMMARY_VERSION 2
+    store.process_item(item)
+    store.close_spider()
+    enrich.close_spider()
+    second = crawler(tmp_path)
+    enrich = EnrichPipeline.from_crawler(second)
+    enrich.open_spider()
+    doc = item_to_document(enrich.process_item(_post("Took 3-MMC and had a seizure.")))
+    enrich.close_spider()
+    assert second.stats.get_value("npswatch/enrich/extracted") == 1
+    assert doc["severe_substance"] == ["3-MMC"]

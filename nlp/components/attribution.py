@@ -1,0 +1,162 @@
+"""What a dose or an effect is about: the sentences and clauses of a text, and the substance (or route) a mention at a
+position belongs to.
+
+A mention takes the substance of its own clause (the nearest one, either side), else the nearest one before it in
+its sentence (for effects, also the nearest one after it in its sentence), else the substance the text was about in
+the sentences before (:meth:`Anchors.carried`), else, for effects, the text's only substance. Co-used substances
+(alcohol, tobacco, nicotine, caffeine) give way to any other substance at the same level; substances named in passing
+("like 3-MMC", "without alcohol", "zoals", "comme", "ohne") count only when nothing else does; rescue medicines
+(naloxone) are never what an effect or a carried dose is about. docs/extraction.md ("What the signals read") states
+the rule as the adverse-surge detector relies on it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+MAIN, CO_USED, PASSING, RESCUE = 0, 1, 2, 3  # how much a substance mention counts as what a text is about
+SENTENCE_END = re.compile(r"(?:[.!?\u2026]+(?=\s|$)|\n)\s*")  # with the spaces after it
+# articles and determiners that may stand between a "passing" cue and the substance ("like the 3-MMC")
+ARTICLES = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les", "l'", "du",
+                      "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine", "einen"])  # fmt: skip
+_WORDS = re.compile(r"[\w'\u2019+-]+")
+
+
+def clause_breaks(words: frozenset[str]) -> re.Pattern[str]:
+    """Where a clause ends: a comma, semicolon or colon before a space, a dash between spaces, or a word that starts
+    a new action ("then", "puis", "daarna", "dann"). A comma between digits ("1,5 ml") is no break."""
+    alternatives = sorted(map(re.escape, words), key=len, reverse=True)
+    joined = "|".join(alternatives) or "(?!)"
+    return re.compile(rf"[,;:](?=\s)|;|\s[-\u2013\u2014]\s|\b(?:{joined})\b", re.IGNORECASE)
+
+
+class Segments:
+    """The sentence and clause starts of a text (character offsets, sorted), and which one a position is in."""
+
+    def __init__(self, text: str, breaks: re.Pattern[str]) -> None:
+        self.sentences = [0] + [m.end() for m in SENTENCE_END.finditer(text) if 0 < m.end() < len(text)]
+        clause_starts = {m.end() for m in breaks.finditer(text)}
+        clause_starts.update(self.sentences)
+        self.clauses = sorted(clause_starts)
+
+    def sentence(self, pos: int) -> int:
+        return bisect.bisect_right(self.sentences, pos) - 1
+
+    def clause(self, pos: int) -> int:
+        return bisect.bisect_right(self.clauses, pos) - 1
+
+
+def passing(text: str, start: int, cues: frozenset[str]) -> bool:
+    """The mention at ``start`` follows a cue that names it in passing ("like", "than", "without", "zoals", "comme",
+    "ohne"), maybe with an article between ("like the 3-MMC")."""
+    words = [w.lower() for w in _WORDS.findall(text[max(0, start - 30) : start])]
+    if words and words[-1] in ARTICLES:
+        words.pop()
+    return any(" ".join(words[-n:]) in cues for n in (1, 2, 3) if len(words) >= n)
+
+
+Anchor = tuple[int, str, int]  # (start, name, how much it counts: MAIN, CO_USED, PASSING or RESCUE)
+
+
+class Anchors:
+    """The substances (or routes) of one text in text order, with the sentences that tell of use (an amount or a
+    route in them), to answer what a mention at a position is about."""
+
+    def __init__(self, items: list[Anchor], segments: Segments, use_positions: list[int]) -> None:
+        self.items = items
+        self.segments = segments
+        self.use_sentences = {segments.sentence(p) for p in use_positions}
+        self.use_clauses = {segments.clause(p) for p in use_positions}
+        self._sentence_of = [segments.sentence(start) for start, _, _ in items]
+        self._clause_of = [segments.clause(start) for start, _, _ in items]
+
+    def nearest(self, pos: int, limit: int, after: bool, blockers: list[int] | None = None) -> tuple[str | None, bool]:
+        """The anchor in the clause of ``pos`` (nearest, either side), else the nearest before it in its sentence,
+        else (``after``) the nearest after it in its sentence; at each level a main substance before a co-used one,
+        and one in a clause that tells of use (an amount, a route) before others; within ``limit`` characters;
+        substances named in passing excluded, and anchors that belong to another of ``blockers`` (sorted positions:
+        the other amounts of a text; see :func:`_owned_by_another`). The name, and whether one was found."""
+        clause, sentence = self.segments.clause(pos), self.segments.sentence(pos)
+        best: tuple[int, int, int, int] | None = None
+        name: str | None = None
+        for k, (start, value, weight) in enumerate(self.items):
+            distance = abs(start - pos)
+            if weight == PASSING or distance > limit or self._sentence_of[k] != sentence:
+                continue
+            if blockers and _owned_by_another(blockers, pos, start):
+                continue
+            if self._clause_of[k] == clause:
+                level = 0
+            elif start < pos:
+                level = 1
+            elif after:
+                level = 2
+            else:
+                continue
+            key = (level, weight, self._clause_of[k] not in self.use_clauses, distance)
+            if best is None or key < best:
+                best, name = key, value
+        return name, best is not None
+
+    def carried(self, pos: int) -> str | None:
+        """What the sentences before the one of ``pos`` were about: the last main substance of a sentence that tells
+        of use, else the last main substance, else the last co-used one (never a rescue medicine or a substance named
+        in passing)."""
+        sentence = self.segments.sentence(pos)
+        used = main = co_used = None
+        for k, (_, value, weight) in enumerate(self.items):
+            if self._sentence_of[k] >= sentence:
+                break
+            if weight == MAIN:
+                main = value
+                if self._sentence_of[k] in self.use_sentences:
+                    used = value
+            elif weight == CO_USED:
+                co_used = value
+        return used or main or co_used
+
+    def last_sentence_value(self, pos: int) -> tuple[str, int] | None:
+        """The value of the last sentence before the one of ``pos`` that has anchors, if they all have one value (a
+        route said once, or said the same way twice), with that sentence's index."""
+        sentence = self.segments.sentence(pos)
+        last, values = -1, set[str]()
+        for k, (_, value, _) in enumerate(self.items):
+            if self._sentence_of[k] >= sentence:
+                break
+            if self._sentence_of[k] != last:
+                last, values = self._sentence_of[k], set[str]()
+            values.add(value)
+        return (values.pop(), last) if len(values) == 1 else None
+
+    def names_in(self, sentence: int) -> set[str]:
+        """The values of the anchors in sentence number ``sentence``."""
+        return {value for k, (_, value, _) in enumerate(self.items) if self._sentence_of[k] == sentence}
+
+    def only(self) -> str | None:
+        """The text's only main substance, if it names exactly one."""
+        names = {value for _, value, weight in self.items if weight == MAIN}
+        return names.pop() if len(names) == 1 else None
+
+    def in_passing(self, pos: int) -> str | None:
+        """The nearest substance named in passing in the sentence of ``pos``."""
+        sentence = self.segments.sentence(pos)
+        found = [
+            (abs(start - pos), value)
+            for k, (start, value, weight) in enumerate(self.items)
+            if weight == PASSING and self._sentence_of[k] == sentence
+        ]
+        return min(found)[1] if found else None
+
+
+def _owned_by_another(amounts: list[int], pos: int, start: int) -> bool:
+    """The anchor at ``start``, after the amount at ``pos``, belongs to another amount: one between them ("0,1 g
+    bruin en 0,1 g coke": coke is the second amount's), or one after it that is nearer ("Zolpidem 20 mg + Atarax
+    25 mg": Atarax is the second amount's). An anchor before an amount is any later amount's too ("120mg of MDMA,
+    then another 60mg")."""
+    if start < pos:
+        return False
+    i = bisect.bisect_right(amounts, pos)
+    j = bisect.bisect_left(amounts, start)
+    beyond = amounts[j] if j < len(amounts) else None
+    return j > i or (beyond is not None and beyond - start < start - pos)
