@@ -326,8 +326,8 @@ def detect_adverse(data: StoreSeries, since: date, config: RunConfig) -> list[De
     out = []
     for i, name in enumerate(names):
         for j, t in enumerate(kept):
-            if days[t] < since:
-                continue
+            if days[t] < since or not adverse[i, j]:
+                continue  # an alarm day brings an adverse post: the days after a wave only echo its window
             found = _adverse_at(results, i, j, adverse[i], severe[i], mentions[i], config)
             if found is not None:
                 method, stats = found

@@ -205,8 +205,9 @@ def describe(signal: Signal, data: StoreSeries, config: RunConfig) -> None:
         pairs = [(r, s) for r, s in pairs if r.context().get(dim) == value]
     if signal.type == "adverse_surge":
         pairs = [(r, s) for r, s in pairs if r.harms(signal.subject)]
-    if signal.type == "first_seen" and pairs:
-        signal.last_seen = max(signal.last_seen, max(s.day for _, s in pairs).isoformat())
+    if signal.type == "first_seen" and pairs:  # open while seen: the last day any of its documents was seen
+        latest = max(s.day for r, _ in pairs for s in r.sights if s.day <= last)
+        signal.last_seen = max(signal.last_seen, latest.isoformat())
     recs = [r for r, _ in pairs]
     signal.counts = {
         "listings": sum(r.kind == "listing" for r in recs),
