@@ -31,9 +31,11 @@ class Notes:
     digest: list[str] = field(default_factory=list)
 
 
-def subjects(data: StoreSeries, config: RunConfig) -> list[str]:
-    """The subjects that may signal: every one but the co-used (``config.exclude``)."""
-    return sorted(n for n in data.by_subject if not excluded(n, data.subjects.get(n), config.exclude))
+def subjects(data: StoreSeries, config: RunConfig, *, classes: bool = False) -> list[str]:
+    """The subjects that may signal: every one but the co-used (``config.exclude``) and, unless ``classes``, the
+    class names (``... (unspecified)``: a class is no substance; only its first sighting is a digest line)."""
+    return sorted(n for n in data.by_subject if not excluded(n, data.subjects.get(n), config.exclude)
+                  and (classes or not is_class(n)))  # fmt: skip
 
 
 def num(value: Any) -> float | None:
@@ -48,7 +50,7 @@ def detect_first_seen(data: StoreSeries, since: date, config: RunConfig, notes: 
     """Never-seen subjects (triaged: ``signals.triage``), and known ones in a new market, country or language."""
     cfg = config.first_seen
     baseline_end = data.first_crawl + timedelta(days=config.warmup_days)
-    names = set(subjects(data, config))
+    names = set(subjects(data, config, classes=True))
     sightings = [Sighting(n, rec.sights[0].day, {}, rec.doc_id) for rec in data.records for n in rec.subjects
                  if n in names]  # fmt: skip
     out = []
@@ -321,7 +323,8 @@ def detect_adverse(data: StoreSeries, since: date, config: RunConfig) -> list[De
     common: dict[str, Any] = {"window": cfg.window, "baseline": cfg.baseline, "gap": cfg.gap, "alpha": cfg.alpha,
               "min_adverse": cfg.min_adverse, "min_ratio": cfg.min_ratio}  # fmt: skip
     results = {"severe": AdverseSurge(**common)(severe, mentions),
-               "adverse": AdverseDoubling(min_share_ratio=cfg.min_share_ratio, **common)(adverse, mentions),
+               "adverse": AdverseDoubling(min_share_ratio=cfg.min_share_ratio, share_prior=cfg.share_prior,
+                                          **{**common, "min_adverse": cfg.doubling_min_adverse})(adverse, mentions),
                "sparse": get_detector(cfg.sparse_method, **cfg.sparse_params)(adverse)}  # fmt: skip
     out = []
     for i, name in enumerate(names):
@@ -362,6 +365,8 @@ def _adverse_at(results: dict[str, Any], i: int, j: int, adverse: npt.NDArray[np
     sparse = results["sparse"]
     if reference > 0 or not sparse.alarm[i, j] or base["adverse_window"] < cfg.min_adverse:
         return None
+    if base["adverse_window"] < cfg.doubling_min_adverse and base["severe_window"] < cfg.min_adverse:
+        return None  # a few mild side effects of a newly discussed substance: as for the doubling
     stats = {**base, "measure": "adverse", "observed": float(adverse[j]), "upperbound": num(sparse.upperbound[i, j]),
              "p_value": num(sparse.statistics["pvalue"][i, j]), "params": sparse.params,
              "note": "no mentions in the reference window",

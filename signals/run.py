@@ -113,12 +113,13 @@ def run_signals(store: Storage, signals: SignalStore, as_of: date, *, since: dat
     if since is None:
         since = data.first_crawl if last is None or last >= as_of else last + timedelta(days=1)
     since = max(since, data.first_crawl)
+    history = max(since, data.first_crawl + timedelta(days=config.warmup_days))  # the warm-up only builds history
     notes = detect.Notes()
     detections = [
         *detect.detect_first_seen(data, since, config, notes),
-        *detect.detect_spikes(data, since, config),
-        *detect.detect_price_shifts(data, since, config, notes),
-        *detect.detect_adverse(data, since, config),
+        *detect.detect_spikes(data, history, config),
+        *detect.detect_price_shifts(data, history, config, notes),
+        *detect.detect_adverse(data, history, config),
     ]
     result = RunResult(as_of, warnings=notes.warnings, digest=notes.digest)
     with signals.transaction():

@@ -78,15 +78,20 @@ class Record:
 
     def harms(self, subject: str, severe: bool = False) -> bool:
         """Whether the post reports an adverse (``severe``: a severe) effect of ``subject``: the substances
-        extraction attributes the effects to when it says so (``adverse_substance``, ``severe_substance``); else
-        its only subject, or, when it names several, those its thread is about (a bad-pill thread's passing
-        mention of cocaine is not a harm of cocaine)."""
+        extraction attributes the effects to when it says so (``adverse_substance``, ``severe_substance``), the
+        NPS of the post instead when those are only classic drugs beside an NPS; else its only subject, or, when
+        it names several, those its thread is about (a bad-pill thread's passing mention of cocaine is not a harm
+        of cocaine)."""
         if not (self.severe if severe else self.adverse):
             return False
         named = self.severe_subjects if severe else self.adverse_subjects
         if named is None and severe:
             named = self.adverse_subjects
         if named is not None:
+            if self.nps_names and named and not named & self.nps_names:
+                # harm given to a classic drug of a post that names an NPS: the NPS's ("a MDMB-4en-PINACA vape
+                # sold as THC had a seizure"); a classic drug beside an NPS is its vehicle, not the news
+                return subject in self.nps_names
             return subject in named
         if len(self.subjects) == 1:
             return True

@@ -160,19 +160,25 @@ class AdverseDoubling(AdverseSurge):
     (1 - alpha) quantile and the p-value ``P(X >= a1)``.  An alarm needs p <= alpha, a1 >= ``min_adverse``, the rate
     ratio ``(a1 / window) / ((a0 + 0.5) / baseline) >= min_ratio`` (2: a doubling), and the adverse *share* of the
     substance's mentions up by ``min_share_ratio`` (``(a1/n1) / ((a0 + 0.5)/n0)``): carnival's three times the
-    chatter with the usual share of side effects is more talk, not more harm.  Windows of whole weeks keep the
-    weekly rhythm (busier weekends) out of the ratio.  Statistics: ``pvalue``, ``ratio`` (rates), ``share_ratio``,
-    ``adverse_window``, ``mentions_window``.
+    chatter with the usual share of side effects is more talk, not more harm.  The usual share of a substance with
+    little history is uncertain (no adverse post among 3 mentions is no evidence of a share of 0), so the reference
+    share borrows ``share_prior`` mentions at the share of every series together (all substances of the forum,
+    the rows of the call) over the same reference window: ``(a0 + k * pooled) / (n0 + k)``; a substance with a long
+    history keeps its own.  Windows of whole weeks keep the weekly rhythm (busier weekends) out of the ratio.
+    Statistics: ``pvalue``, ``ratio`` (rates), ``share_ratio``, ``adverse_window``, ``mentions_window``.
     """
 
-    def __init__(self, name: str = "adverse-doubling", *, min_share_ratio: float = 1.5, **kwargs: Any) -> None:
+    def __init__(self, name: str = "adverse-doubling", *, min_share_ratio: float = 1.5, share_prior: float = 10.0,
+                 **kwargs: Any) -> None:  # fmt: skip
         super().__init__(name, **kwargs)
         check_range("min_share_ratio", float(min_share_ratio), 1.0)
+        check_range("share_prior", float(share_prior), 0.0)
         self.min_share_ratio = float(min_share_ratio)
+        self.share_prior = float(share_prior)
 
     @property
     def params(self) -> dict[str, Any]:
-        return {**super().params, "min_share_ratio": self.min_share_ratio}
+        return {**super().params, "min_share_ratio": self.min_share_ratio, "share_prior": self.share_prior}
 
     def __call__(
         self, adverse: npt.ArrayLike, mentions: npt.ArrayLike, dates: npt.ArrayLike | None = None
@@ -195,7 +201,11 @@ class AdverseDoubling(AdverseSurge):
         p_t = np.where(ok, binom.sf(a1 - 1, total, prob), np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
             rate_t = (a1 / self.window) / ((a0 + 0.5) / self.baseline)
-            share_t = np.where((n1 > 0) & (n0 > 0), (a1 / n1) / ((a0 + 0.5) / n0), np.inf)
+            pooled = a0.sum(axis=0) / n0.sum(axis=0)  # every series' share in the reference window
+            k = self.share_prior if self.share_prior > 0 else 0.0
+            ref_share = np.where(np.isfinite(pooled) & (k > 0), (a0 + k * np.nan_to_num(pooled)) / (n0 + k),
+                                 (a0 + 0.5) / n0)  # fmt: skip
+            share_t = np.where((n1 > 0) & (ref_share > 0), (a1 / n1) / ref_share, np.inf)
         shape = a.shape
         stats = {k: np.full(shape, np.nan) for k in ("pvalue", "ratio", "share_ratio", "adverse_window",
                                                       "mentions_window")}  # fmt: skip

@@ -160,3 +160,21 @@ class TestAdverseDoubling:
         busy, usual = mentions.copy(), adverse.copy()
         busy[50:], usual[50:] = 40, 4  # carnival: four times the talk, the same 10 % share
         assert not AdverseDoubling()(usual, busy).alarm.any()
+
+    def test_a_quiet_substance_is_compared_with_the_forums_usual_share_not_with_zero(self):
+        from signals.detectors import AdverseDoubling
+
+        # row 0: the forum's busy substance, a third of its posts adverse all along; row 1: mentioned once a week,
+        # never with a side effect, then a busy week (carnival) of 12 mentions with 4 mild side effects (a third)
+        mentions, adverse = np.zeros((2, 60)), np.zeros((2, 60))
+        mentions[0], adverse[0] = 3, 1
+        mentions[1, ::7] = 1
+        mentions[1, 53:60], adverse[1, [53, 56, 58, 59]] = [2, 2, 2, 2, 2, 1, 1], 1
+        pooled = AdverseDoubling(min_adverse=3)(adverse, mentions)
+        assert not pooled.alarm[1].any()  # about the usual share: 4 of 12 against a third
+        assert pooled.statistics["share_ratio"][1, 59] < 1.5
+        alone = AdverseDoubling(min_adverse=3, share_prior=0)(adverse, mentions)
+        assert alone.alarm[1].any()  # against its own 0.5 of ~4 mentions, the same week looked like x8
+        harm = adverse.copy()
+        harm[1, 53:60] = [2, 2, 2, 2, 2, 1, 1]  # every mention a harm: above any usual share
+        assert AdverseDoubling(min_adverse=3)(harm, mentions).alarm[1].any()
