@@ -110,10 +110,10 @@ class AdverseSurge:
     def min_history(self) -> int:
         return self.window - 1 + self.gap + self.baseline
 
-    def __call__(
-        self, adverse: npt.ArrayLike, mentions: npt.ArrayLike, dates: npt.ArrayLike | None = None
-    ) -> DetectorResult:
-        """``adverse`` and ``mentions``: counts per time point (1-D or series x time), adverse <= mentions."""
+    def _windows(self, adverse: npt.ArrayLike, mentions: npt.ArrayLike
+                 ) -> tuple[FloatArray, bool, npt.NDArray[np.intp], tuple[FloatArray, ...]]:  # fmt: skip
+        """The adverse counts as given (2-D), whether they were 1-D, the time points tested, and the window sums
+        (a1, n1, a0, n0): adverse and mentions in the current and in the reference window."""
         a_raw, was_1d = as_2d(as_counts(adverse, name="adverse"))
         n_raw, _ = as_2d(as_counts(mentions, name="mentions"))
         if a_raw.shape != n_raw.shape:
@@ -121,13 +121,21 @@ class AdverseSurge:
         a, n = np.nan_to_num(a_raw), np.nan_to_num(n_raw)
         if (a > n).any():
             raise SeriesError(f"adverse: expected adverse <= mentions, found {int(a[a > n][0])} > {int(n[a > n][0])}")
-        length = a.shape[1]
-        idx = np.arange(self.min_history, length)
+        idx = np.arange(self.min_history, a.shape[1])
         cur_lo, cur_hi = idx - self.window + 1, idx + 1
         ref_hi = cur_lo - self.gap
         ref_lo = ref_hi - self.baseline
-        a1, n1 = _window_sum(a, cur_lo, cur_hi), _window_sum(n, cur_lo, cur_hi)
-        a0, n0 = _window_sum(a, ref_lo, ref_hi), _window_sum(n, ref_lo, ref_hi)
+        sums = tuple(_window_sum(x, lo, hi) for x, lo, hi in ((a, cur_lo, cur_hi), (n, cur_lo, cur_hi),
+                                                              (a, ref_lo, ref_hi), (n, ref_lo, ref_hi)))  # fmt: skip
+        return a_raw, was_1d, idx, sums
+
+    def __call__(
+        self, adverse: npt.ArrayLike, mentions: npt.ArrayLike, dates: npt.ArrayLike | None = None
+    ) -> DetectorResult:
+        """``adverse`` and ``mentions``: counts per time point (1-D or series x time), adverse <= mentions."""
+        a_raw, was_1d, idx, (a1, n1, a0, n0) = self._windows(adverse, mentions)
+        a = np.nan_to_num(a_raw)
+        length = a.shape[1]
         ok = (n1 > 0) & (n0 > 0)
         total, succ = (n0 + n1).astype(np.int64), (a0 + a1).astype(np.int64)
         draws = n1.astype(np.int64)
@@ -183,17 +191,8 @@ class AdverseDoubling(AdverseSurge):
     def __call__(
         self, adverse: npt.ArrayLike, mentions: npt.ArrayLike, dates: npt.ArrayLike | None = None
     ) -> DetectorResult:
-        a_raw, was_1d = as_2d(as_counts(adverse, name="adverse"))
-        n_raw, _ = as_2d(as_counts(mentions, name="mentions"))
-        if a_raw.shape != n_raw.shape:
-            raise SeriesError(f"adverse and mentions: expected the same shape, found {a_raw.shape} and {n_raw.shape}")
-        a, n = np.nan_to_num(a_raw), np.nan_to_num(n_raw)
-        idx = np.arange(self.min_history, a.shape[1])
-        cur_lo, cur_hi = idx - self.window + 1, idx + 1
-        ref_hi = cur_lo - self.gap
-        ref_lo = ref_hi - self.baseline
-        a1, n1 = _window_sum(a, cur_lo, cur_hi), _window_sum(n, cur_lo, cur_hi)
-        a0, n0 = _window_sum(a, ref_lo, ref_hi), _window_sum(n, ref_lo, ref_hi)
+        a_raw, was_1d, idx, (a1, n1, a0, n0) = self._windows(adverse, mentions)
+        a = np.nan_to_num(a_raw)
         total = (a0 + a1).astype(np.int64)
         prob = self.window / (self.window + self.baseline)
         ok = total > 0
