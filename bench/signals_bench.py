@@ -62,6 +62,7 @@ from demosites.demo import demo_sites_process  # noqa: E402
 from demosites.server import env_var  # noqa: E402
 
 BEDS = ("holdout_a", "holdout_b", "demo")
+SEALED = ("holdout_b",)  # scored for aggregates only: its events, signals and traps are neither printed nor written
 SUBSTANCE_TYPES = ("first_seen", "spike", "price_shift", "adverse_surge")
 GRACE = 3  # days after an event's start within which a signal catches it
 RESULTS = ROOT / "bench" / "results" / "signals.json"
@@ -369,6 +370,39 @@ def bed_result(script: Script, run: Replay, seconds: float) -> dict[str, Any]:
     }
 
 
+COUNTS = ("signals", "unmatched_high_medium", "unmatched_per_60_market_days", "traps_fired", "traps_fired_high_medium")
+
+
+def sealed(result: dict[str, Any]) -> dict[str, Any]:
+    """A sealed bed's result without what would let anyone tune on it: per run the counts only (events caught and
+    their delays, severities per type, signals matching no event, traps fired), no names, no signals, no traps."""
+    out = {k: v for k, v in result.items() if k not in ("signals", "differences")}
+    for run in ("daily", "single"):
+        sc = result[run]
+        out[run] = {
+            "caught": sum(1 for e in sc["events"] if e["caught"]),
+            "events": len(sc["events"]),
+            "delays": [e["delay"] for e in sc["events"] if e["caught"]],
+            "per_type": {k: {"events": v["events"], "caught": v["caught"]} for k, v in sc["per_type"].items()},
+            **{k: sc[k] for k in COUNTS},
+            "unmatched": len(sc["unmatched"]),
+            "traps": len(sc["traps"]),
+        }
+    out["same_in_both_runs"] = not result["differences"]["daily_only"] and not result["differences"]["single_only"]
+    return out
+
+
+def print_sealed(bed: str, result: dict[str, Any]) -> None:
+    print(f"\n== {bed} (sealed: aggregates only)")
+    for run in ("daily", "single"):
+        sc = result[run]
+        types = ", ".join(f"{k} {v['caught']}/{v['events']}" for k, v in sc["per_type"].items() if v["events"])
+        print(f"   {run}: caught {sc['caught']}/{sc['events']} (delays {sc['delays']}; {types}); "
+              f"{sc['unmatched_high_medium']} high/medium matching no event ({sc['unmatched_per_60_market_days']} "
+              f"per 60 days of one market); traps fired {sc['traps_fired']}/{sc['traps']} "
+              f"({sc['traps_fired_high_medium']} high/medium)")  # fmt: skip
+
+
 def print_bed(bed: str, result: dict[str, Any]) -> None:
     daily = result["daily"]
     print(f"\n== {bed}: {result['title']}\n   {result['status']}; {result['days']} days, {result['markets']} market(s)")
@@ -420,11 +454,15 @@ def print_summary(results: dict[str, dict[str, Any]]) -> None:
     for bed, result in results.items():
         for run in ("daily", "single"):
             sc = result[run]
-            hits = [e for e in sc["events"] if e["caught"]]
-            delays = ",".join(str(e["delay"]) for e in hits)
+            if isinstance(sc["events"], int):  # a sealed bed's aggregates
+                caught, events, delays, traps = sc["caught"], sc["events"], sc["delays"], sc["traps"]
+            else:
+                caught, events, traps = sum(1 for e in sc["events"] if e["caught"]), len(sc["events"]), len(sc["traps"])
+                delays = [e["delay"] for e in sc["events"] if e["caught"]]
             print(
-                f"{bed:10} {run:6} {len(hits):>3}/{len(sc['events']):<3} {delays:18} {sc['unmatched_high_medium']:>13} "
-                f"{sc['unmatched_per_60_market_days']:>15} {sc['traps_fired']:>5}/{len(sc['traps']):<2}"
+                f"{bed:10} {run:6} {caught:>3}/{events:<3} {','.join(map(str, delays)):18} "
+                f"{sc['unmatched_high_medium']:>13} {sc['unmatched_per_60_market_days']:>15} "
+                f"{sc['traps_fired']:>5}/{traps:<2}"
                 f"({sc['traps_fired_high_medium']}) "
                 f"{result['seconds']['total'] if run == 'daily' else '':>8}"
             )
@@ -464,9 +502,9 @@ def main(argv: list[str] | None = None) -> int:
         work_root.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             done = dict(pool.map(lambda bed: run_bed(bed, args.days, work_root), beds))
-    results = {bed: done[bed] for bed in beds}
+    results = {bed: sealed(done[bed]) if bed in SEALED else done[bed] for bed in beds}
     for bed, result in results.items():
-        print_bed(bed, result)
+        (print_sealed if bed in SEALED else print_bed)(bed, result)
     print_summary(results)
     total = time.perf_counter() - started
     cpu = sum(r["seconds"]["worker_cpu"] for r in results.values())

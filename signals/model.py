@@ -9,8 +9,10 @@ episode's first day.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 SignalType = Literal[
     # substance signals (early-warning issue)
@@ -48,6 +50,7 @@ class Evidence:
     url: str
     seen_at: str
     warc_record_id: str | None = None
+    observed_on: str | None = None  # the day of the observation (the crawl) whose page and WARC record these are
 
 
 @dataclass
@@ -100,3 +103,34 @@ class Signal:
         kept = {k: v for k, v in data.items() if k in names}
         kept["evidence"] = [Evidence(**e) for e in data.get("evidence") or []]
         return cls(**kept)
+
+
+# Query parameters that never select what a page shows, dropped from evidence URLs (``clean_url``):
+# - tracking: analytics campaign and click ids, referral codes (utm_*, fbclid, gclid, ref, ...);
+# - sessions: a session id in the URL identifies the crawler's login, and a link with it is stale (sid,
+#   PHPSESSID, jsessionid, vBulletin's ``s`` when it is a session hash);
+# - crawl bookkeeping: the day or cache-buster a crawler adds to get a fresh copy (as_of, nocache, _).
+# Parameters that choose the content (a thread id, a listing id, the page of a thread a post is on) stay.
+TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "_hs")
+DROPPED_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "_ga", "ref", "ref_src",
+                            "referrer", "affiliate", "aff", "sid", "phpsessid", "jsessionid", "sessionid",
+                            "session_id", "session", "as_of", "nocache", "cachebuster", "_"})  # fmt: skip
+_SESSION_HASH = re.compile(r"^[0-9a-f]{32}$", re.IGNORECASE)
+
+
+def clean_url(url: str) -> str:
+    """``url`` without the query parameters of ``DROPPED_PARAMS`` (and ``;jsessionid=`` path parameters)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.IGNORECASE)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _dropped(k, v)]
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(kept), parts.fragment))
+
+
+def _dropped(key: str, value: str) -> bool:
+    low = key.lower()
+    if low == "s":
+        return bool(_SESSION_HASH.match(value))
+    return low in DROPPED_PARAMS or low.startswith(TRACKING_PREFIXES)

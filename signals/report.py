@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from signals.config import RunConfig
 from signals.model import Signal
 from signals.run import run_and_deliver
 
@@ -29,10 +30,10 @@ def print_table(found: Sequence[Signal], printer: Console) -> None:
 
 
 def run_and_list(db: str, printer: Console, as_of: date | None = None, *, since: date | None = None,
-                 deliver: bool | None = None) -> int:  # fmt: skip
+                 deliver: bool | None = None, config: RunConfig | None = None) -> int:  # fmt: skip
     """Run the signals over the store ``db`` as of ``as_of`` (``signals.run.run_and_deliver``), print what it did
     and the table of every signal; return its exit code."""
-    outcome = run_and_deliver(db, as_of, since=since, deliver=deliver)
+    outcome = run_and_deliver(db, as_of, since=since, deliver=deliver, config=config)
     for line in outcome.lines:
         printer.print(escape(line).replace("error:", "[red]error:[/red]", 1))
     print_table(outcome.kept, printer)

@@ -47,6 +47,7 @@ class Sight:
     warc_record_id: str | None
     eur_per_gram: tuple[float, ...] = ()
     bridged: bool = False  # not observed: between two sightings with no crawl of its market in between
+    observed: date | None = None  # the day of the observation behind it (bridged: the one before; posts: the first)
 
 
 @dataclass
@@ -67,6 +68,36 @@ class Record:
     severe: bool = False
     sights: list[Sight] = field(default_factory=list)
     first_observed: date | None = None  # first day the document was observed (posts: may follow the day posted)
+    last_observed: date | None = None  # posts: the day of the copy the store has (the latest crawl that saw it)
+    groups: tuple[str, ...] = ()  # chemical groups extraction gave the document
+    known_names: frozenset[str] = frozenset()  # its known substances (``substance``); the other subjects are candidates
+    adverse_subjects: frozenset[str] | None = None  # extraction's ``adverse_substance`` (None: not given)
+    severe_subjects: frozenset[str] | None = None  # extraction's ``severe_substance`` (None: not given)
+    leads: frozenset[str] = frozenset()  # the subjects of its thread (posts; see ``thread_leads``)
+    nps_names: frozenset[str] = frozenset()  # its subjects that are NPS (candidates, the lexicon's ``nps: true``)
+
+    def harms(self, subject: str, severe: bool = False) -> bool:
+        """Whether the post reports an adverse (``severe``: a severe) effect of ``subject``: the substances
+        extraction attributes the effects to when it says so (``adverse_substance``, ``severe_substance``), the
+        NPS of the post instead when those are only classic drugs beside an NPS; else its only subject, or, when
+        it names several, those its thread is about (a bad-pill thread's passing mention of cocaine is not a harm
+        of cocaine)."""
+        if not (self.severe if severe else self.adverse):
+            return False
+        named = self.severe_subjects if severe else self.adverse_subjects
+        if named is None and severe:
+            named = self.adverse_subjects
+        if named is not None:
+            if self.nps_names and named and not named & self.nps_names:
+                # harm given to a classic drug of a post that names an NPS: the NPS's ("a MDMB-4en-PINACA vape
+                # sold as THC had a seizure"); a classic drug beside an NPS is its vehicle, not the news
+                return subject in self.nps_names
+            return subject in named
+        if len(self.subjects) == 1:
+            return True
+        if self.nps_names and subject not in self.nps_names:
+            return False  # a classic drug laced with or beside an NPS: the harm is the NPS's
+        return (len(self.nps_names) == 1 and subject in self.nps_names) or subject in self.leads
 
     def context(self) -> dict[str, str]:
         found = {"source": self.source, "market": self.market, "country": self.country, "language": self.language}
@@ -123,8 +154,9 @@ class StoreSeries:
             if r.kind == "listing":
                 r.sights = bridge(r.sights, self.crawls[("source", r.source)])
         # the latest day each forum post was seen (its current version), capped at as_of
-        seen = (_parse_day(s.seen_at) for r in records if r.kind == "post" for s in r.sights)
+        seen = (r.last_observed for r in records if r.kind == "post")
         self.forum_crawls = {min(d, as_of) for d in seen if d is not None}
+        self.aliases: dict[str, list[str]] = {}  # subject -> the other names folded into it (``fold_names``)
         # the first day anything was crawled: listings' observation days, posts' first observation (``first_seen``
         # of a search hit where the backend gives it, else the post's own day)
         crawled = self.market_days | {r.first_observed for r in records if r.first_observed is not None}
@@ -202,7 +234,7 @@ class StoreSeries:
         for rec in self.by_subject.get(subject, []):
             if rec.kind != kind:
                 continue
-            if (measure == "adverse" and not rec.adverse) or (measure == "severe" and not rec.severe):
+            if measure in ("adverse", "severe") and not rec.harms(subject, measure == "severe"):
                 continue
             yield from ((rec, s) for s in rec.sights if s.day <= self.as_of)
 
@@ -234,7 +266,8 @@ class StoreSeries:
 
     def records_between(self, subject: str, first: date, last: date, kinds: Iterable[str] = ("listing", "post")
                         ) -> list[tuple[Record, Sight]]:  # fmt: skip
-        """The documents counted for ``subject`` between two days (inclusive), each with its latest sighting there."""
+        """The documents counted for ``subject`` between two days (inclusive), each with its first sighting there
+        (a real observation: a day it was bridged over gives the observation before it)."""
         wanted = set(kinds)
         out = []
         for rec in self.by_subject.get(subject, []):
@@ -242,7 +275,7 @@ class StoreSeries:
                 continue
             inside = [s for s in rec.sights if first <= s.day <= last]
             if inside:
-                out.append((rec, inside[-1]))
+                out.append((rec, inside[0]))
         out.sort(key=lambda pair: (pair[1].day, pair[0].doc_id))
         return out
 
@@ -256,7 +289,8 @@ def bridge(sights: list[Sight], crawled: set[date]) -> list[Sight]:
         out.append(before)
         gap = [before.day + timedelta(days=i) for i in range(1, (after.day - before.day).days)]
         if gap and not any(d in crawled for d in gap):
-            out += [Sight(d, before.seen_at, before.warc_record_id, bridged=True) for d in gap]
+            seen = before.observed or before.day
+            out += [Sight(d, before.seen_at, before.warc_record_id, bridged=True, observed=seen) for d in gap]
     return [*out, *sights[-1:]]
 
 
@@ -283,18 +317,24 @@ def _item(rec: Record, measure: str) -> str | None:
 
 
 def load_series(store: Storage, as_of: date | None = None, *, page_size: int = PAGE_SIZE) -> StoreSeries:
-    """Read every listing and post observed on or before ``as_of`` (default: today, UTC) into a ``StoreSeries``."""
+    """Read every listing and post observed on or before ``as_of`` (default: today, UTC) into a ``StoreSeries``:
+    names of one substance folded together (``fold_names``), posts given their thread's subjects."""
     as_of = as_of or datetime.now(UTC).date()
-    records: list[Record] = []
-    mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    pairs: list[tuple[Record, dict[str, Any]]] = []
     for doc in iter_documents(store, as_of, page_size):
         rec = _record(store, doc, as_of)
-        if rec is None:
-            continue
-        records.append(rec)
+        if rec is not None:
+            pairs.append((rec, doc))
+    records = [rec for rec, _ in pairs]
+    aliases = fold_names(records)
+    thread_leads(records)
+    mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rec, doc in pairs:
         for name in rec.subjects:
             mentions[name].append(doc)
-    return StoreSeries(records, {name: _subject_info(name, docs) for name, docs in mentions.items()}, as_of)
+    data = StoreSeries(records, {name: _subject_info(name, docs) for name, docs in mentions.items()}, as_of)
+    data.aliases = aliases
+    return data
 
 
 def iter_documents(store: Storage, as_of: date, page_size: int = PAGE_SIZE) -> Iterator[dict[str, Any]]:
@@ -329,11 +369,15 @@ def _record(store: Storage, doc: Mapping[str, Any], as_of: date) -> Record | Non
         country=doc.get("ships_from"),
         language=doc.get("language") or doc.get("language_hint"),
         adverse=bool(doc.get("adverse_effect")),
-        severe=bool(doc.get("severe")) and bool(doc.get("adverse_effect")),
+        severe=is_severe(doc.get("severe")) and bool(doc.get("adverse_effect")),
+        groups=tuple(str(g) for g in doc.get("chemical_group") or []),
+        known_names=frozenset(str(s) for s in doc.get("substance") or []),
+        adverse_subjects=_named(doc, "adverse_substance"),
+        severe_subjects=_named(doc, "severe_substance"),
     )
     if kind == "listing":
         rec.sights = [
-            Sight(o.day, o.seen_at, o.warc_record_id, day_prices(doc, o.prices))
+            Sight(o.day, o.seen_at, o.warc_record_id, day_prices(doc, o.prices), observed=o.day)
             for o in store.history(rec.doc_id)
             if o.day <= as_of
         ]
@@ -341,16 +385,44 @@ def _record(store: Storage, doc: Mapping[str, Any], as_of: date) -> Record | Non
         rec.sights = [_post_sight(store, doc)]
         if rec.sights[0].day > as_of:
             return None
-        rec.first_observed = _parse_day(doc.get("first_seen")) or rec.sights[0].day
+        rec.first_observed = rec.sights[0].observed or _parse_day(doc.get("first_seen")) or rec.sights[0].day
+        rec.last_observed = _parse_day(doc.get("seen_at")) or rec.first_observed
     return rec if rec.sights else None
 
 
 def _post_sight(store: Storage, doc: Mapping[str, Any]) -> Sight:
+    """The day a post counts on (posted, else first observed), with its first observation: the page as it was
+    when the post was first seen and that day's WARC record, not the latest copy."""
+    history = store.history(str(doc["id"]))
+    first = history[0] if history else None
     posted = _parse_day(doc.get("posted_at"))
     if posted is None:
-        history = store.history(str(doc["id"]))
-        posted = history[0].day if history else _parse_day(doc.get("seen_at")) or date.min
-    return Sight(posted, str(doc.get("seen_at") or ""), doc.get("warc_record_id"))
+        posted = first.day if first else _parse_day(doc.get("seen_at")) or date.min
+    if first is None:
+        return Sight(posted, str(doc.get("seen_at") or ""), doc.get("warc_record_id"))
+    return Sight(posted, first.seen_at, first.warc_record_id, observed=first.day)
+
+
+SEVERE_LEVELS = frozenset({"severe", "high", "serious", "life-threatening", "fatal"})
+
+
+def is_severe(value: Any) -> bool:
+    """Extraction's severity of a document's adverse effects: ``severe: true``, or a level on its scale."""
+    if isinstance(value, str):
+        return value.strip().lower() in SEVERE_LEVELS
+    if isinstance(value, list):
+        return any(is_severe(v) for v in value)
+    return value is True
+
+
+def _named(doc: Mapping[str, Any], key: str) -> frozenset[str] | None:
+    """The substances extraction attributes a document's (severe) adverse effects to, as subjects; None when the
+    document does not say (stores extracted before the field existed)."""
+    if key not in doc or doc.get(key) is None:
+        return None
+    values = [str(v) for v in doc.get(key) or []]
+    known = {str(s) for s in doc.get("substance") or []}
+    return frozenset([v for v in values if v in known] + candidate_names(v for v in values if v not in known))
 
 
 def _parse_day(value: Any) -> date | None:
@@ -423,3 +495,110 @@ def _subject_info(name: str, docs: list[dict[str, Any]]) -> SubjectInfo:
     family = groups.most_common(1)[0][0] if groups else None
     nps = any(bool(d.get("nps")) for d in docs)
     return SubjectInfo(name, known, family, [g for g, _ in effects.most_common(3)], nps)
+
+
+# -- one substance, one name -------------------------------------------------------------------
+
+GENERIC_SUFFIX = "(unspecified)"  # the lexicon's class names: "synthetic cannabinoids (unspecified)"
+THREAD_LEAD = 0.5  # a thread is about the subjects named in at least this share of its posts
+
+
+def fold_names(records: list[Record]) -> dict[str, list[str]]:
+    """Names of one substance become one subject, in every record; returns each kept name's folded names.
+
+    - a class name (``... (unspecified)``) beside a substance of its class in the same document is that substance
+      (a "spice" listing naming MDMB-6en-PINACA is about MDMB-6en-PINACA);
+    - a novel candidate spelled as a known name without its hyphens is the known substance;
+    - two candidates of one document are one substance when one's name is inside the other's (``6-ENPINACA`` in
+      ``MDMB6ENPINACA``: a split spelling), or when most documents of the rarer name also give the other (a name and
+      its synonym: ``BUTONITAZEPYNE (N-pyrrolidino butonitazene)``).  The name seen first is kept (then the one in
+      more documents, then the longer), so a later document never renames a signal already raised.
+    """
+    _drop_classes(records)
+    known = {candidate_key(n): n for r in records for n in r.subjects if not _is_candidate(n, r)}
+    firsts: dict[str, date] = {}
+    docs: dict[str, set[int]] = defaultdict(set)
+    for i, rec in enumerate(records):
+        rec.subjects = sorted({known.get(candidate_key(n), n) if _is_candidate(n, rec) else n for n in rec.subjects})
+        for name in rec.subjects:
+            docs[name].add(i)
+            day = rec.sights[0].day if rec.sights else date.max
+            firsts[name] = min(firsts.get(name, date.max), day)
+    parent = {name: name for name in docs}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    def rank(name: str) -> tuple[date, int, int, str]:
+        return firsts[name], -len(docs[name]), -len(candidate_key(name)), name
+
+    candidates = sorted(n for n in docs if n not in known.values())
+    for a, b in itertools.combinations(candidates, 2):
+        shared = docs[a] & docs[b]
+        if not shared:
+            continue
+        ka, kb = candidate_key(a), candidate_key(b)
+        if ka in kb or kb in ka or len(shared) * 2 >= min(len(docs[a]), len(docs[b])):
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                keep, drop = sorted((ra, rb), key=rank)
+                parent[drop] = keep
+    folded: dict[str, list[str]] = defaultdict(list)
+    for name in parent:
+        if root(name) != name:
+            folded[root(name)].append(name)
+
+    def rename(names: frozenset[str] | None) -> frozenset[str] | None:
+        if names is None:
+            return None
+        return frozenset(root(n) if n in parent else known.get(candidate_key(n), n) for n in names)
+
+    for rec in records:
+        rec.subjects = sorted({root(n) for n in rec.subjects})
+        rec.adverse_subjects, rec.severe_subjects = rename(rec.adverse_subjects), rename(rec.severe_subjects)
+    return {k: sorted(v) for k, v in folded.items()}
+
+
+def _is_candidate(name: str, rec: Record) -> bool:
+    return name not in rec.known_names
+
+
+def _drop_classes(records: list[Record]) -> None:
+    from signals.triage import substance_groups
+
+    for rec in records:
+        classes = [n for n in rec.subjects if n.endswith(GENERIC_SUFFIX)]
+        if not classes or len(rec.subjects) == len(classes):
+            continue
+        specific = [n for n in rec.subjects if not n.endswith(GENERIC_SUFFIX)]
+        for name in classes:
+            group = substance_groups(name)[0]
+            if any(group in _groups_of(n, rec) for n in specific):
+                rec.subjects.remove(name)
+
+
+def _groups_of(name: str, rec: Record) -> tuple[str, ...]:
+    """A subject's chemical groups: the lexicon's for a known name, the document's for a candidate."""
+    from signals.triage import substance_groups
+
+    return substance_groups(name)[:1] if name in rec.known_names else rec.groups
+
+
+def thread_leads(records: list[Record]) -> None:
+    """Give each post the subjects its thread is about (those named in at least ``THREAD_LEAD`` of its posts) and
+    those of its subjects that are NPS: what ``Record.harms`` attributes adverse effects with."""
+    from signals.triage import substance_groups
+
+    threads: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for rec in records:
+        if rec.kind == "post" and len(rec.subjects) > 1:
+            rec.nps_names = frozenset(n for n in rec.subjects if n not in rec.known_names or substance_groups(n)[2])
+        if rec.kind == "post" and rec.thread:
+            threads[(rec.source, rec.thread)].append(rec)
+    for posts in threads.values():
+        named = Counter(n for p in posts for n in p.subjects)
+        leads = frozenset(n for n, c in named.items() if c >= THREAD_LEAD * len(posts))
+        for p in posts:
+            p.leads = leads

@@ -34,13 +34,55 @@ def signals() -> None:
     help="Send new signals through the channels of NPSWATCH_ALERTS_CONFIG, else to the Atom feed beside the "
     "signal store (default: deliver).",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Detector settings (YAML; docs/signals.md, Settings); default: the documented defaults.",
+)
 @_db_option
-def signals_run(as_of: date | None, since: date | None, deliver: bool | None, db: str) -> None:
+def signals_run(as_of: date | None, since: date | None, deliver: bool | None, config_path: Path | None,
+                db: str) -> None:  # fmt: skip
     """Run the detectors over the store and store the signals; print what changed."""
+    from signals.config import SignalsConfigError, load_config
     from signals.report import run_and_list
 
     require_store(db)
-    sys.exit(run_and_list(db, out, as_of, since=since, deliver=deliver))
+    try:
+        config = load_config(config_path)
+    except SignalsConfigError as exc:
+        for problem in exc.problems:
+            console.print(f"[red]error:[/red] {escape(problem)}")
+        sys.exit(2)
+    sys.exit(run_and_list(db, out, as_of, since=since, deliver=deliver, config=config))
+
+
+@signals.command("explain")
+@click.argument("signal_id")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The detector settings the signal was raised with (default: the documented defaults).",
+)
+@_db_option
+def signals_explain(signal_id: str, config_path: Path | None, db: str) -> None:
+    """Why a signal fired and why its severity: its series around the episode, the test and its numbers."""
+    from signals.config import SignalsConfigError, load_config
+    from signals.explain import explain
+
+    try:
+        config = load_config(config_path)
+    except SignalsConfigError as exc:
+        fail("\n".join(exc.problems), 2)
+    require_store(db)
+    with _open(db) as kept:
+        found = kept.get(signal_id)
+    if found is None:
+        console.print(f"[red]error:[/red] no signal with id {escape(signal_id)!r}")
+        sys.exit(2)
+    for line in explain(found, db, config):
+        out.print(escape(line), highlight=False)
 
 
 @signals.command("list")

@@ -5,17 +5,19 @@
   upper bound (NaN where not computable), the alarms and per-point statistics.
 - :func:`first_seen`: first sightings of an entity, or of a known entity in a new market / country / language.
 - :func:`price_shift` / :func:`price_shift_at`: robust change in prices between two windows.
-- :class:`AdverseSurge`: rising share of adverse-effect mentions.
+- :func:`paired_shift`: the same listings' daily prices before and after, exact stratified rank test (the signals').
+- :class:`AdverseSurge`: rising share of adverse-effect mentions; :class:`AdverseDoubling`: adverse posts doubled.
 
 Parameters and defaults: docs/detectors.md.
 """
 
-from .adverse import AdverseSurge
+from .adverse import AdverseDoubling, AdverseSurge
 from .base import DetectorError, DetectorResult, ParameterError, SeriesError
 from .bayes import Bayes
 from .ears import EarsC
 from .farrington import PRESETS, FarringtonConfig, FarringtonFlexible
 from .firstseen import FirstSeen, Sighting, first_seen
+from .paired import PairedShift, minimum_detectable_change, paired_shift, stratified_rank_test
 from .priceshift import PriceShift, price_shift, price_shift_at
 from .registry import (
     DEFAULT_SPIKE,
@@ -33,6 +35,7 @@ __all__ = [
     "DEFAULT_SPIKE_PARAMS",
     "PRESETS",
     "REGISTRY",
+    "AdverseDoubling",
     "AdverseSurge",
     "Bayes",
     "CountDetector",
@@ -42,6 +45,7 @@ __all__ = [
     "FarringtonConfig",
     "FarringtonFlexible",
     "FirstSeen",
+    "PairedShift",
     "ParameterError",
     "PriceShift",
     "SeriesError",
@@ -50,7 +54,10 @@ __all__ = [
     "detector_names",
     "first_seen",
     "get_detector",
+    "minimum_detectable_change",
+    "paired_shift",
     "parse_params",
     "price_shift",
     "price_shift_at",
+    "stratified_rank_test",
 ]

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import hypergeom, norm
+from scipy.stats import binom, hypergeom, norm
 
 from .base import DetectorResult, FloatArray, ParameterError, SeriesError, as_2d, as_counts, build_result, check_range
 
@@ -110,10 +110,10 @@ class AdverseSurge:
     def min_history(self) -> int:
         return self.window - 1 + self.gap + self.baseline
 
-    def __call__(
-        self, adverse: npt.ArrayLike, mentions: npt.ArrayLike, dates: npt.ArrayLike | None = None
-    ) -> DetectorResult:
-        """``adverse`` and ``mentions``: counts per time point (1-D or series x time), adverse <= mentions."""
+    def _windows(self, adverse: npt.ArrayLike, mentions: npt.ArrayLike
+                 ) -> tuple[FloatArray, bool, npt.NDArray[np.intp], tuple[FloatArray, ...]]:  # fmt: skip
+        """The adverse counts as given (2-D), whether they were 1-D, the time points tested, and the window sums
+        (a1, n1, a0, n0): adverse and mentions in the current and in the reference window."""
         a_raw, was_1d = as_2d(as_counts(adverse, name="adverse"))
         n_raw, _ = as_2d(as_counts(mentions, name="mentions"))
         if a_raw.shape != n_raw.shape:
@@ -121,13 +121,21 @@ class AdverseSurge:
         a, n = np.nan_to_num(a_raw), np.nan_to_num(n_raw)
         if (a > n).any():
             raise SeriesError(f"adverse: expected adverse <= mentions, found {int(a[a > n][0])} > {int(n[a > n][0])}")
-        length = a.shape[1]
-        idx = np.arange(self.min_history, length)
+        idx = np.arange(self.min_history, a.shape[1])
         cur_lo, cur_hi = idx - self.window + 1, idx + 1
         ref_hi = cur_lo - self.gap
         ref_lo = ref_hi - self.baseline
-        a1, n1 = _window_sum(a, cur_lo, cur_hi), _window_sum(n, cur_lo, cur_hi)
-        a0, n0 = _window_sum(a, ref_lo, ref_hi), _window_sum(n, ref_lo, ref_hi)
+        sums = tuple(_window_sum(x, lo, hi) for x, lo, hi in ((a, cur_lo, cur_hi), (n, cur_lo, cur_hi),
+                                                              (a, ref_lo, ref_hi), (n, ref_lo, ref_hi)))  # fmt: skip
+        return a_raw, was_1d, idx, sums
+
+    def __call__(
+        self, adverse: npt.ArrayLike, mentions: npt.ArrayLike, dates: npt.ArrayLike | None = None
+    ) -> DetectorResult:
+        """``adverse`` and ``mentions``: counts per time point (1-D or series x time), adverse <= mentions."""
+        a_raw, was_1d, idx, (a1, n1, a0, n0) = self._windows(adverse, mentions)
+        a = np.nan_to_num(a_raw)
+        length = a.shape[1]
         ok = (n1 > 0) & (n0 > 0)
         total, succ = (n0 + n1).astype(np.int64), (a0 + a1).astype(np.int64)
         draws = n1.astype(np.int64)
@@ -148,4 +156,69 @@ class AdverseSurge:
         messages: tuple[str, ...] = ()
         if length <= self.min_history:
             messages = (f"{self.name}: series of {length} points is too short; needs more than {self.min_history}",)
+        return build_result(self.name, self.params, obs, ub, alarm, computed, stats, was_1d, messages)
+
+
+class AdverseDoubling(AdverseSurge):
+    """Doubling of adverse-effect posts, severe or not, that more talk alone does not explain.
+
+    For time point t: a1 adverse posts in the current ``window``, a0 in the ``baseline`` before it.  Under "the
+    daily rate has not changed", given a0 + a1 the current count is binomial with probability
+    ``window / (window + baseline)`` (the exact conditional test of two Poisson rates); the upper bound is its
+    (1 - alpha) quantile and the p-value ``P(X >= a1)``.  An alarm needs p <= alpha, a1 >= ``min_adverse``, the rate
+    ratio ``(a1 / window) / ((a0 + 0.5) / baseline) >= min_ratio`` (2: a doubling), and the adverse *share* of the
+    substance's mentions up by ``min_share_ratio`` (``(a1/n1) / ((a0 + 0.5)/n0)``): carnival's three times the
+    chatter with the usual share of side effects is more talk, not more harm.  The usual share of a substance with
+    little history is uncertain (no adverse post among 3 mentions is no evidence of a share of 0), so the reference
+    share borrows ``share_prior`` mentions at the share of every series together (all substances of the forum,
+    the rows of the call) over the same reference window: ``(a0 + k * pooled) / (n0 + k)``; a substance with a long
+    history keeps its own.  Windows of whole weeks keep the weekly rhythm (busier weekends) out of the ratio.
+    Statistics: ``pvalue``, ``ratio`` (rates), ``share_ratio``, ``adverse_window``, ``mentions_window``.
+    """
+
+    def __init__(self, name: str = "adverse-doubling", *, min_share_ratio: float = 1.5, share_prior: float = 10.0,
+                 **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(name, **kwargs)
+        check_range("min_share_ratio", float(min_share_ratio), 1.0)
+        check_range("share_prior", float(share_prior), 0.0)
+        self.min_share_ratio = float(min_share_ratio)
+        self.share_prior = float(share_prior)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {**super().params, "min_share_ratio": self.min_share_ratio, "share_prior": self.share_prior}
+
+    def __call__(
+        self, adverse: npt.ArrayLike, mentions: npt.ArrayLike, dates: npt.ArrayLike | None = None
+    ) -> DetectorResult:
+        a_raw, was_1d, idx, (a1, n1, a0, n0) = self._windows(adverse, mentions)
+        a = np.nan_to_num(a_raw)
+        total = (a0 + a1).astype(np.int64)
+        prob = self.window / (self.window + self.baseline)
+        ok = total > 0
+        ub_t = np.where(ok, binom.isf(self.alpha, total, prob), np.nan)
+        p_t = np.where(ok, binom.sf(a1 - 1, total, prob), np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate_t = (a1 / self.window) / ((a0 + 0.5) / self.baseline)
+            pooled = a0.sum(axis=0) / n0.sum(axis=0)  # every series' share in the reference window
+            k = self.share_prior if self.share_prior > 0 else 0.0
+            ref_share = np.where(np.isfinite(pooled) & (k > 0), (a0 + k * np.nan_to_num(pooled)) / (n0 + k),
+                                 (a0 + 0.5) / n0)  # fmt: skip
+            share_t = np.where((n1 > 0) & (ref_share > 0), (a1 / n1) / ref_share, np.inf)
+        shape = a.shape
+        stats = {k: np.full(shape, np.nan) for k in ("pvalue", "ratio", "share_ratio", "adverse_window",
+                                                      "mentions_window")}  # fmt: skip
+        ub, obs = np.full(shape, np.nan), np.full(shape, np.nan)
+        ub[:, idx], obs[:, idx] = ub_t, a1
+        for key, value in (("pvalue", p_t), ("ratio", rate_t), ("share_ratio", share_t), ("adverse_window", a1),
+                           ("mentions_window", n1)):  # fmt: skip
+            stats[key][:, idx] = value
+        computed = ~np.isnan(ub) & ~np.isnan(a_raw)
+        alarm = computed & (np.nan_to_num(obs) > np.nan_to_num(ub, nan=np.inf))
+        alarm &= np.nan_to_num(obs) >= self.min_adverse
+        alarm &= np.nan_to_num(stats["ratio"]) >= self.min_ratio
+        alarm &= np.nan_to_num(stats["share_ratio"], posinf=np.inf) >= self.min_share_ratio
+        messages: tuple[str, ...] = ()
+        if a.shape[1] <= self.min_history:
+            messages = (f"{self.name}: series of {a.shape[1]} points is too short; needs more than {self.min_history}",)
         return build_result(self.name, self.params, obs, ub, alarm, computed, stats, was_1d, messages)

@@ -50,6 +50,27 @@ def test_show_ack_dismiss(db: str) -> None:
     assert code == 2 and "no signal with id" in err
 
 
+def test_explain_prints_the_series_the_test_and_why(db: str) -> None:
+    invoke("signals", "run", "--as-of", day(DAYS - 1).isoformat(), "--db", db)
+    found = json.loads(invoke("signals", "list", "--json", "--db", db)[1])
+    for signal in found:
+        code, out, _ = invoke("signals", "explain", signal["id"], "--db", db)
+        assert code == 0 and "why it fired: " in out and f"why {signal['severity']}: " in out, out
+        assert "(not recorded" not in out
+    shift = next(s for s in found if s["type"] == "price_shift")
+    out = invoke("signals", "explain", shift["id"], "--db", db)[1]
+    assert "stratified rank" in out and "listings on M2 in both windows" in out and "m2-300" in out
+    spike = next(s for s in found if s["type"] == "spike")
+    assert "listings M1: " in invoke("signals", "explain", spike["id"], "--db", db)[1]
+
+
+def test_run_with_a_bad_config_names_file_line_and_field(db: str, tmp_path: Path) -> None:
+    bad = tmp_path / "signals.yml"
+    bad.write_text("adverse_surge:\n  alpha: 2\n")
+    code, _, err = invoke("signals", "run", "--config", str(bad), "--db", db)
+    assert code == 2 and f"{bad}:2: adverse_surge.alpha: Input should be less than or equal to 0.5" in err
+
+
 def test_run_rejects_a_bad_date(db: str) -> None:
     code, _, err = invoke("signals", "run", "--as-of", "yesterday", "--db", db)
     assert code == 2 and "YYYY-MM-DD" in err

@@ -105,3 +105,76 @@ def test_fast_hypergeometric_quantile_equals_scipy():
     a1, a0 = rng.binomial(n1, 0.1), rng.binomial(n0, 0.05)
     for q in (0.001, 0.01, 0.3):
         np.testing.assert_array_equal(hypergeom_isf(q, n0 + n1, a0 + a1, n1), hypergeom.isf(q, n0 + n1, a0 + a1, n1))
+
+
+class TestPairedShift:
+    def test_exact_p_equals_brute_force_over_every_arrangement(self):
+        import itertools
+        import math
+
+        from signals.detectors import stratified_rank_test
+
+        strata = [([1.0, 1.1, 0.9, 1.05], [0.7]), ([2.0, 2.2, 2.1], [1.5, 1.6])]
+        stat, _, p, min_p = stratified_rank_test([(np.log(r), np.log(c)) for r, c in strata])
+        sums = []
+        for a in itertools.combinations(range(5), 1):
+            for b in itertools.combinations(range(5), 2):
+                sums.append(a[0] + 1 + sum(x + 1 for x in b))
+        observed = 1 + 3  # the current days rank lowest in each listing
+        assert stat == observed and min_p == pytest.approx(2 / (math.comb(5, 1) * math.comb(5, 2)))
+        low = sum(s <= observed for s in sums) / len(sums)
+        assert p == pytest.approx(min(1.0, 2 * low))
+
+    def test_four_thin_listings_that_all_drop_are_significant(self):
+        from signals.detectors import paired_shift
+
+        rng = np.random.default_rng(5)
+        strata = [(20 * np.exp(rng.normal(0, 0.03, 21)), [11.0 + i]) for i in range(4)]
+        res = paired_shift(strata)
+        assert res.significant and res.direction == "down" and res.min_p < 1e-4 and res.relative_change < -0.3
+
+    def test_one_listing_cannot_reach_alpha_and_says_so(self):
+        from signals.detectors import paired_shift
+
+        res = paired_shift([([20.0] * 3 + [21.0] * 3, [10.0])])
+        assert not res.reachable and not res.significant and res.min_p == pytest.approx(2 / 7)
+
+    def test_a_currency_swing_moving_every_substance_is_not_a_shift(self):
+        from signals.detectors import paired_shift
+
+        rng = np.random.default_rng(6)
+        strata = [(20 * np.exp(rng.normal(0, 0.02, 21)), [30.0 + i * 0.1]) for i in range(5)]  # +50 % in EUR
+        assert paired_shift(strata).significant
+        swing = paired_shift(strata, market=np.log([1.5, 1.48, 1.52, 1.5]), market_min_units=3)
+        assert not swing.significant and swing.market_change == pytest.approx(0.5, abs=0.01)
+        assert abs(swing.relative_change) < 0.05 and swing.raw_change > 0.4
+
+
+class TestAdverseDoubling:
+    def test_doubled_harm_alarms_but_more_talk_with_the_usual_share_does_not(self):
+        from signals.detectors import AdverseDoubling
+
+        mentions, adverse = np.full(60, 10.0), np.full(60, 1.0)
+        adverse[50:] = 4  # harm x4, talk the same
+        assert AdverseDoubling()(adverse, mentions).alarm[52:].any()
+        busy, usual = mentions.copy(), adverse.copy()
+        busy[50:], usual[50:] = 40, 4  # carnival: four times the talk, the same 10 % share
+        assert not AdverseDoubling()(usual, busy).alarm.any()
+
+    def test_a_quiet_substance_is_compared_with_the_forums_usual_share_not_with_zero(self):
+        from signals.detectors import AdverseDoubling
+
+        # row 0: the forum's busy substance, a third of its posts adverse all along; row 1: mentioned once a week,
+        # never with a side effect, then a busy week (carnival) of 12 mentions with 4 mild side effects (a third)
+        mentions, adverse = np.zeros((2, 60)), np.zeros((2, 60))
+        mentions[0], adverse[0] = 3, 1
+        mentions[1, ::7] = 1
+        mentions[1, 53:60], adverse[1, [53, 56, 58, 59]] = [2, 2, 2, 2, 2, 1, 1], 1
+        pooled = AdverseDoubling(min_adverse=3)(adverse, mentions)
+        assert not pooled.alarm[1].any()  # about the usual share: 4 of 12 against a third
+        assert pooled.statistics["share_ratio"][1, 59] < 1.5
+        alone = AdverseDoubling(min_adverse=3, share_prior=0)(adverse, mentions)
+        assert alone.alarm[1].any()  # against its own 0.5 of ~4 mentions, the same week looked like x8
+        harm = adverse.copy()
+        harm[1, 53:60] = [2, 2, 2, 2, 2, 1, 1]  # every mention a harm: above any usual share
+        assert AdverseDoubling(min_adverse=3)(harm, mentions).alarm[1].any()

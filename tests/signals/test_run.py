@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from signals.run import RunConfig, run_signals
+from signals.config import load_config
+from signals.run import run_signals
 from signals.store import SignalStore, signals_path
 from storage.sqlite import SqliteStorage
 from tests.signals.synthetic import DAYS, day, write_days
@@ -34,11 +36,19 @@ def test_one_run_over_the_whole_store_raises_each_event_once(filled: SqliteStora
     }
     assert len(result.created) == 5
     novel, known = kept.find(types=["first_seen"])
-    assert known.known and known.severity == "medium" and known.counts["posts"] == 18
+    assert known.known and known.severity == "high" and known.counts["posts"] == 18  # an NPS new to every source
+    assert "never seen in any monitored source" in known.statistics["severity_rule"]
     assert novel.first_seen == day(12).isoformat() and not novel.known and novel.severity == "high"
     assert novel.family == "synthetic cathinone" and novel.counts["listings"] == 2 and novel.markets == ["M1"]
     assert {e.doc_id for e in novel.evidence} == {"m1-200", "m1-201"}
     assert all(e.warc_record_id and e.url.startswith("http://m1.test/") for e in novel.evidence)
+    # evidence as seen: the observation of the sighting day (day 12) and its WARC record, not the latest copy
+    assert {(e.observed_on, e.warc_record_id) for e in novel.evidence} == {
+        (day(12).isoformat(), f"<urn:uuid:m1-{n}-12>") for n in (200, 201)}
+    (surge,) = kept.find(types=["adverse_surge"])
+    for e in surge.evidence:  # a post: its first observation (the day it was posted here), not today's copy
+        offset = (date.fromisoformat(e.observed_on) - day(0)).days
+        assert 22 <= offset <= 24 and e.warc_record_id.endswith(f"-{offset}>") and e.seen_at.startswith(e.observed_on)
 
 
 @pytest.mark.slow  # 30 signal runs, one a day: over 2 s
@@ -104,6 +114,7 @@ def test_signals_file_sits_beside_a_sqlite_store(tmp_path: Path, monkeypatch: py
     assert signals_path("anything") == tmp_path / "s.db"
 
 
-def test_config_can_switch_the_spike_detector(filled: SqliteStorage, kept: SignalStore) -> None:
-    run_signals(filled, kept, day(DAYS - 1), config=RunConfig(spike_method="ears-c1"))
+def test_config_can_switch_the_spike_detector(filled: SqliteStorage, kept: SignalStore, tmp_path: Path) -> None:
+    (tmp_path / "signals.yml").write_text("spike:\n  method: ears-c1\n  params: {min_sigma: 1.0}\n")
+    run_signals(filled, kept, day(DAYS - 1), config=load_config(tmp_path / "signals.yml"))
     assert [s.detector for s in kept.find(types=["spike"])] == ["ears-c1"]

@@ -78,3 +78,17 @@ def test_bridging_stops_where_the_market_was_crawled_without_the_listing() -> No
     seen = [Sight(day(1), "t1", "w1"), Sight(day(4), "t4", "w4")]
     assert [s.day for s in bridge(seen, {day(1), day(4)})] == [day(1), day(2), day(3), day(4)]
     assert [s.day for s in bridge(seen, {day(1), day(3), day(4)})] == [day(1), day(4)]  # gone on day 3
+
+
+def test_harm_given_to_a_classic_drug_beside_an_nps_is_the_nps() -> None:
+    from signals.series import Record, thread_leads
+
+    sold_as = Record("p1", "post", "f", "u", ["MDMB-4en-PINACA", "THC"], adverse=True, severe=True,
+                     known_names=frozenset({"MDMB-4en-PINACA", "THC"}), adverse_subjects=frozenset({"THC"}),
+                     severe_subjects=frozenset({"THC"}))  # fmt: skip
+    classic = Record("p2", "post", "f", "u", ["MDMA", "cocaine"], adverse=True,
+                     known_names=frozenset({"MDMA", "cocaine"}), adverse_subjects=frozenset({"MDMA"}))  # fmt: skip
+    thread_leads([sold_as, classic])
+    assert sold_as.harms("MDMB-4en-PINACA") and sold_as.harms("MDMB-4en-PINACA", severe=True)
+    assert not sold_as.harms("THC")
+    assert classic.harms("MDMA") and not classic.harms("cocaine")  # no NPS: extraction's attribution stands
