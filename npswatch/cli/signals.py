@@ -47,13 +47,13 @@ def signals_run(as_of: date | None, since: date | None, deliver: bool | None, co
     from signals.config import SignalsConfigError, load_config
     from signals.report import run_and_list
 
-    require_store(db)
     try:
         config = load_config(config_path)
     except SignalsConfigError as exc:
         for problem in exc.problems:
             console.print(f"[red]error:[/red] {escape(problem)}")
         sys.exit(2)
+    require_store(db)
     sys.exit(run_and_list(db, out, as_of, since=since, deliver=deliver, config=config))
 
 

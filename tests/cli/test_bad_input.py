@@ -72,8 +72,10 @@ CASES: dict[str, list[Case]] = {
         case("--db", "{dir}", says="is a directory"),
         case("--db", "nosuch://x", says="unknown storage scheme 'nosuch'"),
     ],
-    "tor status": [case(code=1, says="not ready", env={"NPSWATCH_TOR_CONTROL_PORTS": "{closed}"}),
-                   case(says="expected comma-separated port numbers", env={"NPSWATCH_TOR_SOCKS_PORTS": "ninety"})],
+    "tor status": [
+        case(code=1, says="not ready", env={"NPSWATCH_TOR_CONTROL_PORTS": "{closed}"}),
+        case(says="expected comma-separated port numbers", env={"NPSWATCH_TOR_SOCKS_PORTS": "ninety"}),
+    ],
     "tor newnym": [
         case(code=1, says="Tor is not running or not reachable", env={"NPSWATCH_TOR_CONTROL_PORTS": "{closed}"}),
         case(says="expected comma-separated port numbers", env={"NPSWATCH_TOR_CONTROL_PORTS": "ninety"}),
@@ -146,9 +148,19 @@ CASES: dict[str, list[Case]] = {
     "signals run": [
         case("--as-of", "yesterday", says="expected a date as YYYY-MM-DD"),
         case("--db", "{missing}", says="no store there"),
+        case("--config", "{file}", says="a-file:1: expected a mapping of fields at the top"),
+        case("--config", "{binary}", says="cannot read"),
+        case("--config", "{missing}", says="No such file or directory"),
     ],
-    "signals list": [case("--db", "{missing}", says="no store there"),
-                     case("--db", "nosuch://x", says="unknown storage scheme 'nosuch'")],
+    "signals explain": [
+        case("123456", says=NO_SIGNAL),
+        case("123456", "--db", "{missing}", says="no store there"),
+        case("123456", "--config", "{file}", says="expected a mapping of fields at the top"),
+    ],
+    "signals list": [
+        case("--db", "{missing}", says="no store there"),
+        case("--db", "nosuch://x", says="unknown storage scheme 'nosuch'"),
+    ],
     "signals show": [case("123456", says=NO_SIGNAL), case("123456", "--db", "{missing}", says="no store there")],
     "signals ack": [case("123456", says=NO_SIGNAL)],
     "signals dismiss": [case("123456", "--reason", "r", says=NO_SIGNAL), case("123456", says="Missing option")],
@@ -178,8 +190,14 @@ CASES: dict[str, list[Case]] = {
     "users add": [
         case("bob", "--role", "analyst", stdin="short\n", says="expected at least 12 characters"),
         case("bob", "--role", "king", says="'king' is not one of"),
-        case("bob", "--role", "analyst", stdin="long enough pass\n", says="cannot use the accounts file",
-             env={"NPSWATCH_USERS_DB": "{dir}"}),
+        case(
+            "bob",
+            "--role",
+            "analyst",
+            stdin="long enough pass\n",
+            says="cannot use the accounts file",
+            env={"NPSWATCH_USERS_DB": "{dir}"},
+        ),
     ],
     "users token": [case("nosuch", says="no user 'nosuch'")],
     "users list": [case(says="cannot use the accounts file", env={"NPSWATCH_USERS_DB": "{dir}"})],
