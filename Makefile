@@ -49,9 +49,10 @@ system-packages:
 test: install system-packages
 	$(PY) -m pytest -q
 
-# The fast loop while editing: every test but those marked slow (each over 2 s), in under a minute.
+# The fast loop while editing: every test but those marked slow (each over 2 s: crawls, the fault suite, the browser,
+# whole exports; tests/conftest.py marks the faults and browser kinds slow), one worker per core.
 test-fast: install
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" -n auto
 
 # The third-party data sets (TripSit, Reddit drug NER, PsyTAR): ../shared/data beside the project unless
 # NPSWATCH_SHARED_DIR names another folder (nlp itself reads no environment: the folder is passed as --shared).

@@ -38,10 +38,13 @@ BACKENDS = [
 ]
 
 
+SLOW_KINDS = ("faults", "browser")  # the fault suite crawls, kills and fills disks; browser tests drive chromium
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.nodeid in SLOW_ELSEWHERE:
+        if item.nodeid in SLOW_ELSEWHERE or any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
             item.add_marker(pytest.mark.slow)
 
 

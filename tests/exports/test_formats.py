@@ -22,6 +22,8 @@ from storage.base import SearchQuery
 from storage.sqlite import SqliteStorage
 from tests.exports.conftest import KEY, DemoStore
 
+pytestmark = pytest.mark.slow  # exports the demo store in every format (about 20 s of set-up)
+
 KINDS = ("listing", "post", "vendor")
 
 

@@ -27,6 +27,8 @@ from storage.base import SearchQuery
 from storage.sqlite import SqliteStorage
 from tests.exports.conftest import KEY, DemoStore
 
+pytestmark = pytest.mark.slow  # the re-identification attack over whole exports
+
 PERSON_FIELD = {"listing": "vendor", "post": "author", "vendor": "name"}
 _WORD_SPLIT = re.compile(r"[\s,;\"'()\[\]<>]+")
 _HEX_RUN = re.compile(r"[0-9a-f]{12,}")

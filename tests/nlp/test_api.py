@@ -87,6 +87,7 @@ def test_unknown_language_falls_back_to_detection() -> None:
     assert nlp.extract("Ich habe gestern Koks genommen und es war nicht gut", lang=None).lang == "de"
 
 
+@pytest.mark.slow
 def test_long_text_is_chunked_and_time_is_linear() -> None:
     unit = "Bought 3-MMC 10g €45 and 2C-B, no nausea. " * 2000  # ~88 kB
     start = time.perf_counter()

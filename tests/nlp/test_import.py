@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -36,6 +38,7 @@ def test_nlp_reads_no_environment_variables() -> None:
     assert not found
 
 
+@pytest.mark.slow
 def test_extraction_leaves_the_garbage_collector_as_it_found_it() -> None:
     # the batch API pauses the collector inside its own call only: nothing frozen, nothing left disabled
     _in_fresh_process(

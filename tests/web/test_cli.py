@@ -18,6 +18,8 @@ from npswatch.cli import main
 from storage.sqlite import SqliteStorage
 from web.accounts import Accounts
 
+pytestmark = pytest.mark.slow  # serve and demo in their own processes
+
 
 @pytest.fixture
 def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
