@@ -19,9 +19,11 @@ MAIN, CO_USED, PASSING, RESCUE = 0, 1, 2, 3  # how much a substance mention coun
 # with the spaces after it: a run of ".!?…" before a space or the end, or a line break. Written to start with a class
 # of characters (the same matches as ``(?:[.!?…]+(?=\s|$)|\n)\s*``) so that the search skips other characters fast
 SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*(?=\s|$))\s*")
-# a comma, semicolon or colon before a space, a semicolon, or a dash between spaces (``[,;:](?=\s)|;|\s[-–—]\s``),
-# also starting with a class of characters
-_PUNCTUATION_BREAK = re.compile(r"[,;:\s](?:(?<=[,:])(?=\s)|(?<=;)|(?<=\s)[-\u2013\u2014]\s)")
+# a comma or colon before a space, or a semicolon (``[,;:](?=\s)|;``), starting with a class of characters; and a dash
+# between spaces, searched for only in a text with a dash (the characters of the two never overlap, so the two searches
+# give what one search for either gives)
+_PUNCTUATION_BREAK = re.compile(r"[,;:](?:(?<=;)|(?=\s))")
+_DASH_BREAK = re.compile(r"\s[-\u2013\u2014]\s")
 # articles and determiners that may stand between a "passing" cue and the substance ("like the 3-MMC")
 ARTICLES = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les", "l'", "du",
                       "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine", "einen"])  # fmt: skip
@@ -42,7 +44,11 @@ class ClauseBreaks:
     def ends(self, text: str) -> set[int]:
         """The ends of the breaks in ``text`` (punctuation and words never overlap: the two searches give what one
         search for either would)."""
-        found = {m.end() for m in _PUNCTUATION_BREAK.finditer(text)}
+        found: set[int] = set()
+        if "," in text or ";" in text or ":" in text:  # (a look-up per character is far cheaper than a search)
+            found.update(m.end() for m in _PUNCTUATION_BREAK.finditer(text))
+        if "-" in text or "\u2013" in text or "\u2014" in text:
+            found.update(m.end() for m in _DASH_BREAK.finditer(text))
         ascii_words = self._ascii_words
         if ascii_words is not None and text.isascii():
             lower = text.lower()
@@ -61,7 +67,9 @@ class Segments:
     """The sentence and clause starts of a text (character offsets, sorted), and which one a position is in."""
 
     def __init__(self, text: str, breaks: ClauseBreaks) -> None:
-        self.sentences = [0] + [m.end() for m in SENTENCE_END.finditer(text) if 0 < m.end() < len(text)]
+        self.sentences = [0]
+        if "." in text or "\n" in text or "!" in text or "?" in text or "\u2026" in text:
+            self.sentences += [m.end() for m in SENTENCE_END.finditer(text) if 0 < m.end() < len(text)]
         clause_starts = breaks.ends(text)
         clause_starts.update(self.sentences)
         self.clauses = sorted(clause_starts)
@@ -76,7 +84,7 @@ class Segments:
 def passing(text: str, start: int, cues: frozenset[str]) -> bool:
     """The mention at ``start`` follows a cue that names it in passing ("like", "than", "without", "zoals", "comme",
     "ohne"), maybe with an article between ("like the 3-MMC")."""
-    words = [w.lower() for w in _WORDS.findall(text[max(0, start - 30) : start])]
+    words = [w.lower() for w in _WORDS.findall(text[max(0, start - 30) : start])[-4:]]  # an article and three words
     if words and words[-1] in ARTICLES:
         words.pop()
     return any(" ".join(words[-n:]) in cues for n in (1, 2, 3) if len(words) >= n)

@@ -21,7 +21,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from nlp import resources, tables
@@ -219,27 +219,26 @@ class _Words:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self._tokens: list[Token | None] = [None] * len(doc)
         self._lower = [-1] * len(doc)
-        self._suffix = [-1] * len(doc)
-        self._like_num = [-1] * len(doc)
+
+    def _token(self, k: int) -> Token:
+        token = self._tokens[k]
+        if token is None:
+            token = self._tokens[k] = self.doc[k]
+        return token
 
     def lower(self, k: int) -> int:
         found = self._lower[k]
         if found < 0:
-            found = self._lower[k] = self.doc[k].lower
+            found = self._lower[k] = self._token(k).lower
         return found
 
     def suffix(self, k: int) -> int:
-        found = self._suffix[k]
-        if found < 0:
-            found = self._suffix[k] = self.doc[k].suffix
-        return found
+        return self._token(k).suffix
 
     def like_num(self, k: int) -> bool:
-        found = self._like_num[k]
-        if found < 0:
-            found = self._like_num[k] = int(self.doc[k].like_num)
-        return found == 1
+        return self._token(k).like_num
 
 
 class _Cues:
@@ -433,7 +432,7 @@ class EffectFinder:
                 return True
             if k >= start - NEAR_MISS_WINDOW and near == k + 1 and self._near_miss.ends_at(words, k, first):
                 return True
-            if not words.like_num(k):
+            if k > start - NEAR_MISS_WINDOW and not words.like_num(k):  # (further back, ``near`` is read no more)
                 near = k
         for k in range(end, min(len(words.doc), end + HYPOTHETICAL_AFTER)):
             if words.lower(k) in _SENTENCE_IDS:
@@ -625,8 +624,12 @@ _WORD = re.compile(r"[\w'\u2019]+")
 def _not_a_dose(text: str, start: int, end: int, unit: str, listing: bool, cues: ClinicalCues) -> bool:
     """A solvent ("in 1 ml water"), a unit's strength in a listing ("pellets 1mg", "230mg each") or an extract's
     strength ("20x extract")."""
-    before = [w.lower() for w in _WORD.findall(text[max(0, start - 40) : start])][-3:]
-    after = [w.lower() for w in _WORD.findall(text[end : end + 30])][:2]
+    if not (listing or unit == "ml" or unit == "pills"):
+        return False
+    before = []
+    if listing or unit == "ml":
+        before = [w.lower() for w in _WORD.findall(text[max(0, start - 40) : start])[-3:]]
+    after = [w.lower() for w in _WORD.findall(text[end : end + 30])[:2]]
     if (
         unit == "ml"
         and before
