@@ -16,27 +16,61 @@ import bisect
 import re
 
 MAIN, CO_USED, PASSING, RESCUE = 0, 1, 2, 3  # how much a substance mention counts as what a text is about
-SENTENCE_END = re.compile(r"(?:[.!?\u2026]+(?=\s|$)|\n)\s*")  # with the spaces after it
+# with the spaces after it: a run of ".!?…" before a space or the end, or a line break. Written to start with a class
+# of characters (the same matches as ``(?:[.!?…]+(?=\s|$)|\n)\s*``) so that the search skips other characters fast
+SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*(?=\s|$))\s*")
+# a comma or colon before a space, or a semicolon (``[,;:](?=\s)|;``), starting with a class of characters; and a dash
+# between spaces, searched for only in a text with a dash (the characters of the two never overlap, so the two searches
+# give what one search for either gives)
+_PUNCTUATION_BREAK = re.compile(r"[,;:](?:(?<=;)|(?=\s))")
+_DASH_BREAK = re.compile(r"\s[-\u2013\u2014]\s")
 # articles and determiners that may stand between a "passing" cue and the substance ("like the 3-MMC")
 ARTICLES = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les", "l'", "du",
                       "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine", "einen"])  # fmt: skip
 _WORDS = re.compile(r"[\w'\u2019+-]+")
 
 
-def clause_breaks(words: frozenset[str]) -> re.Pattern[str]:
+class ClauseBreaks:
     """Where a clause ends: a comma, semicolon or colon before a space, a dash between spaces, or a word that starts
     a new action ("then", "puis", "daarna", "dann"). A comma between digits ("1,5 ml") is no break."""
-    alternatives = sorted(map(re.escape, words), key=len, reverse=True)
-    joined = "|".join(alternatives) or "(?!)"
-    return re.compile(rf"[,;:](?=\s)|;|\s[-\u2013\u2014]\s|\b(?:{joined})\b", re.IGNORECASE)
+
+    def __init__(self, words: frozenset[str]) -> None:
+        alternatives = sorted(map(re.escape, words), key=len, reverse=True)
+        self.words = re.compile(rf"\b(?:{'|'.join(alternatives) or '(?!)'})\b", re.IGNORECASE)
+        # an ASCII text has one of the (ASCII) words in any case iff its lower-case form contains it: most texts are
+        # done with these look-ups, far cheaper than the expression's search
+        self._ascii_words = tuple(sorted(words)) if all(w.isascii() for w in words) else None
+
+    def ends(self, text: str) -> set[int]:
+        """The ends of the breaks in ``text`` (punctuation and words never overlap: the two searches give what one
+        search for either would)."""
+        found: set[int] = set()
+        if "," in text or ";" in text or ":" in text:  # (a look-up per character is far cheaper than a search)
+            found.update(m.end() for m in _PUNCTUATION_BREAK.finditer(text))
+        if "-" in text or "\u2013" in text or "\u2014" in text:
+            found.update(m.end() for m in _DASH_BREAK.finditer(text))
+        ascii_words = self._ascii_words
+        if ascii_words is not None and text.isascii():
+            lower = text.lower()
+            if not any(word in lower for word in ascii_words):
+                return found
+        found.update(m.end() for m in self.words.finditer(text))
+        return found
+
+
+def clause_breaks(words: frozenset[str]) -> ClauseBreaks:
+    """The clause breaks of a language, with its words that start a new action."""
+    return ClauseBreaks(words)
 
 
 class Segments:
     """The sentence and clause starts of a text (character offsets, sorted), and which one a position is in."""
 
-    def __init__(self, text: str, breaks: re.Pattern[str]) -> None:
-        self.sentences = [0] + [m.end() for m in SENTENCE_END.finditer(text) if 0 < m.end() < len(text)]
-        clause_starts = {m.end() for m in breaks.finditer(text)}
+    def __init__(self, text: str, breaks: ClauseBreaks) -> None:
+        self.sentences = [0]
+        if "." in text or "\n" in text or "!" in text or "?" in text or "\u2026" in text:
+            self.sentences += [m.end() for m in SENTENCE_END.finditer(text) if 0 < m.end() < len(text)]
+        clause_starts = breaks.ends(text)
         clause_starts.update(self.sentences)
         self.clauses = sorted(clause_starts)
 
@@ -50,7 +84,7 @@ class Segments:
 def passing(text: str, start: int, cues: frozenset[str]) -> bool:
     """The mention at ``start`` follows a cue that names it in passing ("like", "than", "without", "zoals", "comme",
     "ohne"), maybe with an article between ("like the 3-MMC")."""
-    words = [w.lower() for w in _WORDS.findall(text[max(0, start - 30) : start])]
+    words = [w.lower() for w in _WORDS.findall(text[max(0, start - 30) : start])[-4:]]  # an article and three words
     if words and words[-1] in ARTICLES:
         words.pop()
     return any(" ".join(words[-n:]) in cues for n in (1, 2, 3) if len(words) >= n)

@@ -21,14 +21,26 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from nlp import resources, tables
-from nlp.components.attribution import CO_USED, MAIN, PASSING, RESCUE, Anchor, Anchors, Segments, clause_breaks, passing
+from nlp.components.attribution import (
+    CO_USED,
+    MAIN,
+    PASSING,
+    RESCUE,
+    Anchor,
+    Anchors,
+    ClauseBreaks,
+    Segments,
+    clause_breaks,
+    passing,
+)
 from nlp.components.state import (
     OFFER_QUANTITIES,
     ROUTE_SPANS,
+    SEGMENTS,
     Match,
     PhraseTable,
     check_order,
@@ -64,14 +76,30 @@ def _languages(lang: str) -> list[str]:
     return [lang] if lang == "en" else [lang, "en"]
 
 
-def _segments(text: str, lang: str) -> Segments:
-    return Segments(text, _breaks(lang))
+def _segments(doc: Doc, text: str, lang: str) -> Segments:
+    """The sentences and clauses of the doc's text, found once per doc (effects and doses both read them) and kept in
+    ``doc._.nps_segments``."""
+    user_data = values(doc)
+    found: Segments | None = user_data.get(SEGMENTS)
+    if found is None:
+        found = user_data[SEGMENTS] = Segments(text, _breaks(lang))
+    return found
 
 
-_BREAKS: dict[str, re.Pattern[str]] = {}
+_PASSING: dict[str, frozenset[str]] = {}
 
 
-def _breaks(lang: str) -> re.Pattern[str]:
+def _passing_cues(cues: ClinicalCues, lang: str) -> frozenset[str]:
+    found = _PASSING.get(lang)
+    if found is None:
+        found = _PASSING[lang] = frozenset().union(*(cues.passing[x] for x in _languages(lang)))
+    return found
+
+
+_BREAKS: dict[str, ClauseBreaks] = {}
+
+
+def _breaks(lang: str) -> ClauseBreaks:
     found = _BREAKS.get(lang)
     if found is None:
         cues = resources.clinical_cues()
@@ -184,6 +212,35 @@ def _drug_talk(doc: Doc) -> bool:
     return bool(re.search(r"\b(?:drugs?|dose|dosed|high|trip|rolling|nod|drogen?|drogue|drugs)\b", doc_text(doc), re.I))
 
 
+class _Words:
+    """A doc's tokens' lower-case ids, suffix ids and ``like_num``, each read from the doc once, when first asked for
+    (reading a token makes a ``Token`` object, which costs far more than a list look-up: an effect's cues look at the
+    same dozen tokens many times)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._tokens: list[Token | None] = [None] * len(doc)
+        self._lower = [-1] * len(doc)
+
+    def _token(self, k: int) -> Token:
+        token = self._tokens[k]
+        if token is None:
+            token = self._tokens[k] = self.doc[k]
+        return token
+
+    def lower(self, k: int) -> int:
+        found = self._lower[k]
+        if found < 0:
+            found = self._lower[k] = self._token(k).lower
+        return found
+
+    def suffix(self, k: int) -> int:
+        return self._token(k).suffix
+
+    def like_num(self, k: int) -> bool:
+        return self._token(k).like_num
+
+
 class _Cues:
     """Cue phrases as token sequences (lower-case ids), looked up by their last token."""
 
@@ -194,11 +251,11 @@ class _Cues:
             if ids:
                 self.by_last.setdefault(ids[-1], []).append(ids)
 
-    def ends_at(self, doc: Doc, k: int, first: int) -> bool:
+    def ends_at(self, words: _Words, k: int, first: int) -> bool:
         """A cue ends at token ``k`` and starts at ``first`` or later."""
-        for ids in self.by_last.get(doc[k].lower, ()):
+        for ids in self.by_last.get(words.lower(k), ()):
             begin = k - len(ids) + 1
-            if begin >= first and all(doc[begin + j].lower == ids[j] for j in range(len(ids) - 1)):
+            if begin >= first and all(words.lower(begin + j) == ids[j] for j in range(len(ids) - 1)):
                 return True
         return False
 
@@ -290,6 +347,7 @@ class EffectFinder:
         text = doc_text(doc)
         head_key, block_key = self._keys
         found: list[EffectMention] = []
+        words = _Words(doc)
         for key, start, end, start_char, end_char in _longest_first(doc, matches):
             if key == block_key:
                 continue
@@ -305,8 +363,8 @@ class EffectFinder:
                 info = self._info.get(text[start_char:end_char].lower())
             if info is None or (info.ambiguous and (out.prices or _next_to_amount(text, start_char, end_char))):
                 continue
-            negated = negated or self._negated(doc, start, end)
-            hypothetical = self._is_hypothetical(doc, start, end)
+            negated = negated or self._negated(words, start, end)
+            hypothetical = self._is_hypothetical(words, start, end)
             found.append(EffectMention(text[start_char:end_char], start_char, end_char, info.effect, info.severity,
                                        negated, hypothetical))  # fmt: skip
         if found:
@@ -336,51 +394,50 @@ class EffectFinder:
             negated = negated or low in self._negation_ids or doc[k].suffix in _NT_IDS
         return None
 
-    def _negated(self, doc: Doc, start: int, end: int) -> bool:
+    def _negated(self, words: _Words, start: int, end: int) -> bool:
         """A negation word up to ``negation_window`` tokens before, with no scope breaker between, or a word such as
         "gone" or "weg" right after ("anxiety gone")."""
         assert self._negation_after is not None
-        for k in range(end, min(len(doc), end + NEGATION_AFTER)):
-            if self._negation_after.ends_at(doc, k, end):
+        for k in range(end, min(len(words.doc), end + NEGATION_AFTER)):
+            if self._negation_after.ends_at(words, k, end):
                 return True
-            if doc[k].lower in self._breaker_ids:
+            if words.lower(k) in self._breaker_ids:
                 break
         for k in range(start - 1, max(-1, start - 1 - self.negation_window), -1):
-            token = doc[k]  # compared by string ids: reading a token's text costs a decoding
-            low = token.lower
+            low = words.lower(k)  # compared by string ids: reading a token's text costs a decoding
             if low in self._breaker_ids:
                 return False
-            if low in self._negation_ids or token.suffix in _NT_IDS:  # its last three characters: "n't" in any case
+            if low in self._negation_ids or words.suffix(k) in _NT_IDS:  # its last three characters: "n't" in any case
                 return True
         return False
 
-    def _is_hypothetical(self, doc: Doc, start: int, end: int) -> bool:
+    def _is_hypothetical(self, words: _Words, start: int, end: int) -> bool:
         """A warning or risk cue before the effect in its sentence (commas do not end this scope, "but" does), a
         near-miss cue just before it with no number between ("almost passed out", not "almost 2 hours of nausea"), an
         indication or a simile just before it (what the substance was taken for: "against anxiety", "tegen de angst";
         what something felt like: "feels like death"), or a cue such as "te voorkomen" right after it."""
         assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
         for k in range(start - 1, max(-1, start - 1 - INDICATION_WINDOW), -1):
-            if self._indication.ends_at(doc, k, 0):
+            if self._indication.ends_at(words, k, 0):
                 return True
         first = max(0, start - HYPOTHETICAL_WINDOW)
         for k in range(start - 1, first - 1, -1):
-            low = doc[k].lower
+            low = words.lower(k)
             if low in _SENTENCE_IDS or (low in self._breaker_ids and low != _COMMA):
                 first = k + 1
                 break
         near = start
         for k in range(start - 1, first - 1, -1):
-            if self._hypothetical.ends_at(doc, k, first):
+            if self._hypothetical.ends_at(words, k, first):
                 return True
-            if k >= start - NEAR_MISS_WINDOW and near == k + 1 and self._near_miss.ends_at(doc, k, first):
+            if k >= start - NEAR_MISS_WINDOW and near == k + 1 and self._near_miss.ends_at(words, k, first):
                 return True
-            if not doc[k].like_num:
+            if k > start - NEAR_MISS_WINDOW and not words.like_num(k):  # (further back, ``near`` is read no more)
                 near = k
-        for k in range(end, min(len(doc), end + HYPOTHETICAL_AFTER)):
-            if doc[k].lower in _SENTENCE_IDS:
+        for k in range(end, min(len(words.doc), end + HYPOTHETICAL_AFTER)):
+            if words.lower(k) in _SENTENCE_IDS:
                 break
-            if self._hypothetical_after.ends_at(doc, k, end):
+            if self._hypothetical_after.ends_at(words, k, end):
                 return True
         return False
 
@@ -418,7 +475,7 @@ def _number(text: str) -> float:
 def _substance_anchors(doc: Doc, out: Extraction, text: str, cues: ClinicalCues, lang: str, for_doses: bool) -> Anchors:
     """The text's substances as attribution anchors: for effects, rescue medicines (naloxone) left out and substances
     named in passing marked; for doses, rescue medicines kept (a naloxone dose is a dose) but never carried."""
-    passing_cues = frozenset().union(*(cues.passing[x] for x in _languages(lang)))
+    passing_cues = _passing_cues(cues, lang)
     items: list[Anchor] = []
     for m in out.substances:
         name = m.canonical or m.text
@@ -432,7 +489,7 @@ def _substance_anchors(doc: Doc, out: Extraction, text: str, cues: ClinicalCues,
         items.append((m.start, name, weight))
     routes: list[tuple[int, int, str]] = values(doc).get(ROUTE_SPANS) or []
     uses = [q.start for q in out.quantities] + [start for start, _, _ in routes]
-    return Anchors(items, _segments(text, lang), uses)
+    return Anchors(items, _segments(doc, text, lang), uses)
 
 
 class DoseFinder:
@@ -516,7 +573,7 @@ class DoseFinder:
                 kept.append(q)
         if not kept:
             return doc
-        segments = _segments(text, self.lang)
+        segments = _segments(doc, text, self.lang)
         if any(q.grams is not None and q.grams > self.max_grams for q in kept):
             if verbs is None:
                 assert self._table is not None
@@ -567,8 +624,12 @@ _WORD = re.compile(r"[\w'\u2019]+")
 def _not_a_dose(text: str, start: int, end: int, unit: str, listing: bool, cues: ClinicalCues) -> bool:
     """A solvent ("in 1 ml water"), a unit's strength in a listing ("pellets 1mg", "230mg each") or an extract's
     strength ("20x extract")."""
-    before = [w.lower() for w in _WORD.findall(text[max(0, start - 40) : start])][-3:]
-    after = [w.lower() for w in _WORD.findall(text[end : end + 30])][:2]
+    if not (listing or unit == "ml" or unit == "pills"):
+        return False
+    before = []
+    if listing or unit == "ml":
+        before = [w.lower() for w in _WORD.findall(text[max(0, start - 40) : start])[-3:]]
+    after = [w.lower() for w in _WORD.findall(text[end : end + 30])[:2]]
     if (
         unit == "ml"
         and before

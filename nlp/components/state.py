@@ -8,7 +8,9 @@ imported; docs/extraction.md lists them):
 - ``doc._.nps_text``, ``doc._.nps_date``, ``doc._.nps_rates``: inputs a caller may set (the doc's text, kept so that
   ``Doc.text`` is not joined again; the day the text was seen; the exchange-rate table to convert with);
 - ``doc._.nps_name_tokens``, ``doc._.nps_route_spans``, ``doc._.nps_offer_quantities``: what one component found
-  for a later one (the name-shaped words, the routes with their offsets, the quantities that went into offers).
+  for a later one (the name-shaped words, the routes with their offsets, the quantities that went into offers);
+- ``doc._.nps_segments``: the sentences and clauses of the text (:class:`nlp.components.attribution.Segments`),
+  found by the first component that needs them (effects or doses) and kept for the others.
 
 Components read and write them through ``doc.user_data`` under spaCy's own key for a doc extension
 (``("._.", name, None, None)``, what ``doc._.name`` reads and writes): several times cheaper per access than the
@@ -133,6 +135,7 @@ RATES = ext_key("nps_rates")
 NAME_TOKENS = ext_key("nps_name_tokens")
 ROUTE_SPANS = ext_key("nps_route_spans")
 OFFER_QUANTITIES = ext_key("nps_offer_quantities")
+SEGMENTS = ext_key("nps_segments")
 EXTENSIONS = (
     "nps",
     "nps_text",
@@ -141,6 +144,7 @@ EXTENSIONS = (
     "nps_name_tokens",
     "nps_route_spans",
     "nps_offer_quantities",
+    "nps_segments",
 )
 
 for _name in EXTENSIONS:

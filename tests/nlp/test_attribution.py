@@ -1,6 +1,9 @@
 """Severity, negation and hypothetical effects, and what each effect is about (nlp.components.attribution): the
 contract the adverse-surge detector reads (docs/extraction.md, "What the signals read")."""
 
+import random
+import re
+
 import pytest
 
 import nlp
@@ -186,3 +189,20 @@ def test_passing_mentions() -> None:
     text = "way better than the 3-MMC, like MDMA, without alcohol, took 4-FA"
     assert passing(text, text.index("3-MMC"), cues) and passing(text, text.index("MDMA"), cues)
     assert passing(text, text.index("alcohol"), cues) and not passing(text, text.index("4-FA"), cues)
+
+
+def test_segments_are_those_of_the_one_expression_definition_on_random_text() -> None:
+    """The gated searches (characters looked up first, the dash and word breaks apart) find what one search with the
+    definition finds (the two expressions below)."""
+    sentence_end = re.compile(r"(?:[.!?\u2026]+(?=\s|$)|\n)\s*")
+    words = frozenset({"daarna", "then"})
+    definition = re.compile(r"[,;:](?=\s)|;|\s[-\u2013\u2014]\s|\b(?:daarna|then)\b", re.IGNORECASE)
+    breaks = clause_breaks(words)
+    rnd = random.Random(14)
+    alphabet = [*".!?\u2026\n ,;:-\u2013\u2014\t\u00a0", *"thenTHENdaarnaxy1", "\u017f", "\u0131", "then", "Daarna"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 40)))
+        sentences = [0] + [m.end() for m in sentence_end.finditer(text) if 0 < m.end() < len(text)]
+        clauses = sorted({m.end() for m in definition.finditer(text)} | set(sentences))
+        segments = Segments(text, breaks)
+        assert (segments.sentences, segments.clauses) == (sentences, clauses), repr(text)
