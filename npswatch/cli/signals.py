@@ -9,12 +9,15 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
 from npswatch.cli.common import console, day_option_value, db_option, fail, out, require_store
+
+if TYPE_CHECKING:
+    from signals.config import RunConfig
 
 _db_option = db_option("Storage target (env NPSWATCH_DB); signals are kept beside it (docs/signals.md).")
 _as_of = day_option_value
@@ -44,17 +47,23 @@ def signals() -> None:
 def signals_run(as_of: date | None, since: date | None, deliver: bool | None, config_path: Path | None,
                 db: str) -> None:  # fmt: skip
     """Run the detectors over the store and store the signals; print what changed."""
-    from signals.config import SignalsConfigError, load_config
     from signals.report import run_and_list
 
+    config = _detector_settings(config_path)
+    require_store(db)
+    sys.exit(run_and_list(db, out, as_of, since=since, deliver=deliver, config=config))
+
+
+def _detector_settings(path: Path | None) -> RunConfig:
+    """The detector settings of ``path`` (the documented defaults when None), or each problem on a line and exit 2."""
+    from signals.config import SignalsConfigError, load_config
+
     try:
-        config = load_config(config_path)
+        return load_config(path)
     except SignalsConfigError as exc:
         for problem in exc.problems:
             console.print(f"[red]error:[/red] {escape(problem)}")
         sys.exit(2)
-    require_store(db)
-    sys.exit(run_and_list(db, out, as_of, since=since, deliver=deliver, config=config))
 
 
 @signals.command("explain")
@@ -68,13 +77,9 @@ def signals_run(as_of: date | None, since: date | None, deliver: bool | None, co
 @_db_option
 def signals_explain(signal_id: str, config_path: Path | None, db: str) -> None:
     """Why a signal fired and why its severity: its series around the episode, the test and its numbers."""
-    from signals.config import SignalsConfigError, load_config
     from signals.explain import explain
 
-    try:
-        config = load_config(config_path)
-    except SignalsConfigError as exc:
-        fail("\n".join(exc.problems), 2)
+    config = _detector_settings(config_path)
     require_store(db)
     with _open(db) as kept:
         found = kept.get(signal_id)
