@@ -180,15 +180,15 @@ def dead_letters(*paths: Path) -> list[Item]:
     return out
 
 
-def journal_done(data_dir: Path, source: str, day: str = DAY) -> int:
-    """Requests the ``--resume`` journal of ``source`` holds as done (fetched, and what their pages gave stored);
-    0 before the journal exists."""
+def journal_done(data_dir: Path, source: str, day: str = DAY, done: int = 1) -> int:
+    """Requests the ``--resume`` journal of ``source`` holds as done (fetched, and what their pages gave stored), or
+    with ``done=0`` as still to do; 0 before the journal exists."""
     journal = data_dir / "jobs" / source / day / "requests.sqlite3"
     if not journal.exists():
         return 0
     try:
         with closing_db(journal) as conn:
-            return int(conn.execute("SELECT count(*) FROM requests WHERE done = 1").fetchone()[0])
+            return int(conn.execute("SELECT count(*) FROM requests WHERE done = ?", (done,)).fetchone()[0])
     except sqlite3.OperationalError:  # the table is not made yet (or is being made)
         return 0
 
