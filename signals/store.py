@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -35,6 +35,7 @@ from typing import Any
 from npswatch import settings
 from signals.model import Signal
 from storage.private import create_private
+from storage.sqlite import transaction
 
 STATES = ("new", "acknowledged", "dismissed", "closed")
 # triage actions -> (states they apply to, the state they lead to (None: unchanged), what they need)
@@ -221,15 +222,8 @@ class SignalStore:
     def close(self) -> None:
         self._conn.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[None]:
+        return transaction(self._conn)
 
     def put(self, signals: Iterable[Signal]) -> None:
         rows = []

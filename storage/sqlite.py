@@ -274,16 +274,8 @@ class SqliteStorage:
 
     @contextmanager
     def _transaction(self, action: str, begin: str) -> Iterator[None]:
-        with self._errors(action):
-            self._conn.execute(begin)
-            try:
-                yield
-                self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
-                    with suppress(sqlite3.Error):  # the first error is the one to report
-                        self._conn.execute("ROLLBACK")
-                raise
+        with self._errors(action), transaction(self._conn, begin):
+            yield
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -294,6 +286,22 @@ class SqliteStorage:
             if getattr(exc, "sqlite_errorcode", 0) & 0xFF in UNUSABLE_CODES:  # the primary code: extended ones add bits
                 raise StorageUnavailable(message) from exc
             raise StorageError(message) from exc
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
+    """``begin`` on ``conn`` (opened with ``isolation_level=None``), COMMIT after the block, ROLLBACK if it raises;
+    a transaction SQLite has already rolled back itself (a full disk, an I/O error) is not rolled back again, so the
+    first error is the one reported."""
+    conn.execute(begin)
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        raise
 
 
 def iso_time(micros: int) -> str:
