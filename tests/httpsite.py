@@ -25,6 +25,16 @@ class Site:
     times: list[float] = field(default_factory=list)  # time.monotonic() of each request, same order
 
 
+def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: Mapping[str, str]) -> None:
+    """Answer the request ``handler`` is serving with ``status``, ``headers`` and ``body`` (its length added)."""
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 @contextmanager
 def serve(routes: Mapping[str, Route | list[Route]], host: str = "127.0.0.1") -> Iterator[Site]:
     """Serve ``routes`` on a free port of ``host``; unknown paths get 404.  A list of routes is answered in
@@ -43,13 +53,7 @@ def serve(routes: Mapping[str, Route | list[Route]], host: str = "127.0.0.1") ->
             found = routes.get(self.path, Route("not found", 404))
             route = found[min(turn, len(found) - 1)] if isinstance(found, list) else found
             body = route.body if isinstance(route.body, bytes) else route.body.encode("utf-8")
-            self.send_response(route.status)
-            headers = {"Content-Type": "text/html; charset=utf-8", **route.headers}
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            send(self, route.status, body, {"Content-Type": "text/html; charset=utf-8", **route.headers})
 
         def log_message(self, format: str, *args: object) -> None:
             return None

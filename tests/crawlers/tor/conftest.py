@@ -23,7 +23,7 @@ import pytest
 
 from demosites.server import DemoSites
 from tests.crawlers.tor.network import TorNetwork, TorNetworkError, tor_binaries
-from tests.httpsite import Route, Site, serve
+from tests.httpsite import Route, Site, send, serve
 
 QUEUE_PAGE = "<html><title>Queue</title><h1>DDoS protection</h1><p>You are in the queue, please wait.</p></html>"
 
@@ -86,12 +86,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
         return self._send(status, body, {"Content-Type": ctype})
 
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send(self, status, body, headers)
 
     def log_message(self, format: str, *args: object) -> None:
         return None
