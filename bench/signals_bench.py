@@ -61,8 +61,9 @@ from demosites.beds.script import ANY, SCRIPTS_DIR, Event, Script, Trap, load_sc
 from demosites.demo import demo_sites_process  # noqa: E402
 from demosites.server import env_var  # noqa: E402
 
-BEDS = ("holdout_a", "holdout_b", "demo")
-SEALED = ("holdout_b",)  # scored for aggregates only: its events, signals and traps are neither printed nor written
+BEDS = ("holdout_a", "holdout_b", "holdout_c", "demo")
+# Scored for aggregates only: their events, signals and traps are neither printed nor written.
+SEALED = ("holdout_b", "holdout_c")
 SUBSTANCE_TYPES = ("first_seen", "spike", "price_shift", "adverse_surge")
 GRACE = 3  # days after an event's start within which a signal catches it
 RESULTS = ROOT / "bench" / "results" / "signals.json"
@@ -487,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bed", action="append", choices=BEDS, help="a bed to run (repeatable; default all)")
     parser.add_argument("--days", type=int, help="replay only the first N days (a quick look; not a score)")
-    parser.add_argument("--jobs", type=int, default=3, help="beds replayed at the same time (default 3: all)")
+    parser.add_argument("--jobs", type=int, default=3, help="beds replayed at the same time (default 3)")
     parser.add_argument("--out", type=Path, help=f"results file (default {RESULTS.relative_to(ROOT)} for a full run)")
     parser.add_argument("--work", type=Path, help="where the data dirs go (default a temporary dir, removed)")
     parser.add_argument("--worker", choices=BEDS, help=argparse.SUPPRESS)  # the replay of one bed (see ``worker``)

@@ -25,7 +25,8 @@ class Board:
     section: str
     langs: tuple[str, ...]
     trip_reports: bool = False
-    kind: str = "talk"  # the test beds' boards (demosites.beds.forum): talk, reports, market or safer
+    kind: str = "talk"  # the test beds' boards (demosites.beds.forum): talk, reports, market, safer or later (opened
+    # during the timeline: scripted threads only)
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ def _moment(spec: ForumSpec, rng: random.Random, day: int) -> datetime:
 
 def _background(spec: ForumSpec, rng: random.Random) -> list[_Draft]:
     pool = [d for d in spec.drugs if d.talk and d.weight]
-    boards = [b for b in spec.boards if b.kind != "safer"]
+    boards = [b for b in spec.boards if b.kind not in ("safer", "later")]  # a "later" board has scripted threads only
     last = spec.timeline.last_day
     drafts = []
     for _ in range(spec.n_threads):

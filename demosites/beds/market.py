@@ -12,11 +12,11 @@ import math
 import random
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from demosites import content
-from demosites.beds.model import Appear, Drug, MarketHappening, MarketWords, Repost, Reprice, Spike
+from demosites.beds.model import Appear, Drug, MarketHappening, MarketWords, Rebrand, Repost, Reprice, Spike
 from demosites.timeline import Timeline
 
 Money = Callable[[float, int], tuple[str, ...]]  # reference-currency amount, day -> amounts as displayed
@@ -57,7 +57,7 @@ class Vendor:
     since: str
 
     def sales_on(self, day: int) -> int:
-        return self.base_sales + self.daily_sales * max(day, 0)
+        return max(0, self.base_sales + self.daily_sales * max(day, 0))  # a new account (Rebrand) starts from 0
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,8 @@ def _scripted(spec: MarketSpec, seed: int, vendors: list[str], base: list[Draft]
     last = spec.timeline.last_day
     drafts: list[Draft] = []
     for happening in spec.happenings:
+        if isinstance(happening, Rebrand):
+            continue  # applied to every draft at the end (``_rebrand``)
         drug = spec.drug(happening.drug)
         if isinstance(happening, Appear):
             for i in range(happening.count):
@@ -238,10 +240,45 @@ def _reposts(spec: MarketSpec, rng: random.Random, repost: Repost, drug: Drug, v
     return [{**model, "start": day, "end": day} for day in range(repost.day, repost.until + 1)]
 
 
-def _live(draft: Draft, day: int) -> bool:
+def _span(draft: Draft) -> tuple[int, int]:
     start, end = draft["start"], draft["end"]
     assert isinstance(start, int) and isinstance(end, int)
+    return start, end
+
+
+def _live(draft: Draft, day: int) -> bool:
+    start, end = _span(draft)
     return start <= day <= end
+
+
+def _rebrand(drafts: list[Draft], rebrand: Rebrand, old: str) -> list[Draft]:
+    """The vendor's listings end the day before it leaves; those still due are posted again by its new account
+    (new ids, no reviews) from the day it comes back."""
+    back = rebrand.day + rebrand.gap
+    found: list[Draft] = []
+    for draft in drafts:
+        start, end = _span(draft)
+        if draft["vendor"] != old or end < rebrand.day:
+            found.append(draft)
+            continue
+        if start < rebrand.day:
+            found.append({**draft, "end": rebrand.day - 1})
+        if end >= back:
+            found.append({**draft, "vendor": rebrand.name, "start": max(start, back), "reviews": ()})
+    return found
+
+
+def _rebrands(spec: MarketSpec, seed: int, vendors: dict[str, Vendor], drafts: list[Draft]) -> list[Draft]:
+    """Apply the spec's ``Rebrand`` happenings: the new accounts join ``vendors`` (same key, few sales)."""
+    names = sorted(vendors)
+    for rebrand in (h for h in spec.happenings if isinstance(h, Rebrand)):
+        old = vendors[names[rebrand.vendor]]
+        rng = content.rng_for(seed, spec.name, "rebrand", rebrand.name)
+        since = spec.timeline.day_date(rebrand.day + rebrand.gap).strftime("%Y-%m")
+        sales = -old.daily_sales * (rebrand.day + rebrand.gap) + rng.randint(0, 5)  # a handful on its first day
+        vendors[rebrand.name] = replace(old, name=rebrand.name, base_sales=sales, since=since)
+        drafts = _rebrand(drafts, rebrand, old.name)
+    return drafts
 
 
 def _ids(spec: MarketSpec, seed: int, count: int) -> list[str]:
@@ -267,7 +304,7 @@ def universe(spec: MarketSpec, seed: int) -> Universe:
     vendors = _vendors(spec, seed)
     names = sorted(vendors)
     base = _background(spec, seed, names)
-    drafts = base + _scripted(spec, seed, names, base)
+    drafts = _rebrands(spec, seed, vendors, base + _scripted(spec, seed, names, base))
     order = sorted(range(len(drafts)), key=lambda i: (drafts[i]["start"], i))
     ids = _ids(spec, seed, len(drafts))
     listings = tuple(Listing(id=ids[n], **drafts[i]) for n, i in enumerate(order))  # type: ignore[arg-type]

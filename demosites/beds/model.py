@@ -76,7 +76,18 @@ class Repost:
     vendor: int = 0
 
 
-MarketHappening = Appear | Spike | Reprice | Repost
+@dataclass(frozen=True)
+class Rebrand:
+    """A vendor leaves on ``day`` and comes back ``gap`` days later as ``name`` (same PGP key, a new account): every
+    listing it had live, and every one it would have posted later, is posted again under a new id."""
+
+    vendor: int  # index into the vendors (sorted)
+    day: int
+    gap: int
+    name: str
+
+
+MarketHappening = Appear | Spike | Reprice | Repost | Rebrand
 
 
 # ---- happenings on a forum ---------------------------------------------------------------------------------------

@@ -17,10 +17,15 @@ from demosites.timeline import SEED
 from demosites.web import Response, SiteApp, int_arg, paginate, render
 
 
+def arguments(match: re.Match[str], query: dict[str, str]) -> dict[str, str]:
+    """A page's arguments: the query's (``?b=3&page=2``) and the path's named groups (``/c/<slug>/<b>``)."""
+    return {**query, **{name: value for name, value in match.groupdict().items() if value is not None}}
+
+
 class BedForum(SiteApp):
     spec: ClassVar[ForumSpec]
     paths: ClassVar[tuple[tuple[str, str], ...]]  # (index, board, thread or login; its path regex)
-    board_arg: ClassVar[str]  # the query argument naming the board (?b=3, ?f=10)
+    board_arg: ClassVar[str]  # the query argument or path group naming the board (?b=3, ?f=10, /c/<slug>/<c>)
     threads_per_page: ClassVar[int]
     posts_per_page: ClassVar[int]
     date_format: ClassVar[str]  # how post times are written (naive, the forum's local time)
@@ -46,6 +51,7 @@ class BedForum(SiteApp):
         return self.page("index", boards=self.spec.boards, stats=stats, total=fd.post_count)
 
     def board(self, match: re.Match[str], query: dict[str, str], day: int) -> Response | None:
+        query = arguments(match, query)
         board = next((b for b in self.spec.boards if str(b.id) == query.get(self.board_arg)), None)
         number = int_arg(query, "page", 1)
         if board is None or number is None:
@@ -54,6 +60,7 @@ class BedForum(SiteApp):
         return self.page("board", board=board, page=page) if page else None
 
     def thread(self, match: re.Match[str], query: dict[str, str], day: int) -> Response | None:
+        query = arguments(match, query)
         thread_id, number = int_arg(query, "t", 0), int_arg(query, "page", 1)
         found = self.day(day).thread(thread_id) if thread_id else None
         if found is None or number is None:

@@ -14,17 +14,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from demosites.beds import holdout_a, holdout_b
+from demosites.beds import holdout_a, holdout_b, holdout_c
 from demosites.beds.forum import ForumSpec, threads
 from demosites.beds.market import MarketSpec, market_day, universe
 from demosites.beds.model import Drug, Peak
 from demosites.beds.registry import BED_SITES
 from demosites.beds.script import Event, Script, load_script, name_key, script_path
 from demosites.server import DemoSites
-from demosites.timeline import EVENTS, SEED
+from demosites.timeline import EVENTS, SEED, Fault
 from tests.demosites.conftest import fetch
 
-BEDS = {"holdout_a": holdout_a, "holdout_b": holdout_b}
+BEDS = {"holdout_a": holdout_a, "holdout_b": holdout_b, "holdout_c": holdout_c}
+LISTING_PATH = {"holdout_a": "/offer/{}", "holdout_b": "/item/{}", "holdout_c": "/index.php?page=annonce&ref={}"}
 SEVERE_WORDS = re.compile(r"seizure|psychos|hospital|A&E|collapse|overdos|unconscious|passed out|krampf|notaufnahme|"
                           r"krankenhaus|bewusstlos|notarzt|ziekenhuis|spoed|aanval|urgences|épilep|connaissance",
                           re.IGNORECASE)  # fmt: skip
@@ -141,7 +142,7 @@ def test_the_new_substance_listings_are_served_from_their_start_day_only(beds: D
         spec = BEDS[bed].MARKET_SPEC
         keys = {d.key for d in drugs_of(spec, event)}
         first = next(x for x in universe(spec, SEED).listings if x.drug.key in keys)
-        path = ("/offer/{}" if spec is holdout_a.MARKET_SPEC else "/item/{}").format(first.id)
+        path = LISTING_PATH[bed].format(first.id)
         url = beds.urls[spec.name] + path
         assert fetch(url, spec.timeline.day_date(first.start - 1).isoformat()).status == 404
         shown = fetch(url, spec.timeline.day_date(event.end).isoformat())
@@ -155,21 +156,27 @@ def trap(bed: str, trap_id: str) -> object:
     return next(t for t in script(bed).traps if t.id == trap_id)
 
 
-@pytest.mark.parametrize(("bed", "trap_id", "key"), [("holdout_a", "TA1", "nitazene test strips"),
-                                                    ("holdout_a", "TA1", "fentanyl test strips"),
-                                                    ("holdout_b", "TB1", "fentanyl test strips")])  # fmt: skip
+STRIPS = [("holdout_a", "TA1", "nitazene test strips"), ("holdout_a", "TA1", "fentanyl test strips"),
+          ("holdout_b", "TB1", "fentanyl test strips"), ("holdout_c", "TC1", "benzodiazepine test kit"),
+          ("holdout_c", "TC1", "synthetic cannabinoid test kit")]  # fmt: skip
+TESTING = re.compile(r"test ?stri|teststr|bandelette|kits? (de test|réactif)|reagent kit", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("bed", "trap_id", "key"), STRIPS)
 def test_test_strips_are_sold_from_the_trap_start(bed: str, trap_id: str, key: str) -> None:
     spec, start = BEDS[bed].MARKET_SPEC, trap(bed, trap_id).start  # type: ignore[attr-defined]
     live = [d for d in range(spec.timeline.days) if any(x.drug.key == key for x in market_day(spec, SEED, d).listings)]
     assert live == list(range(start, spec.timeline.days))
     forum = forum_texts(BEDS[bed].FORUM_SPEC, -60, spec.timeline.last_day)
-    assert [t for t in forum if re.search(r"test ?stri|teststr|bandelette", t, re.IGNORECASE)]
+    assert [t for t in forum if TESTING.search(t)]
 
 
-def test_the_outage_trap_is_the_served_outage() -> None:
-    outage = trap("holdout_a", "TA4")
-    assert BED_SITES[holdout_a.MARKET].faults == (holdout_a.OUTAGE,)
-    assert holdout_a.OUTAGE.days == tuple(range(outage.start, outage.start + 2))  # type: ignore[attr-defined]
+@pytest.mark.parametrize(("bed", "trap_id", "fault"), [("holdout_a", "TA4", holdout_a.OUTAGE),
+                                                      ("holdout_c", "TC4", holdout_c.FORUM_OUTAGE)])  # fmt: skip
+def test_the_outage_trap_is_the_served_outage(bed: str, trap_id: str, fault: Fault) -> None:
+    outage = trap(bed, trap_id)
+    assert BED_SITES[fault.site].faults == (fault,)
+    assert fault.days == tuple(range(outage.start, outage.start + 2))  # type: ignore[attr-defined]
 
 
 def test_the_reposted_listing_is_one_live_listing_with_a_new_id_every_day() -> None:
@@ -199,7 +206,7 @@ def test_the_monero_swing_lifts_every_xmr_price_for_five_days_then_back() -> Non
     assert statistics.median(back) == pytest.approx(1.0, abs=0.06)
 
 
-@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA6"), ("holdout_b", "TB6")])
+@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA6"), ("holdout_b", "TB6"), ("holdout_c", "TC7")])
 def test_the_wave_mentions_other_substances_in_passing(bed: str, trap_id: str) -> None:
     [event] = [e for e in script(bed).events if e.type == "adverse_surge"]
     others = {name_key(n) for s in trap(bed, trap_id).subjects for n in (s,)}  # type: ignore[attr-defined]
@@ -207,6 +214,35 @@ def test_the_wave_mentions_other_substances_in_passing(bed: str, trap_id: str) -
     passing = {name_key(n) for d in spec.drugs if name_key(d.key) in others for n in (d.key, *d.names)}
     wave = bad_posts(bed, event, event.start, event.end)
     assert len([t for t in wave if mentions(t, passing)]) >= 8
+
+
+def test_the_rebrand_trap_is_the_scripted_rebrand() -> None:
+    guard, rebrand = trap("holdout_c", "TC5"), holdout_c.REBRAND
+    assert guard.start == rebrand.day and guard.end >= rebrand.day + rebrand.gap + 3  # type: ignore[attr-defined]
+    assert rebrand in holdout_c.MARKET_SPEC.happenings
+
+
+def test_the_german_category_opens_with_known_substances_only() -> None:
+    """Hold-out C: no German post before the trap's start; then the trap's substances, each sold and talked about in
+    French or English long before."""
+    guard, spec = trap("holdout_c", "TC6"), holdout_c.FORUM_SPEC
+    german = [t for t in threads(spec, SEED) if t.lang == "de"]
+    assert german and min(p.day for t in german for p in t.posts) == guard.start  # type: ignore[attr-defined]
+    assert {t.board.slug for t in german} == {"deutschschweiz"}
+    subjects = {name_key(s) for s in guard.subjects}  # type: ignore[attr-defined]
+    assert {name_key(t.drug) for t in german} == subjects
+    for key in {t.drug for t in german}:
+        assert [t for t in threads(spec, SEED) if t.drug == key and t.lang != "de" and t.posts[0].day < 0]
+        assert [x for x in market_day(holdout_c.MARKET_SPEC, SEED, 0).listings if x.drug.key == key]
+
+
+def test_the_designer_benzo_threads_compare_it_with_a_benzo_sold_all_along() -> None:
+    guard = trap("holdout_c", "TC8")
+    [event] = [e for e in script("holdout_c").events if e.subject == holdout_c.BENZO]
+    texts = forum_texts(holdout_c.FORUM_SPEC, event.start, guard.end)  # type: ignore[attr-defined]
+    assert len([t for t in texts if "xanax" in t.lower() and mentions(t, event.names())]) >= 2
+    sold = [d for d in range(event.start) if market_day(holdout_c.MARKET_SPEC, SEED, d).of("alprazolam")]
+    assert sold == list(range(event.start))
 
 
 def posts_per_day(spec: ForumSpec) -> dict[int, int]:
@@ -218,7 +254,7 @@ def posts_per_day(spec: ForumSpec) -> dict[int, int]:
     return counts
 
 
-@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA3"), ("holdout_b", "TB4")])
+@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA3"), ("holdout_b", "TB4"), ("holdout_c", "TC3")])
 def test_the_carnival_and_festival_peaks_are_real(bed: str, trap_id: str) -> None:
     """The peak's days have well over the posts of a usual same weekday, and talk of not mixing with alcohol."""
     spec, guard = BEDS[bed].FORUM_SPEC, trap(bed, trap_id)

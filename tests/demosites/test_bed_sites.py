@@ -18,23 +18,28 @@ import pytest
 from crawlers.config import Source, load_source
 from crawlers.items import Listing, Post, Vendor
 from crawlers.parsers import Page, parse_page
-from demosites.beds import holdout_a, holdout_b
+from demosites.beds import holdout_a, holdout_b, holdout_c
 from demosites.beds.forum import ForumSpec, forum_day
 from demosites.beds.market import MarketSpec, market_day
 from demosites.beds.registry import BED_SITES, BEDS
 from demosites.beds.script import SCRIPTS_DIR, load_script
 from demosites.server import DemoSites
-from demosites.timeline import SEED
+from demosites.timeline import SEED, Fault, Timeline
 from tests.demosites.conftest import fetch, followed
 
-MARKETS: dict[str, MarketSpec] = {holdout_a.MARKET: holdout_a.MARKET_SPEC, holdout_b.MARKET: holdout_b.MARKET_SPEC}
-FORUMS: dict[str, ForumSpec] = {holdout_a.FORUM: holdout_a.FORUM_SPEC, holdout_b.FORUM: holdout_b.FORUM_SPEC}
-LISTING_PATH = {holdout_a.MARKET: "/offer/{}", holdout_b.MARKET: "/item/{}"}
-VENDOR_PATH = {holdout_a.MARKET: "/@{}", holdout_b.MARKET: "/verkoper/{}"}
-THREAD_PATH = {holdout_a.FORUM: "/thread.cgi?t={}&page={}", holdout_b.FORUM: "/showthread.php?t={}&page={}"}
-POSTS_PER_PAGE = {holdout_a.FORUM: 8, holdout_b.FORUM: 10}
-ZONES = {holdout_a.FORUM: "Europe/Berlin", holdout_b.FORUM: "Europe/Brussels"}
-DAYS = (0, 21, 36, 63)  # 36: Monero is down on Kruispunt (its prices a quarter higher)
+MARKETS: dict[str, MarketSpec] = {holdout_a.MARKET: holdout_a.MARKET_SPEC, holdout_b.MARKET: holdout_b.MARKET_SPEC,
+                                   holdout_c.MARKET: holdout_c.MARKET_SPEC}  # fmt: skip
+FORUMS: dict[str, ForumSpec] = {holdout_a.FORUM: holdout_a.FORUM_SPEC, holdout_b.FORUM: holdout_b.FORUM_SPEC,
+                                holdout_c.FORUM: holdout_c.FORUM_SPEC}  # fmt: skip
+LISTING_PATH = {holdout_a.MARKET: "/offer/{}", holdout_b.MARKET: "/item/{}",
+                holdout_c.MARKET: "/index.php?page=annonce&ref={}"}  # fmt: skip
+VENDOR_PATH = {holdout_a.MARKET: "/@{}", holdout_b.MARKET: "/verkoper/{}",
+               holdout_c.MARKET: "/index.php?page=vendeur&pseudo={}"}  # fmt: skip
+THREAD_PATH = {holdout_a.FORUM: "/thread.cgi?t={}&page={}", holdout_b.FORUM: "/showthread.php?t={}&page={}",
+               holdout_c.FORUM: "/t/sujet/{}?page={}"}  # fmt: skip
+POSTS_PER_PAGE = {holdout_a.FORUM: 8, holdout_b.FORUM: 10, holdout_c.FORUM: 20}
+ZONES = {holdout_a.FORUM: "Europe/Berlin", holdout_b.FORUM: "Europe/Brussels", holdout_c.FORUM: holdout_c.ZONE}
+DAYS = (0, 21, 36, 63)  # 36: Monero is down on Kruispunt (its prices a quarter higher); past a bed's end: its last
 
 
 def gbp(amount: float, day: int) -> tuple[Decimal, str]:
@@ -45,7 +50,15 @@ def xmr(amount: float, day: int) -> tuple[Decimal, str]:
     return Decimal(f"{amount / holdout_b.xmr_eur(day):.4f}"), "XMR"
 
 
-AMOUNT = {holdout_a.MARKET: gbp, holdout_b.MARKET: xmr}  # a tier's reference amount on a day -> as stored
+def usd(amount: float, day: int) -> tuple[Decimal, str]:
+    return Decimal(f"{amount:.2f}"), "USD"
+
+
+# a tier's reference amount on a day -> as stored
+AMOUNT = {holdout_a.MARKET: gbp, holdout_b.MARKET: xmr, holdout_c.MARKET: usd}
+
+
+ACCOUNT = r"login|account|/cart\b|post\.cgi|newreply|bestel|bericht|connexion|panier|/u/"  # pages never to fetch
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +115,7 @@ def test_listings_parse_with_every_price_right(
     sources: dict[str, Source], beds: DemoSites, site: str, day: int
 ) -> None:
     spec = MARKETS[site]
+    day = min(day, spec.timeline.last_day)
     md = market_day(spec, SEED, day)
     as_of = spec.timeline.day_date(day).isoformat()
     for listing in md.listings[::9]:
@@ -134,6 +148,7 @@ def test_posts_parse_with_ids_authors_dates_and_text(
     sources: dict[str, Source], beds: DemoSites, site: str, day: int
 ) -> None:
     spec = FORUMS[site]
+    day = min(day, spec.timeline.last_day)
     as_of = spec.timeline.day_date(day).isoformat()
     zone = ZoneInfo(ZONES[site])
     for thread, posts in forum_day(spec, SEED, day).threads[::7]:
@@ -146,6 +161,8 @@ def test_posts_parse_with_ids_authors_dates_and_text(
             assert isinstance(item, Post)
             assert (item.thread_id, item.thread_title, item.author) == (str(thread.id), thread.title, post.author)
             assert item.board == thread.board.name and item.is_trip_report == thread.trip_report
+            if "language" in sources[site].pages["thread"].fields:  # La Rade says each topic's language
+                assert item.language_hint == thread.lang
             assert item.text == " ".join(post.text.split())
             assert item.posted_at == post.at.replace(tzinfo=zone).astimezone(UTC).isoformat()
 
@@ -160,15 +177,41 @@ def test_follow_selectors_reach_pages_of_every_kind_and_no_denied_link(
         assert any(re.search(spec.url, u) for u in seen), f"{site}: no {page} page reached"
     allowed = [u for u in seen if not any(re.search(d, u) for d in source.deny)]
     assert [(u, fetch(u).status) for u in allowed[:15] if fetch(u).status != 200] == []
-    account = [u for u in seen if re.search(r"login|account|cart|post\.cgi|newreply|bestel|bericht", u)]
+    account = [u for u in seen if re.search(ACCOUNT, u)]
     assert all(any(re.search(d, u) for d in source.deny) for u in account)
 
 
-def test_the_scripted_outage_is_served_whatever_faults_are_asked(beds: DemoSites) -> None:
-    url = beds.urls[holdout_a.MARKET] + "/"
-    for day in holdout_a.OUTAGE.days:
-        assert fetch(url, holdout_a.TIMELINE.day_date(day).isoformat()).status == 503
-    assert fetch(url, holdout_a.TIMELINE.day_date(16).isoformat()).status == 200
+@pytest.mark.parametrize(("outage", "timeline"), [(holdout_a.OUTAGE, holdout_a.TIMELINE),
+                                                  (holdout_c.FORUM_OUTAGE, holdout_c.TIMELINE)])  # fmt: skip
+def test_the_scripted_outage_is_served_whatever_faults_are_asked(
+    beds: DemoSites, outage: Fault, timeline: Timeline
+) -> None:
+    url = beds.urls[outage.site] + "/"
+    for day in outage.days:
+        assert fetch(url, timeline.day_date(day).isoformat()).status == 503
+    assert fetch(url, timeline.day_date(outage.days[0] - 1).isoformat()).status == 200
+    assert fetch(url, timeline.day_date(outage.days[-1] + 1).isoformat()).status == 200
+
+
+def test_a_rebranded_vendor_keeps_its_key_and_its_listings_come_back_under_new_ids(
+    sources: dict[str, Source], beds: DemoSites
+) -> None:
+    """Hold-out C: a vendor's listings end the day it leaves and are posted again by its new account."""
+    spec, rebrand = holdout_c.MARKET_SPEC, holdout_c.REBRAND
+    old = sorted(v for v in market_day(spec, SEED, 0).universe.vendors if v != rebrand.name)[rebrand.vendor]
+    before = market_day(spec, SEED, rebrand.day - 1).by_vendor(old)
+    back = market_day(spec, SEED, rebrand.day + rebrand.gap)
+    assert len(before) >= 8
+    assert not market_day(spec, SEED, rebrand.day).by_vendor(old) and not back.by_vendor(old)
+    again = back.by_vendor(rebrand.name)
+    assert len({x.title for x in before} & {x.title for x in again}) >= 0.8 * len(before)  # some were ending anyway
+    assert not {x.id for x in before} & {x.id for x in again}
+    as_of = spec.timeline.day_date(rebrand.day + rebrand.gap).isoformat()
+    pages = [parsed(sources[spec.name], beds.urls[spec.name] + VENDOR_PATH[spec.name].format(name), as_of)
+             for name in (old, rebrand.name)]  # fmt: skip
+    [[gone], [new]] = pages
+    assert isinstance(gone, Vendor) and isinstance(new, Vendor)
+    assert gone.pgp_fingerprint == new.pgp_fingerprint and (new.feedback_count or 0) < 10
 
 
 def test_scripts_name_the_source_files_beside_them() -> None:
