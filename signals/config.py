@@ -89,6 +89,7 @@ class AdverseConfig(_Model):
     min_ratio: float = Field(default=2.0, ge=1.0)  # doubling: current rate (or share) / reference rate needed
     min_share_ratio: float = Field(default=1.5, ge=1.0)  # the doubling of posts must not be more talk alone
     share_prior: float = Field(default=10.0, ge=0)  # mentions at the forum's adverse share added to the reference
+    forum_control: bool = True  # the doubling's adverse share must stand out from the other substances' that week
     doubling_min_adverse: int = Field(default=5, ge=1)  # adverse posts (severe or not) in the window for a doubling
     sparse_method: str = "bayes"  # when the substance had no mentions in the reference window
     sparse_params: dict[str, Any] = {"w": 7, "alpha": 0.01, "gap": 1}

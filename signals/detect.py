@@ -324,6 +324,7 @@ def detect_adverse(data: StoreSeries, since: date, config: RunConfig) -> list[De
               "min_adverse": cfg.min_adverse, "min_ratio": cfg.min_ratio}  # fmt: skip
     results = {"severe": AdverseSurge(**common)(severe, mentions),
                "adverse": AdverseDoubling(min_share_ratio=cfg.min_share_ratio, share_prior=cfg.share_prior,
+                                          forum_control=cfg.forum_control,
                                           **{**common, "min_adverse": cfg.doubling_min_adverse})(adverse, mentions),
                "sparse": get_detector(cfg.sparse_method, **cfg.sparse_params)(adverse)}  # fmt: skip
     out = []
@@ -358,8 +359,13 @@ def _adverse_at(results: dict[str, Any], i: int, j: int, adverse: npt.NDArray[np
                      "p_value": num(res.statistics["pvalue"][i, j]), "ratio": num(ratio), "params": res.params,
                      "reason": f"{what} rose x{ratio:.1f} in the {cfg.window} days to this day "
                                f"(p = {float(res.statistics['pvalue'][i, j]):.3g} <= {cfg.alpha})"}  # fmt: skip
-            if "share_ratio" in res.statistics:
-                stats["share_ratio"] = num(res.statistics["share_ratio"][i, j])
+            for extra in ("share_ratio", "forum_share", "forum_pvalue"):
+                if extra in res.statistics:
+                    stats[extra] = num(res.statistics[extra][i, j])
+            if stats.get("forum_share") is not None and res.params.get("forum_control"):
+                stats["reason"] += (f"; {base['adverse_window']:.0f} of {base['mentions_window']:.0f} posts adverse "
+                                    f"against {stats['forum_share']:.0%} of all posts in the window "
+                                    f"(p = {stats['forum_pvalue']:.3g})")  # fmt: skip
             return res.method, stats
     reference = float(np.nansum(mentions[max(0, lo - cfg.gap - cfg.baseline) : max(0, lo - cfg.gap)]))
     sparse = results["sparse"]
