@@ -55,6 +55,7 @@ class SpikeConfig(_Model):
     params: dict[str, Any] = {"min_sigma": 1.0, "alpha": 0.001}
     min_count: int = Field(default=5, ge=1)  # listings needed on the day
     min_ratio: float = Field(default=1.5, ge=1.0)  # observed / baseline mean needed
+    max_vendor_share: float = Field(default=0.5, gt=0, le=1)  # most of the rise one vendor may give (1: no guard)
     close_after: int = Field(default=7, ge=1)
 
     @field_validator("params")
