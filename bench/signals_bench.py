@@ -62,7 +62,9 @@ from demosites.demo import demo_sites_process  # noqa: E402
 from demosites.server import env_var  # noqa: E402
 
 BEDS = ("holdout_a", "holdout_b", "demo")
-SEALED = ("holdout_b",)  # scored for aggregates only: its events, signals and traps are neither printed nor written
+# scored for aggregates only: its events, signals and traps are neither printed nor written (hold-out B was
+# unsealed on 2026-12-07 to fix a trap: training data now, like A)
+SEALED: tuple[str, ...] = ()
 SUBSTANCE_TYPES = ("first_seen", "spike", "price_shift", "adverse_surge")
 GRACE = 3  # days after an event's start within which a signal catches it
 RESULTS = ROOT / "bench" / "results" / "signals.json"
