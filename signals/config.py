@@ -55,6 +55,7 @@ class SpikeConfig(_Model):
     params: dict[str, Any] = {"min_sigma": 1.0, "alpha": 0.001}
     min_count: int = Field(default=5, ge=1)  # listings needed on the day
     min_ratio: float = Field(default=1.5, ge=1.0)  # observed / baseline mean needed
+    max_vendor_share: float = Field(default=0.5, gt=0, le=1)  # most of the rise one vendor may give (1: no guard)
     close_after: int = Field(default=7, ge=1)
 
     @field_validator("params")
@@ -89,6 +90,7 @@ class AdverseConfig(_Model):
     min_ratio: float = Field(default=2.0, ge=1.0)  # doubling: current rate (or share) / reference rate needed
     min_share_ratio: float = Field(default=1.5, ge=1.0)  # the doubling of posts must not be more talk alone
     share_prior: float = Field(default=10.0, ge=0)  # mentions at the forum's adverse share added to the reference
+    forum_control: bool = True  # the doubling's adverse share must stand out from the other substances' that week
     doubling_min_adverse: int = Field(default=5, ge=1)  # adverse posts (severe or not) in the window for a doubling
     sparse_method: str = "bayes"  # when the substance had no mentions in the reference window
     sparse_params: dict[str, Any] = {"w": 7, "alpha": 0.01, "gap": 1}

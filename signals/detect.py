@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -193,17 +193,42 @@ def _market_spikes(data: StoreSeries, market: str, rows: dict[str, npt.NDArray[n
             continue
         if expected > 0 and observed < cfg.min_ratio * expected:
             continue
+        excess = observed - (expected if expected > 0 else 0.0)
+        top = _top_vendor_rise(data, name, market, [days[k] for k in kept], j, detector.min_history)
+        if top > cfg.max_vendor_share * excess:
+            continue  # mostly one vendor's new listings (a batch, relisting under new ids): not the market's rise
         ratio = observed / expected if expected > 0 else math.inf
         severity = "high" if ratio >= 3 else "medium" if ratio >= 2 else "low"
         stats = {"measure": "listings", "market": market, "observed": observed, "expected": num(expected),
                  "upperbound": num(result.upperbound[i, j]), "ratio": num(ratio), "params": result.params,
+                 "top_vendor_rise": num(top),
                  "reason": f"{observed:.0f} listings on {market} on {day}, above the bound "
                            f"{float(result.upperbound[i, j]):.1f} of {result.method} and {cfg.min_ratio}x the "
-                           f"baseline mean {expected:.1f}",
+                           f"baseline mean {expected:.1f}; the vendor whose listings rose most added {top:.1f}",
                  "severity_rule": "ratio to the baseline >= 3 high, >= 2 medium, else low"}  # fmt: skip
         start = days[kept[max(0, j - detector.min_history)]]
         out.append(Detection("spike", name, None, day, severity, result.method, stats, start))
     return out
+
+
+def _top_vendor_rise(data: StoreSeries, name: str, market: str, crawl_days: list[date], j: int, history: int
+                     ) -> float:  # fmt: skip
+    """The largest rise of one vendor's listings of ``name`` on ``market`` on ``crawl_days[j]``: its listings that
+    day less its mean per crawl day over the ``history`` crawl days before (the detector's baseline and gap)."""
+    day, before = crawl_days[j], set(crawl_days[max(0, j - history) : j])
+    today: Counter[str] = Counter()
+    earlier: Counter[str] = Counter()
+    for rec in data.by_subject[name]:
+        if rec.kind != "listing" or (rec.market or rec.source) != market:
+            continue
+        vendor = rec.vendor or rec.doc_id  # a listing without a vendor is a vendor of its own
+        for sight in rec.sights:
+            if sight.day == day:
+                today[vendor] += 1
+            elif sight.day in before:
+                earlier[vendor] += 1
+    span = max(1, len(before))
+    return max((n - earlier[v] / span for v, n in today.items()), default=0.0)
 
 
 # -- price shifts --------------------------------------------------------------------------------
@@ -324,6 +349,7 @@ def detect_adverse(data: StoreSeries, since: date, config: RunConfig) -> list[De
               "min_adverse": cfg.min_adverse, "min_ratio": cfg.min_ratio}  # fmt: skip
     results = {"severe": AdverseSurge(**common)(severe, mentions),
                "adverse": AdverseDoubling(min_share_ratio=cfg.min_share_ratio, share_prior=cfg.share_prior,
+                                          forum_control=cfg.forum_control,
                                           **{**common, "min_adverse": cfg.doubling_min_adverse})(adverse, mentions),
                "sparse": get_detector(cfg.sparse_method, **cfg.sparse_params)(adverse)}  # fmt: skip
     out = []
@@ -358,8 +384,13 @@ def _adverse_at(results: dict[str, Any], i: int, j: int, adverse: npt.NDArray[np
                      "p_value": num(res.statistics["pvalue"][i, j]), "ratio": num(ratio), "params": res.params,
                      "reason": f"{what} rose x{ratio:.1f} in the {cfg.window} days to this day "
                                f"(p = {float(res.statistics['pvalue'][i, j]):.3g} <= {cfg.alpha})"}  # fmt: skip
-            if "share_ratio" in res.statistics:
-                stats["share_ratio"] = num(res.statistics["share_ratio"][i, j])
+            for extra in ("share_ratio", "forum_share", "forum_pvalue"):
+                if extra in res.statistics:
+                    stats[extra] = num(res.statistics[extra][i, j])
+            if stats.get("forum_share") is not None and res.params.get("forum_control"):
+                stats["reason"] += (f"; {base['adverse_window']:.0f} of {base['mentions_window']:.0f} posts adverse "
+                                    f"against {stats['forum_share']:.0%} of all posts in the window "
+                                    f"(p = {stats['forum_pvalue']:.3g})")  # fmt: skip
             return res.method, stats
     reference = float(np.nansum(mentions[max(0, lo - cfg.gap - cfg.baseline) : max(0, lo - cfg.gap)]))
     sparse = results["sparse"]

@@ -511,8 +511,14 @@ def fold_names(records: list[Record]) -> dict[str, list[str]]:
     - a novel candidate spelled as a known name without its hyphens is the known substance;
     - two candidates of one document are one substance when one's name is inside the other's (``6-ENPINACA`` in
       ``MDMB6ENPINACA``: a split spelling), or when most documents of the rarer name also give the other (a name and
-      its synonym: ``BUTONITAZEPYNE (N-pyrrolidino butonitazene)``).  The name seen first is kept (then the one in
-      more documents, then the longer), so a later document never renames a signal already raised.
+      its synonym: ``BUTONITAZEPYNE (N-pyrrolidino butonitazene)``);
+    - a candidate written without its position (``CPMC``: "la CPMC") is the one candidate with that name after a
+      position (``3-CPMC``), when there is exactly one (beside ``3-CPMC`` and ``4-CPMC`` it stays apart).
+    The name seen first is kept, then the longer,
+      then the first in alphabetical order: nothing a later document changes, so a later document never renames a
+      signal already raised and a run over the whole timeline keeps the name the daily runs kept (a count of
+      documents did change: a listing naming both on day 33 kept the longer name that day, the posts of the days
+      after, naming only the shorter, renamed it).
     """
     _drop_classes(records)
     known = {candidate_key(n): n for r in records for n in r.subjects if not _is_candidate(n, r)}
@@ -531,20 +537,24 @@ def fold_names(records: list[Record]) -> dict[str, list[str]]:
             name = parent[name]
         return name
 
-    def rank(name: str) -> tuple[date, int, int, str]:
-        return firsts[name], -len(docs[name]), -len(candidate_key(name)), name
+    def rank(name: str) -> tuple[date, int, str]:
+        return firsts[name], -len(candidate_key(name)), name
+
+    def join(a: str, b: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            keep, drop = sorted((ra, rb), key=rank)
+            parent[drop] = keep
 
     candidates = sorted(n for n in docs if n not in known.values())
     for a, b in itertools.combinations(candidates, 2):
         shared = docs[a] & docs[b]
-        if not shared:
-            continue
         ka, kb = candidate_key(a), candidate_key(b)
-        if ka in kb or kb in ka or len(shared) * 2 >= min(len(docs[a]), len(docs[b])):
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                keep, drop = sorted((ra, rb), key=rank)
-                parent[drop] = keep
+        if shared and (ka in kb or kb in ka or len(shared) * 2 >= min(len(docs[a]), len(docs[b]))):
+            join(a, b)
+    for bare, placed in _positioned(candidates).items():
+        if len(placed) == 1:
+            join(bare, placed[0])
     folded: dict[str, list[str]] = defaultdict(list)
     for name in parent:
         if root(name) != name:
@@ -559,6 +569,18 @@ def fold_names(records: list[Record]) -> dict[str, list[str]]:
         rec.subjects = sorted({root(n) for n in rec.subjects})
         rec.adverse_subjects, rec.severe_subjects = rename(rec.adverse_subjects), rename(rec.severe_subjects)
     return {k: sorted(v) for k, v in folded.items()}
+
+
+def _positioned(candidates: list[str]) -> dict[str, list[str]]:
+    """Each candidate written without a position (``CPMC``) and the candidates that are that name after a
+    position (``3-CPMC``, ``4-CPMC``)."""
+    by_tail: dict[str, list[str]] = defaultdict(list)
+    for name in candidates:
+        key = candidate_key(name)
+        position = _POSITION.match(key)
+        if position and position.end() < len(key):
+            by_tail[key[position.end() :]].append(name)
+    return {bare: by_tail[candidate_key(bare)] for bare in candidates if candidate_key(bare) in by_tail}
 
 
 def _is_candidate(name: str, rec: Record) -> bool:

@@ -1,10 +1,9 @@
-"""Hold-out B (SEALED): Kruispunt · Carrefour (a Belgian market priced in Monero only, Dutch, French and English
+"""Hold-out B: Kruispunt · Carrefour (a Belgian market priced in Monero only, Dutch, French and English
 listings) and L'Estaminet (a vBulletin-style forum, Dutch, French and English boards), 64 days from Monday
 2027-05-03.
 
-SEALED: this bed is scored before and after the detectors are tuned and is never used for fixing.  Whoever tunes
-the detectors does not read this module, its sites' modules and templates, nor ``bench/markets/holdout_b/``; its
-score is the only honest measure of how the detectors do on a market nobody tuned to.
+Unsealed on 2026-12-07 to fix a trap; now training data, like A (it was scored sealed before and after the
+tuning of issue #15).
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ class Trap(_Model):
 class Script(_Model):
     bed: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str
-    status: str = Field(description="how the bed may be used: hold-out A, sealed hold-out B, the demo")
+    status: str = Field(description="how the bed may be used: hold-out A or B, a sealed hold-out, the demo")
     start: date
     days: int = Field(ge=1)
     markets: int = Field(ge=1, description="markets (and shops) in the bed: the false-alarm rate is per market")

@@ -1,4 +1,4 @@
-"""L'Estaminet (hold-out B, sealed): a vBulletin 3 style forum, Dutch, French and English boards, every page
+"""L'Estaminet (hold-out B): a vBulletin 3 style forum, Dutch, French and English boards, every page
 ``lang="nl"`` whatever its language; posts are ``<table id="postN">`` with ``<div id="post_message_N">``, dates
 ``03-06-2027, 21:14`` (Brussels time, no zone).  ``/forumdisplay.php?f=N&page=M`` (15 threads a page),
 ``/showthread.php?t=N&page=M`` (10 posts a page)."""

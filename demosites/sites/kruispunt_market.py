@@ -1,4 +1,4 @@
-"""Kruispunt · Carrefour (hold-out B, sealed): an old-school bilingual (Dutch/French) market in XHTML 1.0, every
+"""Kruispunt · Carrefour (hold-out B): an old-school bilingual (Dutch/French) market in XHTML 1.0, every
 listing a definition list (``<dt>Prijzen / Prix</dt>``), prices in Monero only (``1 gr — 0,2150 XMR``).
 ``/rubriek/N?blz=M`` (15 a page), ``/item/N``, ``/verkoper/NAME``."""
 

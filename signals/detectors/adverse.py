@@ -173,20 +173,42 @@ class AdverseDoubling(AdverseSurge):
     share borrows ``share_prior`` mentions at the share of every series together (all substances of the forum,
     the rows of the call) over the same reference window: ``(a0 + k * pooled) / (n0 + k)``; a substance with a long
     history keeps its own.  Windows of whole weeks keep the weekly rhythm (busier weekends) out of the ratio.
-    Statistics: ``pvalue``, ``ratio`` (rates), ``share_ratio``, ``adverse_window``, ``mentions_window``.
+
+    With ``forum_control`` (default on) the substance's adverse share must also stand out from the other series'
+    share *in the same window*: the one-sided Fisher exact test of the 2 x 2 table (this series' a1 of n1 against
+    every row's adverse posts and mentions of the window together: hypergeometric, population the window's
+    mentions of all rows, successes their adverse posts, n1 draws) at ``alpha``.  A week in which a forum's posts
+    tell of side effects more often for every substance (trip-report season, a busy weekend) is no surge of one of
+    them, however quiet that one was before; with no other row mentioned in the window the control is skipped.  A
+    post naming several substances is in several rows, so the table is approximate.
+    Statistics: ``pvalue``, ``ratio`` (rates), ``share_ratio``, ``forum_share`` (every row's adverse share in the
+    window), ``forum_pvalue``, ``adverse_window``, ``mentions_window``.
     """
 
     def __init__(self, name: str = "adverse-doubling", *, min_share_ratio: float = 1.5, share_prior: float = 10.0,
-                 **kwargs: Any) -> None:  # fmt: skip
+                 forum_control: bool = True, **kwargs: Any) -> None:  # fmt: skip
         super().__init__(name, **kwargs)
         check_range("min_share_ratio", float(min_share_ratio), 1.0)
         check_range("share_prior", float(share_prior), 0.0)
         self.min_share_ratio = float(min_share_ratio)
         self.share_prior = float(share_prior)
+        self.forum_control = bool(forum_control)
 
     @property
     def params(self) -> dict[str, Any]:
-        return {**super().params, "min_share_ratio": self.min_share_ratio, "share_prior": self.share_prior}
+        return {**super().params, "min_share_ratio": self.min_share_ratio, "share_prior": self.share_prior,
+                "forum_control": self.forum_control}  # fmt: skip
+
+    def _forum_test(self, a1: FloatArray, n1: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Per row and time point: every row's adverse share in the current window, and the one-sided Fisher
+        exact p-value of this row's a1 of n1 against it (NaN where no other row has a mention: no comparison)."""
+        total, succ = n1.sum(axis=0), a1.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.broadcast_to(np.where(total > 0, succ / total, np.nan), a1.shape)
+        others = (total - n1) > 0
+        p = hypergeom.sf(a1 - 1, np.broadcast_to(total, a1.shape).astype(np.int64),
+                         np.broadcast_to(succ, a1.shape).astype(np.int64), n1.astype(np.int64))  # fmt: skip
+        return np.asarray(share, dtype=np.float64), np.where(others, p, np.nan)
 
     def __call__(
         self, adverse: npt.ArrayLike, mentions: npt.ArrayLike, dates: npt.ArrayLike | None = None
@@ -205,12 +227,14 @@ class AdverseDoubling(AdverseSurge):
             ref_share = np.where(np.isfinite(pooled) & (k > 0), (a0 + k * np.nan_to_num(pooled)) / (n0 + k),
                                  (a0 + 0.5) / n0)  # fmt: skip
             share_t = np.where((n1 > 0) & (ref_share > 0), (a1 / n1) / ref_share, np.inf)
+        forum_share, forum_p = self._forum_test(a1, n1)
         shape = a.shape
-        stats = {k: np.full(shape, np.nan) for k in ("pvalue", "ratio", "share_ratio", "adverse_window",
-                                                      "mentions_window")}  # fmt: skip
+        stats = {k: np.full(shape, np.nan) for k in ("pvalue", "ratio", "share_ratio", "forum_share", "forum_pvalue",
+                                                      "adverse_window", "mentions_window")}  # fmt: skip
         ub, obs = np.full(shape, np.nan), np.full(shape, np.nan)
         ub[:, idx], obs[:, idx] = ub_t, a1
         for key, value in (("pvalue", p_t), ("ratio", rate_t), ("share_ratio", share_t), ("adverse_window", a1),
+                           ("forum_share", forum_share), ("forum_pvalue", forum_p),
                            ("mentions_window", n1)):  # fmt: skip
             stats[key][:, idx] = value
         computed = ~np.isnan(ub) & ~np.isnan(a_raw)
@@ -218,6 +242,8 @@ class AdverseDoubling(AdverseSurge):
         alarm &= np.nan_to_num(obs) >= self.min_adverse
         alarm &= np.nan_to_num(stats["ratio"]) >= self.min_ratio
         alarm &= np.nan_to_num(stats["share_ratio"], posinf=np.inf) >= self.min_share_ratio
+        if self.forum_control:
+            alarm &= np.nan_to_num(stats["forum_pvalue"], nan=0.0) <= self.alpha
         messages: tuple[str, ...] = ()
         if a.shape[1] <= self.min_history:
             messages = (f"{self.name}: series of {a.shape[1]} points is too short; needs more than {self.min_history}",)

@@ -173,8 +173,44 @@ class TestAdverseDoubling:
         pooled = AdverseDoubling(min_adverse=3)(adverse, mentions)
         assert not pooled.alarm[1].any()  # about the usual share: 4 of 12 against a third
         assert pooled.statistics["share_ratio"][1, 59] < 1.5
-        alone = AdverseDoubling(min_adverse=3, share_prior=0)(adverse, mentions)
+        alone = AdverseDoubling(min_adverse=3, share_prior=0, forum_control=False)(adverse, mentions)
         assert alone.alarm[1].any()  # against its own 0.5 of ~4 mentions, the same week looked like x8
+        assert not AdverseDoubling(min_adverse=3, share_prior=0)(adverse, mentions).alarm[1].any()  # forum's share
         harm = adverse.copy()
         harm[1, 53:60] = [2, 2, 2, 2, 2, 1, 1]  # every mention a harm: above any usual share
         assert AdverseDoubling(min_adverse=3)(harm, mentions).alarm[1].any()
+
+    def test_a_quiet_substance_whose_week_is_as_adverse_as_the_forums_is_no_surge(self):
+        from signals.detectors import AdverseDoubling
+
+        # hold-out B, amphetamine (day 34): 5 mentions in 4 weeks, none adverse, then a week of 9 trip reports, 5
+        # with a mild side effect; that week 26 % of all the forum's posts told of side effects
+        mentions, adverse = np.zeros((2, 60)), np.zeros((2, 60))
+        mentions[0], adverse[0, ::2] = 6, 3  # the rest of the forum: a quarter of its posts adverse all along
+        mentions[1, 20:50:6] = 1
+        mentions[1, 53:60], adverse[1, [54, 56, 57, 58, 59]] = [1, 1, 1, 1, 2, 1, 2], 1
+        without = AdverseDoubling(forum_control=False)(adverse, mentions)
+        assert without.alarm[1, 59]  # x40 the rate of the weeks before, the share x4 its shrunk reference
+        res = AdverseDoubling()(adverse, mentions)
+        assert not res.alarm[1].any()
+        assert res.statistics["forum_pvalue"][1, 59] > 0.01
+        assert res.statistics["forum_share"][1, 59] == pytest.approx((5 + 9) / (9 + 42))  # 26 % that week
+
+    def test_a_wave_stands_out_from_the_rest_of_the_forum(self):
+        from signals.detectors import AdverseDoubling
+
+        # hold-out B, 3-MMC (days 40-47): the bad batch's posts tell of harm far more often than the forum's
+        mentions, adverse = np.zeros((2, 60)), np.zeros((2, 60))
+        mentions[0], adverse[0, ::2] = 6, 3
+        mentions[1, 20:50:6], adverse[1, 26] = 1, 1
+        mentions[1, 53:60], adverse[1, 53:60] = 3, 2
+        res = AdverseDoubling()(adverse, mentions)
+        assert res.alarm[1, 57:].all() and res.statistics["forum_pvalue"][1, 59] < 1e-3
+
+    def test_the_forum_control_is_skipped_when_no_other_substance_is_mentioned(self):
+        from signals.detectors import AdverseDoubling
+
+        mentions, adverse = np.full(60, 10.0), np.full(60, 1.0)
+        adverse[50:] = 4
+        res = AdverseDoubling()(adverse, mentions)
+        assert res.alarm[52:].any() and np.isnan(res.statistics["forum_pvalue"][55])

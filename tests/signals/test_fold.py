@@ -1,0 +1,44 @@
+"""Names of one substance are one subject (``signals.series.fold_names``): the rules of docs/signals.md, "Triage"."""
+
+from __future__ import annotations
+
+from signals.series import Record, Sight, fold_names
+from tests.signals.synthetic import day
+
+
+def doc(doc_id: str, on: int, *names: str) -> Record:
+    return Record(doc_id, "post", "f", f"https://f.example/{doc_id}", list(names), sights=[Sight(day(on), "t", None)])
+
+
+def subjects(records: list[Record]) -> set[str]:
+    return {n for r in records for n in r.subjects}
+
+
+def test_the_name_kept_for_two_synonyms_does_not_change_with_later_documents() -> None:
+    # hold-out A, day 33: a listing "butonitazepyne powder (N-pyrrolidino butonitazene)", then warning posts that
+    # name only butonitazepyne; the daily run of day 33 and a run over every day must keep the same name
+    listing = [doc("l1", 33, "BUTONITAZEPYNE", "NPYRROLIDINOBUTONITAZENE")]
+    posts = [doc(f"p{i}", 35 + i, "BUTONITAZEPYNE") for i in range(5)]
+    both = ("BUTONITAZEPYNE", "NPYRROLIDINOBUTONITAZENE")
+    later = [doc("l1", 33, *both), *posts, doc("l2", 37, *both)]
+    fold_names(listing)
+    fold_names(later)
+    assert subjects(listing) == subjects(later) == {"NPYRROLIDINOBUTONITAZENE"}
+
+
+def test_the_name_seen_first_is_kept() -> None:
+    records = [doc("a", 3, "BUTONITAZEPYNE"), doc("b", 5, "BUTONITAZEPYNE", "NPYRROLIDINOBUTONITAZENE")]
+    assert fold_names(records) == {"BUTONITAZEPYNE": ["NPYRROLIDINOBUTONITAZENE"]}
+
+
+def test_a_candidate_written_without_its_position_is_the_one_positioned_candidate() -> None:
+    # the demo, day 19: "Première fois avec la CPMC" in a post of its own, a week after 3-CPMC was first listed
+    records = [doc("l1", 12, "3-CPMC"), doc("p1", 19, "CPMC")]
+    assert fold_names(records) == {"3-CPMC": ["CPMC"]}
+    assert subjects(records) == {"3-CPMC"}
+
+
+def test_a_candidate_without_position_stays_apart_beside_two_positional_isomers() -> None:
+    records = [doc("l1", 12, "3-CPMC"), doc("l2", 13, "4-CPMC"), doc("p1", 19, "CPMC")]
+    assert fold_names(records) == {}
+    assert subjects(records) == {"3-CPMC", "4-CPMC", "CPMC"}
