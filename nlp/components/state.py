@@ -57,6 +57,14 @@ def digit_ids() -> frozenset[int]:
     return frozenset(map(string_id, [c for c in map(chr, range(0x110000)) if c.isdigit()]))
 
 
+def space_at(text: str, i: int) -> bool:
+    """``text[i].isspace()``, without making a string of an ASCII character (compiled, ``ord(text[i])`` reads it)."""
+    code = ord(text[i])
+    if code < 128:
+        return 9 <= code <= 13 or 28 <= code <= 32
+    return text[i].isspace()
+
+
 CONTEXT_LIMIT = 64  # the longest match context kept (longer ones, rare in real text, are matched every time)
 
 
@@ -73,7 +81,7 @@ def match_context(text: str, start: int, spaces: int) -> str | None:
     i = start
     seen = 0
     while i < n:
-        if text[i].isspace():
+        if space_at(text, i):
             seen += 1
             if seen == spaces:
                 return text[start - 1 : i + 1] if start > 0 else " " + text[: i + 1]
