@@ -36,6 +36,7 @@ COMPILED = [
     "nlp/components/clinical.py",
     "nlp/components/attribution.py",
     "nlp/components/recogniser.py",  # its gate runs on every doc
+    "nlp/names.py",  # the novel-name gate (Grammar.gate_key) runs on every doc with a name-shaped word
 ]
 HERE = Path(__file__).parent
 

@@ -363,12 +363,26 @@ class Grammar:
             )
         return regex
 
+    def gate_key(self, text: str) -> int:
+        """Which gated families may match in ``text``, as a number: bit ``i`` is set if family ``i`` has a gate and the
+        text holds one of its endings (a few substring tests; :meth:`families_of` gives the families, ungated ones
+        included)."""
+        low = text.lower()
+        key = 0
+        for i, family in enumerate(self.families):
+            for ending in family.gate:
+                if ending in low:
+                    key |= 1 << i
+                    break
+        return key
+
+    def families_of(self, key: int) -> frozenset[int]:
+        """The families a :meth:`gate_key` stands for: the ungated ones and the gated ones whose bit is set."""
+        return frozenset(i for i, f in enumerate(self.families) if not f.gate or key >> i & 1)
+
     def possible(self, text: str) -> frozenset[int]:
         """The families that may match in ``text``: gated families only if the text holds one of their endings."""
-        low = text.lower()
-        return frozenset(
-            i for i, f in enumerate(self.families) if not f.gate or any(ending in low for ending in f.gate)
-        )
+        return self.families_of(self.gate_key(text))
 
 
 def compile_grammar(forms: Iterable[tuple[str, str]] = ()) -> Grammar:

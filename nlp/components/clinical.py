@@ -581,7 +581,8 @@ class DoseFinder:
             taken = {segments.clause(p) for p in route_starts + verbs}
             kept = [q for q in kept if q.grams is None or q.grams <= self.max_grams or _taken(segments, q.start, taken)]
         substances = _substance_anchors(doc, out, text, self._cues, self.lang, for_doses=True)
-        route_anchors = Anchors([(s, r, MAIN) for s, _, r in routes], segments, [])
+        # (no route in the text, as in most listing titles: no anchors to make, no route to find)
+        route_anchors = Anchors([(s, r, MAIN) for s, _, r in routes], segments, []) if routes else None
         amounts = [q.start for q in out.quantities]
         for q in kept:
             substance, own = substances.nearest(q.start, limit, after=False, blockers=amounts)
@@ -589,9 +590,11 @@ class DoseFinder:
                 substance = substances.carried(q.start)
             if substance is None and q.grams is None and q.unit != "ml":
                 continue  # "4 Stück", "2 pills" of nothing named: a count of what, is unknown
-            route, near = route_anchors.nearest(q.start, limit, after=True)
-            if not near:
-                route = _carried_route(route_anchors, substances, q.start, substance, own)
+            route = None
+            if route_anchors is not None:
+                route, near = route_anchors.nearest(q.start, limit, after=True)
+                if not near:
+                    route = _carried_route(route_anchors, substances, q.start, substance, own)
             out.doses.append(Dose(q.text, q.amount, q.unit, substance, route))
         return doc
 

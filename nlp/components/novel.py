@@ -26,7 +26,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from nlp import names, resources
 from nlp.components.state import NAME_TOKENS, RULE_SUBSTANCES, MatchCache, check_order, doc_text, findings, values
@@ -56,6 +56,7 @@ _CACHE_SIZE = 20_000  # stretches of text whose family match is kept, per set of
 # and "-"
 _SPACES = 3
 FAMILIES = names.FAMILIES
+_CORE_WORD, _PREFIX = 1, 2  # a bare core or a family word a prefix may extend ("CPMC", "nitazene"); a prefix word
 
 
 def _encode(match: re.Match[str], start: int) -> int:
@@ -80,14 +81,19 @@ class NovelCandidates:
         self.min_length = min_length
         self._lexicon: Lexicon | None = None
         self._grammar: names.Grammar | None = None
-        # per set of possible families: the ``_encode``d match at a word's context, or -1 for none
-        self._matches: dict[frozenset[int], MatchCache[int]] = {}
+        # per ``Grammar.gate_key`` (the set of possible families): their expression, and the ``_encode``d match at a
+        # word's context, or -1 for none
+        self._matches: dict[int, tuple[re.Pattern[str], MatchCache[int]]] = {}
+        self._words: dict[int, int] = {}  # ``_CORE_WORD | _PREFIX`` flags of the words seen, by their ``orth`` id
+        self._novel_names: dict[str, bool] = {}  # ``_novel`` of the names seen
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
         self._lexicon = resources.lexicon(self.lexicon_path)
         self._grammar = resources.grammar(self.lexicon_path)
         self._matches = {}
+        self._words = {}
+        self._novel_names = {}
         install_norms(self.vocab, self._lexicon)
         self._names = PhraseMatcher(self.vocab, attr="NORM")
         self._names.add("NAME", [name_pattern(self.vocab)])
@@ -111,11 +117,12 @@ class NovelCandidates:
         found: list[tuple[int, int, names.Family]] = []
         free = 0  # first character not inside an accepted candidate
         # families named by a word ending ("-zolam", "-nitazene") are left out when the text does not have that ending
-        possible = self._grammar.possible(text)
-        regex = self._grammar.for_families(possible)
-        kept = self._matches.get(possible)
-        if kept is None:
-            kept = self._matches[possible] = MatchCache(_SPACES, _CACHE_SIZE, _encode, -1)
+        key = self._grammar.gate_key(text)
+        entry = self._matches.get(key)
+        if entry is None:
+            regex = self._grammar.for_families(self._grammar.families_of(key))
+            entry = self._matches[key] = (regex, MatchCache(_SPACES, _CACHE_SIZE, _encode, -1))
+        regex, kept = entry
         for start in self._starts(doc, text, positions, extensible):
             if start < free:
                 continue
@@ -144,8 +151,7 @@ class NovelCandidates:
             out.substances.sort(key=lambda m: m.start)
         return doc
 
-    @staticmethod
-    def _starts(doc: Doc, text: str, positions: Sequence[int], extensible: list[int]) -> list[int]:
+    def _starts(self, doc: Doc, text: str, positions: Sequence[int], extensible: list[int]) -> list[int]:
         """Where a name may start: each name-shaped word, the word before a bare core ("3 CPMC"), up to two prefix
         words before a name-shaped word ("EDMB 5en HEXINACA"), and the word before a known family word a prefix may
         extend ("N-pyrrolidino" before "-nitazene", "ortho-methyl" before
@@ -153,12 +159,15 @@ class NovelCandidates:
         starts = []
         for i in positions:
             token = doc[i]
-            if i > 0 and (CORE.match(token.text) or _extends(token.text)):
+            if i > 0 and self._word(token) & _CORE_WORD:
                 starts.append(doc[i - 1].idx)
             # up to two prefix words of a spaced name ("EDMB 5en HEXINACA")
             for k in (i - 1, i - 2):
-                if k >= 0 and doc[k].whitespace_ and _PREFIX_WORD.match(doc[k].text):
-                    starts.append(doc[k].idx)
+                if k < 0:
+                    break
+                before = doc[k]
+                if self._word(before) & _PREFIX and before.whitespace_:
+                    starts.append(before.idx)
                 else:
                     break
             starts.append(token.idx)
@@ -166,6 +175,19 @@ class NovelCandidates:
             if start > 1 and text[start - 1] in " -":
                 starts.append(text.rfind(" ", 0, start - 1) + 1)
         return sorted(set(starts))
+
+    def _word(self, token: Token) -> int:
+        """What a word may be in a name, as ``_CORE_WORD | _PREFIX`` flags, kept per word (at most ``_CACHE_SIZE``)."""
+        flags = self._words.get(token.orth)
+        if flags is None:
+            word = token.text
+            flags = (_CORE_WORD if CORE.match(word) or _extends(word) else 0) | (
+                _PREFIX if _PREFIX_WORD.match(word) else 0
+            )
+            if len(self._words) >= _CACHE_SIZE:
+                self._words.clear()
+            self._words[token.orth] = flags
+        return flags
 
     def _accept(self, text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
         if end - start < self.min_length:
@@ -179,6 +201,15 @@ class NovelCandidates:
         if any(s < end and start < e for s, e in taken):
             return False
         name = text[start:end]
+        novel = self._novel_names.get(name)
+        if novel is None:
+            if len(self._novel_names) >= _CACHE_SIZE:
+                self._novel_names.clear()
+            novel = self._novel_names[name] = self._novel(name)
+        return novel
+
+    def _novel(self, name: str) -> bool:
+        """A name that is no identifier and no lexicon form (with or without a salt)."""
         if _IDENTIFIER.search(name.replace("-", "")) and not _THREE_LETTERS.search(name):
             return False
         assert self._lexicon is not None

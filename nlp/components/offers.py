@@ -31,6 +31,7 @@ from nlp.components.state import (
     check_order,
     doc_text,
     findings,
+    space_at,
     values,
 )
 from nlp.rates import DEFAULT_RATES, RateTable, is_stale, load_rates
@@ -126,17 +127,20 @@ def may_be_quantity(text: str, pos: int) -> bool:
         i += 1
     else:
         while i < n:
-            ch = text[i]
-            if ch in "0123456789.,/" or (ord(ch) > 127 and ch.isdecimal()):
+            code = ord(text[i])  # (compiled, this reads the character without making a string of it)
+            if (44 <= code <= 57 and code != 45) or (code > 127 and text[i].isdecimal()):  # a digit, ".", ",", "/"
                 i += 1
             else:
                 break
-    if i < n and text[i].isspace():
+    if i < n and space_at(text, i):
         i += 1
     if i >= n:
         return False
+    code = ord(text[i])
+    if code < 128:  # a letter or "*"
+        return 65 <= code <= 90 or 97 <= code <= 122 or code == 42
     ch = text[i]
-    return (ch.isalnum() and not ch.isdecimal()) or ch == "×" or ch == "*"
+    return (ch.isalnum() and not ch.isdecimal()) or ch == "×"
 
 
 def may_be_price_after(text: str, pos: int) -> bool:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -57,6 +57,14 @@ def digit_ids() -> frozenset[int]:
     return frozenset(map(string_id, [c for c in map(chr, range(0x110000)) if c.isdigit()]))
 
 
+def space_at(text: str, i: int) -> bool:
+    """``text[i].isspace()``, without making a string of an ASCII character (compiled, ``ord(text[i])`` reads it)."""
+    code = ord(text[i])
+    if code < 128:
+        return 9 <= code <= 13 or 28 <= code <= 32
+    return text[i].isspace()
+
+
 CONTEXT_LIMIT = 64  # the longest match context kept (longer ones, rare in real text, are matched every time)
 
 
@@ -73,7 +81,7 @@ def match_context(text: str, start: int, spaces: int) -> str | None:
     i = start
     seen = 0
     while i < n:
-        if text[i].isspace():
+        if space_at(text, i):
             seen += 1
             if seen == spaces:
                 return text[start - 1 : i + 1] if start > 0 else " " + text[: i + 1]
@@ -117,7 +125,13 @@ class MatchCache(Generic[T]):
 Match = tuple[int, int, int]  # (match key, start token, end token), as spaCy's matchers give them
 
 
-def ext_key(name: str) -> tuple[str, str, None, None]:
+# a tuple of any length, so that compiled code keeps one tuple object per key (a tuple of fixed length and types is
+# unboxed by mypyc and made again at each use: a dict look-up then hashes and compares a new tuple, several times the
+# cost of one that finds its key by identity)
+ExtKey = tuple[str | None, ...]
+
+
+def ext_key(name: str) -> ExtKey:
     """Where ``doc._.<name>`` keeps its value in ``doc.user_data`` (spaCy's ``Underscore`` key for a doc)."""
     return ("._.", name, None, None)
 
@@ -128,14 +142,14 @@ def values(doc: Doc) -> dict[Any, Any]:
     return data
 
 
-NPS = ext_key("nps")
-TEXT = ext_key("nps_text")
-DATE = ext_key("nps_date")
-RATES = ext_key("nps_rates")
-NAME_TOKENS = ext_key("nps_name_tokens")
-ROUTE_SPANS = ext_key("nps_route_spans")
-OFFER_QUANTITIES = ext_key("nps_offer_quantities")
-SEGMENTS = ext_key("nps_segments")
+NPS: Final = ext_key("nps")
+TEXT: Final = ext_key("nps_text")
+DATE: Final = ext_key("nps_date")
+RATES: Final = ext_key("nps_rates")
+NAME_TOKENS: Final = ext_key("nps_name_tokens")
+ROUTE_SPANS: Final = ext_key("nps_route_spans")
+OFFER_QUANTITIES: Final = ext_key("nps_offer_quantities")
+SEGMENTS: Final = ext_key("nps_segments")
 EXTENSIONS = (
     "nps",
     "nps_text",
