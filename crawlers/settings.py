@@ -80,6 +80,8 @@ NPSWATCH_DEAD_LETTER_FALLBACK: str = _ENVIRONMENT["NPSWATCH_DEAD_LETTER_FALLBACK
 NPSWATCH_ENRICH: bool = _ENVIRONMENT["NPSWATCH_ENRICH"]
 # Run the trained recogniser beside the extraction rules (env NPSWATCH_RECOGNISER=0: the rules only).
 NPSWATCH_RECOGNISER: bool = _ENVIRONMENT["NPSWATCH_RECOGNISER"]
+# Extract in a worker process while the crawl goes on fetching (pipelines.worker); False: on the crawl's own thread.
+NPSWATCH_ENRICH_WORKER = True
 # The simulated day sent to the demo sites (`--as-of`); None means today, and no header.
 NPSWATCH_AS_OF: str | None = None
 
