@@ -11,14 +11,17 @@ in-process extraction would give it (``run_jobs``).
 The worker is forked when the spider opens, after ``nlp.api`` is imported, so it starts with spaCy loaded; its CPU
 time is the crawl's too (it is joined at close, so the crawl report counts it, see ``crawlers.run``). It ignores
 SIGINT and SIGTERM: stopping is the crawl's decision, which waits for the items in flight (a second signal stops at
-once, as without the worker). If the worker fails (killed, out of memory), its batches are extracted in the crawl's
-process instead (``npswatch/enrich/worker_failed`` counts them): no item is lost.
+once, as without the worker); it is killed when the crawl's process dies. If the worker fails (killed, out of
+memory), its batches are extracted in the crawl's process instead (``npswatch/enrich/worker_failed`` counts them):
+no item is lost.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +31,7 @@ from typing import Any, NamedTuple
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 256  # the most jobs in one batch (nlp.extract_many's batch)
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal the process gets when its parent dies
 Quantity = tuple[float | None, float | None]
 
 
@@ -63,9 +67,22 @@ def _reactor() -> Any:
     return reactor
 
 
-def _ignore_stop_signals() -> None:
+def _worker_started(parent: int) -> None:
+    """In the worker: ignore stop signals (the crawl decides), and die with the crawl's process: a crawl killed at
+    once (SIGKILL) must not leave its worker behind (forked, it holds both ends of its job pipe, so it would wait
+    for jobs forever)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker then ends with the crawl's process only when it exits
+        logger.debug("no PR_SET_PDEATHSIG here: the extraction worker is not killed with a killed crawl")
+    if os.getppid() != parent:  # the crawl died before the line above
+        os._exit(1)
+
+
+def _ready() -> bool:
+    return True
 
 
 class ExtractionWorker:
@@ -83,8 +100,8 @@ class ExtractionWorker:
     def start(self) -> None:
         """Fork the worker now (while the crawl has no threads of its own yet), not at the first batch."""
         context = multiprocessing.get_context("fork")
-        self.pool = ProcessPoolExecutor(1, mp_context=context, initializer=_ignore_stop_signals)
-        self.pool.submit(_ignore_stop_signals).result()
+        self.pool = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),))
+        self.pool.submit(_ready).result()
 
     def submit(self, jobs: list[Job]) -> Future[list[Done]]:
         if self.pool is None:

@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
@@ -67,6 +68,20 @@ def test_worker_outlives_stop_signals_sent_to_it(worker: ExtractionWorker) -> No
     os.kill(pid, signal.SIGINT)
     assert worker.submit(JOBS[:1]).result(timeout=120) == [in_process(JOBS[0])]
     assert list(worker.pool._processes) == [pid]
+
+
+def test_worker_dies_with_a_killed_crawl_process() -> None:
+    probe = ("import os, signal; from pipelines.enrich import rates_file; from pipelines.worker import "
+             "ExtractionWorker; w = ExtractionWorker(True, rates_file()); w.start(); "
+             "print(*w.pool._processes, flush=True); os.kill(os.getpid(), signal.SIGKILL)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    pid = int(done.stdout.split()[0])
+    for _ in range(100):
+        if not Path(f"/proc/{pid}").exists():
+            break
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists(), f"the worker {pid} outlived its killed parent"
 
 
 def test_batch_of_a_failed_worker_is_extracted_in_the_crawl_process(worker: ExtractionWorker) -> None:
