@@ -17,6 +17,7 @@ import logging
 import statistics
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -160,9 +161,14 @@ class EnrichPipeline:
             except StorageError as exc:  # only a cache here: the store pipeline reports what cannot be stored
                 logger.warning("Extraction runs on every item: the store cannot be read (%s)", exc)
         if self.use_worker and ExtractionWorker.available():
-            self.worker = ExtractionWorker(self.recogniser, self.rates_file)
-            self.worker.start()
-            self.batches = Batches(self.worker, self._worker_failed)
+            worker = ExtractionWorker(self.recogniser, self.rates_file)
+            try:
+                worker.start()
+            except (OSError, BrokenProcessPool) as exc:  # no fork (memory, process limit): extract here
+                logger.warning("No extraction worker (%s): extraction runs on the crawl's own thread", exc)
+                worker.close()
+            else:
+                self.worker, self.batches = worker, Batches(worker, self._worker_failed)
 
     def close_spider(self) -> None:
         if self.batches is not None:

@@ -101,7 +101,7 @@ class ExtractionWorker:
         """Fork the worker now (while the crawl has no threads of its own yet), not at the first batch."""
         context = multiprocessing.get_context("fork")
         self.pool = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),))
-        self.pool.submit(_ready).result()
+        self.pool.submit(_ready).result(timeout=60)
 
     def submit(self, jobs: list[Job]) -> Future[list[Done]]:
         if self.pool is None:
@@ -114,8 +114,8 @@ class ExtractionWorker:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True)
-            self.pool = None
+            pool, self.pool = self.pool, None
+            pool.shutdown(wait=True)
 
 
 class Batches:

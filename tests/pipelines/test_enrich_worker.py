@@ -125,3 +125,30 @@ def test_crawl_stores_the_same_documents_with_the_worker_as_without(tmp_path: Pa
     assert counts[0]["npswatch/enrich/extracted"] > 100 and "npswatch/enrich/worker_failed" not in counts[0]
     assert counts[1]["npswatch/enrich/reused"] > 100
     assert all(r["ok"] and r["cpu_seconds"] > 0 for r in reports)
+
+
+def test_crawl_extracts_on_its_own_thread_when_the_worker_cannot_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.items import Post, item_to_document
+    from pipelines.enrich import EnrichPipeline
+
+    def no_fork(self: ExtractionWorker) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ExtractionWorker, "start", no_fork)
+    settings = {"NPSWATCH_DB": str(tmp_path / "db.sqlite3"), "NPSWATCH_ENRICH_WORKER": True}
+    crawler = get_crawler(settings_dict=settings)
+    crawler.stats.open_spider()
+    pipe = EnrichPipeline.from_crawler(crawler)
+    pipe.open_spider()
+    post = Post(source="lowlands_forum", forum="L", board="b", thread_id="1", thread_title="t", post_id="1",
+                url="http://f/1", text="Took 150mg of 3-MMC, snorted it.", seen_at="2026-10-05T12:00:00+00:00",
+                language_hint="en")  # fmt: skip
+    doc = item_to_document(pipe.process_item(post))  # the item itself, not a coroutine: extracted here
+    pipe.close_spider()
+    assert pipe.worker is None and "3-MMC" in doc["substance"]
+    assert any("No extraction worker" in r.getMessage() and "Resource temporarily" in r.getMessage()
+               for r in caplog.records)  # fmt: skip
