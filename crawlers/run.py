@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import shutil
 import sys
 import time
@@ -181,6 +182,12 @@ def run_crawls(
     return _Session(overrides, on_done).run(_groups(jobs, parallel))
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that ended (the extraction worker)."""
+    times = os.times()
+    return time.process_time() + times.children_user + times.children_system
+
+
 class _Session:
     """One reactor run over groups of crawl jobs, with graceful shutdown on SIGINT or SIGTERM."""
 
@@ -226,10 +233,10 @@ class _Session:
         started = time.monotonic()
         cpu: dict[str, float] = {}
         crawler.signals.connect(
-            lambda: cpu.setdefault("open", time.process_time()), signal=scrapy_signals.spider_opened, weak=False
+            lambda: cpu.setdefault("open", _cpu_seconds()), signal=scrapy_signals.spider_opened, weak=False
         )
         crawler.signals.connect(
-            lambda: cpu.setdefault("close", time.process_time()), signal=scrapy_signals.spider_closed, weak=False
+            lambda: cpu.setdefault("close", _cpu_seconds()), signal=scrapy_signals.spider_closed, weak=False
         )
         self.active.append(crawler)
         try:
@@ -238,7 +245,8 @@ class _Session:
             self.active.remove(crawler)
         stats = crawler.stats.get_stats() if crawler.stats else {}
         report = CrawlReport.from_stats(job, stats, time.monotonic() - started)
-        if "open" in cpu and "close" in cpu:  # spider open to close, like elapsed_time_seconds; whole process
+        if "open" in cpu and "close" in cpu:  # spider open to close, like elapsed_time_seconds; whole process and
+            # the extraction worker (pipelines.worker, joined before the spider closes)
             report.cpu_seconds = cpu["close"] - cpu["open"]
         if job.jobdir is not None and report.finish_reason == "finished":
             shutil.rmtree(job.jobdir, ignore_errors=True)  # done: the next crawl starts afresh

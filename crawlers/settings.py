@@ -28,6 +28,7 @@ def from_environment() -> dict[str, Any]:
         "NPSWATCH_WARC_DIR": str(data / "warc"),
         "NPSWATCH_ENRICH": settings.enrich(),
         "NPSWATCH_RECOGNISER": settings.recogniser(),
+        "NPSWATCH_ENRICH_WORKER": settings.enrich_worker(),
         "NPSWATCH_STORE_FLUSH_SECONDS": settings.store_flush_seconds(),
         "NPSWATCH_DEAD_LETTER_FALLBACK": str(settings.dead_letter_fallback()),
         "NPSWATCH_HOST_REQUEST_BUDGET": settings.host_request_budget(),
@@ -80,6 +81,9 @@ NPSWATCH_DEAD_LETTER_FALLBACK: str = _ENVIRONMENT["NPSWATCH_DEAD_LETTER_FALLBACK
 NPSWATCH_ENRICH: bool = _ENVIRONMENT["NPSWATCH_ENRICH"]
 # Run the trained recogniser beside the extraction rules (env NPSWATCH_RECOGNISER=0: the rules only).
 NPSWATCH_RECOGNISER: bool = _ENVIRONMENT["NPSWATCH_RECOGNISER"]
+# Extract in a worker process while the crawl goes on fetching (pipelines.worker; env NPSWATCH_ENRICH_WORKER=0: on
+# the crawl's own thread, fetching waiting for it).
+NPSWATCH_ENRICH_WORKER: bool = _ENVIRONMENT["NPSWATCH_ENRICH_WORKER"]
 # The simulated day sent to the demo sites (`--as-of`); None means today, and no header.
 NPSWATCH_AS_OF: str | None = None
 

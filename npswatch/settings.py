@@ -45,6 +45,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("NPSWATCH_ENRICH", "0: store listings and posts without running extraction on them", "1"),
     Variable("NPSWATCH_RECOGNISER", "0: extraction (crawls, npswatch extract) without the trained recogniser, the rule "
              "components only", "1"),
+    Variable("NPSWATCH_ENRICH_WORKER", "0: extraction on the crawl's own thread (fetching waits for it), not in a "
+             "worker process beside the crawl", "1"),
     Variable("NPSWATCH_STORE_FLUSH_SECONDS",
              "the longest an item waits in the store's buffer (also written when full and at close); 0: full batches "
              "and close only (docs/settings.md#items-not-stored)", "2"),
@@ -196,6 +198,11 @@ def enrich() -> bool:
 def recogniser() -> bool:
     """Whether extraction runs the trained recogniser beside the rules (``NPSWATCH_RECOGNISER=0``: no)."""
     return _flag("NPSWATCH_RECOGNISER")
+
+
+def enrich_worker() -> bool:
+    """Whether a crawl extracts in a worker process beside it (``NPSWATCH_ENRICH_WORKER=0``: on its own thread)."""
+    return _flag("NPSWATCH_ENRICH_WORKER")
 
 
 def store_flush_seconds() -> float:

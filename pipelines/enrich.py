@@ -16,6 +16,8 @@ import hashlib
 import logging
 import statistics
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,7 @@ from scrapy.exceptions import NotConfigured
 from crawlers.items import Listing, Post
 from nlp.rates import STALE_DAYS, RateTable, is_stale, load_rates
 from npswatch import settings
+from pipelines.worker import Batches, Done, ExtractionWorker, Job, Quantity
 from storage import open_storage
 from storage.base import Storage, StorageError
 
@@ -124,7 +127,7 @@ def _offer(offer: Any) -> dict[str, Any]:
 class EnrichPipeline:
     """Adds ``item.nlp`` (see ``summarise``) to every listing and post; counts what it did in stats."""
 
-    def __init__(self, crawler: Crawler, target: str | None, recogniser: bool = True) -> None:
+    def __init__(self, crawler: Crawler, target: str | None, recogniser: bool = True, use_worker: bool = False) -> None:
         self.crawler = crawler
         self.target = target
         self.recogniser = recogniser  # run the trained recogniser beside the rules (NPSWATCH_RECOGNISER)
@@ -133,12 +136,18 @@ class EnrichPipeline:
         self.stale_warned = False  # stale exchange rates are warned about once per crawl
         self.rates_file: Path | None = None
         self.rates: RateTable | None = None  # one table for the prices in text and the price tiers
+        self.use_worker = use_worker  # extract in a worker process while the crawl fetches (NPSWATCH_ENRICH_WORKER)
+        self.worker: ExtractionWorker | None = None
+        self.batches: Batches | None = None
+        self.quantities: dict[str, Quantity] = {}  # tier label -> quantity, as the worker gave them
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NPSWATCH_ENRICH", True):
             raise NotConfigured
-        return cls(crawler, crawler.settings.get("NPSWATCH_DB"), crawler.settings.getbool("NPSWATCH_RECOGNISER", True))
+        settings = crawler.settings
+        return cls(crawler, settings.get("NPSWATCH_DB"), settings.getbool("NPSWATCH_RECOGNISER", True),
+                   settings.getbool("NPSWATCH_ENRICH_WORKER", False))  # fmt: skip
 
     def open_spider(self) -> None:
         import nlp.api  # loads spaCy now, not at the first item
@@ -151,13 +160,32 @@ class EnrichPipeline:
                 self.storage = open_storage(self.target)
             except StorageError as exc:  # only a cache here: the store pipeline reports what cannot be stored
                 logger.warning("Extraction runs on every item: the store cannot be read (%s)", exc)
+        if self.use_worker and ExtractionWorker.available():
+            worker = ExtractionWorker(self.recogniser, self.rates_file)
+            try:
+                worker.start()
+            except (OSError, BrokenProcessPool) as exc:  # no fork (memory, process limit): extract here
+                logger.warning("No extraction worker (%s): extraction runs on the crawl's own thread", exc)
+                worker.close()
+            else:
+                self.worker, self.batches = worker, Batches(worker, self._worker_failed)
 
     def close_spider(self) -> None:
+        if self.batches is not None:
+            self.batches.send()  # none left in a finished crawl: Scrapy waits for the items in flight
+        if self.worker is not None:
+            self.worker.close()
+            self.worker, self.batches = None, None
+        self._close_storage()
+
+    def _close_storage(self) -> None:
         if self.storage is not None:
             self.storage.close()
             self.storage = None
 
     def process_item(self, item: Any) -> Any:
+        """The item with ``item.nlp``; with the worker (``NPSWATCH_ENRICH_WORKER``), when the worker has work to do
+        for it, a coroutine that gives the item once that is done (Scrapy awaits it, and fetches meanwhile)."""
         if not isinstance(item, Listing | Post):
             return item
         lang = item.language_hint if isinstance(item, Post) else None
@@ -168,18 +196,58 @@ class EnrichPipeline:
         rules = "" if self.recogniser else "\x1frules"
         key = hashlib.sha1(f"{SUMMARY_VERSION}\x1f{lang}\x1f{item.seen_at[:7]}\x1f{text}{rules}".encode()).hexdigest()
         summary = self.cache.get(key) or self._stored(item, key)
-        if summary is None:
-            summary = self._extract(text, lang, date.fromisoformat(item.seen_at[:10]))
-            summary["text_hash"] = key
-            self._count("npswatch/enrich/extracted")
-        else:
-            self._count("npswatch/enrich/reused")
+        day = item.seen_at[:10]
+        if self.batches is None:
+            extracted = summary is None
+            if summary is None:
+                summary = self._extract(text, lang, date.fromisoformat(day))
+            return self._complete(item, key, summary, extracted, tier_quantity)
+        labels = tuple({p.quantity or "": None for p in item.prices if (p.quantity or "") not in self.quantities}
+                       if isinstance(item, Listing) else ())  # fmt: skip
+        if summary is not None and not labels:
+            return self._complete(item, key, summary, False, self.quantities.__getitem__)
+        return self._after_worker(item, key, summary, Job(None if summary else text, lang, day, labels))
+
+    async def _after_worker(self, item: Listing | Post, key: str, summary: dict[str, Any] | None, job: Job) -> Any:
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.defer import Deferred
+
+        assert self.batches is not None
+        done: Deferred[Done | BaseException] = Deferred()
+        self.batches.add(job, done.callback)
+        result = await maybe_deferred_to_future(done)
+        if isinstance(result, BaseException):
+            raise result
+        self.quantities.update(result.quantities)
+        extracted = summary is None and key not in self.cache  # the same text twice in one batch: extracted once
+        return self._complete(item, key, summary or self.cache.get(key) or result.summary, extracted,
+                              self.quantities.__getitem__)  # fmt: skip
+
+    def _complete(
+        self,
+        item: Listing | Post,
+        key: str,
+        found: dict[str, Any] | None,
+        extracted: bool,
+        quantity: Callable[[str], tuple[float | None, float | None]],
+    ) -> Listing | Post:
+        """Set ``item.nlp`` from the summary of its text (extracted now, or reused) and its price tiers."""
+        assert found is not None
+        summary = found
+        if extracted:
+            summary = {**summary, "text_hash": key}
+        self._count("npswatch/enrich/extracted" if extracted else "npswatch/enrich/reused")
         self._remember(key, summary)
+        day = date.fromisoformat(item.seen_at[:10])
         if isinstance(item, Listing) and item.prices:  # structured tiers beat offers guessed from text
-            summary = with_offers(summary, tier_offers(item, date.fromisoformat(item.seen_at[:10]), self._rates()))
+            summary = with_offers(summary, tier_offers(item, day, self._rates(), quantity))
         self._check_rates(summary["offers"], item.seen_at[:10])
         item.nlp = summary
         return item
+
+    def _worker_failed(self, jobs: int, exc: BaseException) -> None:
+        self._count("npswatch/enrich/worker_failed", jobs)
+        logger.warning("The extraction worker failed (%r): %d item(s) extracted in the crawl's process", exc, jobs)
 
     def _check_rates(self, offers: list[dict[str, Any]], day: str) -> None:
         """Count offers converted at a stale rate; warn once per crawl."""
@@ -209,7 +277,7 @@ class EnrichPipeline:
             doc = self.storage.get(item.id)
         except StorageError as exc:  # a store that broke during the crawl: extract without it from now on
             logger.warning("Extraction runs on every item: the store cannot be read (%s)", exc)
-            self.close_spider()
+            self._close_storage()
             return None
         if doc is None or doc.get("text_hash") != key:
             return None
@@ -233,18 +301,32 @@ class EnrichPipeline:
 CURRENCY_PREFERENCE = ("EUR", "USD", "GBP", "BTC", "XMR")  # one price per tier: fiat first, as offered
 
 
-def tier_offers(listing: Listing, day: date, rates: RateTable) -> list[dict[str, Any]]:
-    """Offers from a listing's structured price tiers (quantity label + price), in EUR per gram."""
+def tier_offers(
+    listing: Listing,
+    day: date,
+    rates: RateTable,
+    quantity: Callable[[str], tuple[float | None, float | None]] | None = None,
+) -> list[dict[str, Any]]:
+    """Offers from a listing's structured price tiers (quantity label + price), in EUR per gram; ``quantity`` gives a
+    label's quantity (default :func:`tier_quantity`)."""
     chosen: dict[str | None, Any] = {}
     for price in listing.prices:
         current = chosen.get(price.quantity)
         if current is None or _rank(price.currency) < _rank(current.currency):
             chosen[price.quantity] = price
-    return [_tier_offer(p.quantity, float(p.amount), p.currency, day, rates) for p in chosen.values()]
+    return [_tier_offer(quantity or tier_quantity, p.quantity, float(p.amount), p.currency, day, rates)
+            for p in chosen.values()]  # fmt: skip
 
 
-def _tier_offer(label: str | None, amount: float, currency: str, day: date, rates: RateTable) -> dict[str, Any]:
-    grams, units = tier_quantity(label or "")
+def _tier_offer(
+    quantity: Callable[[str], tuple[float | None, float | None]],
+    label: str | None,
+    amount: float,
+    currency: str,
+    day: date,
+    rates: RateTable,
+) -> dict[str, Any]:
+    grams, units = quantity(label or "")
     converted = rates.to_eur(amount, currency, day)
     eur, rate = (converted[0], converted[1]) if converted else (None, None)
     return {
