@@ -70,6 +70,11 @@ _NONE_PAIRED: frozenset[int] = frozenset()
 _NT_IDS = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
 _COMMA = string_id(",")
 _SENTENCE_IDS = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
+# what a word (its lower-case id) is to an effect's cues, as bits of ``EffectFinder._flags``: a scope breaker, a
+# negation word, the end of a hypothetical wording's scope (a sentence end or a breaker other than a comma), a sentence
+# end, and the last word of a cue phrase of each kind. A word with none of them (most words) costs one look-up.
+_BREAKER, _NEGATION, _SCOPE_END, _SENTENCE = 1, 2, 4, 8
+_HYPOTHETICAL, _HYPOTHETICAL_AFTER, _NEAR_MISS, _INDICATION, _NEGATION_AFTER = 16, 32, 64, 128, 256
 
 
 def _languages(lang: str) -> list[str]:
@@ -213,14 +218,15 @@ def _drug_talk(doc: Doc) -> bool:
 
 
 class _Words:
-    """A doc's tokens' lower-case ids, suffix ids and ``like_num``, each read from the doc once, when first asked for
-    (reading a token makes a ``Token`` object, which costs far more than a list look-up: an effect's cues look at the
-    same dozen tokens many times)."""
+    """A doc's tokens' lower-case ids, whether they end in "n't" and ``like_num``, each read from the doc once, when
+    first asked for (reading a token makes a ``Token`` object, which costs far more than a list look-up: an effect's
+    cues look at the same dozen tokens many times)."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self._tokens: list[Token | None] = [None] * len(doc)
         self._lower = [-1] * len(doc)
+        self._nt = [-1] * len(doc)
 
     def _token(self, k: int) -> Token:
         token = self._tokens[k]
@@ -234,15 +240,20 @@ class _Words:
             found = self._lower[k] = self._token(k).lower
         return found
 
-    def suffix(self, k: int) -> int:
-        return self._token(k).suffix
+    def nt(self, k: int) -> bool:
+        """The token's last three characters are "n't" in any case (its suffix)."""
+        found = self._nt[k]
+        if found < 0:
+            found = self._nt[k] = 1 if self._token(k).suffix in _NT_IDS else 0
+        return found == 1
 
     def like_num(self, k: int) -> bool:
         return self._token(k).like_num
 
 
 class _Cues:
-    """Cue phrases as token sequences (lower-case ids), looked up by their last token."""
+    """Cue phrases as token sequences (lower-case ids), looked up by their last token (``by_last``: the ids of the
+    words a cue ends with)."""
 
     def __init__(self, make_doc: Callable[[str], Doc], phrases: AbstractSet[str]) -> None:
         self.by_last: dict[int, list[tuple[int, ...]]] = {}
@@ -291,6 +302,7 @@ class EffectFinder:
         self._negation_after: _Cues | None = None
         self._cues: ClinicalCues | None = None
         self._keys: tuple[int, int] = (0, 0)  # ids of HEAD_KEY and BLOCK_KEY
+        self._flags: dict[int, int] = {}  # lower-case id -> what the word is to the cues (``_BREAKER``...)
 
     def _phrases(self) -> dict[str, list[Doc]]:
         """The pattern docs of the effect phrases (a hit's effect is looked up by its text), of the heads of gapped
@@ -331,6 +343,27 @@ class EffectFinder:
         self._negation_after = _Cues(self._make_doc, frozenset().union(*(clinical.negation_after[x] for x in langs)))
         self._cues = clinical
         self._keys = (string_id(HEAD_KEY), string_id(BLOCK_KEY))
+        self._flags = self._word_flags()
+
+    def _word_flags(self) -> dict[int, int]:
+        assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
+        assert self._negation_after is not None
+        scope_ends = _SENTENCE_IDS | (self._breaker_ids - {_COMMA})
+        flags: dict[int, int] = {}
+        for ids, bit in (
+            (self._breaker_ids, _BREAKER),
+            (self._negation_ids, _NEGATION),
+            (scope_ends, _SCOPE_END),
+            (_SENTENCE_IDS, _SENTENCE),
+            (frozenset(self._hypothetical.by_last), _HYPOTHETICAL),
+            (frozenset(self._hypothetical_after.by_last), _HYPOTHETICAL_AFTER),
+            (frozenset(self._near_miss.by_last), _NEAR_MISS),
+            (frozenset(self._indication.by_last), _INDICATION),
+            (frozenset(self._negation_after.by_last), _NEGATION_AFTER),
+        ):
+            for word in ids:
+                flags[word] = flags.get(word, 0) | bit
+        return flags
 
     def table_data(self) -> dict[str, Any]:
         """What :mod:`nlp.tables` keeps of this component."""
@@ -354,7 +387,7 @@ class EffectFinder:
             negated = False
             info: EffectInfo | None
             if key == head_key:
-                gapped = self._gapped(doc, start, end, text[start_char:end_char].lower())
+                gapped = self._gapped(words, start, end, text[start_char:end_char].lower())
                 if gapped is None:
                     continue
                 info, end, negated = gapped
@@ -372,42 +405,46 @@ class EffectFinder:
             out.effects.extend(found)
         return doc
 
-    def _gapped(self, doc: Doc, start: int, end: int, head: str) -> tuple[EffectInfo, int, bool] | None:
+    def _gapped(self, words: _Words, start: int, end: int, head: str) -> tuple[EffectInfo, int, bool] | None:
         """The effect of a gapped wording whose head is ``doc[start:end]``: its tail within ``GAP`` words after, in
         the same clause, with the end of the tail and whether a negation word stands between."""
         negated = False
         tails = self._gaps.get(head, [])
+        doc = words.doc
         for k in range(end, min(len(doc), end + resources.GAP + 1)):
-            low = doc[k].lower
+            low = words.lower(k)
             for tail, least, info in tails:
                 if least is not None:
-                    if doc[k].like_num and _number(doc[k].text) >= least:
+                    if words.like_num(k) and _number(doc[k].text) >= least:
                         return info, k + 1, negated
                 elif (
                     low == tail[0]
                     and k + len(tail) <= len(doc)
-                    and all(doc[k + j].lower == tail[j] for j in range(1, len(tail)))
+                    and all(words.lower(k + j) == tail[j] for j in range(1, len(tail)))
                 ):
                     return info, k + len(tail), negated
-            if low in self._breaker_ids:
+            flags = self._flags.get(low, 0)
+            if flags & _BREAKER:
                 return None
-            negated = negated or low in self._negation_ids or doc[k].suffix in _NT_IDS
+            negated = negated or bool(flags & _NEGATION) or words.nt(k)
         return None
 
     def _negated(self, words: _Words, start: int, end: int) -> bool:
         """A negation word up to ``negation_window`` tokens before, with no scope breaker between, or a word such as
         "gone" or "weg" right after ("anxiety gone")."""
         assert self._negation_after is not None
+        table = self._flags  # words are compared by string ids: reading a token's text costs a decoding
         for k in range(end, min(len(words.doc), end + NEGATION_AFTER)):
-            if self._negation_after.ends_at(words, k, end):
+            flags = table.get(words.lower(k), 0)
+            if flags & _NEGATION_AFTER and self._negation_after.ends_at(words, k, end):
                 return True
-            if words.lower(k) in self._breaker_ids:
+            if flags & _BREAKER:
                 break
         for k in range(start - 1, max(-1, start - 1 - self.negation_window), -1):
-            low = words.lower(k)  # compared by string ids: reading a token's text costs a decoding
-            if low in self._breaker_ids:
+            flags = table.get(words.lower(k), 0)
+            if flags & _BREAKER:
                 return False
-            if low in self._negation_ids or words.suffix(k) in _NT_IDS:  # its last three characters: "n't" in any case
+            if flags & _NEGATION or words.nt(k):
                 return True
         return False
 
@@ -417,27 +454,32 @@ class EffectFinder:
         indication or a simile just before it (what the substance was taken for: "against anxiety", "tegen de angst";
         what something felt like: "feels like death"), or a cue such as "te voorkomen" right after it."""
         assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
+        table = self._flags
         for k in range(start - 1, max(-1, start - 1 - INDICATION_WINDOW), -1):
-            if self._indication.ends_at(words, k, 0):
+            if table.get(words.lower(k), 0) & _INDICATION and self._indication.ends_at(words, k, 0):
                 return True
         first = max(0, start - HYPOTHETICAL_WINDOW)
         for k in range(start - 1, first - 1, -1):
-            low = words.lower(k)
-            if low in _SENTENCE_IDS or (low in self._breaker_ids and low != _COMMA):
+            if table.get(words.lower(k), 0) & _SCOPE_END:
                 first = k + 1
                 break
-        near = start
         for k in range(start - 1, first - 1, -1):
-            if self._hypothetical.ends_at(words, k, first):
+            flags = table.get(words.lower(k), 0)
+            if flags & _HYPOTHETICAL and self._hypothetical.ends_at(words, k, first):
                 return True
-            if k >= start - NEAR_MISS_WINDOW and near == k + 1 and self._near_miss.ends_at(words, k, first):
+            # a near-miss cue with no number right after it
+            if (
+                flags & _NEAR_MISS
+                and k >= start - NEAR_MISS_WINDOW
+                and (k == start - 1 or not words.like_num(k + 1))
+                and self._near_miss.ends_at(words, k, first)
+            ):
                 return True
-            if k > start - NEAR_MISS_WINDOW and not words.like_num(k):  # (further back, ``near`` is read no more)
-                near = k
         for k in range(end, min(len(words.doc), end + HYPOTHETICAL_AFTER)):
-            if words.lower(k) in _SENTENCE_IDS:
+            flags = table.get(words.lower(k), 0)
+            if flags & _SENTENCE:
                 break
-            if self._hypothetical_after.ends_at(words, k, end):
+            if flags & _HYPOTHETICAL_AFTER and self._hypothetical_after.ends_at(words, k, end):
                 return True
         return False
 
