@@ -14,22 +14,29 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Final
 
-MAIN, CO_USED, PASSING, RESCUE = 0, 1, 2, 3  # how much a substance mention counts as what a text is about
+# how much a substance mention counts as what a text is about (``Final``, as the other constants read per mention or
+# per text: the compiled module reads them as constants, not by a look-up in the module's namespace)
+MAIN: Final = 0
+CO_USED: Final = 1
+PASSING: Final = 2
+RESCUE: Final = 3
 # with the spaces after it: a run of ".!?…" before a space or the end, or a line break. Written to start with a class
 # of characters (the same matches as ``(?:[.!?…]+(?=\s|$)|\n)\s*``) so that the search skips other characters fast
-SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*(?=\s|$))\s*")
+SENTENCE_END: Final = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*(?=\s|$))\s*")
 # a dash between spaces, searched for only in a text with a dash (the characters of a dash break and of a punctuation
 # break, :func:`_punctuation_breaks`, never overlap, so the two searches give what one search for either gives)
-_DASH_BREAK = re.compile(r"\s[-\u2013\u2014]\s")
+_DASH_BREAK: Final = re.compile(r"\s[-\u2013\u2014]\s")
 # the characters other than ASCII ones that a case-insensitive expression matches to an ASCII letter (İ, ı, ſ, the
 # Kelvin sign): in a text without them, an ASCII word matches case-insensitively only where the text's lower-case form
 # contains it
-_CASELESS_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+_CASELESS_ASCII: Final = ("\u0130", "\u0131", "\u017f", "\u212a")
 # articles and determiners that may stand between a "passing" cue and the substance ("like the 3-MMC")
-ARTICLES = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les", "l'", "du",
-                      "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine", "einen"])  # fmt: skip
-_WORDS = re.compile(r"[\w'\u2019+-]+")
+ARTICLES: Final = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les",
+                             "l'", "du", "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine",
+                             "einen"])  # fmt: skip
+_WORDS: Final = re.compile(r"[\w'\u2019+-]+")
 
 
 class ClauseBreaks:

@@ -18,7 +18,7 @@ import bisect
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import Any, Final
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -61,20 +61,31 @@ EFFECT_KEY, HEAD_KEY, BLOCK_KEY, VERB_KEY = (
     "npswatch_not_effect",
     "npswatch_consumption",
 )
+# (the constants read per token or per mention are ``Final``: the compiled module then reads them as constants, not
+# by a look-up in the module's namespace)
 # tokens before / after an effect a hypothetical cue may stand, and before it a near-miss cue ("almost")
-HYPOTHETICAL_WINDOW, HYPOTHETICAL_AFTER, NEAR_MISS_WINDOW = 6, 4, 3
-NEGATION_AFTER = 2  # tokens after an effect a word such as "gone" may stand
-INDICATION_WINDOW = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
-ATTRIBUTION_CHARS = 200  # an effect's substance in its sentence: at most this many characters away
+HYPOTHETICAL_WINDOW: Final = 6
+HYPOTHETICAL_AFTER: Final = 4
+NEAR_MISS_WINDOW: Final = 3
+NEGATION_AFTER: Final = 2  # tokens after an effect a word such as "gone" may stand
+INDICATION_WINDOW: Final = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
+ATTRIBUTION_CHARS: Final = 200  # an effect's substance in its sentence: at most this many characters away
 _NONE_PAIRED: frozenset[int] = frozenset()
-_NT_IDS = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
-_COMMA = string_id(",")
-_SENTENCE_IDS = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
+_NT_IDS: Final = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
+_COMMA: Final = string_id(",")
+_SENTENCE_IDS: Final = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
 # what a word (its lower-case id) is to an effect's cues, as bits of ``EffectFinder._flags``: a scope breaker, a
 # negation word, the end of a hypothetical wording's scope (a sentence end or a breaker other than a comma), a sentence
 # end, and the last word of a cue phrase of each kind. A word with none of them (most words) costs one look-up.
-_BREAKER, _NEGATION, _SCOPE_END, _SENTENCE = 1, 2, 4, 8
-_HYPOTHETICAL, _HYPOTHETICAL_AFTER, _NEAR_MISS, _INDICATION, _NEGATION_AFTER = 16, 32, 64, 128, 256
+_BREAKER: Final = 1
+_NEGATION: Final = 2
+_SCOPE_END: Final = 4
+_SENTENCE: Final = 8
+_HYPOTHETICAL: Final = 16
+_HYPOTHETICAL_AFTER: Final = 32
+_NEAR_MISS: Final = 64
+_INDICATION: Final = 128
+_NEGATION_AFTER: Final = 256
 
 
 def _languages(lang: str) -> list[str]:
