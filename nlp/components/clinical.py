@@ -229,14 +229,17 @@ def _drug_talk(doc: Doc) -> bool:
 
 
 class _Words:
-    """A doc's tokens' lower-case ids, whether they end in "n't" and ``like_num``, each read from the doc once, when
-    first asked for (reading a token makes a ``Token`` object, which costs far more than a list look-up: an effect's
-    cues look at the same dozen tokens many times)."""
+    """A doc's tokens' lower-case ids, what they are to the effect cues (their bits in ``cue_flags``), whether they
+    end in "n't" and ``like_num``, each read from the doc once, when first asked for (reading a token makes a
+    ``Token`` object, which costs far more than a list look-up: an effect's cues look at the same dozen tokens many
+    times)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, cue_flags: dict[int, int]) -> None:
         self.doc = doc
+        self._cue_flags = cue_flags
         self._tokens: list[Token | None] = [None] * len(doc)
         self._lower = [-1] * len(doc)
+        self._flags = [-1] * len(doc)
         self._nt = [-1] * len(doc)
 
     def _token(self, k: int) -> Token:
@@ -249,6 +252,13 @@ class _Words:
         found = self._lower[k]
         if found < 0:
             found = self._lower[k] = self._token(k).lower
+        return found
+
+    def flags(self, k: int) -> int:
+        """What the word is to the effect cues (``_BREAKER``...; 0 for most words)."""
+        found = self._flags[k]
+        if found < 0:
+            found = self._flags[k] = self._cue_flags.get(self.lower(k), 0)
         return found
 
     def nt(self, k: int) -> bool:
@@ -391,7 +401,7 @@ class EffectFinder:
         text = doc_text(doc)
         head_key, block_key = self._keys
         found: list[EffectMention] = []
-        words = _Words(doc)
+        words = _Words(doc, self._flags)
         for key, start, end, start_char, end_char in _longest_first(doc, matches):
             if key == block_key:
                 continue
@@ -434,7 +444,7 @@ class EffectFinder:
                     and all(words.lower(k + j) == tail[j] for j in range(1, len(tail)))
                 ):
                     return info, k + len(tail), negated
-            flags = self._flags.get(low, 0)
+            flags = words.flags(k)
             if flags & _BREAKER:
                 return None
             negated = negated or bool(flags & _NEGATION) or words.nt(k)
@@ -444,15 +454,14 @@ class EffectFinder:
         """A negation word up to ``negation_window`` tokens before, with no scope breaker between, or a word such as
         "gone" or "weg" right after ("anxiety gone")."""
         assert self._negation_after is not None
-        table = self._flags  # words are compared by string ids: reading a token's text costs a decoding
         for k in range(end, min(len(words.doc), end + NEGATION_AFTER)):
-            flags = table.get(words.lower(k), 0)
+            flags = words.flags(k)
             if flags & _NEGATION_AFTER and self._negation_after.ends_at(words, k, end):
                 return True
             if flags & _BREAKER:
                 break
         for k in range(start - 1, max(-1, start - 1 - self.negation_window), -1):
-            flags = table.get(words.lower(k), 0)
+            flags = words.flags(k)
             if flags & _BREAKER:
                 return False
             if flags & _NEGATION or words.nt(k):
@@ -465,17 +474,16 @@ class EffectFinder:
         indication or a simile just before it (what the substance was taken for: "against anxiety", "tegen de angst";
         what something felt like: "feels like death"), or a cue such as "te voorkomen" right after it."""
         assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
-        table = self._flags
         for k in range(start - 1, max(-1, start - 1 - INDICATION_WINDOW), -1):
-            if table.get(words.lower(k), 0) & _INDICATION and self._indication.ends_at(words, k, 0):
+            if words.flags(k) & _INDICATION and self._indication.ends_at(words, k, 0):
                 return True
         first = max(0, start - HYPOTHETICAL_WINDOW)
         for k in range(start - 1, first - 1, -1):
-            if table.get(words.lower(k), 0) & _SCOPE_END:
+            if words.flags(k) & _SCOPE_END:
                 first = k + 1
                 break
         for k in range(start - 1, first - 1, -1):
-            flags = table.get(words.lower(k), 0)
+            flags = words.flags(k)
             if flags & _HYPOTHETICAL and self._hypothetical.ends_at(words, k, first):
                 return True
             # a near-miss cue with no number right after it
@@ -487,7 +495,7 @@ class EffectFinder:
             ):
                 return True
         for k in range(end, min(len(words.doc), end + HYPOTHETICAL_AFTER)):
-            flags = table.get(words.lower(k), 0)
+            flags = words.flags(k)
             if flags & _SENTENCE:
                 break
             if flags & _HYPOTHETICAL_AFTER and self._hypothetical_after.ends_at(words, k, end):
