@@ -14,20 +14,29 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Final
 
-MAIN, CO_USED, PASSING, RESCUE = 0, 1, 2, 3  # how much a substance mention counts as what a text is about
+# how much a substance mention counts as what a text is about (``Final``, as the other constants read per mention or
+# per text: the compiled module reads them as constants, not by a look-up in the module's namespace)
+MAIN: Final = 0
+CO_USED: Final = 1
+PASSING: Final = 2
+RESCUE: Final = 3
 # with the spaces after it: a run of ".!?…" before a space or the end, or a line break. Written to start with a class
 # of characters (the same matches as ``(?:[.!?…]+(?=\s|$)|\n)\s*``) so that the search skips other characters fast
-SENTENCE_END = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*(?=\s|$))\s*")
-# a comma or colon before a space, or a semicolon (``[,;:](?=\s)|;``), starting with a class of characters; and a dash
-# between spaces, searched for only in a text with a dash (the characters of the two never overlap, so the two searches
-# give what one search for either gives)
-_PUNCTUATION_BREAK = re.compile(r"[,;:](?:(?<=;)|(?=\s))")
-_DASH_BREAK = re.compile(r"\s[-\u2013\u2014]\s")
+SENTENCE_END: Final = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*(?=\s|$))\s*")
+# a dash between spaces, searched for only in a text with a dash (the characters of a dash break and of a punctuation
+# break, :func:`_punctuation_breaks`, never overlap, so the two searches give what one search for either gives)
+_DASH_BREAK: Final = re.compile(r"\s[-\u2013\u2014]\s")
+# the characters other than ASCII ones that a case-insensitive expression matches to an ASCII letter (İ, ı, ſ, the
+# Kelvin sign): in a text without them, an ASCII word matches case-insensitively only where the text's lower-case form
+# contains it
+_CASELESS_ASCII: Final = ("\u0130", "\u0131", "\u017f", "\u212a")
 # articles and determiners that may stand between a "passing" cue and the substance ("like the 3-MMC")
-ARTICLES = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les", "l'", "du",
-                      "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine", "einen"])  # fmt: skip
-_WORDS = re.compile(r"[\w'\u2019+-]+")
+ARTICLES: Final = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les",
+                             "l'", "du", "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine",
+                             "einen"])  # fmt: skip
+_WORDS: Final = re.compile(r"[\w'\u2019+-]+")
 
 
 class ClauseBreaks:
@@ -37,25 +46,37 @@ class ClauseBreaks:
     def __init__(self, words: frozenset[str]) -> None:
         alternatives = sorted(map(re.escape, words), key=len, reverse=True)
         self.words = re.compile(rf"\b(?:{'|'.join(alternatives) or '(?!)'})\b", re.IGNORECASE)
-        # an ASCII text has one of the (ASCII) words in any case iff its lower-case form contains it: most texts are
-        # done with these look-ups, far cheaper than the expression's search
+        # a text (ASCII, or without the characters of ``_CASELESS_ASCII``) has one of the (ASCII) words in any case
+        # only if its lower-case form contains it: most texts are done with these look-ups, far cheaper than the
+        # expression's case-insensitive search (several microseconds on a short text)
         self._ascii_words = tuple(sorted(words)) if all(w.isascii() for w in words) else None
 
     def ends(self, text: str) -> set[int]:
         """The ends of the breaks in ``text`` (punctuation and words never overlap: the two searches give what one
         search for either would)."""
         found: set[int] = set()
-        if "," in text or ";" in text or ":" in text:  # (a look-up per character is far cheaper than a search)
-            found.update(m.end() for m in _PUNCTUATION_BREAK.finditer(text))
+        for mark in (",", ";", ":"):  # (a look-up per character is far cheaper than a search)
+            if mark in text:
+                _punctuation_breaks(text, mark, found)
         if "-" in text or "\u2013" in text or "\u2014" in text:
             found.update(m.end() for m in _DASH_BREAK.finditer(text))
         ascii_words = self._ascii_words
-        if ascii_words is not None and text.isascii():
+        if ascii_words is not None and (text.isascii() or not any(c in text for c in _CASELESS_ASCII)):
             lower = text.lower()
             if not any(word in lower for word in ascii_words):
                 return found
         found.update(m.end() for m in self.words.finditer(text))
         return found
+
+
+def _punctuation_breaks(text: str, mark: str, found: set[int]) -> None:
+    """Adds the ends of the breaks at ``mark``: a comma or colon before a whitespace character (``\\s``, which is what
+    ``str.isspace`` tells), any semicolon (``[,;:](?:(?<=;)|(?=\\s))``, without an expression's search)."""
+    at = text.find(mark)
+    while at >= 0:
+        if mark == ";" or (at + 1 < len(text) and text[at + 1].isspace()):
+            found.add(at + 1)
+        at = text.find(mark, at + 1)
 
 
 def clause_breaks(words: frozenset[str]) -> ClauseBreaks:

@@ -18,7 +18,7 @@ import bisect
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import Any, Final
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -61,15 +61,31 @@ EFFECT_KEY, HEAD_KEY, BLOCK_KEY, VERB_KEY = (
     "npswatch_not_effect",
     "npswatch_consumption",
 )
+# (the constants read per token or per mention are ``Final``: the compiled module then reads them as constants, not
+# by a look-up in the module's namespace)
 # tokens before / after an effect a hypothetical cue may stand, and before it a near-miss cue ("almost")
-HYPOTHETICAL_WINDOW, HYPOTHETICAL_AFTER, NEAR_MISS_WINDOW = 6, 4, 3
-NEGATION_AFTER = 2  # tokens after an effect a word such as "gone" may stand
-INDICATION_WINDOW = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
-ATTRIBUTION_CHARS = 200  # an effect's substance in its sentence: at most this many characters away
+HYPOTHETICAL_WINDOW: Final = 6
+HYPOTHETICAL_AFTER: Final = 4
+NEAR_MISS_WINDOW: Final = 3
+NEGATION_AFTER: Final = 2  # tokens after an effect a word such as "gone" may stand
+INDICATION_WINDOW: Final = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
+ATTRIBUTION_CHARS: Final = 200  # an effect's substance in its sentence: at most this many characters away
 _NONE_PAIRED: frozenset[int] = frozenset()
-_NT_IDS = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
-_COMMA = string_id(",")
-_SENTENCE_IDS = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
+_NT_IDS: Final = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
+_COMMA: Final = string_id(",")
+_SENTENCE_IDS: Final = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
+# what a word (its lower-case id) is to an effect's cues, as bits of ``EffectFinder._flags``: a scope breaker, a
+# negation word, the end of a hypothetical wording's scope (a sentence end or a breaker other than a comma), a sentence
+# end, and the last word of a cue phrase of each kind. A word with none of them (most words) costs one look-up.
+_BREAKER: Final = 1
+_NEGATION: Final = 2
+_SCOPE_END: Final = 4
+_SENTENCE: Final = 8
+_HYPOTHETICAL: Final = 16
+_HYPOTHETICAL_AFTER: Final = 32
+_NEAR_MISS: Final = 64
+_INDICATION: Final = 128
+_NEGATION_AFTER: Final = 256
 
 
 def _languages(lang: str) -> list[str]:
@@ -213,14 +229,18 @@ def _drug_talk(doc: Doc) -> bool:
 
 
 class _Words:
-    """A doc's tokens' lower-case ids, suffix ids and ``like_num``, each read from the doc once, when first asked for
-    (reading a token makes a ``Token`` object, which costs far more than a list look-up: an effect's cues look at the
-    same dozen tokens many times)."""
+    """A doc's tokens' lower-case ids, what they are to the effect cues (their bits in ``cue_flags``), whether they
+    end in "n't" and ``like_num``, each read from the doc once, when first asked for (reading a token makes a
+    ``Token`` object, which costs far more than a list look-up: an effect's cues look at the same dozen tokens many
+    times)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, cue_flags: dict[int, int]) -> None:
         self.doc = doc
+        self._cue_flags = cue_flags
         self._tokens: list[Token | None] = [None] * len(doc)
         self._lower = [-1] * len(doc)
+        self._flags = [-1] * len(doc)
+        self._nt = [-1] * len(doc)
 
     def _token(self, k: int) -> Token:
         token = self._tokens[k]
@@ -234,15 +254,27 @@ class _Words:
             found = self._lower[k] = self._token(k).lower
         return found
 
-    def suffix(self, k: int) -> int:
-        return self._token(k).suffix
+    def flags(self, k: int) -> int:
+        """What the word is to the effect cues (``_BREAKER``...; 0 for most words)."""
+        found = self._flags[k]
+        if found < 0:
+            found = self._flags[k] = self._cue_flags.get(self.lower(k), 0)
+        return found
+
+    def nt(self, k: int) -> bool:
+        """The token's last three characters are "n't" in any case (its suffix)."""
+        found = self._nt[k]
+        if found < 0:
+            found = self._nt[k] = 1 if self._token(k).suffix in _NT_IDS else 0
+        return found == 1
 
     def like_num(self, k: int) -> bool:
         return self._token(k).like_num
 
 
 class _Cues:
-    """Cue phrases as token sequences (lower-case ids), looked up by their last token."""
+    """Cue phrases as token sequences (lower-case ids), looked up by their last token (``by_last``: the ids of the
+    words a cue ends with)."""
 
     def __init__(self, make_doc: Callable[[str], Doc], phrases: AbstractSet[str]) -> None:
         self.by_last: dict[int, list[tuple[int, ...]]] = {}
@@ -291,6 +323,7 @@ class EffectFinder:
         self._negation_after: _Cues | None = None
         self._cues: ClinicalCues | None = None
         self._keys: tuple[int, int] = (0, 0)  # ids of HEAD_KEY and BLOCK_KEY
+        self._flags: dict[int, int] = {}  # lower-case id -> what the word is to the cues (``_BREAKER``...)
 
     def _phrases(self) -> dict[str, list[Doc]]:
         """The pattern docs of the effect phrases (a hit's effect is looked up by its text), of the heads of gapped
@@ -331,6 +364,27 @@ class EffectFinder:
         self._negation_after = _Cues(self._make_doc, frozenset().union(*(clinical.negation_after[x] for x in langs)))
         self._cues = clinical
         self._keys = (string_id(HEAD_KEY), string_id(BLOCK_KEY))
+        self._flags = self._word_flags()
+
+    def _word_flags(self) -> dict[int, int]:
+        assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
+        assert self._negation_after is not None
+        scope_ends = _SENTENCE_IDS | (self._breaker_ids - {_COMMA})
+        flags: dict[int, int] = {}
+        for ids, bit in (
+            (self._breaker_ids, _BREAKER),
+            (self._negation_ids, _NEGATION),
+            (scope_ends, _SCOPE_END),
+            (_SENTENCE_IDS, _SENTENCE),
+            (frozenset(self._hypothetical.by_last), _HYPOTHETICAL),
+            (frozenset(self._hypothetical_after.by_last), _HYPOTHETICAL_AFTER),
+            (frozenset(self._near_miss.by_last), _NEAR_MISS),
+            (frozenset(self._indication.by_last), _INDICATION),
+            (frozenset(self._negation_after.by_last), _NEGATION_AFTER),
+        ):
+            for word in ids:
+                flags[word] = flags.get(word, 0) | bit
+        return flags
 
     def table_data(self) -> dict[str, Any]:
         """What :mod:`nlp.tables` keeps of this component."""
@@ -347,14 +401,14 @@ class EffectFinder:
         text = doc_text(doc)
         head_key, block_key = self._keys
         found: list[EffectMention] = []
-        words = _Words(doc)
+        words = _Words(doc, self._flags)
         for key, start, end, start_char, end_char in _longest_first(doc, matches):
             if key == block_key:
                 continue
             negated = False
             info: EffectInfo | None
             if key == head_key:
-                gapped = self._gapped(doc, start, end, text[start_char:end_char].lower())
+                gapped = self._gapped(words, start, end, text[start_char:end_char].lower())
                 if gapped is None:
                     continue
                 info, end, negated = gapped
@@ -372,26 +426,28 @@ class EffectFinder:
             out.effects.extend(found)
         return doc
 
-    def _gapped(self, doc: Doc, start: int, end: int, head: str) -> tuple[EffectInfo, int, bool] | None:
+    def _gapped(self, words: _Words, start: int, end: int, head: str) -> tuple[EffectInfo, int, bool] | None:
         """The effect of a gapped wording whose head is ``doc[start:end]``: its tail within ``GAP`` words after, in
         the same clause, with the end of the tail and whether a negation word stands between."""
         negated = False
         tails = self._gaps.get(head, [])
+        doc = words.doc
         for k in range(end, min(len(doc), end + resources.GAP + 1)):
-            low = doc[k].lower
+            low = words.lower(k)
             for tail, least, info in tails:
                 if least is not None:
-                    if doc[k].like_num and _number(doc[k].text) >= least:
+                    if words.like_num(k) and _number(doc[k].text) >= least:
                         return info, k + 1, negated
                 elif (
                     low == tail[0]
                     and k + len(tail) <= len(doc)
-                    and all(doc[k + j].lower == tail[j] for j in range(1, len(tail)))
+                    and all(words.lower(k + j) == tail[j] for j in range(1, len(tail)))
                 ):
                     return info, k + len(tail), negated
-            if low in self._breaker_ids:
+            flags = words.flags(k)
+            if flags & _BREAKER:
                 return None
-            negated = negated or low in self._negation_ids or doc[k].suffix in _NT_IDS
+            negated = negated or bool(flags & _NEGATION) or words.nt(k)
         return None
 
     def _negated(self, words: _Words, start: int, end: int) -> bool:
@@ -399,15 +455,16 @@ class EffectFinder:
         "gone" or "weg" right after ("anxiety gone")."""
         assert self._negation_after is not None
         for k in range(end, min(len(words.doc), end + NEGATION_AFTER)):
-            if self._negation_after.ends_at(words, k, end):
+            flags = words.flags(k)
+            if flags & _NEGATION_AFTER and self._negation_after.ends_at(words, k, end):
                 return True
-            if words.lower(k) in self._breaker_ids:
+            if flags & _BREAKER:
                 break
         for k in range(start - 1, max(-1, start - 1 - self.negation_window), -1):
-            low = words.lower(k)  # compared by string ids: reading a token's text costs a decoding
-            if low in self._breaker_ids:
+            flags = words.flags(k)
+            if flags & _BREAKER:
                 return False
-            if low in self._negation_ids or words.suffix(k) in _NT_IDS:  # its last three characters: "n't" in any case
+            if flags & _NEGATION or words.nt(k):
                 return True
         return False
 
@@ -418,26 +475,30 @@ class EffectFinder:
         what something felt like: "feels like death"), or a cue such as "te voorkomen" right after it."""
         assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
         for k in range(start - 1, max(-1, start - 1 - INDICATION_WINDOW), -1):
-            if self._indication.ends_at(words, k, 0):
+            if words.flags(k) & _INDICATION and self._indication.ends_at(words, k, 0):
                 return True
         first = max(0, start - HYPOTHETICAL_WINDOW)
         for k in range(start - 1, first - 1, -1):
-            low = words.lower(k)
-            if low in _SENTENCE_IDS or (low in self._breaker_ids and low != _COMMA):
+            if words.flags(k) & _SCOPE_END:
                 first = k + 1
                 break
-        near = start
         for k in range(start - 1, first - 1, -1):
-            if self._hypothetical.ends_at(words, k, first):
+            flags = words.flags(k)
+            if flags & _HYPOTHETICAL and self._hypothetical.ends_at(words, k, first):
                 return True
-            if k >= start - NEAR_MISS_WINDOW and near == k + 1 and self._near_miss.ends_at(words, k, first):
+            # a near-miss cue with no number right after it
+            if (
+                flags & _NEAR_MISS
+                and k >= start - NEAR_MISS_WINDOW
+                and (k == start - 1 or not words.like_num(k + 1))
+                and self._near_miss.ends_at(words, k, first)
+            ):
                 return True
-            if k > start - NEAR_MISS_WINDOW and not words.like_num(k):  # (further back, ``near`` is read no more)
-                near = k
         for k in range(end, min(len(words.doc), end + HYPOTHETICAL_AFTER)):
-            if words.lower(k) in _SENTENCE_IDS:
+            flags = words.flags(k)
+            if flags & _SENTENCE:
                 break
-            if self._hypothetical_after.ends_at(words, k, end):
+            if flags & _HYPOTHETICAL_AFTER and self._hypothetical_after.ends_at(words, k, end):
                 return True
         return False
 
