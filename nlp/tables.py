@@ -34,7 +34,7 @@ from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
 from nlp.lexicon import DEFAULT_LEXICON
 
-FORMAT = 1
+FORMAT = 2  # 2: the substances section keeps the norms of the lexemes a language's vocabulary starts with
 TABLES_DIR = DATA_DIR / "tables"
 INPUTS = (DEFAULT_LEXICON, DATA_DIR / "routes.tsv", DATA_DIR / "effects.tsv", DATA_DIR / "cues.json",
           DATA_DIR / "clinical_cues.json")  # fmt: skip
@@ -70,6 +70,19 @@ def _stored(path: Path, mtime_ns: int) -> dict[str, Any] | None:
 @lru_cache(maxsize=8)
 def _current(lang: str, inputs: tuple[Path, ...]) -> str:
     return fingerprint(lang, inputs)
+
+
+def fresh_section(
+    lang: str, name: str, directory: Path = TABLES_DIR, inputs: tuple[Path, ...] = INPUTS
+) -> Section | None:
+    """The stored section ``name`` of ``lang``'s tables if they were written from the current ``inputs``, else None
+    (quietly: :func:`section`, called for the same section, says why)."""
+    path = path_for(lang, directory)
+    stored = _stored(path, path.stat().st_mtime_ns) if path.is_file() else None
+    if stored is None or stored.get("fingerprint") != _current(lang, inputs):
+        return None
+    part = stored.get("sections", {}).get(name)
+    return part if isinstance(part, dict) else None
 
 
 def section(

@@ -61,15 +61,25 @@ def norm_getter(lexicon: Lexicon) -> Callable[[str], str]:
     return norm
 
 
-def install_norms(vocab: Vocab, lexicon: Lexicon) -> None:
-    """Make :func:`norm_getter` the lexeme norm of ``vocab``; lexemes already in it are re-normed. The first lexicon
-    installed stays (the substance matcher, first in the pipeline, builds its patterns on those norms)."""
+def install_norms(vocab: Vocab, lexicon: Lexicon, known: dict[str, str] | None = None) -> dict[str, str]:
+    """Make :func:`norm_getter` the lexeme norm of ``vocab``; lexemes already in it are re-normed, and their norms
+    returned by text. The first lexicon installed stays (the substance matcher, first in the pipeline, builds its
+    patterns on those norms); installing another returns nothing. ``known``: norms computed before for this
+    lexicon, by text (the matcher tables keep those of the lexemes a new language's vocabulary starts with: some
+    8,600 for Dutch, whose norms took 0.06 s to compute); a text not in it is normed here."""
     getters = _getters(vocab)
     if getattr(getters.get(NORM), "lexicon", None) is not None:
-        return
+        return {}
     getter = getters[NORM] = norm_getter(lexicon)
+    stored = known or {}
+    norms = {}
     for lexeme in vocab:
-        lexeme.norm_ = getter(lexeme.orth_)
+        text = lexeme.orth_
+        norm = stored.get(text)
+        if norm is None:
+            norm = getter(text)
+        lexeme.norm_ = norms[text] = norm
+    return norms
 
 
 def installed_lexicon(vocab: Vocab) -> Lexicon | None:

@@ -168,13 +168,17 @@ class SubstanceMatcher:
         self._warning_avoid = frozenset(string_id(w) for w in extra.warning_avoid.get(self.lang, frozenset()))
         self._warning_none = frozenset(string_id(w) for w in extra.warning_none.get(self.lang, frozenset()))
         self._release = frozenset(string_id(w) for w in extra.release)
-        install_norms(self.vocab, lex)
+        shipped = self.tables and Path(self.lexicon_path) == DEFAULT_LEXICON
+        preset = tables.fresh_section(self.lang, "substances") if shipped else None
+        norms = install_norms(self.vocab, lex, preset.get("norms") if preset else None)
         self._exact_hits = {}
         # the serialised tables hold the shipped lexicon's patterns, written with its norms (nlp.tables)
-        stored = self.tables and Path(self.lexicon_path) == DEFAULT_LEXICON and installed_lexicon(self.vocab) is lex
+        stored = shipped and installed_lexicon(self.vocab) is lex
         data = self._data = (
             tables.section(self.lang, "substances", self._build_table) if stored else self._build_table()
         )
+        if "norms" not in data:  # built here: the tables keep the norms installed above (nlp.tables.write)
+            data["norms"] = norms
         self._digit_ids = frozenset(data["digit_ids"])
         self._forms = PhraseMatcher(self.vocab, attr="NORM")
         self._forms.add("SUBSTANCE", data["SUBSTANCE"])

@@ -28,7 +28,7 @@ def _sections(lang: str) -> dict[str, object]:
     return stored["sections"]  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("lang", ["en", "fr", "nl"])
 def test_the_stored_tables_are_what_the_components_build_from_the_data_files(lang: str) -> None:
     stored = _sections(lang)
     built = pipeline.build(lang, component_config=BUILT_FROM_DATA)
@@ -50,6 +50,14 @@ def test_a_pipeline_from_stored_tables_extracts_what_one_built_from_the_data_fil
     texts = ["3-MMC 1g €12 | 5g €50, snorted 50mg, no nausea", "I did a line of speed and felt anxious, 2C-B 20mg"]
     stored, built = pipeline.build("en"), pipeline.build("en", component_config=BUILT_FROM_DATA)
     assert [stored(t)._.nps for t in texts] == [built(t)._.nps for t in texts]
+
+
+def test_the_stored_norms_are_the_norms_the_lexicon_gives() -> None:
+    """Dutch starts with some 8,600 lexemes (spaCy's special cases), normed from the tables instead of computed."""
+    assert len(_sections("nl")["substances"]["norms"]) > 8000  # type: ignore[index]
+    stored, built = pipeline.build("nl"), pipeline.build("nl", component_config=BUILT_FROM_DATA)
+    norms = {lexeme.orth_: lexeme.norm_ for lexeme in stored.vocab}
+    assert norms == {text: built.vocab[text].norm_ for text in norms}
 
 
 def _write(tmp_path: Path, fingerprint: str) -> Path:
