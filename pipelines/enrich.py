@@ -229,7 +229,7 @@ class EnrichPipeline:
         key: str,
         found: dict[str, Any] | None,
         extracted: bool,
-        quantity: Callable[[str], tuple[float | None, float | None]],
+        quantity: Callable[[str], Quantity],
     ) -> Listing | Post:
         """Set ``item.nlp`` from the summary of its text (extracted now, or reused) and its price tiers."""
         assert found is not None
@@ -305,7 +305,7 @@ def tier_offers(
     listing: Listing,
     day: date,
     rates: RateTable,
-    quantity: Callable[[str], tuple[float | None, float | None]] | None = None,
+    quantity: Callable[[str], Quantity] | None = None,
 ) -> list[dict[str, Any]]:
     """Offers from a listing's structured price tiers (quantity label + price), in EUR per gram; ``quantity`` gives a
     label's quantity (default :func:`tier_quantity`)."""
@@ -319,7 +319,7 @@ def tier_offers(
 
 
 def _tier_offer(
-    quantity: Callable[[str], tuple[float | None, float | None]],
+    quantity: Callable[[str], Quantity],
     label: str | None,
     amount: float,
     currency: str,
@@ -343,7 +343,7 @@ def _tier_offer(
 
 
 @functools.lru_cache(maxsize=4096)
-def tier_quantity(label: str) -> tuple[float | None, float | None]:
+def tier_quantity(label: str) -> Quantity:
     """Grams (or a count of units: pills, tabs, blotters) of a tier label such as "5g", "1 OZ", "10 pills"."""
     import nlp
 

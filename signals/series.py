@@ -514,11 +514,10 @@ def fold_names(records: list[Record]) -> dict[str, list[str]]:
       its synonym: ``BUTONITAZEPYNE (N-pyrrolidino butonitazene)``);
     - a candidate written without its position (``CPMC``: "la CPMC") is the one candidate with that name after a
       position (``3-CPMC``), when there is exactly one (beside ``3-CPMC`` and ``4-CPMC`` it stays apart).
-    The name seen first is kept, then the longer,
-      then the first in alphabetical order: nothing a later document changes, so a later document never renames a
-      signal already raised and a run over the whole timeline keeps the name the daily runs kept (a count of
-      documents did change: a listing naming both on day 33 kept the longer name that day, the posts of the days
-      after, naming only the shorter, renamed it).
+    The name seen first is kept, then the longer, then the first in alphabetical order: nothing a later document
+    changes, so a later document never renames a signal already raised and a run over the whole timeline keeps the
+    name the daily runs kept (a count of documents did change: a listing naming both on day 33 kept the longer name
+    that day, the posts of the days after, naming only the shorter, renamed it).
     """
     _drop_classes(records)
     known = {candidate_key(n): n for r in records for n in r.subjects if not _is_candidate(n, r)}
