@@ -315,6 +315,15 @@ def _num(value: float) -> str:
 # The annotator of the blind field sets (fields3, fields4, fields5) names some effects differently: these npswatch
 # effects are scored as the annotator's name for the same effect (docs/extraction-eval.md says so).
 EFFECT_ALIASES = {"drowsiness": "sedation", "overheating": "hyperthermia"}
+# Set 5's annotator reported naming two effects its own way (set 5 is sealed, so they were taken from the report, and
+# added before its first score): "malaise", feeling unwell (npswatch's "dysphoria" holds "felt awful"), and
+# "abdominal pain" (npswatch's "stomach cramps").
+SET_ALIASES = {"fields5.tsv": {"dysphoria": "malaise", "stomach cramps": "abdominal pain"}}
+
+
+def effect_aliases(fields_path: Path) -> dict[str, str]:
+    """The effect names of ``fields_path``'s annotator for npswatch's effects: ``EFFECT_ALIASES`` and the set's own."""
+    return {**EFFECT_ALIASES, **SET_ALIASES.get(fields_path.name, {})}
 
 
 def _predicted_fields(result: Extraction, aliases: dict[str, str]) -> dict[str, list[str]]:
@@ -399,7 +408,7 @@ def headline(prefix: str, fields_path: Path, recogniser: bool = True) -> dict[st
     every = score(gold, results)
     rows = load_fields(fields_path)
     records = (Record(r.text, i, r.lang) for i, r in enumerate(rows))
-    table = field_counts(rows, list(extract_many(records, recogniser=recogniser)), EFFECT_ALIASES)
+    table = field_counts(rows, list(extract_many(records, recogniser=recogniser)), effect_aliases(fields_path))
     parts = {
         "substance": part(lambda t: t.kind == "report").substances_lenient.recall,
         "dose": table.get(("doses", "kind:report"), Counts()).recall,
@@ -496,7 +505,9 @@ def holdout_tables() -> list[str]:
         "holdout3", "Hold-out set A (holdout3: blind, 2026-12-06; may be used for fixing once scored)"
     )
     lines += field_tables(
-        GOLD_DIR / "fields3.tsv", "Hold-out set A: prices, routes, effects, doses, severity (fields3)", EFFECT_ALIASES
+        GOLD_DIR / "fields3.tsv",
+        "Hold-out set A: prices, routes, effects, doses, severity (fields3)",
+        effect_aliases(GOLD_DIR / "fields3.tsv"),
     )
     lines += [FIELD_NOTES]
     lines += _sealed_fields("B")
@@ -513,7 +524,7 @@ def holdout_tables() -> list[str]:
 def _sealed_fields(name: str) -> list[str]:
     """A sealed set's field aggregates over all texts only: no row per language or kind."""
     path = GOLD_DIR / HOLDOUTS[name][1]
-    table = field_tables(path, f"Hold-out set {name} (sealed): fields, all texts", EFFECT_ALIASES)
+    table = field_tables(path, f"Hold-out set {name} (sealed): fields, all texts", effect_aliases(path))
     kept = ("| field", "| ---")
     return [line for line in table if not line.startswith("| ") or line.startswith(kept) or "| all |" in line]
 
@@ -713,7 +724,6 @@ def recogniser_tables(shared: Path = SHARED) -> list[str]:
                 measures.setdefault(key, []).append(value)
     lines += [f"| {key} | " + " | ".join(f"{v:.3f}" for v in values) + " |" for key, values in measures.items()]
     return [*lines, ""]
-
 
 
 FIELD_NOTES = """How the field sets are scored: routes and effects count once per text (the annotation lists each once);
