@@ -258,6 +258,18 @@ def posts_per_day(spec: ForumSpec) -> dict[int, int]:
     return counts
 
 
+def usual_posts(spec: ForumSpec, counts: dict[int, int], days: range) -> float:
+    """The posts ``days`` would have had as usual: for each, the median of the other days of its weekday."""
+
+    def usual(day: int) -> float:
+        weekday = spec.timeline.day_date(day).weekday()
+        return statistics.median(
+            n for d, n in counts.items() if d not in days and spec.timeline.day_date(d).weekday() == weekday
+        )
+
+    return sum(usual(d) for d in days)
+
+
 @pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA3"), ("holdout_b", "TB4"), ("holdout_c", "TC3"),
                                              ("holdout_d", "TD4")])  # fmt: skip
 def test_the_carnival_and_festival_peaks_are_real(bed: str, trap_id: str) -> None:
@@ -266,14 +278,7 @@ def test_the_carnival_and_festival_peaks_are_real(bed: str, trap_id: str) -> Non
     [peak] = [h for h in spec.happenings if isinstance(h, Peak)]
     assert guard.start <= peak.day and peak.until <= guard.end  # type: ignore[attr-defined]
     counts, days = posts_per_day(spec), range(peak.day, peak.until + 1)
-
-    def usual(day: int) -> float:
-        weekday = spec.timeline.day_date(day).weekday()
-        return statistics.median(
-            n for d, n in counts.items() if d not in days and spec.timeline.day_date(d).weekday() == weekday
-        )
-
-    assert sum(counts[d] for d in days) >= 1.6 * sum(usual(d) for d in days)
+    assert sum(counts[d] for d in days) >= 1.6 * usual_posts(spec, counts, days)
     party = forum_texts(spec, peak.day, peak.until)
     assert [t for t in party if re.search(r"alkohol|alcohol|alcool|pintjes", t, re.IGNORECASE)]
 
@@ -341,14 +346,7 @@ def test_christmas_is_quiet_and_the_vendors_on_holiday_are_explained() -> None:
     [lull] = [h for h in spec.happenings if isinstance(h, Lull)]
     assert trap("holdout_d", "TD4").start == lull.day  # type: ignore[attr-defined]
     counts, days = posts_per_day(spec), range(lull.day, lull.until + 1)
-
-    def usual(day: int) -> float:
-        weekday = spec.timeline.day_date(day).weekday()
-        return statistics.median(
-            n for d, n in counts.items() if d not in days and spec.timeline.day_date(d).weekday() == weekday
-        )
-
-    assert sum(counts[d] for d in days) <= 0.6 * sum(usual(d) for d in days)
+    assert sum(counts[d] for d in days) <= 0.6 * usual_posts(spec, counts, days)
     guard = trap("holdout_d", "TD3")
     assert guard.start == pause.day and guard.end >= pause.until + 5  # type: ignore[attr-defined]
     assert pause in holdout_d.MARKET_SPEC.happenings
