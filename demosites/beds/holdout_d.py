@@ -358,6 +358,22 @@ FORUM_WORDS = ForumWords(
                 "My usual vendor is away till after new year, listings will be back then.",
             ),
         },
+        "hangover": {
+            "nl": (
+                "De {a} was prima, maar de champagne erna niet: ik voelde me de hele nieuwjaarsdag belabberd.",
+                "Lag aan de drank, niet aan de {a}: zes biertjes en veel wijn, ik heb de hele ochtend gekotst.",
+                "Zelfde hier, {a} was top, maar de kater van al dat bier was verschrikkelijk.",
+                "Mijn hart ging tekeer, maar dat kwam door de wodka-energiedrankjes, niet door de {a}.",
+            ),
+            "en": (
+                "The {a} were fine, it was the prosecco afterwards: I felt awful all of New Year's Day.",
+                "Blame the booze, not the {a}: way too many beers, I was sick all morning.",
+            ),
+            "de": (
+                "Das {a} war gut, aber der Sekt danach: mir ging es den ganzen Neujahrstag mies.",
+                "Lag am Alkohol, nicht am {a}: viel zu viel Bier, ich hab den ganzen Vormittag gekotzt.",
+            ),
+        },
         "lay_bad": {
             "nl": (
                 "De {a} die nu rondgaat is echt niet goed, {lay}.",
@@ -515,6 +531,11 @@ FORUM_WORDS = ForumWords(
         "cheaper": {"en": ("{a} getting cheaper?",), "nl": ("{a} goedkoper?",)},
         "btc": {"nl": ("Waarom is alles goedkoper in BTC?",), "en": ("Prices down in BTC?",)},
         "holiday": {"nl": ("Vendors op vakantie", "Vakantiemodus tot januari"), "en": ("Vendors away over xmas",)},
+        "hangover": {
+            "nl": ("Nieuwjaarskater – lag het aan de {a}?",),
+            "en": ("NYE hangover – was it the {a}?",),
+            "de": ("Neujahrskater – lag's am {a}?",),
+        },
         "lay_bad": {
             "nl": ("Slechte {a} in omloop?", "Iemand anders ook last van de {a}?"),
             "en": ("Dodgy {a} going round?", "Anyone else feel rough after {a}?"),
@@ -760,6 +781,8 @@ FORUM_SPEC = ForumSpec(
                 "de": "Silvester – wer geht feiern?",
             },
         ),
+        NewThread("XTC", 40, 11, "schemer-nl", "nl", span=3, first="hangover", replies="hangover"),
+        NewThread("XTC", 40, 5, "schemer-de", "de", span=3, first="hangover", replies="hangover"),
         Wave("4-FA", 46, 52, 39, ("nl", "en", "de"), passing=("alcohol", "cannabis", "cocaine"), passing_share=0.35),
         NewThread(
             DISSOCIATIVE, 49, 7, "schemer-nl", "nl", span=10, first="dissociative_first", replies="dissociative_reply"

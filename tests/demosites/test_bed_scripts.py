@@ -352,3 +352,15 @@ def test_christmas_is_quiet_and_the_vendors_on_holiday_are_explained() -> None:
     assert pause in holdout_d.MARKET_SPEC.happenings
     told = forum_texts(spec, pause.day - 2, pause.day)
     assert [t for t in told if re.search("vakantie|vacation mode", t, re.IGNORECASE)]
+
+
+def test_the_new_year_hangover_posts_blame_the_drink_not_the_ecstasy() -> None:
+    """Hold-out D: the hangover threads about ecstasy, from the trap's first day, tell of feeling bad and put it down
+    to alcohol in every post."""
+    guard, spec = trap("holdout_d", "TD10"), holdout_d.FORUM_SPEC
+    drink = re.compile(r"drank|bier|wijn|champagne|wodka|booze|beer|prosecco|sekt|alkohol", re.IGNORECASE)
+    hangover = [t for t in threads(spec, SEED) if t.drug == "XTC" and re.search("kater|hangover", t.title, re.I)]
+    posts = [p for t in hangover for p in t.posts]
+    assert {t.lang for t in hangover} == {"nl", "de"} and len(posts) >= 12
+    assert min(p.day for p in posts) == guard.start and max(p.day for p in posts) <= guard.end  # type: ignore[attr-defined]
+    assert all(drink.search(p.text) for p in posts)
