@@ -21,7 +21,11 @@ SHELVES = {slug(g): g for g in groups(MARKET_SPEC) if slug(g)}  # a drug of no g
 
 
 def _page(template: str, **context: Any) -> Response:
-    return render(f"{NAME}/{template}", shelves=list(SHELVES.items()), slug=slug, **context)
+    return render(f"{NAME}/{template}", shelves=list(SHELVES.items()), slug=slug, date_of=_date_of, **context)
+
+
+def _date_of(day: int) -> str:
+    return MARKET_SPEC.timeline.day_date(day).isoformat()
 
 
 def _entries(md: MarketDay, listings: Sequence[Listing]) -> list[tuple[Listing, str]]:
