@@ -312,9 +312,18 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-# The annotator of the blind field sets (fields3, fields4) names some effects differently: these npswatch effects
-# are scored as the annotator's name for the same effect (docs/extraction-eval.md says so).
+# The annotator of the blind field sets (fields3, fields4, fields5) names some effects differently: these npswatch
+# effects are scored as the annotator's name for the same effect (docs/extraction-eval.md says so).
 EFFECT_ALIASES = {"drowsiness": "sedation", "overheating": "hyperthermia"}
+# Set 5's annotator reported naming two effects its own way (set 5 is sealed, so they were taken from the report, and
+# added before its first score): "malaise", feeling unwell (npswatch's "dysphoria" holds "felt awful"), and
+# "abdominal pain" (npswatch's "stomach cramps").
+SET_ALIASES = {"fields5.tsv": {"dysphoria": "malaise", "stomach cramps": "abdominal pain"}}
+
+
+def effect_aliases(fields_path: Path) -> dict[str, str]:
+    """The effect names of ``fields_path``'s annotator for npswatch's effects: ``EFFECT_ALIASES`` and the set's own."""
+    return {**EFFECT_ALIASES, **SET_ALIASES.get(fields_path.name, {})}
 
 
 def _predicted_fields(result: Extraction, aliases: dict[str, str]) -> dict[str, list[str]]:
@@ -399,7 +408,7 @@ def headline(prefix: str, fields_path: Path, recogniser: bool = True) -> dict[st
     every = score(gold, results)
     rows = load_fields(fields_path)
     records = (Record(r.text, i, r.lang) for i, r in enumerate(rows))
-    table = field_counts(rows, list(extract_many(records, recogniser=recogniser)), EFFECT_ALIASES)
+    table = field_counts(rows, list(extract_many(records, recogniser=recogniser)), effect_aliases(fields_path))
     parts = {
         "substance": part(lambda t: t.kind == "report").substances_lenient.recall,
         "dose": table.get(("doses", "kind:report"), Counts()).recall,
@@ -469,15 +478,19 @@ BEFORE = ROOT / "bench" / "results" / "extraction-holdout-before.json"
 BEFORE_FIELDS = ROOT / "bench" / "results" / "extraction-fields-before.json"
 BARS = {"en_posts_strict_f1": 0.85, "title_grams_exact": 0.98, "title_group_right": 0.90, "reports_min_recall": 0.90,
         "nl_posts_recall": 0.98, "novel_recall": 0.85, "novel_precision": 0.7}  # fmt: skip
-HOLDOUTS = {"A": ("holdout3", "fields3.tsv"), "B": ("holdout4", "fields4.tsv")}
+# A was fixed on; B and C are sealed (aggregates only). C (set 5, 2026-12-07) is to be scored before and after the
+# next round of rule changes: it has no BEFORE values yet.
+HOLDOUTS = {"A": ("holdout3", "fields3.tsv"), "B": ("holdout4", "fields4.tsv"), "C": ("holdout5", "fields5.tsv")}
+SEALED = ("B", "C")
 
 
 def holdout_tables() -> list[str]:
     """Issue #14's measures on the blind hold-out sets A and B: as scored before any change made for them
-    (``BEFORE``) and now; then set A's tables (set B is sealed: only its measures are shown)."""
+    (``BEFORE``) and now; then set A's tables; sets B and C are sealed: only their measures and field aggregates over
+    all texts are shown (C, written after A and B were scored, has no before values: it is scored now)."""
     before = json.loads(BEFORE.read_text(encoding="utf-8"))
     fields_before = json.loads(BEFORE_FIELDS.read_text(encoding="utf-8"))
-    for name in HOLDOUTS:
+    for name in ("A", "B"):
         before[name] = {**fields_before[name], **before[name]}
     now = {name: headline(prefix, GOLD_DIR / fields) for name, (prefix, fields) in HOLDOUTS.items()}
     lines = ["## Blind hold-out sets A and B (issue #14's measures, before and now)", ""]
@@ -492,14 +505,28 @@ def holdout_tables() -> list[str]:
         "holdout3", "Hold-out set A (holdout3: blind, 2026-12-06; may be used for fixing once scored)"
     )
     lines += field_tables(
-        GOLD_DIR / "fields3.tsv", "Hold-out set A: prices, routes, effects, doses, severity (fields3)", EFFECT_ALIASES
+        GOLD_DIR / "fields3.tsv",
+        "Hold-out set A: prices, routes, effects, doses, severity (fields3)",
+        effect_aliases(GOLD_DIR / "fields3.tsv"),
     )
     lines += [FIELD_NOTES]
-    # set B is sealed: its fields' aggregates over all texts only, no row per language or kind
-    sealed = field_tables(GOLD_DIR / HOLDOUTS["B"][1], "Hold-out set B (sealed): fields, all texts", EFFECT_ALIASES)
+    lines += _sealed_fields("B")
+    lines += ["## Blind hold-out set C (holdout5, written 2026-12-07, sealed): issue #14's measures", ""]
+    lines += ["Written blind before the next round of rule changes (tests/nlp/gold/README.md); sealed like B: only",
+              "these measures and the field aggregates below, never its texts or misses.", ""]  # fmt: skip
+    lines += ["| measure | bar | C now |", "|" + " --- |" * 3]
+    for key, value in now["C"].items():
+        lines.append(f"| {key} | {f'{BARS[key]:.2f}' if key in BARS else ''} | {value:.3f} |")
+    lines.append("")
+    return lines + _sealed_fields("C")
+
+
+def _sealed_fields(name: str) -> list[str]:
+    """A sealed set's field aggregates over all texts only: no row per language or kind."""
+    path = GOLD_DIR / HOLDOUTS[name][1]
+    table = field_tables(path, f"Hold-out set {name} (sealed): fields, all texts", effect_aliases(path))
     kept = ("| field", "| ---")
-    lines += [line for line in sealed if not line.startswith("| ") or line.startswith(kept) or "| all |" in line]
-    return lines
+    return [line for line in table if not line.startswith("| ") or line.startswith(kept) or "| all |" in line]
 
 
 def _gold_tables(prefix: str, title: str) -> list[str]:
@@ -611,19 +638,19 @@ def parts_runs(texts: list[GoldText]) -> dict[str, list[Extraction]]:
 
 def parts_table(shared: Path = SHARED) -> list[str]:
     """Strict and lenient substance scores and novel-name precision and recall of each of ``PARTS``, on the gold
-    set, hold-out sets A and B (B sealed: these aggregates only) and the Reddit dev part (when present)."""
+    set, hold-out sets A, B and C (B and C sealed: these aggregates only) and the Reddit dev part (when present)."""
     lines = ["## What each part adds (substances)", ""]
     lines += [
         "*Lexicon rules*: the substance matcher (lexicon, context and co-use rules) with the other rule components;",
         "*+ name grammar*: with the novel-name component (`nlp/names.py`); *+ recogniser*: with the trained",
-        "recogniser, as shipped (gated). All rows through `nlp.pipe` with the same scorer. Set B is sealed: aggregates",
-        "only. Reddit has no novel-name marks (novel columns empty).",
+        "recogniser, as shipped (gated). All rows through `nlp.pipe` with the same scorer. Sets B and C are sealed:",
+        "aggregates only. Reddit has no novel-name marks (novel columns empty).",
         "",
         "| set | parts | strict P | strict R | strict F1 | lenient F1 | novel P | novel R |",
         "|" + " --- |" * 8,
     ]
     sets = [("gold", load_gold()), ("hold-out A", load_gold(prefix=HOLDOUTS["A"][0])),
-            ("hold-out B (sealed)", load_gold(prefix=HOLDOUTS["B"][0]))]  # fmt: skip
+            *((f"hold-out {name} (sealed)", load_gold(prefix=HOLDOUTS[name][0])) for name in SEALED)]  # fmt: skip
     if (shared / REDDIT).is_file():
         sets.append(("Reddit dev", reddit_split(load_reddit(shared / REDDIT))[1]))
     for name, texts in sets:
@@ -662,11 +689,11 @@ def _variant_row(name: str, lang: str, variant: str, part: list[GoldText], resul
 
 def recogniser_tables(shared: Path = SHARED) -> list[str]:
     """What the rules, the trained model and both together find: the Reddit dev part (English, never trained on)
-    and hold-out set A per language; set B's issue measures with and without the model (sealed: measures only)."""
+    and hold-out set A per language; sets B and C: issue measures with and without the model (sealed: measures only)."""
     lines = ["## Trained recogniser: what each part adds", ""]
     lines += [
         "The recogniser's model was trained on the Reddit train part (`nlp.evaluate.reddit_split`; never on these",
-        "dev texts), weak labels from the lexicon and the rules' findings on the gold-set texts; hold-out sets A and B",
+        "dev texts), weak labels from the lexicon and the rules' findings on the gold-set texts; hold-out sets A-C",
         "were never read by training. *Rules only*: the rule components (`recogniser=False`). *Model only*: the",
         "recogniser component alone, reading every token. *Every token*: the rules, then the model over every token,",
         "adding what does not overlap the rules. *Gated*: what ships (the model reads only the windows its gate opens;",
@@ -687,9 +714,9 @@ def recogniser_tables(shared: Path = SHARED) -> list[str]:
                 lines.append(_variant_row(name, lang, variant, part, results, opened))
     if len(sets) == 1:
         lines += ["", f"Reddit dev skipped: the set is not at {shared / REDDIT} (npswatch does not ship it)."]
-    lines += ["", "Issue #14's measures on hold-out sets A and B (B sealed: measures only), without and with the",
-              "model:", "", "| measure | A rules only | A rules + model | B rules only | B rules + model |",
-              "|" + " --- |" * 5]  # fmt: skip
+    columns = " | ".join(f"{name} rules only | {name} rules + model" for name in HOLDOUTS)
+    lines += ["", "Issue #14's measures on hold-out sets A, B and C (B and C sealed: measures only), without and with",
+              "the model:", "", f"| measure | {columns} |", "|" + " --- |" * (1 + 2 * len(HOLDOUTS))]  # fmt: skip
     measures: dict[str, list[float]] = {}
     for prefix, fields in HOLDOUTS.values():
         for enabled in (False, True):
@@ -697,7 +724,6 @@ def recogniser_tables(shared: Path = SHARED) -> list[str]:
                 measures.setdefault(key, []).append(value)
     lines += [f"| {key} | " + " | ".join(f"{v:.3f}" for v in values) + " |" for key, values in measures.items()]
     return [*lines, ""]
-
 
 
 FIELD_NOTES = """How the field sets are scored: routes and effects count once per text (the annotation lists each once);
@@ -735,7 +761,9 @@ The blind hold-out sets A and B (2026-12-06, written by an annotator who never s
 any change made for them. **Set A's substance misses were then read and fixed by category** (the name grammar,
 cannabis strains and products, plant sources, misused medicines, co-use and warnings, names never reported; see
 tests/nlp/gold/README.md), so A's "now" column is no held-out score; **set B stayed sealed** (only its aggregate
-measures were computed, its texts and misses never looked at) and is the held-out score of those changes.
+measures were computed, its texts and misses never looked at) and is the held-out score of those changes. **Set C**
+(hold-out set 5: `holdout5_<lang>.tsv`, `fields5.tsv`, written blind on 2026-12-07 before the next round of rule
+changes) is sealed like B: only its aggregate measures are shown; it is scored before and after that round.
 The Reddit set is real text, annotated by others, but we also looked at its errors during development (and added
 some of its street names and misspellings to the lexicon), so it is a development score, not a held-out test.
 The Reddit and PsyTAR sets are not shipped with npswatch: `make eval` reads them from `../shared/data` beside the

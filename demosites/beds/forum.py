@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from demosites import content
-from demosites.beds.model import Drug, ForumHappening, ForumWords, Lang, Mood, NewThread, Peak, Wave
+from demosites.beds.model import Drug, ForumHappening, ForumWords, Lang, Lull, Mood, NewThread, Peak, Wave
 from demosites.forums import Board, ForumDay, Post, Thread
 from demosites.timeline import Timeline
 
@@ -113,9 +113,12 @@ def title(spec: ForumSpec, rng: random.Random, lang: Lang, mood: Mood, drug: Dru
 
 
 def posting_day(spec: ForumSpec, rng: random.Random, first: int, last: int) -> int:
-    """A day in [first, last], weighted by the weekly rhythm."""
+    """A day in [first, last], weighted by the weekly rhythm (and the quiet days of a ``Lull``)."""
     days = list(range(first, last + 1))
-    return rng.choices(days, [spec.weekdays[spec.timeline.day_date(d).weekday()] for d in days])[0]
+    weights = [spec.weekdays[spec.timeline.day_date(d).weekday()] for d in days]
+    for lull in (h for h in spec.happenings if isinstance(h, Lull)):
+        weights = [w * lull.factor if lull.day <= d <= lull.until else w for d, w in zip(days, weights, strict=True)]
+    return rng.choices(days, weights)[0]
 
 
 def _moment(spec: ForumSpec, rng: random.Random, day: int) -> datetime:
@@ -217,7 +220,7 @@ def _scripted(spec: ForumSpec, rng: random.Random) -> list[_Draft]:
             drafts.append(_scripted_thread(spec, rng, event))
         elif isinstance(event, Wave):
             drafts += _wave(spec, rng, event)
-        else:
+        elif isinstance(event, Peak):
             drafts += _peak(spec, rng, event)
     return drafts
 

@@ -16,7 +16,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from demosites import content
-from demosites.beds.model import Appear, Drug, MarketHappening, MarketWords, Rebrand, Repost, Reprice, Spike
+from demosites.beds.model import (
+    Appear,
+    Drug,
+    MarketHappening,
+    MarketWords,
+    Pause,
+    Rebrand,
+    Repost,
+    Reprice,
+    Spike,
+)
 from demosites.timeline import Timeline
 
 Money = Callable[[float, int], tuple[str, ...]]  # reference-currency amount, day -> amounts as displayed
@@ -216,8 +226,8 @@ def _scripted(spec: MarketSpec, seed: int, vendors: list[str], base: list[Draft]
     last = spec.timeline.last_day
     drafts: list[Draft] = []
     for happening in spec.happenings:
-        if isinstance(happening, Rebrand):
-            continue  # applied to every draft at the end (``_rebrand``)
+        if isinstance(happening, Rebrand | Pause):
+            continue  # applied to every draft at the end (``_rebrand``), or to a day (``market_day``)
         drug = spec.drug(happening.drug)
         if isinstance(happening, Appear):
             for i in range(happening.count):
@@ -311,10 +321,17 @@ def universe(spec: MarketSpec, seed: int) -> Universe:
     return Universe(spec, vendors, listings)
 
 
+def paused(spec: MarketSpec, seed: int, day: int) -> set[str]:
+    """The vendors in holiday mode on ``day`` (``Pause``)."""
+    names = sorted(universe(spec, seed).vendors)
+    return {names[i] for h in spec.happenings if isinstance(h, Pause) and h.day <= day <= h.until for i in h.vendors}
+
+
 @lru_cache(maxsize=256)
 def market_day(spec: MarketSpec, seed: int, day: int) -> MarketDay:
     u = universe(spec, seed)
-    live = [x for x in u.listings if x.live(day)]
+    away = paused(spec, seed, day)
+    live = [x for x in u.listings if x.live(day) and x.vendor not in away]
     return MarketDay(u, day, tuple(reversed(live)))
 
 

@@ -87,7 +87,17 @@ class Rebrand:
     name: str
 
 
-MarketHappening = Appear | Spike | Reprice | Repost | Rebrand
+@dataclass(frozen=True)
+class Pause:
+    """Vendors on holiday (a market's "vacation mode"): their listings are hidden from ``day`` to ``until`` and
+    come back afterwards under the same ids."""
+
+    vendors: tuple[int, ...]  # indexes into the vendors (sorted)
+    day: int
+    until: int
+
+
+MarketHappening = Appear | Spike | Reprice | Repost | Rebrand | Pause
 
 
 # ---- happenings on a forum ---------------------------------------------------------------------------------------
@@ -137,7 +147,16 @@ class Peak:
     title: Mapping[Lang, str] = field(default_factory=dict)  # the peak thread's title per language
 
 
-ForumHappening = NewThread | Wave | Peak
+@dataclass(frozen=True)
+class Lull:
+    """Quiet days (holidays): people post ``factor`` times as often as usual from ``day`` to ``until``."""
+
+    day: int
+    until: int
+    factor: float
+
+
+ForumHappening = NewThread | Wave | Peak | Lull
 
 
 # ---- words -------------------------------------------------------------------------------------------------------

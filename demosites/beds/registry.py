@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from demosites.beds import holdout_a, holdout_b, holdout_c
+from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d
 from demosites.sites.comptoir_market import ComptoirMarket
 from demosites.sites.estaminet_forum import EstaminetForum
 from demosites.sites.fernweh_market import FernwehMarket
+from demosites.sites.grenspost_market import GrenspostMarket
 from demosites.sites.kruispunt_market import KruispuntMarket
 from demosites.sites.larade_forum import LaRadeForum
 from demosites.sites.nachtschicht_forum import NachtschichtForum
+from demosites.sites.schemer_forum import SchemerForum
 from demosites.timeline import Fault
 from demosites.web import SiteApp
 
@@ -31,7 +33,10 @@ BED_SITES: dict[str, BedSite] = {
     holdout_b.FORUM: BedSite("holdout_b", 8714, EstaminetForum),
     holdout_c.MARKET: BedSite("holdout_c", 8715, ComptoirMarket),
     holdout_c.FORUM: BedSite("holdout_c", 8716, LaRadeForum, (holdout_c.FORUM_OUTAGE,)),
+    holdout_d.MARKET: BedSite("holdout_d", 8717, GrenspostMarket),
+    holdout_d.FORUM: BedSite("holdout_d", 8718, SchemerForum),
 }
 BEDS: dict[str, tuple[str, ...]] = {
-    bed: tuple(site for site, b in BED_SITES.items() if b.bed == bed) for bed in ("holdout_a", "holdout_b", "holdout_c")
+    bed: tuple(site for site, b in BED_SITES.items() if b.bed == bed)
+    for bed in ("holdout_a", "holdout_b", "holdout_c", "holdout_d")
 }

@@ -14,18 +14,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from demosites.beds import holdout_a, holdout_b, holdout_c
+from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d
 from demosites.beds.forum import ForumSpec, threads
 from demosites.beds.market import MarketSpec, market_day, universe
-from demosites.beds.model import Drug, Peak
+from demosites.beds.model import Drug, Lull, Peak
 from demosites.beds.registry import BED_SITES
 from demosites.beds.script import Event, Script, load_script, name_key, script_path
 from demosites.server import DemoSites
 from demosites.timeline import EVENTS, SEED, Fault
 from tests.demosites.conftest import fetch
 
-BEDS = {"holdout_a": holdout_a, "holdout_b": holdout_b, "holdout_c": holdout_c}
-LISTING_PATH = {"holdout_a": "/offer/{}", "holdout_b": "/item/{}", "holdout_c": "/index.php?page=annonce&ref={}"}
+BEDS = {"holdout_a": holdout_a, "holdout_b": holdout_b, "holdout_c": holdout_c, "holdout_d": holdout_d}
+LISTING_PATH = {"holdout_a": "/offer/{}", "holdout_b": "/item/{}", "holdout_c": "/index.php?page=annonce&ref={}",
+                "holdout_d": "/artikel/{}"}  # fmt: skip
 SEVERE_WORDS = re.compile(r"seizure|psychos|hospital|A&E|collapse|overdos|unconscious|passed out|krampf|notaufnahme|"
                           r"krankenhaus|bewusstlos|notarzt|ziekenhuis|spoed|aanval|urgences|épilep|connaissance",
                           re.IGNORECASE)  # fmt: skip
@@ -158,7 +159,8 @@ def trap(bed: str, trap_id: str) -> object:
 
 STRIPS = [("holdout_a", "TA1", "nitazene test strips"), ("holdout_a", "TA1", "fentanyl test strips"),
           ("holdout_b", "TB1", "fentanyl test strips"), ("holdout_c", "TC1", "benzodiazepine test kit"),
-          ("holdout_c", "TC1", "synthetic cannabinoid test kit")]  # fmt: skip
+          ("holdout_c", "TC1", "synthetic cannabinoid test kit"),
+          ("holdout_d", "TD1", "xylazine test strips")]  # fmt: skip
 TESTING = re.compile(r"test ?stri|teststr|bandelette|kits? (de test|réactif)|reagent kit", re.IGNORECASE)
 
 
@@ -179,10 +181,11 @@ def test_the_outage_trap_is_the_served_outage(bed: str, trap_id: str, fault: Fau
     assert fault.days == tuple(range(outage.start, outage.start + 2))  # type: ignore[attr-defined]
 
 
-def test_the_reposted_listing_is_one_live_listing_with_a_new_id_every_day() -> None:
-    spec = holdout_a.MARKET_SPEC
-    title = "Amnesia Haze 10 g – Top Qualität 🔥"
-    start = trap("holdout_a", "TA5").start  # type: ignore[attr-defined]
+@pytest.mark.parametrize(("bed", "trap_id", "title"), [("holdout_a", "TA5", "Amnesia Haze 10 g – Top Qualität 🔥"),
+                                                      ("holdout_d", "TD2", holdout_d.REPOST_TITLE)])  # fmt: skip
+def test_the_reposted_listing_is_one_live_listing_with_a_new_id_every_day(bed: str, trap_id: str, title: str) -> None:
+    spec = BEDS[bed].MARKET_SPEC
+    start = trap(bed, trap_id).start  # type: ignore[attr-defined]
     ids = []
     for day in range(start, spec.timeline.days):
         [listing] = [x for x in market_day(spec, SEED, day).listings if x.title == title]
@@ -206,7 +209,8 @@ def test_the_monero_swing_lifts_every_xmr_price_for_five_days_then_back() -> Non
     assert statistics.median(back) == pytest.approx(1.0, abs=0.06)
 
 
-@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA6"), ("holdout_b", "TB6"), ("holdout_c", "TC7")])
+@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA6"), ("holdout_b", "TB6"), ("holdout_c", "TC7"),
+                                             ("holdout_d", "TD6")])  # fmt: skip
 def test_the_wave_mentions_other_substances_in_passing(bed: str, trap_id: str) -> None:
     [event] = [e for e in script(bed).events if e.type == "adverse_surge"]
     others = {name_key(n) for s in trap(bed, trap_id).subjects for n in (s,)}  # type: ignore[attr-defined]
@@ -254,13 +258,8 @@ def posts_per_day(spec: ForumSpec) -> dict[int, int]:
     return counts
 
 
-@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA3"), ("holdout_b", "TB4"), ("holdout_c", "TC3")])
-def test_the_carnival_and_festival_peaks_are_real(bed: str, trap_id: str) -> None:
-    """The peak's days have well over the posts of a usual same weekday, and talk of not mixing with alcohol."""
-    spec, guard = BEDS[bed].FORUM_SPEC, trap(bed, trap_id)
-    [peak] = [h for h in spec.happenings if isinstance(h, Peak)]
-    assert guard.start <= peak.day and peak.until <= guard.end  # type: ignore[attr-defined]
-    counts, days = posts_per_day(spec), range(peak.day, peak.until + 1)
+def usual_posts(spec: ForumSpec, counts: dict[int, int], days: range) -> float:
+    """The posts ``days`` would have had as usual: for each, the median of the other days of its weekday."""
 
     def usual(day: int) -> float:
         weekday = spec.timeline.day_date(day).weekday()
@@ -268,7 +267,18 @@ def test_the_carnival_and_festival_peaks_are_real(bed: str, trap_id: str) -> Non
             n for d, n in counts.items() if d not in days and spec.timeline.day_date(d).weekday() == weekday
         )
 
-    assert sum(counts[d] for d in days) >= 1.6 * sum(usual(d) for d in days)
+    return sum(usual(d) for d in days)
+
+
+@pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA3"), ("holdout_b", "TB4"), ("holdout_c", "TC3"),
+                                             ("holdout_d", "TD4")])  # fmt: skip
+def test_the_carnival_and_festival_peaks_are_real(bed: str, trap_id: str) -> None:
+    """The peak's days have well over the posts of a usual same weekday, and talk of not mixing with alcohol."""
+    spec, guard = BEDS[bed].FORUM_SPEC, trap(bed, trap_id)
+    [peak] = [h for h in spec.happenings if isinstance(h, Peak)]
+    assert guard.start <= peak.day and peak.until <= guard.end  # type: ignore[attr-defined]
+    counts, days = posts_per_day(spec), range(peak.day, peak.until + 1)
+    assert sum(counts[d] for d in days) >= 1.6 * usual_posts(spec, counts, days)
     party = forum_texts(spec, peak.day, peak.until)
     assert [t for t in party if re.search(r"alkohol|alcohol|alcool|pintjes", t, re.IGNORECASE)]
 
@@ -303,3 +313,54 @@ def test_the_demo_script_is_the_demo_timeline() -> None:
         assert scripted and min(e.day for e in scripted) == event.start
         assert set(event.sites) == {s for e in scripted for s in e.sites}
     assert demo.faults == "scenario" and demo.days == 42
+
+
+# ---- hold-out D's own traps ----------------------------------------------------------------------------------------
+
+
+def test_the_bitcoin_rally_lowers_every_btc_price_and_leaves_the_euro_prices() -> None:
+    """Hold-out D: after the rally the same listings cost about an eighth less in bitcoin, the same in euros."""
+    spec, (first, last), guard = holdout_d.MARKET_SPEC, holdout_d.RALLY, trap("holdout_d", "TD5")
+    assert guard.start == first and guard.end >= last + 5  # type: ignore[attr-defined]
+
+    def shown(day: int) -> dict[str, tuple[float, float]]:
+        md = market_day(spec, SEED, day)
+        moved = {"MDMA", "ketamine"}  # scripted price changes of their own
+        return {x.id: tuple(float(re.sub(r"[^\d,]", "", s).replace(",", ".")) for s in md.tiers(x)[0].shown)
+                for x in md.listings if x.drug.key not in moved}  # type: ignore[misc]  # fmt: skip
+
+    before, after = shown(first - 1), shown(last + 1)
+    common = before.keys() & after.keys()
+    assert len(common) >= 50
+    btc = [after[i][0] / before[i][0] for i in common]
+    eur = [after[i][1] / before[i][1] for i in common]
+    assert statistics.median(btc) == pytest.approx(1 / 1.125, abs=0.04) and max(btc) < 1.0
+    assert statistics.median(eur) == pytest.approx(1.0, abs=0.02)
+    assert [t for t in forum_texts(holdout_d.FORUM_SPEC, first, guard.end) if "BTC" in t]  # type: ignore[attr-defined]
+
+
+def test_christmas_is_quiet_and_the_vendors_on_holiday_are_explained() -> None:
+    """Hold-out D: Christmas has well under the posts of the same weekdays otherwise; threads say why a third of the
+    vendors are away, before the pause starts."""
+    spec, pause = holdout_d.FORUM_SPEC, holdout_d.HOLIDAY
+    [lull] = [h for h in spec.happenings if isinstance(h, Lull)]
+    assert trap("holdout_d", "TD4").start == lull.day  # type: ignore[attr-defined]
+    counts, days = posts_per_day(spec), range(lull.day, lull.until + 1)
+    assert sum(counts[d] for d in days) <= 0.6 * usual_posts(spec, counts, days)
+    guard = trap("holdout_d", "TD3")
+    assert guard.start == pause.day and guard.end >= pause.until + 5  # type: ignore[attr-defined]
+    assert pause in holdout_d.MARKET_SPEC.happenings
+    told = forum_texts(spec, pause.day - 2, pause.day)
+    assert [t for t in told if re.search("vakantie|vacation mode", t, re.IGNORECASE)]
+
+
+def test_the_new_year_hangover_posts_blame_the_drink_not_the_ecstasy() -> None:
+    """Hold-out D: the hangover threads about ecstasy, from the trap's first day, tell of feeling bad and put it down
+    to alcohol in every post."""
+    guard, spec = trap("holdout_d", "TD10"), holdout_d.FORUM_SPEC
+    drink = re.compile(r"drank|bier|wijn|champagne|wodka|booze|beer|prosecco|sekt|alkohol", re.IGNORECASE)
+    hangover = [t for t in threads(spec, SEED) if t.drug == "XTC" and re.search("kater|hangover", t.title, re.I)]
+    posts = [p for t in hangover for p in t.posts]
+    assert {t.lang for t in hangover} == {"nl", "de"} and len(posts) >= 12
+    assert min(p.day for p in posts) == guard.start and max(p.day for p in posts) <= guard.end  # type: ignore[attr-defined]
+    assert all(drink.search(p.text) for p in posts)

@@ -18,7 +18,7 @@ import pytest
 from crawlers.config import Source, load_source
 from crawlers.items import Listing, Post, Vendor
 from crawlers.parsers import Page, parse_page
-from demosites.beds import holdout_a, holdout_b, holdout_c
+from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d
 from demosites.beds.forum import ForumSpec, forum_day
 from demosites.beds.market import MarketSpec, market_day
 from demosites.beds.registry import BED_SITES, BEDS
@@ -28,37 +28,50 @@ from demosites.timeline import SEED, Fault, Timeline
 from tests.demosites.conftest import fetch, followed
 
 MARKETS: dict[str, MarketSpec] = {holdout_a.MARKET: holdout_a.MARKET_SPEC, holdout_b.MARKET: holdout_b.MARKET_SPEC,
-                                   holdout_c.MARKET: holdout_c.MARKET_SPEC}  # fmt: skip
+                                   holdout_c.MARKET: holdout_c.MARKET_SPEC,
+                                   holdout_d.MARKET: holdout_d.MARKET_SPEC}  # fmt: skip
 FORUMS: dict[str, ForumSpec] = {holdout_a.FORUM: holdout_a.FORUM_SPEC, holdout_b.FORUM: holdout_b.FORUM_SPEC,
-                                holdout_c.FORUM: holdout_c.FORUM_SPEC}  # fmt: skip
+                                holdout_c.FORUM: holdout_c.FORUM_SPEC,
+                                holdout_d.FORUM: holdout_d.FORUM_SPEC}  # fmt: skip
 LISTING_PATH = {holdout_a.MARKET: "/offer/{}", holdout_b.MARKET: "/item/{}",
-                holdout_c.MARKET: "/index.php?page=annonce&ref={}"}  # fmt: skip
+                holdout_c.MARKET: "/index.php?page=annonce&ref={}", holdout_d.MARKET: "/artikel/{}"}  # fmt: skip
 VENDOR_PATH = {holdout_a.MARKET: "/@{}", holdout_b.MARKET: "/verkoper/{}",
-               holdout_c.MARKET: "/index.php?page=vendeur&pseudo={}"}  # fmt: skip
+               holdout_c.MARKET: "/index.php?page=vendeur&pseudo={}", holdout_d.MARKET: "/winkel/{}"}  # fmt: skip
+# thread id, page number (and the thread's board slug, for Schemer's list archives)
 THREAD_PATH = {holdout_a.FORUM: "/thread.cgi?t={}&page={}", holdout_b.FORUM: "/showthread.php?t={}&page={}",
-               holdout_c.FORUM: "/t/sujet/{}?page={}"}  # fmt: skip
-POSTS_PER_PAGE = {holdout_a.FORUM: 8, holdout_b.FORUM: 10, holdout_c.FORUM: 20}
-ZONES = {holdout_a.FORUM: "Europe/Berlin", holdout_b.FORUM: "Europe/Brussels", holdout_c.FORUM: holdout_c.ZONE}
+               holdout_c.FORUM: "/t/sujet/{}?page={}",
+               holdout_d.FORUM: "/archives/list/{board}@schemer.lists/thread/{}/?page={}"}  # fmt: skip
+POSTS_PER_PAGE = {holdout_a.FORUM: 8, holdout_b.FORUM: 10, holdout_c.FORUM: 20, holdout_d.FORUM: 15}
+ZONES = {holdout_a.FORUM: "Europe/Berlin", holdout_b.FORUM: "Europe/Brussels", holdout_c.FORUM: holdout_c.ZONE,
+         holdout_d.FORUM: holdout_d.ZONE}  # fmt: skip
 DAYS = (0, 21, 36, 63)  # 36: Monero is down on Kruispunt (its prices a quarter higher); past a bed's end: its last
 
 
-def gbp(amount: float, day: int) -> tuple[Decimal, str]:
-    return Decimal(f"{amount:.2f}"), "GBP"
+Stored = list[tuple[Decimal, str]]  # a tier's prices as stored: amount and currency, one per price read
 
 
-def xmr(amount: float, day: int) -> tuple[Decimal, str]:
-    return Decimal(f"{amount / holdout_b.xmr_eur(day):.4f}"), "XMR"
+def gbp(amount: float, day: int) -> Stored:
+    return [(Decimal(f"{amount:.2f}"), "GBP")]
 
 
-def usd(amount: float, day: int) -> tuple[Decimal, str]:
-    return Decimal(f"{amount:.2f}"), "USD"
+def xmr(amount: float, day: int) -> Stored:
+    return [(Decimal(f"{amount / holdout_b.xmr_eur(day):.4f}"), "XMR")]
+
+
+def usd(amount: float, day: int) -> Stored:
+    return [(Decimal(f"{amount:.2f}"), "USD")]
+
+
+def btc_eur(amount: float, day: int) -> Stored:
+    return [(Decimal(f"{amount / holdout_d.eur_btc(day):.8f}"), "BTC"), (Decimal(f"{amount:.2f}"), "EUR")]
 
 
 # a tier's reference amount on a day -> as stored
-AMOUNT = {holdout_a.MARKET: gbp, holdout_b.MARKET: xmr, holdout_c.MARKET: usd}
+AMOUNT = {holdout_a.MARKET: gbp, holdout_b.MARKET: xmr, holdout_c.MARKET: usd, holdout_d.MARKET: btc_eur}
 
 
-ACCOUNT = r"login|account|/cart\b|post\.cgi|newreply|bestel|bericht|connexion|panier|/u/"  # pages never to fetch
+ACCOUNT = (r"login|account|/cart\b|post\.cgi|newreply|bestel|bericht|connexion|panier|/u/|inloggen|mandje|/users/"
+           r"|/reply/|message/new")  # pages never to fetch; fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -124,9 +137,11 @@ def test_listings_parse_with_every_price_right(
         assert (item.native_id, item.title, item.vendor) == (listing.id, listing.title, listing.vendor)
         assert item.category == [listing.drug.group]
         assert item.ships_to == list(listing.ships_to) and item.ships_from == listing.ships_from
-        expected = [(t.label, t.shown[0]) for t in md.tiers(listing)]
+        stored = [AMOUNT[site](t.amount, day) for t in md.tiers(listing)]
+        expected = [(t.label, shown) for t, read in zip(md.tiers(listing), stored, strict=True)
+                    for shown in t.shown[: len(read)]]  # fmt: skip
         assert [(p.quantity, p.text) for p in item.prices] == expected
-        assert [(p.amount, p.currency) for p in item.prices] == [AMOUNT[site](t.amount, day) for t in md.tiers(listing)]
+        assert [(p.amount, p.currency) for p in item.prices] == [price for read in stored for price in read]
         vendor = md.universe.vendors[listing.vendor]
         assert (item.feedback_count, item.escrow) == (vendor.sales_on(day), True)
         assert item.rating == pytest.approx(vendor.rating, abs=0.051)
@@ -153,7 +168,8 @@ def test_posts_parse_with_ids_authors_dates_and_text(
     zone = ZoneInfo(ZONES[site])
     for thread, posts in forum_day(spec, SEED, day).threads[::7]:
         number = (len(posts) - 1) // POSTS_PER_PAGE[site] + 1  # the last page
-        items = parsed(sources[site], beds.urls[site] + THREAD_PATH[site].format(thread.id, number), as_of)
+        path = THREAD_PATH[site].format(thread.id, number, board=thread.board.slug)
+        items = parsed(sources[site], beds.urls[site] + path, as_of)
         shown = posts[(number - 1) * POSTS_PER_PAGE[site] :]
         assert all(isinstance(i, Post) for i in items)
         assert [i.post_id for i in items] == [str(p.id) for p in shown]  # type: ignore[attr-defined]
@@ -219,3 +235,29 @@ def test_scripts_name_the_source_files_beside_them() -> None:
         script = load_script(SCRIPTS_DIR / bed / "script.yml")
         assert sorted(Path(s).stem for s in script.sources) == sorted(sites)
         assert all((SCRIPTS_DIR / bed / s).is_file() for s in script.sources)
+
+
+def test_vendors_in_holiday_mode_vanish_and_come_back_under_the_same_ids(
+    sources: dict[str, Source], beds: DemoSites
+) -> None:
+    """Hold-out D: the listings of the vendors in holiday mode are gone (404) from the pause's first day to its
+    last, and served again the day after under the same ids; their shop pages list nothing meanwhile."""
+    spec, pause = holdout_d.MARKET_SPEC, holdout_d.HOLIDAY
+    names = sorted(market_day(spec, SEED, 0).universe.vendors)
+    away = {names[i] for i in pause.vendors}
+    before = [x for x in market_day(spec, SEED, pause.day - 1).listings if x.vendor in away]
+    assert len(before) >= 15
+    assert len(market_day(spec, SEED, pause.day).listings) <= 0.8 * len(market_day(spec, SEED, pause.day - 1).listings)
+    back = {x.id for x in market_day(spec, SEED, pause.until + 1).listings if x.vendor in away}
+    assert {x.id for x in before if x.live(pause.until + 1)} <= back
+    url = beds.urls[spec.name] + LISTING_PATH[spec.name]
+    for listing in before[::4]:
+        for day in (pause.day, pause.until):
+            assert fetch(url.format(listing.id), spec.timeline.day_date(day).isoformat()).status == 404
+        if listing.live(pause.until + 1):
+            assert fetch(url.format(listing.id), spec.timeline.day_date(pause.until + 1).isoformat()).status == 200
+    shop = beds.urls[spec.name] + VENDOR_PATH[spec.name].format(sorted(away)[0])
+    during = fetch(shop, spec.timeline.day_date(pause.day + 3).isoformat())
+    assert during.status == 200 and "/artikel/" not in during.body
+    [vendor] = parsed(sources[spec.name], shop, spec.timeline.day_date(pause.day + 3).isoformat())
+    assert isinstance(vendor, Vendor) and vendor.name == sorted(away)[0]

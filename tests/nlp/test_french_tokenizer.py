@@ -1,9 +1,10 @@
 """npswatch's French class (nlp.tokenizer.french_language: spaCy's French rebuilt from stored data, without importing
 spacy.lang.fr's slow tokenizer_exceptions) tokenizes exactly as spaCy's own French with the chemical infixes.
 
-Every French text of the gold and hold-out sets (set B's, tests/nlp/gold/holdout4_fr.tsv and fields4.tsv, too: they
-are only tokenized, and a difference names the file and line, never the text) and a generated stress set are
-tokenized by both; tokens and whitespace must be identical. The hold-out beds under bench/markets/ have no French.
+Every French text of the gold and hold-out sets (the sealed sets B and C, tests/nlp/gold/holdout4_fr.tsv,
+holdout5_fr.tsv, fields4.tsv and fields5.tsv, too: they are only tokenized, and a difference names the file and line,
+never the text) and a generated stress set are tokenized by both; tokens and whitespace must be identical. The
+hold-out beds under bench/markets/ have no French.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ def stock() -> Language:
 def _texts() -> dict[str, list[str]]:
     """Each set's French texts (the gold and hold-out sets, the field sets), by file name."""
     sets = {f"{prefix}_fr.tsv": [t.text for t in load_gold(prefix=prefix) if t.lang == "fr"]
-            for prefix in ("gold", "holdout", "holdout2", "holdout3", "holdout4")}  # fmt: skip
-    for name in ("fields.tsv", "fields3.tsv", "fields4.tsv"):
+            for prefix in ("gold", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")}  # fmt: skip
+    for name in ("fields.tsv", "fields3.tsv", "fields4.tsv", "fields5.tsv"):
         sets[name] = [row.text for row in load_fields(GOLD_DIR / name) if row.lang == "fr"]
     return sets
 
