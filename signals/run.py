@@ -267,5 +267,6 @@ def summary(s: Signal) -> str:
         place = (s.scope or "").partition("=")[2] or where
         return f"{name} price per gram {'down' if change < 0 else 'up'} {abs(change):.0%} on {place} " \
                f"since {s.first_seen} (median {before:.2f} -> {now:.2f} EUR/g)."  # fmt: skip
-    return f"{name}: {c['posts']} forum posts with {'severe ' if c.get('severe') else ''}adverse effects from " \
-           f"{s.first_seen} to {s.last_seen} in {where}."  # fmt: skip
+    severe = f" ({c['severe']} of them severe)" if c.get("severe") else ""
+    return f"{name}: {c['posts']} forum posts with adverse effects{severe} from {s.first_seen} to {s.last_seen} " \
+           f"in {where}."  # fmt: skip

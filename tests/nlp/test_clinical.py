@@ -228,3 +228,58 @@ def test_doses_take_substance_and_route_from_their_clause_or_before(text: str, l
 )
 def test_amounts_that_are_no_doses(text: str, lang: str) -> None:
     assert nlp.extract(text, lang=lang).doses == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "effect"),
+    [
+        ("after the second bump my heart was pounding like mad", "en", "palpitations"),
+        ("his pulse was racing the whole evening", "en", "tachycardia"),
+        ("I felt absolutely rotten all Sunday", "en", "dysphoria"),
+        ("we didn't sleep a wink", "en", "insomnia"),
+        ("her hands were shaking and she was soaked in sweat", "en", "tremor"),
+        ("her hands were shaking and she was soaked in sweat", "en", "sweating"),
+        ("my stomach kept churning", "en", "nausea"),
+        ("mijn hart bonkte als een gek", "nl", "palpitations"),
+        ("ik voelde me de dag erna zo ellendig", "nl", "dysphoria"),
+        ("ik heb geen oog dichtgedaan", "nl", "insomnia"),
+        ("ik zweette en trilde de hele nacht", "nl", "tremor"),
+        ("le cœur qui tapait dans ma poitrine", "fr", "palpitations"),
+        ("il tremblait et transpirait", "fr", "tremor"),
+        ("je me sentais vraiment mal le lendemain", "fr", "dysphoria"),
+        ("pas pu fermer l'oeil de la nuit", "fr", "insomnia"),
+        ("das Herz hämmerte bis zum Hals", "de", "palpitations"),
+        ("mir wurde total übel", "de", "nausea"),
+        ("ich fühlte mich zwei Tage lang mies", "de", "dysphoria"),
+        ("ich zitterte und schwitzte", "de", "sweating"),
+    ],
+)
+def test_adverse_effects_told_in_lay_words(text: str, lang: str, effect: str) -> None:
+    found = {(e.effect, e.negated) for e in nlp.extract(text, lang=lang).effects}
+    assert (effect, False) in found
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my heart wasn't racing at all", "en"),
+        ("je ne me sentais pas mal du tout", "fr"),
+        ("mir war überhaupt nicht schlecht", "de"),
+        ("ik voelde me helemaal niet beroerd", "nl"),
+    ],
+)
+def test_lay_adverse_words_are_negation_aware(text: str, lang: str) -> None:
+    effects = nlp.extract(text, lang=lang).effects
+    assert effects and all(e.negated for e in effects)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("De kwaliteit was beroerd, niet meer bestellen.", "nl"),
+        ("the heart of the matter is shipping", "en"),
+        ("3-MMC en vrac, 10g", "fr"),
+    ],
+)
+def test_lay_adverse_words_need_a_bodily_reading(text: str, lang: str) -> None:
+    assert [e for e in nlp.extract(text, lang=lang).effects if e.adverse] == []

@@ -49,6 +49,10 @@ def test_one_run_over_the_whole_store_raises_each_event_once(filled: SqliteStora
     for e in surge.evidence:  # a post: its first observation (the day it was posted here), not today's copy
         offset = (date.fromisoformat(e.observed_on) - day(0)).days
         assert 22 <= offset <= 24 and e.warc_record_id.endswith(f"-{offset}>") and e.seen_at.startswith(e.observed_on)
+    # the summary counts the adverse posts, and says how many of them were severe (not "N posts with severe ...")
+    posts, severe = surge.counts["posts"], surge.counts["severe"]
+    assert f"{posts} forum posts with adverse effects" in surge.summary
+    assert (f"({severe} of them severe)" in surge.summary) == bool(severe)
 
 
 @pytest.mark.slow  # 30 signal runs, one a day: over 2 s
