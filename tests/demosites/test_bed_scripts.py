@@ -229,18 +229,20 @@ def test_the_rebrand_trap_is_the_scripted_rebrand() -> None:
     assert rebrand in holdout_c.MARKET_SPEC.happenings
 
 
-def test_the_german_category_opens_with_known_substances_only() -> None:
-    """Hold-out C: no German post before the trap's start; then the trap's substances, each sold and talked about in
-    French or English long before."""
-    guard, spec = trap("holdout_c", "TC6"), holdout_c.FORUM_SPEC
-    german = [t for t in threads(spec, SEED) if t.lang == "de"]
-    assert german and min(p.day for t in german for p in t.posts) == guard.start  # type: ignore[attr-defined]
-    assert {t.board.slug for t in german} == {"deutschschweiz"}
+@pytest.mark.parametrize(("bed", "trap_id", "lang", "board"), [("holdout_c", "TC6", "de", "deutschschweiz"),
+                                                           ("holdout_e", "TE5", "fr", "coin-francophone")])  # fmt: skip
+def test_a_new_language_board_opens_with_known_substances_only(bed: str, trap_id: str, lang: str, board: str) -> None:
+    """Hold-outs C and E: no post in the board's language before the trap's start; then the trap's substances, each
+    sold and talked about in the bed's other languages long before."""
+    guard, spec = trap(bed, trap_id), BEDS[bed].FORUM_SPEC
+    found = [t for t in threads(spec, SEED) if t.lang == lang]
+    assert found and min(p.day for t in found for p in t.posts) == guard.start  # type: ignore[attr-defined]
+    assert {t.board.slug for t in found} == {board}
     subjects = {name_key(s) for s in guard.subjects}  # type: ignore[attr-defined]
-    assert {name_key(t.drug) for t in german} == subjects
-    for key in {t.drug for t in german}:
-        assert [t for t in threads(spec, SEED) if t.drug == key and t.lang != "de" and t.posts[0].day < 0]
-        assert [x for x in market_day(holdout_c.MARKET_SPEC, SEED, 0).listings if x.drug.key == key]
+    assert {name_key(t.drug) for t in found} == subjects
+    for key in {t.drug for t in found}:
+        assert [t for t in threads(spec, SEED) if t.drug == key and t.lang != lang and t.posts[0].day < 0]
+        assert [x for x in market_day(BEDS[bed].MARKET_SPEC, SEED, 0).listings if x.drug.key == key]
 
 
 def test_the_designer_benzo_threads_compare_it_with_a_benzo_sold_all_along() -> None:
@@ -370,19 +372,6 @@ def test_the_new_year_hangover_posts_blame_the_drink_not_the_ecstasy() -> None:
 
 
 # ---- hold-out E (sealed) -----------------------------------------------------------------------------------------
-
-
-def test_the_french_board_opens_with_known_substances_only() -> None:
-    """Hold-out E: no French post before the trap's start; then the trap's substances, each sold and talked about in
-    German or English long before."""
-    guard, spec = trap("holdout_e", "TE5"), holdout_e.FORUM_SPEC
-    french = [t for t in threads(spec, SEED) if t.lang == "fr"]
-    assert french and min(p.day for t in french for p in t.posts) == guard.start  # type: ignore[attr-defined]
-    assert {t.board.slug for t in french} == {"coin-francophone"}
-    assert {name_key(t.drug) for t in french} == {name_key(s) for s in guard.subjects}  # type: ignore[attr-defined]
-    for key in {t.drug for t in french}:
-        assert [t for t in threads(spec, SEED) if t.drug == key and t.lang != "fr" and t.posts[0].day < 0]
-        assert [x for x in market_day(holdout_e.MARKET_SPEC, SEED, 0).listings if x.drug.key == key]
 
 
 def test_easter_is_quiet_then_back_to_normal() -> None:
