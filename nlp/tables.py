@@ -57,14 +57,27 @@ def fingerprint(lang: str, inputs: tuple[Path, ...] = INPUTS) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=8)
-def _stored(path: Path, mtime_ns: int) -> dict[str, Any] | None:
+def read(path: Path) -> dict[str, Any] | None:
+    """The msgpack map in ``path``, or None when there is none (with a warning when the file is there but cannot be
+    read)."""
+    if not path.is_file():
+        return None
     try:
         data = srsly.msgpack_loads(path.read_bytes())
     except (OSError, ValueError) as exc:
-        logger.warning("could not read the matcher tables %s (%s): building them from the data files", path, exc)
+        logger.warning("could not read the stored data %s (%s): building it from its sources instead", path, exc)
         return None
     return data if isinstance(data, dict) else None
+
+
+def stored(path: Path) -> dict[str, Any] | None:
+    """:func:`read`, once per version of the file."""
+    return _stored(path, path.stat().st_mtime_ns) if path.is_file() else None
+
+
+@lru_cache(maxsize=8)
+def _stored(path: Path, mtime_ns: int) -> dict[str, Any] | None:
+    return read(path)
 
 
 @lru_cache(maxsize=8)
@@ -77,11 +90,10 @@ def fresh_section(
 ) -> Section | None:
     """The stored section ``name`` of ``lang``'s tables if they were written from the current ``inputs``, else None
     (quietly: :func:`section`, called for the same section, says why)."""
-    path = path_for(lang, directory)
-    stored = _stored(path, path.stat().st_mtime_ns) if path.is_file() else None
-    if stored is None or stored.get("fingerprint") != _current(lang, inputs):
+    tables = stored(path_for(lang, directory))
+    if tables is None or tables.get("fingerprint") != _current(lang, inputs):
         return None
-    part = stored.get("sections", {}).get(name)
+    part = tables.get("sections", {}).get(name)
     return part if isinstance(part, dict) else None
 
 
@@ -95,15 +107,15 @@ def section(
     """The stored section ``name`` of ``lang``'s tables in ``directory`` if they were written from the current
     ``inputs``, else ``build()`` (with a warning: the tables are stale or missing)."""
     path = path_for(lang, directory)
-    stored = _stored(path, path.stat().st_mtime_ns) if path.is_file() else None
-    if stored is None:
+    tables = stored(path)
+    if tables is None:
         logger.warning(
             "no matcher tables at %s: building them from the data files (slower start-up); "
             "`python -m nlp.tables` (run by `make install`) writes them",
             path,
         )
         return build()
-    if stored.get("fingerprint") != _current(lang, inputs):
+    if tables.get("fingerprint") != _current(lang, inputs):
         logger.warning(
             "the matcher tables at %s are stale (written from other data files, or by another spaCy or table format): "
             "not used, building them from the data files; `python -m nlp.tables` (run by `make install`) writes them "
@@ -111,7 +123,7 @@ def section(
             path,
         )
         return build()
-    part = stored.get("sections", {}).get(name)
+    part = tables.get("sections", {}).get(name)
     if not isinstance(part, dict):
         raise DataFileError(f"{path}: expected a section {name!r} in the matcher tables, found none")
     return part
@@ -139,7 +151,7 @@ def write(langs: tuple[str, ...], directory: Path = TABLES_DIR) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     from nlp.resources import LANGS
 
-    parser = argparse.ArgumentParser(description="Write the serialised matcher tables (nlp/data/tables/).")
+    parser = argparse.ArgumentParser(description="Write the matcher tables and tokenizer answers (nlp/data/tables/).")
     parser.add_argument("--dir", type=Path, default=TABLES_DIR, help="where to write (default: nlp/data/tables)")
     parser.add_argument("langs", nargs="*", default=list(LANGS), help="languages (default: all four)")
     args = parser.parse_args(argv)
@@ -151,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
         except DataFileError as exc:
             print(f"npswatch: the French tokenizer is not stored ({exc}); French uses spaCy's own", file=sys.stderr)
+    from nlp import specials
+
+    for lang in args.langs:  # before the tables: their pipelines are then built with them, as a pipeline will be
+        path = specials.write(lang, args.dir)
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
     for path in write(tuple(args.langs), args.dir):
         print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
     return 0

@@ -40,6 +40,7 @@ from spacy.util import get_lang_class
 
 from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
+from nlp.specials import TOKENIZER
 
 
 def _splits_hyphen_before_letter(pattern: str) -> bool:
@@ -54,8 +55,10 @@ def chemical_infixes(infixes: Sequence[Any] | None) -> list[Any]:
 def chemical_language(cls: type[Language]) -> type[Language]:
     """A subclass of the language class ``cls`` whose defaults have :func:`chemical_infixes`: its tokenizer is made
     with them, instead of being made with the default rules and changed after (which compiles the infix expression
-    and reloads the special cases a second time)."""
-    defaults = type("Defaults", (cls.Defaults,), {"infixes": chemical_infixes(cls.Defaults.infixes)})
+    and reloads the special cases a second time), by ``npswatch.tokenizer.v1`` (:func:`nlp.specials.make_tokenizer`:
+    spaCy's tokenizer, its special cases added with stored answers)."""
+    config = cls.Defaults.config.merge({"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+    defaults = type("Defaults", (cls.Defaults,), {"infixes": chemical_infixes(cls.Defaults.infixes), "config": config})
     return type(cls.__name__, (cls,), {"Defaults": defaults, "lang": cls.lang})
 
 
