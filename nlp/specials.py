@@ -10,7 +10,8 @@ vocabulary's lexical attribute getters (Python functions: the word's shape, whet
 These are answers of pure functions of a string, the same in every process. ``python -m nlp.tables`` (run by
 `make install`) builds each language's tokenizer once the ordinary way, records every string the build asked the
 three expressions about with the answers, and every lexeme it made with the values of its costlier attribute
-getters, and writes them to ``nlp/data/tables/<lang>-specials.msgpack``. The pipelines' tokenizer factory
+getters, and writes them to ``nlp/data/tables/<lang>-specials.msgpack``, with the code the regular expression
+engine runs for each of the three expressions (:func:`compiled_code`: compiling them took 0.03 s more). The pipelines' tokenizer factory
 (``npswatch.tokenizer.v1``, :func:`make_tokenizer`) adds the special cases as spaCy does, in spaCy's code, with
 those answers in plain ``dict``s in front of the expressions and getters while it does (``find_prefix``,
 ``find_suffix`` and ``find_infix`` of a :class:`ChemicalTokenizer` instance, the vocabulary's
@@ -20,7 +21,8 @@ state and the tokens of every language's texts with a tokenizer made the ordinar
 
 The answers are only used where they are the answers: the file carries a fingerprint of this module's ``FORMAT``,
 the spaCy, Python and Unicode versions, the language and the bytes of spaCy's language sources they come from, and
-the expressions' patterns, which must be the tokenizer's; each getter's answers are used only if the vocabulary's
+the expressions' patterns, which must be the tokenizer's (an expression's stored code is used only for that very
+expression, and only with the Python it was made by: ``_sre.compile`` is CPython's internal constructor); each getter's answers are used only if the vocabulary's
 getter for that attribute has the name it had. A missing or stale file makes the tokenizer the ordinary way, with a
 warning that says how to write it again; expressions of another language class (a pipeline loaded from disk, with
 spaCy's own infixes) quietly too.
@@ -28,15 +30,18 @@ spaCy's own infixes) quietly too.
 
 from __future__ import annotations
 
+import _sre
 import functools
 import hashlib
 import itertools
 import logging
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any
 
 import spacy
@@ -48,8 +53,9 @@ from spacy.tokenizer import Tokenizer
 from spacy.vocab import create_vocab
 
 from nlp.data import DATA_DIR
+from nlp.errors import DataFileError
 
-FORMAT = 1  # raised when what is recorded, or how, changes
+FORMAT = 2  # raised when what is recorded, or how, changes (2: the expressions' code)
 TOKENIZER = "npswatch.tokenizer.v1"  # the registered name of make_tokenizer's factory
 TABLES_DIR = DATA_DIR / "tables"
 AFFIXES = ("find_prefix", "find_suffix", "find_infix")  # the Tokenizer methods whose answers are stored
@@ -83,15 +89,55 @@ def path_for(lang: str, directory: Path = TABLES_DIR) -> Path:
     return directory / f"{lang}-specials.msgpack"
 
 
-def tokenizer_arguments(defaults: Any) -> dict[str, Any]:
-    """The expressions and matchers of a language's ``Defaults``, as spaCy's own tokenizer factory makes them."""
+def tokenizer_arguments(defaults: Any, compiled: Iterable[list[Any]] = ()) -> dict[str, Any]:
+    """The expressions and matchers of a language's ``Defaults``, as spaCy's own tokenizer factory makes them
+    (``spacy.util.compile_prefix_regex`` and the like); an expression among ``compiled`` (:func:`compiled_code`) is
+    made from its stored code instead of compiled."""
+    stored = {entry[0]: entry for entry in compiled}
+    made = {name: None if expression is None else _pattern(expression, stored.get(expression))
+            for name, expression in expressions(defaults).items()}  # fmt: skip
     return {
-        "prefix_search": util.compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None,
-        "suffix_search": util.compile_suffix_regex(defaults.suffixes).search if defaults.suffixes else None,
-        "infix_finditer": util.compile_infix_regex(defaults.infixes).finditer if defaults.infixes else None,
+        "prefix_search": None if made["prefix"] is None else made["prefix"].search,
+        "suffix_search": None if made["suffix"] is None else made["suffix"].search,
+        "infix_finditer": None if made["infix"] is None else made["infix"].finditer,
         "token_match": defaults.token_match,
         "url_match": defaults.url_match,
     }
+
+
+def expressions(defaults: Any) -> dict[str, str | None]:
+    """The prefix, suffix and infix expressions spaCy's tokenizer factory compiles for ``defaults``."""
+    affixes = {"prefix": defaults.prefixes, "suffix": defaults.suffixes, "infix": defaults.infixes}
+    forms = {"prefix": "^{}", "suffix": "{}$", "infix": "{}"}
+    return {name: "|".join(forms[name].format(p) for p in pieces if p.strip()) if pieces else None
+            for name, pieces in affixes.items()}  # fmt: skip
+
+
+def compiled_code(expression: str) -> list[Any]:
+    """What ``re.compile(expression)`` hands to the regular expression engine (``_sre.compile``), as
+    ``re._compiler.compile`` computes it: parsing and optimising the character classes of spaCy's affix expressions
+    is most of their 0.03 s of compiling; making the pattern from this takes under a millisecond. Checked to make
+    a pattern equal to ``re.compile``'s (same expression, flags and code)."""
+    parsed = _parser.parse(expression, 0)
+    code = _compiler._code(parsed, 0)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    entry = [expression, parsed.state.flags, list(code), parsed.state.groups - 1, groupindex, indexgroup]
+    if _pattern(expression, entry) != re.compile(expression):
+        raise DataFileError(f"expected the stored code of an expression to make re.compile's pattern: {expression:.60}")
+    return entry
+
+
+def _pattern(expression: str, entry: list[Any] | None) -> re.Pattern[str]:
+    if entry is not None:
+        try:
+            pattern: re.Pattern[str] = _sre.compile(expression, entry[1], entry[2], entry[3], entry[4], tuple(entry[5]))
+            return pattern
+        except (TypeError, ValueError, RuntimeError) as exc:  # not this engine's code: compile it
+            logger.warning("could not make an expression from its stored code (%s): compiling it", exc)
+    return re.compile(expression)
 
 
 def fingerprint(lang: str) -> str:
@@ -119,15 +165,16 @@ def getter_name(getter: Any) -> str:
 
 
 def make_tokenizer(nlp: Language) -> Tokenizer:
-    """``nlp``'s tokenizer, as spaCy's factory makes it (``Defaults``' rules and expressions), its special cases
-    added with the stored answers when they hold."""
-    tokenizer = ChemicalTokenizer(nlp.vocab, **tokenizer_arguments(nlp.Defaults))
-    stored = answers(str(nlp.lang), patterns(tokenizer))
-    if stored is None:
-        tokenizer.rules = nlp.Defaults.tokenizer_exceptions
-    else:
+    """``nlp``'s tokenizer, as spaCy's factory makes it (``Defaults``' rules and expressions), its expressions made
+    from their stored code and its special cases added with the stored answers when they hold."""
+    stored = current(str(nlp.lang))
+    arguments = tokenizer_arguments(nlp.Defaults, () if stored is None else stored["expressions"])
+    tokenizer = ChemicalTokenizer(nlp.vocab, **arguments)
+    if stored is not None and _holds(stored, patterns(tokenizer), path_for(str(nlp.lang))):
         with answering(tokenizer, stored):
             tokenizer.rules = nlp.Defaults.tokenizer_exceptions
+    else:
+        tokenizer.rules = nlp.Defaults.tokenizer_exceptions
     return tokenizer
 
 
@@ -164,6 +211,13 @@ def answering(tokenizer: ChemicalTokenizer, stored: dict[str, Any]) -> Iterator[
 def answers(lang: str, expressions: str, directory: Path = TABLES_DIR) -> dict[str, Any] | None:
     """The stored answers of ``lang`` if they hold for the current spaCy and for the expressions hashed as
     ``expressions`` (:func:`patterns`), else None: with a warning when they are missing or stale."""
+    stored = current(lang, directory)
+    return stored if stored is not None and _holds(stored, expressions, path_for(lang, directory)) else None
+
+
+def current(lang: str, directory: Path = TABLES_DIR) -> dict[str, Any] | None:
+    """The stored answers of ``lang`` if they were written by the current spaCy, Python and format (whichever
+    expressions they hold for), else None with a warning."""
     from nlp.tables import read
 
     path = path_for(lang, directory)
@@ -176,10 +230,14 @@ def answers(lang: str, expressions: str, directory: Path = TABLES_DIR) -> dict[s
         logger.warning("the tokenizer answers at %s are stale (written by another spaCy, Python or format): not "
                        "used; `python -m nlp.tables` (run by `make install`) writes them again", path)  # fmt: skip
         return None
-    if data.get("patterns") != expressions:
-        logger.debug("the tokenizer answers at %s are for other expressions than this tokenizer's: not used", path)
-        return None
     return data
+
+
+def _holds(stored: dict[str, Any], expressions: str, path: Path) -> bool:
+    if stored.get("patterns") == expressions:
+        return True
+    logger.debug("the tokenizer answers at %s are for other expressions than this tokenizer's: not used", path)
+    return False
 
 
 @functools.lru_cache(maxsize=8)
@@ -206,6 +264,7 @@ def record(cls: type[Language]) -> dict[str, Any]:
     getters = [(attr, getter) for attr, getter in live.items() if attr not in CALLED]
     return {
         "fingerprint": fingerprint(str(cls.lang)),
+        "expressions": [compiled_code(e) for e in expressions(cls.Defaults).values() if e is not None],
         "patterns": patterns(tokenizer),
         "affixes": affixes,
         "lexemes": lexemes,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,9 @@ def test_a_tokenizer_made_with_the_answers_is_spacys(lang: str) -> None:
     assert ours_getters.keys() == their_getters.keys()
     assert all(specials.getter_name(g) == specials.getter_name(their_getters[a]) for a, g in ours_getters.items())
     assert ours.tokenizer.rules == theirs.tokenizer.rules
+    for name in ("prefix_search", "suffix_search", "infix_finditer"):  # made from stored code: the same patterns
+        assert getattr(ours.tokenizer, name).__self__ == getattr(theirs.tokenizer, name).__self__, name
+    assert len(stored["expressions"]) == 3
     assert ours.tokenizer.to_bytes(exclude=["vocab"]) == theirs.tokenizer.to_bytes(exclude=["vocab"])
     assert _lexemes(ours) == _lexemes(theirs) and len(_lexemes(ours)) >= 400
     assert list(ours.vocab.strings) == list(theirs.vocab.strings)
@@ -125,3 +129,17 @@ def test_answers_for_other_expressions_are_quietly_not_used(caplog: pytest.LogCa
     text = "3-MMC, e.g. 10g (don't)"
     spacys, ours = [t.text for t in English()(text)], [t.text for t in language_class("en")()(text)]
     assert [t.text for t in english(text)] == spacys != ours
+
+
+def test_an_expression_is_made_from_its_code_only_when_that_code_is_the_engines(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    expression = "^[\\(\\[]|^'|\\.$|(?<=[a-z])[,!?](?=[a-z])"
+    entry = specials.compiled_code(expression)
+    made = specials.tokenizer_arguments(language_class("nl").Defaults)["prefix_search"].__self__
+    assert made == re.compile(made.pattern)
+    broken = [expression, entry[1], [*entry[2][:-3], 9999, 1], *entry[3:]]
+    with caplog.at_level(logging.WARNING, logger="nlp.specials"):
+        assert specials._pattern(expression, broken) == re.compile(expression)
+    assert "could not make an expression from its stored code" in caplog.text
+    assert specials._pattern(expression, entry) == re.compile(expression)
