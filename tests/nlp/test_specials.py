@@ -10,7 +10,6 @@ norms and every lexeme attribute must agree.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 from pathlib import Path
@@ -25,6 +24,7 @@ from nlp import specials
 from nlp.evaluate import load_gold
 from nlp.resources import LANGS
 from nlp.tokenizer import language_class
+from tests.nlp.stored import stored
 
 SPACY_TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}}
 LEXEME = ("orth_", "flags", "lower_", "norm_", "shape_", "prefix_", "suffix_", "lang_", "cluster", "prob",
@@ -32,15 +32,7 @@ LEXEME = ("orth_", "flags", "lower_", "norm_", "shape_", "prefix_", "suffix_", "
 
 
 def _stored(lang: str) -> dict[str, Any]:
-    path = specials.path_for(lang)
-    if not path.is_file():
-        why = f"no tokenizer answers at {path}: `make install` writes them"
-        if os.environ.get("CI") == "true":
-            pytest.fail(why)
-        pytest.skip(why)
-    stored = srsly.msgpack_loads(path.read_bytes())
-    assert stored["fingerprint"] == specials.fingerprint(lang), "stale tokenizer answers: run `make install`"
-    return stored  # type: ignore[no-any-return]
+    return stored(specials.path_for(lang), specials.fingerprint(lang), "tokenizer answers")
 
 
 def _lexemes(pipeline: Language) -> list[tuple[object, ...]]:
