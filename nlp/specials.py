@@ -1,31 +1,32 @@
 """Stored answers for building a tokenizer's special cases, so that a pipeline's tokenizer is made faster and the same.
 
 spaCy's ``Tokenizer`` adds its language's tokenizer exceptions one at a time whenever it is made (Dutch: 4,670 of
-them, English 1,600, French 1,000, German 900). For each it makes a lexeme for every new word, calling the
+them; English 1,347, German 417, French 278). For each it makes a lexeme for every new word, calling the
 vocabulary's lexical attribute getters (Python functions: the word's shape, whether it looks like a URL or a number,
 ...) on it, asks the prefix, suffix and infix expressions whether the string has affixes, and if so tokenizes it
 (more affix searches) for its special-case ``PhraseMatcher``. For Dutch that was some 0.27 s of a 0.5 s start-up:
-24,800 affix searches (about 0.08 s) and 8,600 lexemes' attributes (about 0.04 s) among it.
+24,800 affix searches (about 0.08 s) and 8,600 lexemes' attributes (about 0.04 s) among it; compiling the three
+expressions took 0.03 s more, in every language.
 
-These are answers of pure functions of a string, the same in every process. ``python -m nlp.tables`` (run by
-`make install`) builds each language's tokenizer once the ordinary way, records every string the build asked the
-three expressions about with the answers, and every lexeme it made with the values of its costlier attribute
-getters, and writes them to ``nlp/data/tables/<lang>-specials.msgpack``, with the code the regular expression
-engine runs for each of the three expressions (:func:`compiled_code`: compiling them took 0.03 s more). The pipelines' tokenizer factory
-(``npswatch.tokenizer.v1``, :func:`make_tokenizer`) adds the special cases as spaCy does, in spaCy's code, with
-those answers in plain ``dict``s in front of the expressions and getters while it does (``find_prefix``,
-``find_suffix`` and ``find_infix`` of a :class:`ChemicalTokenizer` instance, the vocabulary's
-``lex_attr_getters``), and takes them away after; a string without a stored answer is asked as before. Nothing else
-changes: the special cases, lexemes and tokenization are spaCy's (tests/nlp/test_specials.py compares the whole
-state and the tokens of every language's texts with a tokenizer made the ordinary way).
+These are answers of pure functions, the same in every process. ``python -m nlp.tables`` (run by `make install`)
+builds each language's tokenizer once the ordinary way, records every string the build asked the three expressions
+about with the answers, and every lexeme it made with the values of its costlier attribute getters, and writes them
+to ``nlp/data/tables/<lang>-specials.msgpack`` with the code the regular expression engine runs for each expression
+(:func:`compiled_code`). The pipelines' tokenizer factory (``npswatch.tokenizer.v1``, :func:`make_tokenizer`) makes
+the expressions from that code, and adds the special cases as spaCy does, in spaCy's code, with the answers in
+plain ``dict``s in front of the expressions and getters while it does (``find_prefix``, ``find_suffix`` and
+``find_infix`` of a :class:`ChemicalTokenizer` instance, the vocabulary's ``lex_attr_getters``); it takes them away
+after. A string without a stored answer is asked as before. Nothing else changes: the expressions, special cases,
+lexemes and tokenization are spaCy's (tests/nlp/test_specials.py compares the whole state and the tokens of every
+language's texts with a tokenizer made the ordinary way).
 
 The answers are only used where they are the answers: the file carries a fingerprint of this module's ``FORMAT``,
 the spaCy, Python and Unicode versions, the language and the bytes of spaCy's language sources they come from, and
-the expressions' patterns, which must be the tokenizer's (an expression's stored code is used only for that very
-expression, and only with the Python it was made by: ``_sre.compile`` is CPython's internal constructor); each getter's answers are used only if the vocabulary's
-getter for that attribute has the name it had. A missing or stale file makes the tokenizer the ordinary way, with a
-warning that says how to write it again; expressions of another language class (a pipeline loaded from disk, with
-spaCy's own infixes) quietly too.
+the expressions' patterns, which must be the tokenizer's. An expression's code is used only for that very expression
+and by the Python that made it (``_sre.compile`` is CPython's internal constructor, and its code changes between
+versions), and each getter's answers only if the vocabulary's getter for that attribute has the name it had. A
+missing or stale file makes the tokenizer the ordinary way, with a warning that says how to write it again;
+expressions of another language class (a pipeline loaded from disk, with spaCy's own infixes) quietly too.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from spacy.vocab import create_vocab
 from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
 
-FORMAT = 2  # raised when what is recorded, or how, changes (2: the expressions' code)
+FORMAT = 3  # raised when what is recorded, or how, changes (2: the expressions' code; 3: with the Python's version)
 TOKENIZER = "npswatch.tokenizer.v1"  # the registered name of make_tokenizer's factory
 TABLES_DIR = DATA_DIR / "tables"
 AFFIXES = ("find_prefix", "find_suffix", "find_infix")  # the Tokenizer methods whose answers are stored
@@ -94,7 +95,7 @@ def tokenizer_arguments(defaults: Any, compiled: Iterable[list[Any]] = ()) -> di
     (``spacy.util.compile_prefix_regex`` and the like); an expression among ``compiled`` (:func:`compiled_code`) is
     made from its stored code instead of compiled."""
     stored = {entry[0]: entry for entry in compiled}
-    made = {name: None if expression is None else _pattern(expression, stored.get(expression))
+    made = {name: None if expression is None else pattern(expression, stored.get(expression))
             for name, expression in expressions(defaults).items()}  # fmt: skip
     return {
         "prefix_search": None if made["prefix"] is None else made["prefix"].search,
@@ -124,17 +125,19 @@ def compiled_code(expression: str) -> list[Any]:
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in groupindex.items():
         indexgroup[index] = name
-    entry = [expression, parsed.state.flags, list(code), parsed.state.groups - 1, groupindex, indexgroup]
-    if _pattern(expression, entry) != re.compile(expression):
+    entry = [expression, parsed.state.flags, list(code), parsed.state.groups - 1, groupindex, indexgroup, sys.version]
+    if pattern(expression, entry) != re.compile(expression):
         raise DataFileError(f"expected the stored code of an expression to make re.compile's pattern: {expression:.60}")
     return entry
 
 
-def _pattern(expression: str, entry: list[Any] | None) -> re.Pattern[str]:
-    if entry is not None:
+def pattern(expression: str, entry: list[Any] | None) -> re.Pattern[str]:
+    """``re.compile(expression)``, made from ``entry`` (:func:`compiled_code`) if it is that expression's, by this
+    Python."""
+    if entry is not None and entry[0] == expression and entry[6] == sys.version:
         try:
-            pattern: re.Pattern[str] = _sre.compile(expression, entry[1], entry[2], entry[3], entry[4], tuple(entry[5]))
-            return pattern
+            made: re.Pattern[str] = _sre.compile(expression, entry[1], entry[2], entry[3], entry[4], tuple(entry[5]))
+            return made
         except (TypeError, ValueError, RuntimeError) as exc:  # not this engine's code: compile it
             logger.warning("could not make an expression from its stored code (%s): compiling it", exc)
     return re.compile(expression)

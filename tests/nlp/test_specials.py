@@ -132,6 +132,8 @@ def test_an_expression_is_made_from_its_code_only_when_that_code_is_the_engines(
     assert made == re.compile(made.pattern)
     broken = [expression, entry[1], [*entry[2][:-3], 9999, 1], *entry[3:]]
     with caplog.at_level(logging.WARNING, logger="nlp.specials"):
-        assert specials._pattern(expression, broken) == re.compile(expression)
+        assert specials.pattern(expression, broken) == re.compile(expression)
     assert "could not make an expression from its stored code" in caplog.text
-    assert specials._pattern(expression, entry) == re.compile(expression)
+    assert specials.pattern(expression, entry) == re.compile(expression)
+    assert specials.pattern(expression, [*entry[:6], "3.10.0 (another Python)"]) == re.compile(expression)
+    assert specials.pattern("x|y", entry) == re.compile("x|y")  # another expression's code is not used
