@@ -10,7 +10,8 @@ export HAS_HEADERS := import os, sysconfig; assert os.path.isfile(os.path.join(s
 # Create the virtual environment and install the pinned dependencies (idempotent: re-runs only when pins change).
 install: $(STAMP)
 
-# The matcher tables (nlp/data/tables/, read when a pipeline is built) are written from these files and the code.
+# The matcher tables and the stored lexicon (nlp/data/tables/, read when a pipeline is built) are written from these
+# files and the code; so are the tokenizer answers and French tokenizer data, from spaCy's (nlp/specials.py).
 TABLE_INPUTS := nlp/data/lexicon.json nlp/data/routes.tsv nlp/data/effects.tsv nlp/data/cues.json nlp/data/clinical_cues.json
 
 # The extraction hot path is compiled with mypyc (setup.py): a C compiler and the Python headers are needed, and
@@ -26,7 +27,7 @@ $(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/comp
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
 	@echo "compiling the extraction modules with mypyc (about a minute)"
 	$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
-	@echo "writing the serialised matcher tables (nlp/data/tables/)"
+	@echo "writing the matcher tables, stored lexicon and tokenizer data (nlp/data/tables/)"
 	$(PY) -m nlp.tables
 	@touch $@
 

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -152,7 +151,9 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 def _run_group(records: list[Record], batch_size: int, rates: RateTable | None, recogniser: bool) -> list[Extraction]:
     # No Doc or Token may outlive the memory zones: results are plain Python objects, complete when the zones close.
     with ExitStack() as zones:
-        zones.enter_context(_no_cycle_collection())
+        # Extraction makes no reference cycles (a test checks that a collection after a group finds nothing), so the
+        # collector's passes over a batch's live docs, several per batch, are pure cost (docs/benchmarks.md).
+        zones.enter_context(pipeline.no_cycle_collection())
         results: list[Extraction] = []
         jobs: dict[str, list[tuple[int, int, str]]] = {}  # lang -> (record index, chunk offset, cleaned chunk)
         cleaned_texts: list[str] = []
@@ -174,20 +175,6 @@ def _run_group(records: list[Record], batch_size: int, rates: RateTable | None, 
                 zones.enter_context(nlp.memory_zone())
             _run_docs(nlp, records, results, cleaned_texts, items, batch_size, rates)
     return results
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for one group (as it was before, after it). Extraction makes no
-    reference cycles (a test checks that a collection after a group finds nothing), so the collector's passes over
-    a batch's live docs, several per batch, are pure cost (measured: docs/benchmarks.md). Only this call pauses it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _run_docs(

@@ -92,6 +92,42 @@ class Lexicon:
             )
         return cls(records)
 
+    def to_data(self) -> dict[str, list[Any]]:
+        """The lookup tables as lists of plain values (for msgpack), keys computed: :meth:`from_data` makes the same
+        lexicon again without computing every form's keys. A hit in ``by_key`` and ``forms`` is one object, and
+        stays one; hits are numbered, substances named by id."""
+        hits: list[FormHit] = []
+        numbers: dict[int, int] = {}
+        every = [h for hs in (*self.by_key.values(), *self.short_forms.values()) for h in hs]
+        for hit in every + [h for _, h in self.forms]:
+            if id(hit) not in numbers:
+                numbers[id(hit)] = len(hits)
+                hits.append(hit)
+        substances = self.substances.values()
+        return {
+            "substances": [[s.id, s.canonical, s.effect_group, s.chemical_group, s.nps] for s in substances],
+            "hits": [[h.substance.id, h.ambiguous, h.lang, h.own, h.capital] for h in hits],
+            "by_key": [[key, [numbers[id(h)] for h in hs]] for key, hs in self.by_key.items()],
+            "short_forms": [[text, [numbers[id(h)] for h in hs]] for text, hs in self.short_forms.items()],
+            "by_sound": [[key, None if s is None else s.id] for key, s in self.by_sound.items()],
+            "forms": [[text, numbers[id(hit)]] for text, hit in self.forms],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, list[Any]]) -> Lexicon:
+        """The lexicon whose :meth:`to_data` is ``data``."""
+        lexicon = cls([])
+        substances = lexicon.substances
+        for sid, canonical, effect_group, chemical_group, nps in data["substances"]:
+            substances[sid] = Substance(sid, canonical, effect_group, chemical_group, nps)
+        hits = [FormHit(substances[sid], ambiguous, lang, own, capital)
+                for sid, ambiguous, lang, own, capital in data["hits"]]  # fmt: skip
+        lexicon.by_key = {key: [hits[n] for n in numbers] for key, numbers in data["by_key"]}
+        lexicon.short_forms = {text: [hits[n] for n in numbers] for text, numbers in data["short_forms"]}
+        lexicon.by_sound = {key: None if sid is None else substances[sid] for key, sid in data["by_sound"]}
+        lexicon.forms = [(text, hits[n]) for text, n in data["forms"]]
+        return lexicon
+
     def _add_record(self, record: dict[str, Any]) -> None:
         try:
             substance = Substance(

@@ -87,7 +87,10 @@ def lexicon(path: str = "") -> Lexicon:
 
 @lru_cache(maxsize=4)
 def _lexicon(path: str) -> Lexicon:
-    return Lexicon.load(Path(path))
+    from nlp.tables import stored_lexicon  # the shipped lexicon's tables, stored by `make install`
+
+    stored = stored_lexicon(Path(path))
+    return Lexicon.load(Path(path)) if stored is None else stored
 
 
 def grammar(path: str = "") -> names.Grammar:

@@ -11,12 +11,13 @@ class of tens of thousands of letters, that ``re`` optimises under ``(?i)`` one 
 French class without importing that module: :func:`write_french` (run by ``python -m nlp.tables``, so by
 `make install`) stores the module's tokenizer exceptions and an equivalent expression whose alternatives are grouped
 by their common tail (:func:`factored_token_match`: the same strings match, the letter class is compiled 8 times;
-about 0.05 s) in ``nlp/data/tables/fr-tokenizer.msgpack``; :func:`french_language` makes spaCy's ``French`` class
-again from that file and spaCy's other French modules (punctuation, lexical attributes, stop words, syntax
-iterators), imported one by one. Tokenization is unchanged: tests/nlp/test_french_tokenizer.py tokenizes every
-French text of the gold and hold-out sets and a generated stress set with both and compares tokens and whitespace.
-The file carries a fingerprint of spaCy's version and of the spaCy sources it is derived from; when it is missing
-or stale, spaCy's own French is used, with a warning that says how to write the file again.
+about 0.05 s), as the code the regular expression engine runs for it (:func:`nlp.specials.compiled_code`: under a
+millisecond to make), in ``nlp/data/tables/fr-tokenizer.msgpack``; :func:`french_language` makes spaCy's
+``French`` class again from that file and spaCy's other French modules (punctuation, lexical attributes, stop
+words, syntax iterators), imported one by one. Tokenization is unchanged: tests/nlp/test_french_tokenizer.py
+tokenizes every French text of the gold and hold-out sets and a generated stress set with both and compares tokens
+and whitespace. The file carries a fingerprint of spaCy's version and of the spaCy sources it is derived from; when
+it is missing or stale, spaCy's own French is used, with a warning that says how to write the file again.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import logging
-import re
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
@@ -40,6 +40,7 @@ from spacy.util import get_lang_class
 
 from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
+from nlp.specials import TOKENIZER, compiled_code, pattern
 
 
 def _splits_hyphen_before_letter(pattern: str) -> bool:
@@ -54,15 +55,17 @@ def chemical_infixes(infixes: Sequence[Any] | None) -> list[Any]:
 def chemical_language(cls: type[Language]) -> type[Language]:
     """A subclass of the language class ``cls`` whose defaults have :func:`chemical_infixes`: its tokenizer is made
     with them, instead of being made with the default rules and changed after (which compiles the infix expression
-    and reloads the special cases a second time)."""
-    defaults = type("Defaults", (cls.Defaults,), {"infixes": chemical_infixes(cls.Defaults.infixes)})
+    and reloads the special cases a second time), by ``npswatch.tokenizer.v1`` (:func:`nlp.specials.make_tokenizer`:
+    spaCy's tokenizer, its special cases added with stored answers)."""
+    config = cls.Defaults.config.merge({"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+    defaults = type("Defaults", (cls.Defaults,), {"infixes": chemical_infixes(cls.Defaults.infixes), "config": config})
     return type(cls.__name__, (cls,), {"Defaults": defaults, "lang": cls.lang})
 
 
 # --- French: spaCy's tokenizer rules without the cost of importing spacy.lang.fr -------------------------------------
 
 FRENCH_DATA = DATA_DIR / "tables" / "fr-tokenizer.msgpack"
-FORMAT = 1  # raised when what write_french stores, or how, changes
+FORMAT = 2  # raised when what write_french stores, or how, changes (2: token_match as its engine code)
 # What the stored data is derived from, besides spaCy's version: spaCy's French exceptions and what they are built of.
 _FRENCH_SOURCES = ("lang/fr/tokenizer_exceptions.py", "lang/fr/punctuation.py", "lang/tokenizer_exceptions.py",
                    "lang/char_classes.py")  # fmt: skip
@@ -144,7 +147,7 @@ def write_french(path: Path = FRENCH_DATA) -> Path:
 
     data = {
         "fingerprint": french_fingerprint(),
-        "token_match": factored_token_match(tokenizer_exceptions),
+        "token_match": compiled_code(factored_token_match(tokenizer_exceptions)),
         "exceptions": French.Defaults.tokenizer_exceptions,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -197,7 +200,7 @@ def french_language(path: Path = FRENCH_DATA) -> type[Language] | None:
         "prefixes": punctuation.TOKENIZER_PREFIXES,
         "suffixes": punctuation.TOKENIZER_SUFFIXES,
         "infixes": punctuation.TOKENIZER_INFIXES,
-        "token_match": re.compile(data["token_match"]).match,
+        "token_match": pattern(data["token_match"][0], data["token_match"]).match,
         "lex_attr_getters": lex_attrs.LEX_ATTRS,
         "syntax_iterators": syntax_iterators.SYNTAX_ITERATORS,
         "stop_words": stop_words.STOP_WORDS,

@@ -219,3 +219,31 @@ def test_clean_skips_only_texts_with_nothing_to_clean() -> None:
         if _NEEDS_CLEANING.match(char):
             assert char in "<\ufffd" or not char.isprintable(), hex(code)
     assert clean("a\u200bb<b>c</b>\ufffd") == "a b   c    " + " "
+
+
+def test_a_pipeline_is_built_without_cycle_collections_and_the_collector_restored() -> None:
+    """A build's objects live as long as the pipeline: the collector is paused meanwhile, also across spaCy's model
+    loading (srsly.msgpack_loads calls gc.enable()), and left as it was (enabled or not, same thresholds)."""
+    import gc
+
+    from nlp import pipeline
+
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    thresholds = gc.get_threshold()
+    gc.callbacks.append(count)
+    try:
+        with pipeline.no_cycle_collection():
+            pipeline.build("nl")
+            assert collections == []
+        assert gc.isenabled() and gc.get_threshold() == thresholds
+        gc.disable()
+        pipeline.build("en")
+        assert not gc.isenabled() and gc.get_threshold() == thresholds
+    finally:
+        gc.callbacks.remove(count)
+        gc.enable()

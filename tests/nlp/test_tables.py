@@ -4,28 +4,21 @@ with a warning, never used."""
 
 import json
 import logging
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 import srsly
 
-from nlp import pipeline, tables
+from nlp import pipeline, resources, tables
+from nlp.lexicon import DEFAULT_LEXICON, Lexicon
+from tests.nlp.stored import stored
 
 BUILT_FROM_DATA = {name: {"tables": False} for name in tables.COMPONENTS}
 
 
 def _sections(lang: str) -> dict[str, object]:
-    path = tables.path_for(lang)
-    if not path.is_file():
-        why = f"no matcher tables at {path}: `make install` writes them"
-        if os.environ.get("CI") == "true":
-            pytest.fail(why)
-        pytest.skip(why)
-    stored = srsly.msgpack_loads(path.read_bytes())
-    assert stored["fingerprint"] == tables.fingerprint(lang), "stale tables: run `make install`"
-    return stored["sections"]  # type: ignore[no-any-return]
+    return stored(tables.path_for(lang), tables.fingerprint(lang), "matcher tables")["sections"]  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl"])
@@ -101,3 +94,33 @@ def test_a_custom_lexicon_never_uses_the_shipped_tables(tmp_path: Path) -> None:
     lexicon.write_text(json.dumps(records), encoding="utf-8")
     nlp = pipeline.build("en", {"substances": {"lexicon_path": str(lexicon)}}, components=["substances"])
     assert [m.canonical for m in nlp("Zorbazine 1g")._.nps.substances] == ["Zorbazine"]
+
+
+def test_the_stored_lexicon_is_the_lexicon_file() -> None:
+    """The shipped lexicon is made from its stored lookup tables (keys computed by `make install`), hits shared as
+    when it is read from the file."""
+    stored(tables.lexicon_path(), tables.lexicon_fingerprint(), "stored lexicon")
+    made, read = tables.stored_lexicon(DEFAULT_LEXICON), Lexicon.load(DEFAULT_LEXICON)
+    assert made is not None
+    assert resources.lexicon() is not read and resources.lexicon().substances == read.substances
+    for name in ("substances", "by_key", "short_forms", "by_sound", "forms"):
+        assert getattr(made, name) == getattr(read, name), name
+    assert len(made.forms) > 4000
+    keyed = {id(hit) for hits in made.by_key.values() for hit in hits}
+    assert all(id(hit) in keyed for _, hit in made.forms)  # one object, as in a lexicon read from the file
+    assert all(hit.substance is made.substances[hit.substance.id] for hits in made.by_key.values() for hit in hits)
+
+
+def test_a_stale_or_missing_stored_lexicon_is_not_used(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    lexicon = tmp_path / "lexicon.json"
+    shutil.copyfile(DEFAULT_LEXICON, lexicon)
+    assert tables.stored_lexicon(lexicon) is None  # another file than the shipped one: quietly
+    path = tables.write_lexicon(tmp_path)
+    assert tables.stored_lexicon(DEFAULT_LEXICON, tmp_path) is not None
+    data = srsly.msgpack_loads(path.read_bytes())
+    path.write_bytes(srsly.msgpack_dumps({**data, "fingerprint": "another lexicon"}))
+    with caplog.at_level(logging.WARNING, logger="nlp.tables"):
+        assert tables.stored_lexicon(DEFAULT_LEXICON, tmp_path) is None
+        path.unlink()
+        assert tables.stored_lexicon(DEFAULT_LEXICON, tmp_path) is None
+    assert "stored lexicon" in caplog.text and "is stale" in caplog.text and "no stored lexicon" in caplog.text
