@@ -16,17 +16,19 @@ import bisect
 import re
 from typing import Final
 
+from nlp.components.state import space_at
+
 # how much a substance mention counts as what a text is about (``Final``, as the other constants read per mention or
 # per text: the compiled module reads them as constants, not by a look-up in the module's namespace)
 MAIN: Final = 0
 CO_USED: Final = 1
 PASSING: Final = 2
 RESCUE: Final = 3
-# with the spaces after it: a run of ".!?…" before a space or the end, or a line break. Written to start with a class
-# of characters (the same matches as ``(?:[.!?…]+(?=\s|$)|\n)\s*``) so that the search skips other characters fast
-SENTENCE_END: Final = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*(?=\s|$))\s*")
-# a dash between spaces, searched for only in a text with a dash (the characters of a dash break and of a punctuation
-# break, :func:`_punctuation_breaks`, never overlap, so the two searches give what one search for either gives)
+# with the spaces after it: a run of ".!?…" before a space or the end, or a line break (the definition; the text is
+# scanned for it by :func:`sentence_starts`)
+SENTENCE_END: Final = re.compile(r"(?:[.!?\u2026]+(?=\s|$)|\n)\s*")
+# a dash between spaces (the definition; :func:`_dash_breaks` scans for it; the characters of a dash break and of a
+# punctuation break, :func:`_punctuation_breaks`, never overlap, so the two give what one search for either gives)
 _DASH_BREAK: Final = re.compile(r"\s[-\u2013\u2014]\s")
 # the characters other than ASCII ones that a case-insensitive expression matches to an ASCII letter (İ, ı, ſ, the
 # Kelvin sign): in a text without them, an ASCII word matches case-insensitively only where the text's lower-case form
@@ -59,7 +61,7 @@ class ClauseBreaks:
             if mark in text:
                 _punctuation_breaks(text, mark, found)
         if "-" in text or "\u2013" in text or "\u2014" in text:
-            found.update(m.end() for m in _DASH_BREAK.finditer(text))
+            _dash_breaks(text, found)
         ascii_words = self._ascii_words
         if ascii_words is not None and (text.isascii() or not any(c in text for c in _CASELESS_ASCII)):
             lower = text.lower()
@@ -79,6 +81,53 @@ def _punctuation_breaks(text: str, mark: str, found: set[int]) -> None:
         at = text.find(mark, at + 1)
 
 
+def _dash_breaks(text: str, found: set[int]) -> None:
+    """Adds the ends of ``_DASH_BREAK``'s matches, left to right and not overlapping as ``finditer`` finds them,
+    by a scan of the characters (compiled, the fixed cost of starting a search is most of a search's cost on a short
+    text)."""
+    last = 0  # the end of the last match: the next one starts there or later
+    for i in range(1, len(text) - 1):
+        code = ord(text[i])
+        dash = code == 45 or code == 0x2013 or code == 0x2014
+        if dash and i - 1 >= last and space_at(text, i - 1) and space_at(text, i + 1):
+            last = i + 2
+            found.add(last)
+
+
+def sentence_starts(text: str) -> list[int]:
+    """0 and the ends of ``SENTENCE_END``'s matches (as ``finditer`` finds them) inside the text, by a scan of its
+    characters: a line break, or a run of ".!?…" that ends the text or is followed by whitespace (``\\s`` is what
+    ``str.isspace`` tells), with the whitespace after it. No match starts inside a run that is followed by anything
+    else: the run is skipped."""
+    starts = [0]
+    n = len(text)
+    i = 0
+    while i < n:
+        code = ord(text[i])
+        if code == 10:  # "\n"
+            j = i + 1
+        elif code == 46 or code == 33 or code == 63 or code == 0x2026:  # ".", "!", "?", "…"
+            j = i + 1
+            while j < n and _stop(ord(text[j])):
+                j += 1
+            if j < n and not space_at(text, j):
+                i = j
+                continue
+        else:
+            i += 1
+            continue
+        while j < n and space_at(text, j):
+            j += 1
+        if 0 < j < n:
+            starts.append(j)
+        i = j
+    return starts
+
+
+def _stop(code: int) -> bool:
+    return code == 46 or code == 33 or code == 63 or code == 0x2026
+
+
 def clause_breaks(words: frozenset[str]) -> ClauseBreaks:
     """The clause breaks of a language, with its words that start a new action."""
     return ClauseBreaks(words)
@@ -88,18 +137,17 @@ class Segments:
     """The sentence and clause starts of a text (character offsets, sorted), and which one a position is in."""
 
     def __init__(self, text: str, breaks: ClauseBreaks) -> None:
-        self.sentences = [0]
-        if "." in text or "\n" in text or "!" in text or "?" in text or "\u2026" in text:
-            self.sentences += [m.end() for m in SENTENCE_END.finditer(text) if 0 < m.end() < len(text)]
+        self.sentences = sentence_starts(text)
         clause_starts = breaks.ends(text)
         clause_starts.update(self.sentences)
         self.clauses = sorted(clause_starts)
 
     def sentence(self, pos: int) -> int:
-        return bisect.bisect_right(self.sentences, pos) - 1
+        # (most listing titles are one sentence of one clause: no search)
+        return 0 if len(self.sentences) == 1 and pos >= 0 else bisect.bisect_right(self.sentences, pos) - 1
 
     def clause(self, pos: int) -> int:
-        return bisect.bisect_right(self.clauses, pos) - 1
+        return 0 if len(self.clauses) == 1 and pos >= 0 else bisect.bisect_right(self.clauses, pos) - 1
 
 
 def passing(text: str, start: int, cues: frozenset[str]) -> bool:
