@@ -38,6 +38,7 @@ _CASELESS_ASCII: Final = ("\u0130", "\u0131", "\u017f", "\u212a")
 ARTICLES: Final = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les",
                              "l'", "du", "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine",
                              "einen"])  # fmt: skip
+# the words "passing" cues are read from (the definition; :func:`words_before` scans for them)
 _WORDS: Final = re.compile(r"[\w'\u2019+-]+")
 
 
@@ -63,12 +64,16 @@ class ClauseBreaks:
         if "-" in text or "\u2013" in text or "\u2014" in text:
             _dash_breaks(text, found)
         ascii_words = self._ascii_words
-        if ascii_words is not None and (text.isascii() or not any(c in text for c in _CASELESS_ASCII)):
-            lower = text.lower()
-            if not any(word in lower for word in ascii_words):
-                return found
+        caseless = ascii_words is not None and (text.isascii() or not any(c in text for c in _CASELESS_ASCII))
+        if caseless and ascii_words is not None and not _contains_any(text.lower(), ascii_words):
+            return found
         found.update(m.end() for m in self.words.finditer(text))
         return found
+
+
+def _contains_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``words`` (a typed tuple: compiled, a loop by index)."""
+    return any(word in text for word in words)
 
 
 def _punctuation_breaks(text: str, mark: str, found: set[int]) -> None:
@@ -153,10 +158,37 @@ class Segments:
 def passing(text: str, start: int, cues: frozenset[str]) -> bool:
     """The mention at ``start`` follows a cue that names it in passing ("like", "than", "without", "zoals", "comme",
     "ohne"), maybe with an article between ("like the 3-MMC")."""
-    words = [w.lower() for w in _WORDS.findall(text[max(0, start - 30) : start])[-4:]]  # an article and three words
+    words = words_before(text, start)  # an article and three words
     if words and words[-1] in ARTICLES:
         words.pop()
     return any(" ".join(words[-n:]) in cues for n in (1, 2, 3) if len(words) >= n)
+
+
+def words_before(text: str, start: int) -> list[str]:
+    """The last four words (``_WORDS``' matches, as ``findall`` finds them) of the 30 characters before ``start``, in
+    lower case and in text order, found by a scan back from ``start``: a word is a run of characters that are
+    letters or digits (``str.isalnum``, which is what ``\\w`` tells besides "_") or one of "_'’+-", cut where the 30
+    characters begin."""
+    first = max(0, start - 30)
+    words: list[str] = []
+    i = start
+    while i > first and len(words) < 4:
+        while i > first and not _word_char(text, i - 1):
+            i -= 1
+        end = i
+        while i > first and _word_char(text, i - 1):
+            i -= 1
+        if i < end:
+            words.append(text[i:end].lower())
+    words.reverse()
+    return words
+
+
+def _word_char(text: str, i: int) -> bool:
+    code = ord(text[i])
+    if code < 128:  # ASCII letters and digits, "_", "'", "+", "-"
+        return 48 <= code <= 57 or 65 <= code <= 90 or 97 <= code <= 122 or code in (95, 39, 43, 45)
+    return code == 0x2019 or text[i].isalnum()
 
 
 Anchor = tuple[int, str, int]  # (start, name, how much it counts: MAIN, CO_USED, PASSING or RESCUE)

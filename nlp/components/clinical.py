@@ -71,6 +71,7 @@ NEGATION_AFTER: Final = 2  # tokens after an effect a word such as "gone" may st
 INDICATION_WINDOW: Final = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
 ATTRIBUTION_CHARS: Final = 200  # an effect's substance in its sentence: at most this many characters away
 _NONE_PAIRED: frozenset[int] = frozenset()
+_READ_AT_ONCE: Final = 64  # tokens of a doc whose lower-case ids ``_Words`` reads in one call
 _NT_IDS: Final = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
 _COMMA: Final = string_id(",")
 _SENTENCE_IDS: Final = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
@@ -238,7 +239,8 @@ class _Words:
         self.doc = doc
         self._cue_flags = cue_flags
         self._tokens: list[Token | None] = [None] * len(doc)
-        self._lower = [-1] * len(doc)
+        # a short doc's lower-case ids are read in one call (most posts); a long one's as they are asked for
+        self._lower = list(docread.lowers(doc, 0, len(doc))) if len(doc) <= _READ_AT_ONCE else [-1] * len(doc)
         self._flags = [-1] * len(doc)
         self._nt = [-1] * len(doc)
 
