@@ -25,10 +25,9 @@ CO_USED: Final = 1
 PASSING: Final = 2
 RESCUE: Final = 3
 # with the spaces after it: a run of ".!?…" before a space or the end, or a line break (the definition; the text is
-# scanned for it by :func:`sentence_starts`)
+# scanned for it by :func:`scan`)
 SENTENCE_END: Final = re.compile(r"(?:[.!?\u2026]+(?=\s|$)|\n)\s*")
-# a dash between spaces (the definition; :func:`_dash_breaks` scans for it; the characters of a dash break and of a
-# punctuation break, :func:`_punctuation_breaks`, never overlap, so the two give what one search for either gives)
+# a dash between spaces (the definition; :func:`scan` scans for it)
 _DASH_BREAK: Final = re.compile(r"\s[-\u2013\u2014]\s")
 # the characters other than ASCII ones that a case-insensitive expression matches to an ASCII letter (İ, ı, ſ, the
 # Kelvin sign): in a text without them, an ASCII word matches case-insensitively only where the text's lower-case form
@@ -54,21 +53,14 @@ class ClauseBreaks:
         # expression's case-insensitive search (several microseconds on a short text)
         self._ascii_words = tuple(sorted(words)) if all(w.isascii() for w in words) else None
 
-    def ends(self, text: str) -> set[int]:
-        """The ends of the breaks in ``text`` (punctuation and words never overlap: the two searches give what one
-        search for either would)."""
-        found: set[int] = set()
-        for mark in (",", ";", ":"):  # (a look-up per character is far cheaper than a search)
-            if mark in text:
-                _punctuation_breaks(text, mark, found)
-        if "-" in text or "\u2013" in text or "\u2014" in text:
-            _dash_breaks(text, found)
+    def add_word_ends(self, text: str, found: set[int]) -> None:
+        """Adds the ends of the words' matches in ``text`` (the words and the punctuation of :func:`scan` never
+        overlap: the searches give what one search for either would)."""
         ascii_words = self._ascii_words
         caseless = ascii_words is not None and (text.isascii() or not any(c in text for c in _CASELESS_ASCII))
         if caseless and ascii_words is not None and not _contains_any(text.lower(), ascii_words):
-            return found
+            return
         found.update(m.end() for m in self.words.finditer(text))
-        return found
 
 
 def _contains_any(text: str, words: tuple[str, ...]) -> bool:
@@ -76,57 +68,50 @@ def _contains_any(text: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
 
 
-def _punctuation_breaks(text: str, mark: str, found: set[int]) -> None:
-    """Adds the ends of the breaks at ``mark``: a comma or colon before a whitespace character (``\\s``, which is what
-    ``str.isspace`` tells), any semicolon (``[,;:](?:(?<=;)|(?=\\s))``, without an expression's search)."""
-    at = text.find(mark)
-    while at >= 0:
-        if mark == ";" or (at + 1 < len(text) and text[at + 1].isspace()):
-            found.add(at + 1)
-        at = text.find(mark, at + 1)
+def scan(text: str) -> tuple[list[int], set[int]]:
+    """One pass over the text's characters (compiled, far cheaper than starting the expressions' searches on a short
+    text) for what they define:
 
+    - the sentence starts: 0 and the ends of ``SENTENCE_END``'s matches inside the text, as ``finditer`` finds them: a
+      line break, or a run of ".!?…" that ends the text or is followed by whitespace (``\\s``, which is what
+      ``str.isspace`` tells), with the whitespace after it; no match starts inside a run followed by anything else;
+    - the ends of the punctuation and dash breaks: a comma or colon before whitespace, any semicolon
+      (``[,;:](?:(?<=;)|(?=\\s))``), and ``_DASH_BREAK``'s matches, left to right and not overlapping.
 
-def _dash_breaks(text: str, found: set[int]) -> None:
-    """Adds the ends of ``_DASH_BREAK``'s matches, left to right and not overlapping as ``finditer`` finds them,
-    by a scan of the characters (compiled, the fixed cost of starting a search is most of a search's cost on a short
-    text)."""
-    last = 0  # the end of the last match: the next one starts there or later
-    for i in range(1, len(text) - 1):
-        code = ord(text[i])
-        dash = code == 45 or code == 0x2013 or code == 0x2014
-        if dash and i - 1 >= last and space_at(text, i - 1) and space_at(text, i + 1):
-            last = i + 2
-            found.add(last)
-
-
-def sentence_starts(text: str) -> list[int]:
-    """0 and the ends of ``SENTENCE_END``'s matches (as ``finditer`` finds them) inside the text, by a scan of its
-    characters: a line break, or a run of ".!?…" that ends the text or is followed by whitespace (``\\s`` is what
-    ``str.isspace`` tells), with the whitespace after it. No match starts inside a run that is followed by anything
-    else: the run is skipped."""
+    None of these characters is whitespace or of a sentence end's run, so skipping a run or the whitespace after a
+    sentence end skips no break."""
     starts = [0]
+    found: set[int] = set()
     n = len(text)
+    dash_end = 0  # the end of the last dash break: the next one starts there or later
     i = 0
     while i < n:
         code = ord(text[i])
-        if code == 10:  # "\n"
+        if code == 44 or code == 58:  # ",", ":"
+            if i + 1 < n and space_at(text, i + 1):
+                found.add(i + 1)
+        elif code == 59:  # ";"
+            found.add(i + 1)
+        elif code == 45 or code == 0x2013 or code == 0x2014:  # "-", "–", "—"
+            if i + 1 < n and i - 1 >= dash_end and space_at(text, i - 1) and space_at(text, i + 1):
+                dash_end = i + 2
+                found.add(dash_end)
+        elif code == 10 or code == 46 or code == 33 or code == 63 or code == 0x2026:  # "\n", ".", "!", "?", "…"
             j = i + 1
-        elif code == 46 or code == 33 or code == 63 or code == 0x2026:  # ".", "!", "?", "…"
-            j = i + 1
-            while j < n and _stop(ord(text[j])):
+            if code != 10:
+                while j < n and _stop(ord(text[j])):
+                    j += 1
+                if j < n and not space_at(text, j):
+                    i = j
+                    continue
+            while j < n and space_at(text, j):
                 j += 1
-            if j < n and not space_at(text, j):
-                i = j
-                continue
-        else:
-            i += 1
+            if 0 < j < n:
+                starts.append(j)
+            i = j
             continue
-        while j < n and space_at(text, j):
-            j += 1
-        if 0 < j < n:
-            starts.append(j)
-        i = j
-    return starts
+        i += 1
+    return starts, found
 
 
 def _stop(code: int) -> bool:
@@ -142,10 +127,13 @@ class Segments:
     """The sentence and clause starts of a text (character offsets, sorted), and which one a position is in."""
 
     def __init__(self, text: str, breaks: ClauseBreaks) -> None:
-        self.sentences = sentence_starts(text)
-        clause_starts = breaks.ends(text)
-        clause_starts.update(self.sentences)
-        self.clauses = sorted(clause_starts)
+        self.sentences, clause_starts = scan(text)
+        breaks.add_word_ends(text, clause_starts)
+        if clause_starts:
+            clause_starts.update(self.sentences)
+            self.clauses = sorted(clause_starts)
+        else:
+            self.clauses = list(self.sentences)  # (sorted, one each)
 
     def sentence(self, pos: int) -> int:
         # (most listing titles are one sentence of one clause: no search)
