@@ -13,9 +13,10 @@ install: $(STAMP)
 # The matcher tables (nlp/data/tables/, read when a pipeline is built) are written from these files and the code.
 TABLE_INPUTS := nlp/data/lexicon.json nlp/data/routes.tsv nlp/data/effects.tsv nlp/data/cues.json nlp/data/clinical_cues.json
 
-# The extraction hot path is compiled with mypyc (setup.py): a C compiler and the Python headers are needed, and
-# installed from Debian when missing and run as root (NPSWATCH_PURE_PYTHON set, not 0, skips compiling). Editing a compiled
-# module's source makes the next `make install` (and so `make test`) compile again.
+# The extraction hot path is compiled with mypyc, and nlp/docread.pyx with Cython (setup.py): a C and C++ compiler and
+# the Python headers are needed, and installed from Debian when missing and run as root (NPSWATCH_PURE_PYTHON set, not
+# 0, skips compiling). Editing a compiled module's source makes the next `make install` (and so `make test`) compile
+# again.
 $(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/*.pyx nlp/components/*.py) $(TABLE_INPUTS)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "npswatch needs Python 3.11 or newer"'
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv; }
@@ -24,7 +25,7 @@ $(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/*.py
 	  || { echo "npswatch: compiling needs a C and C++ compiler and the Python headers (Debian: gcc g++ python3-dev), or set NPSWATCH_PURE_PYTHON=1" >&2; exit 1; }
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
-	@echo "compiling the extraction modules with mypyc (about a minute)"
+	@echo "compiling the extraction modules with mypyc and Cython (a few minutes)"
 	$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
 	@echo "writing the serialised matcher tables (nlp/data/tables/)"
 	$(PY) -m nlp.tables
