@@ -14,18 +14,19 @@ install: $(STAMP)
 # files and the code; so are the tokenizer answers and French tokenizer data, from spaCy's (nlp/specials.py).
 TABLE_INPUTS := nlp/data/lexicon.json nlp/data/routes.tsv nlp/data/effects.tsv nlp/data/cues.json nlp/data/clinical_cues.json
 
-# The extraction hot path is compiled with mypyc (setup.py): a C compiler and the Python headers are needed, and
-# installed from Debian when missing and run as root (NPSWATCH_PURE_PYTHON set, not 0, skips compiling). Editing a compiled
-# module's source makes the next `make install` (and so `make test`) compile again.
-$(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/components/*.py) $(TABLE_INPUTS)
+# The extraction hot path is compiled with mypyc, and nlp/docread.pyx with Cython (setup.py): a C and C++ compiler and
+# the Python headers are needed, and installed from Debian when missing and run as root (NPSWATCH_PURE_PYTHON set, not
+# 0, skips compiling). Editing a compiled module's source makes the next `make install` (and so `make test`) compile
+# again.
+$(STAMP): pyproject.toml requirements.lock setup.py $(wildcard nlp/*.py nlp/*.pyx nlp/components/*.py) $(TABLE_INPUTS)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "npswatch needs Python 3.11 or newer"'
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv; }
-	@[ -n "$${NPSWATCH_PURE_PYTHON#0}" ] || { command -v cc >/dev/null 2>&1 && $(PYTHON) -c "$$HAS_HEADERS"; } \
-	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq gcc python3-dev; } \
-	  || { echo "npswatch: compiling needs a C compiler and the Python headers (Debian: gcc python3-dev), or set NPSWATCH_PURE_PYTHON=1" >&2; exit 1; }
+	@[ -n "$${NPSWATCH_PURE_PYTHON#0}" ] || { command -v cc >/dev/null 2>&1 && command -v c++ >/dev/null 2>&1 && $(PYTHON) -c "$$HAS_HEADERS"; } \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq gcc g++ python3-dev; } \
+	  || { echo "npswatch: compiling needs a C and C++ compiler and the Python headers (Debian: gcc g++ python3-dev), or set NPSWATCH_PURE_PYTHON=1" >&2; exit 1; }
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
-	@echo "compiling the extraction modules with mypyc (about a minute)"
+	@echo "compiling the extraction modules with mypyc and Cython (a few minutes)"
 	$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
 	@echo "writing the matcher tables, stored lexicon and tokenizer data (nlp/data/tables/)"
 	$(PY) -m nlp.tables

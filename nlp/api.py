@@ -116,10 +116,12 @@ def extract_many(
         group.append(record)
         chars += len(record.text)
         if len(group) >= limit or chars >= GROUP_CHARS:
-            yield from _run_group(group, batch_size, rates, recogniser)
+            for done in _run_group(group, batch_size, rates, recogniser):  # (compiled, cheaper than ``yield from``)
+                yield done
             group, chars = [], 0
     if group:
-        yield from _run_group(group, batch_size, rates, recogniser)
+        for done in _run_group(group, batch_size, rates, recogniser):
+            yield done
 
 
 def _as_record(item: str | Record | Mapping[str, Any], date: dt.date | None) -> Record:

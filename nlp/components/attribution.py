@@ -16,17 +16,18 @@ import bisect
 import re
 from typing import Final
 
+from nlp.components.state import space_at
+
 # how much a substance mention counts as what a text is about (``Final``, as the other constants read per mention or
 # per text: the compiled module reads them as constants, not by a look-up in the module's namespace)
 MAIN: Final = 0
 CO_USED: Final = 1
 PASSING: Final = 2
 RESCUE: Final = 3
-# with the spaces after it: a run of ".!?…" before a space or the end, or a line break. Written to start with a class
-# of characters (the same matches as ``(?:[.!?…]+(?=\s|$)|\n)\s*``) so that the search skips other characters fast
-SENTENCE_END: Final = re.compile(r"[.!?\u2026\n](?:(?<=\n)|[.!?\u2026]*(?=\s|$))\s*")
-# a dash between spaces, searched for only in a text with a dash (the characters of a dash break and of a punctuation
-# break, :func:`_punctuation_breaks`, never overlap, so the two searches give what one search for either gives)
+# with the spaces after it: a run of ".!?…" before a space or the end, or a line break (the definition; the text is
+# scanned for it by :func:`scan`)
+SENTENCE_END: Final = re.compile(r"(?:[.!?\u2026]+(?=\s|$)|\n)\s*")
+# a dash between spaces (the definition; :func:`scan` scans for it)
 _DASH_BREAK: Final = re.compile(r"\s[-\u2013\u2014]\s")
 # the characters other than ASCII ones that a case-insensitive expression matches to an ASCII letter (İ, ı, ſ, the
 # Kelvin sign): in a text without them, an ASCII word matches case-insensitively only where the text's lower-case form
@@ -36,6 +37,7 @@ _CASELESS_ASCII: Final = ("\u0130", "\u0131", "\u017f", "\u212a")
 ARTICLES: Final = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les",
                              "l'", "du", "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine",
                              "einen"])  # fmt: skip
+# the words "passing" cues are read from (the definition; :func:`words_before` scans for them)
 _WORDS: Final = re.compile(r"[\w'\u2019+-]+")
 
 
@@ -51,32 +53,69 @@ class ClauseBreaks:
         # expression's case-insensitive search (several microseconds on a short text)
         self._ascii_words = tuple(sorted(words)) if all(w.isascii() for w in words) else None
 
-    def ends(self, text: str) -> set[int]:
-        """The ends of the breaks in ``text`` (punctuation and words never overlap: the two searches give what one
-        search for either would)."""
-        found: set[int] = set()
-        for mark in (",", ";", ":"):  # (a look-up per character is far cheaper than a search)
-            if mark in text:
-                _punctuation_breaks(text, mark, found)
-        if "-" in text or "\u2013" in text or "\u2014" in text:
-            found.update(m.end() for m in _DASH_BREAK.finditer(text))
+    def add_word_ends(self, text: str, found: set[int]) -> None:
+        """Adds the ends of the words' matches in ``text`` (the words and the punctuation of :func:`scan` never
+        overlap: the searches give what one search for either would)."""
         ascii_words = self._ascii_words
-        if ascii_words is not None and (text.isascii() or not any(c in text for c in _CASELESS_ASCII)):
-            lower = text.lower()
-            if not any(word in lower for word in ascii_words):
-                return found
+        caseless = ascii_words is not None and (text.isascii() or not any(c in text for c in _CASELESS_ASCII))
+        if caseless and ascii_words is not None and not _contains_any(text.lower(), ascii_words):
+            return
         found.update(m.end() for m in self.words.finditer(text))
-        return found
 
 
-def _punctuation_breaks(text: str, mark: str, found: set[int]) -> None:
-    """Adds the ends of the breaks at ``mark``: a comma or colon before a whitespace character (``\\s``, which is what
-    ``str.isspace`` tells), any semicolon (``[,;:](?:(?<=;)|(?=\\s))``, without an expression's search)."""
-    at = text.find(mark)
-    while at >= 0:
-        if mark == ";" or (at + 1 < len(text) and text[at + 1].isspace()):
-            found.add(at + 1)
-        at = text.find(mark, at + 1)
+def _contains_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``words`` (a typed tuple: compiled, a loop by index)."""
+    return any(word in text for word in words)
+
+
+def scan(text: str) -> tuple[list[int], set[int]]:
+    """One pass over the text's characters (compiled, far cheaper than starting the expressions' searches on a short
+    text) for what they define:
+
+    - the sentence starts: 0 and the ends of ``SENTENCE_END``'s matches inside the text, as ``finditer`` finds them: a
+      line break, or a run of ".!?…" that ends the text or is followed by whitespace (``\\s``, which is what
+      ``str.isspace`` tells), with the whitespace after it; no match starts inside a run followed by anything else;
+    - the ends of the punctuation and dash breaks: a comma or colon before whitespace, any semicolon
+      (``[,;:](?:(?<=;)|(?=\\s))``), and ``_DASH_BREAK``'s matches, left to right and not overlapping.
+
+    None of these characters is whitespace or of a sentence end's run, so skipping a run or the whitespace after a
+    sentence end skips no break."""
+    starts = [0]
+    found: set[int] = set()
+    n = len(text)
+    dash_end = 0  # the end of the last dash break: the next one starts there or later
+    i = 0
+    while i < n:
+        code = ord(text[i])
+        if code == 44 or code == 58:  # ",", ":"
+            if i + 1 < n and space_at(text, i + 1):
+                found.add(i + 1)
+        elif code == 59:  # ";"
+            found.add(i + 1)
+        elif code == 45 or code == 0x2013 or code == 0x2014:  # "-", "–", "—"
+            if i + 1 < n and i - 1 >= dash_end and space_at(text, i - 1) and space_at(text, i + 1):
+                dash_end = i + 2
+                found.add(dash_end)
+        elif code == 10 or code == 46 or code == 33 or code == 63 or code == 0x2026:  # "\n", ".", "!", "?", "…"
+            j = i + 1
+            if code != 10:
+                while j < n and _stop(ord(text[j])):
+                    j += 1
+                if j < n and not space_at(text, j):
+                    i = j
+                    continue
+            while j < n and space_at(text, j):
+                j += 1
+            if 0 < j < n:
+                starts.append(j)
+            i = j
+            continue
+        i += 1
+    return starts, found
+
+
+def _stop(code: int) -> bool:
+    return code == 46 or code == 33 or code == 63 or code == 0x2026
 
 
 def clause_breaks(words: frozenset[str]) -> ClauseBreaks:
@@ -88,27 +127,56 @@ class Segments:
     """The sentence and clause starts of a text (character offsets, sorted), and which one a position is in."""
 
     def __init__(self, text: str, breaks: ClauseBreaks) -> None:
-        self.sentences = [0]
-        if "." in text or "\n" in text or "!" in text or "?" in text or "\u2026" in text:
-            self.sentences += [m.end() for m in SENTENCE_END.finditer(text) if 0 < m.end() < len(text)]
-        clause_starts = breaks.ends(text)
-        clause_starts.update(self.sentences)
-        self.clauses = sorted(clause_starts)
+        self.sentences, clause_starts = scan(text)
+        breaks.add_word_ends(text, clause_starts)
+        if clause_starts:
+            clause_starts.update(self.sentences)
+            self.clauses = sorted(clause_starts)
+        else:
+            self.clauses = list(self.sentences)  # (sorted, one each)
 
     def sentence(self, pos: int) -> int:
-        return bisect.bisect_right(self.sentences, pos) - 1
+        # (most listing titles are one sentence of one clause: no search)
+        return 0 if len(self.sentences) == 1 and pos >= 0 else bisect.bisect_right(self.sentences, pos) - 1
 
     def clause(self, pos: int) -> int:
-        return bisect.bisect_right(self.clauses, pos) - 1
+        return 0 if len(self.clauses) == 1 and pos >= 0 else bisect.bisect_right(self.clauses, pos) - 1
 
 
 def passing(text: str, start: int, cues: frozenset[str]) -> bool:
     """The mention at ``start`` follows a cue that names it in passing ("like", "than", "without", "zoals", "comme",
     "ohne"), maybe with an article between ("like the 3-MMC")."""
-    words = [w.lower() for w in _WORDS.findall(text[max(0, start - 30) : start])[-4:]]  # an article and three words
+    words = words_before(text, start)  # an article and three words
     if words and words[-1] in ARTICLES:
         words.pop()
     return any(" ".join(words[-n:]) in cues for n in (1, 2, 3) if len(words) >= n)
+
+
+def words_before(text: str, start: int) -> list[str]:
+    """The last four words (``_WORDS``' matches, as ``findall`` finds them) of the 30 characters before ``start``, in
+    lower case and in text order, found by a scan back from ``start``: a word is a run of characters that are
+    letters or digits (``str.isalnum``, which is what ``\\w`` tells besides "_") or one of "_'’+-", cut where the 30
+    characters begin."""
+    first = max(0, start - 30)
+    words: list[str] = []
+    i = start
+    while i > first and len(words) < 4:
+        while i > first and not _word_char(text, i - 1):
+            i -= 1
+        end = i
+        while i > first and _word_char(text, i - 1):
+            i -= 1
+        if i < end:
+            words.append(text[i:end].lower())
+    words.reverse()
+    return words
+
+
+def _word_char(text: str, i: int) -> bool:
+    code = ord(text[i])
+    if code < 128:  # ASCII letters and digits, "_", "'", "+", "-"
+        return 48 <= code <= 57 or 65 <= code <= 90 or 97 <= code <= 122 or code in (95, 39, 43, 45)
+    return code == 0x2019 or text[i].isalnum()
 
 
 Anchor = tuple[int, str, int]  # (start, name, how much it counts: MAIN, CO_USED, PASSING or RESCUE)

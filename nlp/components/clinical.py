@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from nlp import resources, tables
+from nlp import docread, resources, tables
 from nlp.components.attribution import (
     CO_USED,
     MAIN,
@@ -71,6 +71,7 @@ NEGATION_AFTER: Final = 2  # tokens after an effect a word such as "gone" may st
 INDICATION_WINDOW: Final = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
 ATTRIBUTION_CHARS: Final = 200  # an effect's substance in its sentence: at most this many characters away
 _NONE_PAIRED: frozenset[int] = frozenset()
+_READ_AT_ONCE: Final = 64  # tokens of a doc whose lower-case ids ``_Words`` reads in one call
 _NT_IDS: Final = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
 _COMMA: Final = string_id(",")
 _SENTENCE_IDS: Final = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
@@ -238,7 +239,8 @@ class _Words:
         self.doc = doc
         self._cue_flags = cue_flags
         self._tokens: list[Token | None] = [None] * len(doc)
-        self._lower = [-1] * len(doc)
+        # a short doc's lower-case ids are read in one call (most posts); a long one's as they are asked for
+        self._lower = list(docread.lowers(doc, 0, len(doc))) if len(doc) <= _READ_AT_ONCE else [-1] * len(doc)
         self._flags = [-1] * len(doc)
         self._nt = [-1] * len(doc)
 
@@ -251,7 +253,7 @@ class _Words:
     def lower(self, k: int) -> int:
         found = self._lower[k]
         if found < 0:
-            found = self._lower[k] = self._token(k).lower
+            found = self._lower[k] = docread.lower(self.doc, k)
         return found
 
     def flags(self, k: int) -> int:
@@ -412,7 +414,7 @@ class EffectFinder:
                 if gapped is None:
                     continue
                 info, end, negated = gapped
-                end_char = doc[end - 1].idx + len(doc[end - 1])
+                end_char = docread.end(doc, end - 1)
             else:
                 info = self._info.get(text[start_char:end_char].lower())
             if info is None or (info.ambiguous and (out.prices or _next_to_amount(text, start_char, end_char))):
@@ -627,7 +629,7 @@ class DoseFinder:
             if not (near_route or (not out.prices and _any_within(substance_starts, q.start, limit))):
                 if verbs is None:
                     assert self._table is not None
-                    verbs = [doc[start].idx for _, start, _ in self._table.hits(doc)]
+                    verbs = [docread.idx(doc, start) for _, start, _ in self._table.hits(doc)]
                 if not _any_within(verbs, q.start, self.window_chars):
                     continue
             if not _not_a_dose(text, q.start, q.end, q.unit, bool(out.prices), self._cues):
@@ -638,7 +640,7 @@ class DoseFinder:
         if any(q.grams is not None and q.grams > self.max_grams for q in kept):
             if verbs is None:
                 assert self._table is not None
-                verbs = [doc[start].idx for _, start, _ in self._table.hits(doc)]
+                verbs = [docread.idx(doc, start) for _, start, _ in self._table.hits(doc)]
             taken = {segments.clause(p) for p in route_starts + verbs}
             kept = [q for q in kept if q.grams is None or q.grams <= self.max_grams or _taken(segments, q.start, taken)]
         substances = _substance_anchors(doc, out, text, self._cues, self.lang, for_doses=True)
@@ -716,12 +718,7 @@ def _longest_first(doc: Doc, matches: list[Match]) -> list[tuple[int, int, int, 
             chosen = _without_overlaps(matches)
             break
         previous_end = end
-    out = []
-    for key, start, end in chosen:
-        first = doc[start]
-        last = first if end - start == 1 else doc[end - 1]
-        out.append((key, start, end, first.idx, last.idx + len(last)))
-    return out
+    return [(key, start, end, docread.idx(doc, start), docread.end(doc, end - 1)) for key, start, end in chosen]
 
 
 def _without_overlaps(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

@@ -26,9 +26,9 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
-from nlp import names, resources
+from nlp import docread, names, resources
 from nlp.components.state import NAME_TOKENS, RULE_SUBSTANCES, MatchCache, check_order, doc_text, findings, values
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon
 from nlp.normalize import form_key
@@ -108,7 +108,7 @@ class NovelCandidates:
         extensible = [m.start for m in known if "nitaz" in (low := m.text.lower()) or "fentan" in low] if known else []
         positions: Sequence[int] | None = values(doc).get(NAME_TOKENS)
         if positions is None:
-            positions = [start for _, start, _ in self._names(doc)]
+            positions = [start for _, start, _ in docread.matches(self._names, doc)]
         if not positions and not extensible:
             return doc
         text = doc_text(doc)
@@ -158,35 +158,35 @@ class NovelCandidates:
         "fentanyl")."""
         starts = []
         for i in positions:
-            token = doc[i]
-            if i > 0 and self._word(token) & _CORE_WORD:
-                starts.append(doc[i - 1].idx)
+            if i > 0 and self._word(doc, i) & _CORE_WORD:
+                starts.append(docread.idx(doc, i - 1))
             # up to two prefix words of a spaced name ("EDMB 5en HEXINACA")
             for k in (i - 1, i - 2):
                 if k < 0:
                     break
-                before = doc[k]
-                if self._word(before) & _PREFIX and before.whitespace_:
-                    starts.append(before.idx)
+                if self._word(doc, k) & _PREFIX and doc[k].whitespace_:
+                    starts.append(docread.idx(doc, k))
                 else:
                     break
-            starts.append(token.idx)
+            starts.append(docread.idx(doc, i))
         for start in extensible:
             if start > 1 and text[start - 1] in " -":
                 starts.append(text.rfind(" ", 0, start - 1) + 1)
         return sorted(set(starts))
 
-    def _word(self, token: Token) -> int:
-        """What a word may be in a name, as ``_CORE_WORD | _PREFIX`` flags, kept per word (at most ``_CACHE_SIZE``)."""
-        flags = self._words.get(token.orth)
+    def _word(self, doc: Doc, i: int) -> int:
+        """What word ``i`` may be in a name, as ``_CORE_WORD | _PREFIX`` flags, kept per word (at most
+        ``_CACHE_SIZE``)."""
+        orth = docread.orth(doc, i)
+        flags = self._words.get(orth)
         if flags is None:
-            word = token.text
+            word = doc[i].text
             flags = (_CORE_WORD if CORE.match(word) or _extends(word) else 0) | (
                 _PREFIX if _PREFIX_WORD.match(word) else 0
             )
             if len(self._words) >= _CACHE_SIZE:
                 self._words.clear()
-            self._words[token.orth] = flags
+            self._words[orth] = flags
         return flags
 
     def _accept(self, text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:

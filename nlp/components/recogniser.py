@@ -39,7 +39,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc
 
-from nlp import names, resources
+from nlp import docread, names, resources
 from nlp.components.state import (
     MODEL_SUBSTANCES,
     NAME_TOKENS,
@@ -252,19 +252,17 @@ class Recogniser:
         substances = findings(doc).substances
         names: Sequence[int] | None = values(doc).get(NAME_TOKENS)
         if names is None:
-            names = [start for _, start, _ in self._names(doc)]
+            names = [start for _, start, _ in docread.matches(self._names, doc)]
         out = []
+        text = doc_text(doc)
         for i in names:
-            token = doc[i]
-            start = token.idx
-            end = start + len(token)
+            start, end = docread.idx(doc, i), docread.end(doc, i)
             for m in substances:  # a loop, not any(): no generator per word
                 if m.start < end and start < m.end:
                     break
             else:
-                if self._looks_chemical(token.text):
+                if self._looks_chemical(text[start:end]):  # the token's text
                     out.append((i, i + 1))
-        text = doc_text(doc)
         # every amount of a short text with a substance in it has a substance within reach: no need to look
         if not substances or len(text) > self.dose_chars:
             for start, end in self._unattributed_doses(doc, text, substances):
@@ -307,8 +305,8 @@ class Recogniser:
         text = doc_text(doc)
         added = False
         for first, last in spans:
-            start = doc[first].idx
-            end = doc[last - 1].idx + len(doc[last - 1])
+            start = docread.idx(doc, first)
+            end = docread.end(doc, last - 1)
             surface = text[start:end]
             if surface.lower() in resources.GENERIC or any(m.start < end and start < m.end for m in found.substances):
                 continue

@@ -38,6 +38,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from nlp import docread
 from nlp.errors import PipelineOrderError
 from nlp.types import Extraction
 
@@ -238,11 +239,10 @@ class PhraseTable:
 
     def accepts(self, doc: Doc, match: Match) -> bool:
         key, start, end = match
-        words = (doc[start].lower,) if end - start == 1 else tuple([doc[k].lower for k in range(start, end)])
-        return words in self._lowers[key]
+        return docread.lowers(doc, start, end) in self._lowers[key]
 
     def hits(self, doc: Doc) -> list[Match]:
-        matches: list[Match] = self._matcher(doc)
+        matches: list[Match] = docread.matches(self._matcher, doc)
         if not matches:
             return matches
         return [match for match in matches if self.accepts(doc, match)]

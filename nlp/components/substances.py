@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
-from nlp import resources, tables
+from nlp import docread, resources, tables
 from nlp.components.state import (
     NAME_TOKENS,
     RULE_SUBSTANCES,
@@ -236,7 +236,7 @@ class SubstanceMatcher:
         return self._lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self._forms(doc)
+        matches = docread.matches(self._forms, doc)
         substance, name, short = self._substance_key, self._name_key, self._short_key
         options = []
         names = []  # the name-shaped words (``doc._.nps_name_tokens``)
@@ -246,7 +246,7 @@ class SubstanceMatcher:
             elif key == name:
                 options.append((s, _PART, -e))
                 names.append(s)
-            elif key == short and doc[s].orth in self._short_orths:
+            elif key == short and docread.orth(doc, s) in self._short_orths:
                 options.append((s, _SHORT, -e))
         if self.fuzzy:
             values(doc)[NAME_TOKENS] = names
@@ -404,7 +404,7 @@ class SubstanceMatcher:
                 end += 1
         if end > cand.end:
             cand.end = end
-            cand.end_char = doc[end - 1].idx + len(doc[end - 1])
+            cand.end_char = docread.end(doc, end - 1)
 
     def _candidates(self, doc: Doc, text: str, lex: Lexicon, options: list[tuple[int, int, int]]) -> list[_Candidate]:
         """Leftmost, then best-kind and longest, non-overlapping candidates from the matchers' options."""
@@ -421,10 +421,9 @@ class SubstanceMatcher:
                     out.append(cand)
                     free = cand.end
                 continue
-            first = doc[start]
-            last = first if end - start == 1 else doc[end - 1]
-            start_char = first.idx
-            last_end = last.idx + len(last)
+            start_char = docread.idx(doc, start)
+            last_start = start_char if end - start == 1 else docread.idx(doc, end - 1)
+            last_end = docread.end(doc, end - 1)
             key = (text[start_char:last_end], end - start == 1)
             entry = cache.get(key)
             if entry is None:
@@ -434,7 +433,7 @@ class SubstanceMatcher:
             hit, dots = entry
             # "2C-B." at the end of a sentence stays one token: its trailing dots are no part of the name (a last
             # token of dots only is no name at all)
-            if hit is not None and dots < len(last):
+            if hit is not None and dots < last_end - last_start:
                 out.append(_Candidate(start, end, start_char, last_end - dots, hit))
                 free = end
         return out

@@ -7,7 +7,7 @@ import re
 import pytest
 
 import nlp
-from nlp.components.attribution import Segments, clause_breaks, passing
+from nlp.components.attribution import Segments, clause_breaks, passing, words_before
 from nlp.resources import SEVERITIES, effects
 from nlp.types import EffectMention
 
@@ -214,3 +214,18 @@ def test_segments_are_those_of_the_one_expression_definition_on_random_text() ->
         clauses = sorted({m.end() for m in definition.finditer(text)} | set(sentences))
         segments = Segments(text, breaks)
         assert (segments.sentences, segments.clauses) == (sentences, clauses), repr(text)
+
+
+def test_words_before_are_those_of_the_expression_on_random_text() -> None:
+    """The scan back from a position finds the words ``findall`` finds in the 30 characters before it (the last four,
+    lower-cased), with letters and digits of other scripts, the other word characters and non-word characters."""
+    word = re.compile(r"[\w'\u2019+-]+")
+    rnd = random.Random(30)
+    # (no capital sigma: compiled by mypyc, str.lower maps it without the final-sigma rule, "ΑΣ" -> "ασ", not "ας",
+    # in the code before this scan too; a difference of mypyc's, not of the scan)
+    alphabet = [*"aZ9_'\u2019+-", *" ,.;:!?()/\t\n\u00a0", *"éÅ٣ⅫΩß\u3000\u2018", "like", "the", "LIKE THE"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 50)))
+        start = rnd.randrange(0, len(text) + 1)
+        expected = [w.lower() for w in word.findall(text[max(0, start - 30) : start])[-4:]]
+        assert words_before(text, start) == expected, (text, start)

@@ -49,7 +49,7 @@ def test_no_compiled_module_is_older_than_its_source() -> None:
     _require_compiled()
     stale = [
         str(source)
-        for source in sorted((ROOT / "nlp").rglob("*.py"))
+        for source in sorted([*(ROOT / "nlp").rglob("*.py"), *(ROOT / "nlp").rglob("*.pyx")])
         if (compiled := source.with_suffix(SUFFIX)).is_file() and compiled.stat().st_mtime < source.stat().st_mtime
     ]
     assert not stale, f"compiled modules older than their sources, run `make install`: {stale}"

@@ -1,0 +1,51 @@
+"""What the components read of a spaCy ``Doc``: the hits of a ``PhraseMatcher`` and a token's offsets and ids, by
+position, without making a ``Token`` object per read.
+
+This file is the reference, in plain Python through spaCy's API. ``make install`` also compiles
+``nlp/docread.pyx``, the same functions written in Cython against spaCy's C structures (``Doc.c``, an array of
+``TokenC``, and ``PhraseMatcher.find_matches``), into a module of the same name that Python imports in preference to
+this file (as the mypyc-compiled modules, setup.py). Through the API, each read makes a ``Token`` (a `PhraseMatcher`
+call also builds a Python tuple per hit and decodes each hit's key to look for a callback); compiled, a read is an
+array look-up: a phrase-matcher call on a short text costs about half, a token read about a third
+(docs/benchmarks.md, "Extraction"). Both give the same values: ``tests/nlp/test_docread.py`` compares them.
+
+Positions are token indices into ``doc`` (``0 <= i < len(doc)``; a negative one counts from the end, as ``doc[i]``).
+"""
+
+from __future__ import annotations
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+
+def matches(matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
+    """``matcher(doc)``: its hits as ``(match key, start token, end token)``, in its order (by start, then end).
+    The components' matchers have no ``on_match`` callbacks (the compiled version does not call any)."""
+    found: list[tuple[int, int, int]] = matcher(doc)
+    return found
+
+
+def idx(doc: Doc, i: int) -> int:
+    """``doc[i].idx``: the token's first character."""
+    return doc[i].idx
+
+
+def end(doc: Doc, i: int) -> int:
+    """``doc[i].idx + len(doc[i])``: the character after the token."""
+    token = doc[i]
+    return token.idx + len(token)
+
+
+def lower(doc: Doc, i: int) -> int:
+    """``doc[i].lower``: the id of the token's lower-case form."""
+    return doc[i].lower
+
+
+def orth(doc: Doc, i: int) -> int:
+    """``doc[i].orth``: the id of the token's text."""
+    return doc[i].orth
+
+
+def lowers(doc: Doc, start: int, stop: int) -> tuple[int, ...]:
+    """``tuple(t.lower for t in doc[start:stop])`` for ``0 <= start <= stop <= len(doc)``."""
+    return tuple([doc[k].lower for k in range(start, stop)])

@@ -1,0 +1,52 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""The functions of ``nlp/docread.py`` (the reference: see its docstring), reading spaCy's C structures."""
+
+from libcpp.vector cimport vector
+from spacy.matcher.phrasematcher cimport PhraseMatcher
+from spacy.structs cimport SpanC, TokenC
+from spacy.tokens.doc cimport Doc
+
+
+cdef inline const TokenC* _token(Doc doc, int i) except NULL:
+    # as ``Doc.__getitem__``: a negative position counts from the end; out of range is an IndexError
+    if i < 0:
+        i += doc.length
+    if i < 0 or i >= doc.length:
+        raise IndexError(f"token position {i} out of range for a doc of {doc.length} tokens")
+    return &doc.c[i]
+
+
+def matches(PhraseMatcher matcher, Doc doc):
+    cdef vector[SpanC] found
+    cdef list out = []
+    cdef size_t k
+    if doc.length == 0:
+        return out
+    matcher.find_matches(doc, 0, doc.length, &found)
+    for k in range(found.size()):
+        out.append((found[k].label, found[k].start, found[k].end))
+    return out
+
+
+def idx(Doc doc, int i):
+    return _token(doc, i).idx
+
+
+def end(Doc doc, int i):
+    cdef const TokenC* token = _token(doc, i)
+    return token.idx + <int>token.lex.length
+
+
+def lower(Doc doc, int i):
+    return _token(doc, i).lex.lower
+
+
+def orth(Doc doc, int i):
+    return _token(doc, i).lex.orth
+
+
+def lowers(Doc doc, int start, int stop):
+    cdef int k
+    if start < 0 or stop > doc.length or start > stop:
+        raise IndexError(f"token positions {start}:{stop} out of range for a doc of {doc.length} tokens")
+    return tuple([doc.c[k].lex.lower for k in range(start, stop)])

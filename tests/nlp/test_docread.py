@@ -1,0 +1,77 @@
+"""nlp.docread: the compiled reads of a Doc (nlp/docread.pyx) give what the reference (nlp/docread.py, spaCy's API)
+gives, on every token of the gold texts and on edge cases."""
+
+import importlib.util
+import types
+from pathlib import Path
+
+import pytest
+from spacy.tokens import Doc
+
+import nlp
+from nlp import docread, pipeline
+from nlp.evaluate import GOLD_DIR, load_gold
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _reference() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("docread_reference", ROOT / "nlp" / "docread.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+REFERENCE = _reference()
+EDGE_TEXTS = ["", " ", "x", "  3-MMC  10g\n\n€45 ", "didn't snort 2C-B.", "ＡＢＣ 𝔘𝔫𝔦 ☃☃ 10 mg", "a\u00a0b\tc"]
+
+
+def _docs(lang: str) -> list[Doc]:
+    texts = [t.text for t in load_gold(GOLD_DIR) if t.lang == lang] + EDGE_TEXTS
+    make = pipeline.get(lang).make_doc
+    return [make(text) for text in texts]
+
+
+def test_the_compiled_module_runs_when_the_extraction_modules_are_compiled() -> None:
+    if nlp.compiled():
+        assert not str(docread.__file__).endswith(".py"), docread.__file__
+    else:
+        assert str(docread.__file__).endswith(".py")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "fr", "de"])
+def test_token_reads_are_those_of_the_reference(lang: str) -> None:
+    for doc in _docs(lang):
+        n = len(doc)
+        for i in [*range(n), *range(-n, 0)]:
+            for name in ("idx", "end", "lower", "orth"):
+                assert getattr(docread, name)(doc, i) == getattr(REFERENCE, name)(doc, i), (doc.text, i, name)
+        for start in range(n + 1):
+            for stop in range(start, min(n, start + 4) + 1):
+                assert docread.lowers(doc, start, stop) == REFERENCE.lowers(doc, start, stop)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "fr", "de"])
+def test_phrase_matcher_hits_are_those_of_the_matcher(lang: str) -> None:
+    nlp_ = pipeline.get(lang)
+    matchers = [nlp_.get_pipe("substances")._forms, nlp_.get_pipe("effects")._table._matcher]
+    hits = 0
+    for doc in _docs(lang):
+        for matcher in matchers:
+            found = docread.matches(matcher, doc)
+            assert found == REFERENCE.matches(matcher, doc) == matcher(doc)
+            hits += len(found)
+    assert hits > 20
+
+
+def test_positions_out_of_range_are_index_errors() -> None:
+    doc = pipeline.get("en").make_doc("two words")
+    for module in (docread, REFERENCE):
+        for name in ("idx", "end", "lower", "orth"):
+            with pytest.raises(IndexError):
+                getattr(module, name)(doc, 2)
+            with pytest.raises(IndexError):
+                getattr(module, name)(doc, -3)
+        with pytest.raises(IndexError):
+            module.lowers(doc, 1, 3)
