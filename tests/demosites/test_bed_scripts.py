@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d
+from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d, holdout_e
 from demosites.beds.forum import ForumSpec, threads
 from demosites.beds.market import MarketSpec, market_day, universe
 from demosites.beds.model import Drug, Lull, Peak
@@ -24,9 +24,10 @@ from demosites.server import DemoSites
 from demosites.timeline import EVENTS, SEED, Fault
 from tests.demosites.conftest import fetch
 
-BEDS = {"holdout_a": holdout_a, "holdout_b": holdout_b, "holdout_c": holdout_c, "holdout_d": holdout_d}
+BEDS = {"holdout_a": holdout_a, "holdout_b": holdout_b, "holdout_c": holdout_c, "holdout_d": holdout_d,
+        "holdout_e": holdout_e}  # fmt: skip
 LISTING_PATH = {"holdout_a": "/offer/{}", "holdout_b": "/item/{}", "holdout_c": "/index.php?page=annonce&ref={}",
-                "holdout_d": "/artikel/{}"}  # fmt: skip
+                "holdout_d": "/artikel/{}", "holdout_e": "/anzeige/{}"}  # fmt: skip
 SEVERE_WORDS = re.compile(r"seizure|psychos|hospital|A&E|collapse|overdos|unconscious|passed out|krampf|notaufnahme|"
                           r"krankenhaus|bewusstlos|notarzt|ziekenhuis|spoed|aanval|urgences|épilep|connaissance",
                           re.IGNORECASE)  # fmt: skip
@@ -160,7 +161,7 @@ def trap(bed: str, trap_id: str) -> object:
 STRIPS = [("holdout_a", "TA1", "nitazene test strips"), ("holdout_a", "TA1", "fentanyl test strips"),
           ("holdout_b", "TB1", "fentanyl test strips"), ("holdout_c", "TC1", "benzodiazepine test kit"),
           ("holdout_c", "TC1", "synthetic cannabinoid test kit"),
-          ("holdout_d", "TD1", "xylazine test strips")]  # fmt: skip
+          ("holdout_d", "TD1", "xylazine test strips"), ("holdout_e", "TE1", "fentanyl test strips")]  # fmt: skip
 TESTING = re.compile(r"test ?stri|teststr|bandelette|kits? (de test|réactif)|reagent kit", re.IGNORECASE)
 
 
@@ -174,7 +175,8 @@ def test_test_strips_are_sold_from_the_trap_start(bed: str, trap_id: str, key: s
 
 
 @pytest.mark.parametrize(("bed", "trap_id", "fault"), [("holdout_a", "TA4", holdout_a.OUTAGE),
-                                                      ("holdout_c", "TC4", holdout_c.FORUM_OUTAGE)])  # fmt: skip
+                                                      ("holdout_c", "TC4", holdout_c.FORUM_OUTAGE),
+                                                      ("holdout_e", "TE3", holdout_e.OUTAGE)])  # fmt: skip
 def test_the_outage_trap_is_the_served_outage(bed: str, trap_id: str, fault: Fault) -> None:
     outage = trap(bed, trap_id)
     assert BED_SITES[fault.site].faults == (fault,)
@@ -182,7 +184,8 @@ def test_the_outage_trap_is_the_served_outage(bed: str, trap_id: str, fault: Fau
 
 
 @pytest.mark.parametrize(("bed", "trap_id", "title"), [("holdout_a", "TA5", "Amnesia Haze 10 g – Top Qualität 🔥"),
-                                                      ("holdout_d", "TD2", holdout_d.REPOST_TITLE)])  # fmt: skip
+                                                      ("holdout_d", "TD2", holdout_d.REPOST_TITLE),
+                                                      ("holdout_e", "TE2", holdout_e.REPOST_TITLE)])  # fmt: skip
 def test_the_reposted_listing_is_one_live_listing_with_a_new_id_every_day(bed: str, trap_id: str, title: str) -> None:
     spec = BEDS[bed].MARKET_SPEC
     start = trap(bed, trap_id).start  # type: ignore[attr-defined]
@@ -210,7 +213,7 @@ def test_the_monero_swing_lifts_every_xmr_price_for_five_days_then_back() -> Non
 
 
 @pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA6"), ("holdout_b", "TB6"), ("holdout_c", "TC7"),
-                                             ("holdout_d", "TD6")])  # fmt: skip
+                                             ("holdout_d", "TD6"), ("holdout_e", "TE7")])  # fmt: skip
 def test_the_wave_mentions_other_substances_in_passing(bed: str, trap_id: str) -> None:
     [event] = [e for e in script(bed).events if e.type == "adverse_surge"]
     others = {name_key(n) for s in trap(bed, trap_id).subjects for n in (s,)}  # type: ignore[attr-defined]
@@ -226,18 +229,20 @@ def test_the_rebrand_trap_is_the_scripted_rebrand() -> None:
     assert rebrand in holdout_c.MARKET_SPEC.happenings
 
 
-def test_the_german_category_opens_with_known_substances_only() -> None:
-    """Hold-out C: no German post before the trap's start; then the trap's substances, each sold and talked about in
-    French or English long before."""
-    guard, spec = trap("holdout_c", "TC6"), holdout_c.FORUM_SPEC
-    german = [t for t in threads(spec, SEED) if t.lang == "de"]
-    assert german and min(p.day for t in german for p in t.posts) == guard.start  # type: ignore[attr-defined]
-    assert {t.board.slug for t in german} == {"deutschschweiz"}
+@pytest.mark.parametrize(("bed", "trap_id", "lang", "board"), [("holdout_c", "TC6", "de", "deutschschweiz"),
+                                                           ("holdout_e", "TE5", "fr", "coin-francophone")])  # fmt: skip
+def test_a_new_language_board_opens_with_known_substances_only(bed: str, trap_id: str, lang: str, board: str) -> None:
+    """Hold-outs C and E: no post in the board's language before the trap's start; then the trap's substances, each
+    sold and talked about in the bed's other languages long before."""
+    guard, spec = trap(bed, trap_id), BEDS[bed].FORUM_SPEC
+    found = [t for t in threads(spec, SEED) if t.lang == lang]
+    assert found and min(p.day for t in found for p in t.posts) == guard.start  # type: ignore[attr-defined]
+    assert {t.board.slug for t in found} == {board}
     subjects = {name_key(s) for s in guard.subjects}  # type: ignore[attr-defined]
-    assert {name_key(t.drug) for t in german} == subjects
-    for key in {t.drug for t in german}:
-        assert [t for t in threads(spec, SEED) if t.drug == key and t.lang != "de" and t.posts[0].day < 0]
-        assert [x for x in market_day(holdout_c.MARKET_SPEC, SEED, 0).listings if x.drug.key == key]
+    assert {name_key(t.drug) for t in found} == subjects
+    for key in {t.drug for t in found}:
+        assert [t for t in threads(spec, SEED) if t.drug == key and t.lang != lang and t.posts[0].day < 0]
+        assert [x for x in market_day(BEDS[bed].MARKET_SPEC, SEED, 0).listings if x.drug.key == key]
 
 
 def test_the_designer_benzo_threads_compare_it_with_a_benzo_sold_all_along() -> None:
@@ -364,3 +369,40 @@ def test_the_new_year_hangover_posts_blame_the_drink_not_the_ecstasy() -> None:
     assert {t.lang for t in hangover} == {"nl", "de"} and len(posts) >= 12
     assert min(p.day for p in posts) == guard.start and max(p.day for p in posts) <= guard.end  # type: ignore[attr-defined]
     assert all(drink.search(p.text) for p in posts)
+
+
+# ---- hold-out E (sealed) -----------------------------------------------------------------------------------------
+
+
+def test_easter_is_quiet_then_back_to_normal() -> None:
+    """Hold-out E: Good Friday to Easter Monday have well under the posts of usual same weekdays."""
+    spec, lull, guard = holdout_e.FORUM_SPEC, holdout_e.EASTER, trap("holdout_e", "TE6")
+    assert lull in spec.happenings and (guard.start, lull.until) == (lull.day, 42)  # type: ignore[attr-defined]
+    assert spec.timeline.day_date(lull.day).isoformat() == "2028-04-14"  # Good Friday
+    counts, days = posts_per_day(spec), range(lull.day, lull.until + 1)
+    assert sum(counts[d] for d in days) <= 0.6 * usual_posts(spec, counts, days)
+
+
+def test_the_quoted_bad_night_is_one_post_and_the_replies_are_calm() -> None:
+    """Hold-out E: the 2C-B thread's first post tells a bad night in lay words; every reply quotes it, in calm words
+    of its own; no other 2C-B post of the trap's days tells a bad experience."""
+    guard, spec = trap("holdout_e", "TE4"), holdout_e.FORUM_SPEC
+    [thread] = [t for t in threads(spec, SEED) if holdout_e.quoted_thread(t)]
+    assert len(thread.posts) - 1 >= 15 and thread.posts[-1].day <= guard.end  # type: ignore[attr-defined]
+    assert all(holdout_e.quote_of(thread, i) == thread.posts[0] for i in range(1, len(thread.posts)))
+    lay = [p for lang in spec.words.lay.values() for p in lang]
+    assert any(phrase in thread.posts[0].text for phrase in lay)
+    bad = [p for t in threads(spec, SEED) if t.drug == "2C-B" for p in t.posts
+           if guard.start <= p.day <= guard.end and any(x.lower() in p.text.lower() for x in lay)]  # type: ignore[attr-defined]  # fmt: skip
+    assert len(bad) <= 2
+    calm = set(spec.words.moods["calm"]["de"])
+    assert all(any(p.text.startswith(c.split("{")[0]) for c in calm) for p in thread.posts[1:])
+
+
+def test_the_new_cathinone_threads_compare_it_with_3mmc_sold_all_along() -> None:
+    guard = trap("holdout_e", "TE8")
+    [event] = [e for e in script("holdout_e").events if e.subject == holdout_e.CATHINONE]
+    texts = forum_texts(holdout_e.FORUM_SPEC, event.start, guard.end)  # type: ignore[attr-defined]
+    assert len([t for t in texts if "3-MMC" in t and mentions(t, event.names())]) >= 2
+    sold = [d for d in range(event.start) if market_day(holdout_e.MARKET_SPEC, SEED, d).of("3-MMC")]
+    assert sold == list(range(event.start))

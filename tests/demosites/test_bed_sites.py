@@ -18,7 +18,7 @@ import pytest
 from crawlers.config import Source, load_source
 from crawlers.items import Listing, Post, Vendor
 from crawlers.parsers import Page, parse_page
-from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d
+from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d, holdout_e
 from demosites.beds.forum import ForumSpec, forum_day
 from demosites.beds.market import MarketSpec, market_day
 from demosites.beds.registry import BED_SITES, BEDS
@@ -29,21 +29,27 @@ from tests.demosites.conftest import fetch, followed
 
 MARKETS: dict[str, MarketSpec] = {holdout_a.MARKET: holdout_a.MARKET_SPEC, holdout_b.MARKET: holdout_b.MARKET_SPEC,
                                    holdout_c.MARKET: holdout_c.MARKET_SPEC,
-                                   holdout_d.MARKET: holdout_d.MARKET_SPEC}  # fmt: skip
+                                   holdout_d.MARKET: holdout_d.MARKET_SPEC,
+                                   holdout_e.MARKET: holdout_e.MARKET_SPEC}  # fmt: skip
 FORUMS: dict[str, ForumSpec] = {holdout_a.FORUM: holdout_a.FORUM_SPEC, holdout_b.FORUM: holdout_b.FORUM_SPEC,
                                 holdout_c.FORUM: holdout_c.FORUM_SPEC,
-                                holdout_d.FORUM: holdout_d.FORUM_SPEC}  # fmt: skip
+                                holdout_d.FORUM: holdout_d.FORUM_SPEC,
+                                holdout_e.FORUM: holdout_e.FORUM_SPEC}  # fmt: skip
 LISTING_PATH = {holdout_a.MARKET: "/offer/{}", holdout_b.MARKET: "/item/{}",
-                holdout_c.MARKET: "/index.php?page=annonce&ref={}", holdout_d.MARKET: "/artikel/{}"}  # fmt: skip
+                holdout_c.MARKET: "/index.php?page=annonce&ref={}", holdout_d.MARKET: "/artikel/{}",
+                holdout_e.MARKET: "/anzeige/{}"}  # fmt: skip
 VENDOR_PATH = {holdout_a.MARKET: "/@{}", holdout_b.MARKET: "/verkoper/{}",
-               holdout_c.MARKET: "/index.php?page=vendeur&pseudo={}", holdout_d.MARKET: "/winkel/{}"}  # fmt: skip
+               holdout_c.MARKET: "/index.php?page=vendeur&pseudo={}", holdout_d.MARKET: "/winkel/{}",
+               holdout_e.MARKET: "/haendler/{}"}  # fmt: skip
 # thread id, page number (and the thread's board slug, for Schemer's list archives)
 THREAD_PATH = {holdout_a.FORUM: "/thread.cgi?t={}&page={}", holdout_b.FORUM: "/showthread.php?t={}&page={}",
                holdout_c.FORUM: "/t/sujet/{}?page={}",
-               holdout_d.FORUM: "/archives/list/{board}@schemer.lists/thread/{}/?page={}"}  # fmt: skip
-POSTS_PER_PAGE = {holdout_a.FORUM: 8, holdout_b.FORUM: 10, holdout_c.FORUM: 20, holdout_d.FORUM: 15}
+               holdout_d.FORUM: "/archives/list/{board}@schemer.lists/thread/{}/?page={}",
+               holdout_e.FORUM: "/threads/thema.{}/page-{}"}  # fmt: skip
+POSTS_PER_PAGE = {holdout_a.FORUM: 8, holdout_b.FORUM: 10, holdout_c.FORUM: 20, holdout_d.FORUM: 15,
+                  holdout_e.FORUM: 15}  # fmt: skip
 ZONES = {holdout_a.FORUM: "Europe/Berlin", holdout_b.FORUM: "Europe/Brussels", holdout_c.FORUM: holdout_c.ZONE,
-         holdout_d.FORUM: holdout_d.ZONE}  # fmt: skip
+         holdout_d.FORUM: holdout_d.ZONE, holdout_e.FORUM: holdout_e.ZONE}  # fmt: skip
 DAYS = (0, 21, 36, 63)  # 36: Monero is down on Kruispunt (its prices a quarter higher); past a bed's end: its last
 
 
@@ -62,16 +68,22 @@ def usd(amount: float, day: int) -> Stored:
     return [(Decimal(f"{amount:.2f}"), "USD")]
 
 
+def eur(amount: float, day: int) -> Stored:
+    return [(Decimal(f"{amount:.2f}"), "EUR")]
+
+
 def btc_eur(amount: float, day: int) -> Stored:
     return [(Decimal(f"{amount / holdout_d.eur_btc(day):.8f}"), "BTC"), (Decimal(f"{amount:.2f}"), "EUR")]
 
 
 # a tier's reference amount on a day -> as stored
-AMOUNT = {holdout_a.MARKET: gbp, holdout_b.MARKET: xmr, holdout_c.MARKET: usd, holdout_d.MARKET: btc_eur}
+AMOUNT = {holdout_a.MARKET: gbp, holdout_b.MARKET: xmr, holdout_c.MARKET: usd, holdout_d.MARKET: btc_eur,
+          holdout_e.MARKET: eur}  # fmt: skip
 
 
-ACCOUNT = (r"login|account|/cart\b|post\.cgi|newreply|bestel|bericht|connexion|panier|/u/|inloggen|mandje|/users/"
-           r"|/reply/|message/new")  # pages never to fetch; fmt: skip
+ACCOUNT = (r"login|account|/cart\b|post\.cgi|newreply|bestel|/bericht|connexion|panier|/u/|inloggen|mandje|/users/"
+           r"|/reply/|message/new|/anmelden|/registrieren|/merkliste|/nachrichten/|/kaufen/|/members/"
+           r"|/conversations/")  # pages never to fetch; fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +210,8 @@ def test_follow_selectors_reach_pages_of_every_kind_and_no_denied_link(
 
 
 @pytest.mark.parametrize(("outage", "timeline"), [(holdout_a.OUTAGE, holdout_a.TIMELINE),
-                                                  (holdout_c.FORUM_OUTAGE, holdout_c.TIMELINE)])  # fmt: skip
+                                                  (holdout_c.FORUM_OUTAGE, holdout_c.TIMELINE),
+                                                  (holdout_e.OUTAGE, holdout_e.TIMELINE)])  # fmt: skip
 def test_the_scripted_outage_is_served_whatever_faults_are_asked(
     beds: DemoSites, outage: Fault, timeline: Timeline
 ) -> None:
@@ -261,3 +274,26 @@ def test_vendors_in_holiday_mode_vanish_and_come_back_under_the_same_ids(
     assert during.status == 200 and "/artikel/" not in during.body
     [vendor] = parsed(sources[spec.name], shop, spec.timeline.day_date(pause.day + 3).isoformat())
     assert isinstance(vendor, Vendor) and vendor.name == sorted(away)[0]
+
+
+def test_a_quoted_post_is_served_in_every_reply_and_read_once(sources: dict[str, Source], beds: DemoSites) -> None:
+    """Hold-out E: every reply of the quoted thread shows the first post in a <blockquote>; the source file reads
+    each reply's own words only, so the quoted text is stored once (with the first post)."""
+    spec, site = holdout_e.FORUM_SPEC, holdout_e.FORUM
+    day = spec.timeline.last_day
+    [(thread, posts)] = [(t, ps) for t, ps in forum_day(spec, SEED, day).threads if holdout_e.quoted_thread(t)]
+    as_of, first = spec.timeline.day_date(day).isoformat(), " ".join(posts[0].text.split())
+    items: list[Post] = []
+    for number in range(1, (len(posts) - 1) // POSTS_PER_PAGE[site] + 2):
+        url = beds.urls[site] + THREAD_PATH[site].format(thread.id, number)
+        body = fetch(url, as_of).body
+        shown = posts[(number - 1) * POSTS_PER_PAGE[site] : number * POSTS_PER_PAGE[site]]
+        assert body.count('class="bbCodeBlock bbCodeBlock--expandable bbCodeBlock--quote"') == len(
+            [p for p in shown if p is not posts[0]]
+        )
+        items += [i for i in parsed(sources[site], url, as_of) if isinstance(i, Post)]
+    assert [i.text for i in items] == [" ".join(p.text.split()) for p in posts]
+    assert [i.text for i in items].count(first) == 1 and len(items) >= 16
+    background = [(t, i) for t, ps in forum_day(spec, SEED, day).threads if not holdout_e.quoted_thread(t)
+                  for i in range(1, len(ps)) if holdout_e.quote_of(t, i)]  # fmt: skip
+    assert len(background) >= 30  # people quote each other elsewhere too
