@@ -55,6 +55,20 @@ def sound_key(text: str) -> str:
     return _fold_sound(key)
 
 
+_HALOGEN_O = re.compile(r"(fluor|chlor|brom|iod)o")  # "fluoro-" / "fluor-", "chloro" / "chlor" (German, Dutch)
+
+
+@lru_cache(maxsize=4096)
+def spelling_key(text: str) -> str:
+    """A spelling-insensitive key for systematic names, digits kept: ``form_key`` with the halogen prefixes' "o"
+    dropped and ``sound_key``'s folding ("4-Fluoramphetamin", "4-fluoroamphetamine" and "4-Fluoramfetamine" are one
+    key); empty under eight characters, where two names are too easily one key."""
+    key = form_key(text)
+    if len(key) < 8:
+        return ""
+    return _fold_sound(_HALOGEN_O.sub(r"\1", key))
+
+
 def match_norm(text: str) -> str:
     """The matching norm of one token: its ``sound_key`` if it has one, else its ``form_key``; a token with no letter
     or digit ("-", "€") keeps its lower-case text."""

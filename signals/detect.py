@@ -74,9 +74,10 @@ def _new_subject(data: StoreSeries, name: str, day: date, cfg: Any, baseline_end
     end = day + timedelta(days=cfg.episode_days)
     recs = [r for r in data.by_subject[name] if day <= r.sights[0].day <= end]
     listings = sum(r.kind == "listing" for r in recs)
-    severity, rule = new_subject_severity(name, data.subjects.get(name), len(recs), listings, cfg)
+    sources = len({r.source for r in recs})
+    severity, rule = new_subject_severity(name, data.subjects.get(name), len(recs), listings, cfg, sources)
     stats: dict[str, Any] = {"count": len(recs), "listings": listings, "posts": len(recs) - listings,
-                             "baseline_end": baseline_end.isoformat(), "severity_rule": rule,
+                             "sources": sources, "baseline_end": baseline_end.isoformat(), "severity_rule": rule,
                              "reason": f"{name} was never seen before {day} (history from "
                                        f"{data.start} on, warm-up to {baseline_end})"}  # fmt: skip
     if data.aliases.get(name):
@@ -197,11 +198,19 @@ def _market_spikes(data: StoreSeries, market: str, rows: dict[str, npt.NDArray[n
         top = _top_vendor_rise(data, name, market, [days[k] for k in kept], j, detector.min_history)
         if top > cfg.max_vendor_share * excess:
             continue  # mostly one vendor's new listings (a batch, relisting under new ids): not the market's rise
+        crawl_days = [days[k] for k in kept]
+        new = _new_listings(data, name, market, crawl_days, j, detector.min_history)
+        if new < cfg.min_new_share * excess:
+            continue  # mostly listings back after an absence (shops in holiday mode, an outage): no new supply
+        lo = max(0, j - detector.min_history - cfg.recovery_days)
+        earlier = float(np.nanmax(matrix[i, lo : max(lo, j - detector.min_history)], initial=0.0))
+        if observed <= earlier:
+            continue  # back to a level of the weeks before the baseline (after a holiday dip): a recovery
         ratio = observed / expected if expected > 0 else math.inf
         severity = "high" if ratio >= 3 else "medium" if ratio >= 2 else "low"
         stats = {"measure": "listings", "market": market, "observed": observed, "expected": num(expected),
                  "upperbound": num(result.upperbound[i, j]), "ratio": num(ratio), "params": result.params,
-                 "top_vendor_rise": num(top),
+                 "top_vendor_rise": num(top), "new_listings": new, "earlier_max": earlier,
                  "reason": f"{observed:.0f} listings on {market} on {day}, above the bound "
                            f"{float(result.upperbound[i, j]):.1f} of {result.method} and {cfg.min_ratio}x the "
                            f"baseline mean {expected:.1f}; the vendor whose listings rose most added {top:.1f}",
@@ -229,6 +238,16 @@ def _top_vendor_rise(data: StoreSeries, name: str, market: str, crawl_days: list
                 earlier[vendor] += 1
     span = max(1, len(before))
     return max((n - earlier[v] / span for v, n in today.items()), default=0.0)
+
+
+def _new_listings(data: StoreSeries, name: str, market: str, crawl_days: list[date], j: int, history: int) -> int:
+    """Listings of ``name`` on ``market`` seen on ``crawl_days[j]`` and first seen within the ``history`` crawl days
+    before it (the detector's baseline and gap) or on that day: new supply, not listings back after an absence."""
+    since = crawl_days[max(0, j - history)]
+    day = crawl_days[j]
+    return sum(1 for rec in data.by_subject[name]
+               if rec.kind == "listing" and (rec.market or rec.source) == market and rec.sights[0].day >= since
+               and any(sight.day == day for sight in rec.sights))  # fmt: skip
 
 
 # -- price shifts --------------------------------------------------------------------------------

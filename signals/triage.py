@@ -8,6 +8,9 @@ Each rule answers a case an EWS officer met (docs/signals.md, "Triage rules"):
 - **never seen in any monitored source** (a novel candidate, or an NPS the lexicon knows but the store never had) is
   high, once it was seen in ``high_min_documents`` documents or one listing; a single forum post is low until then
   (a name in one post is a lead, a listing is an offer);
+- **a name only the trained recogniser proposes** (no naming scheme reads it, its family "unknown": "BTC-prijzen",
+  "Holland-3M") is the model's guess that a word is a substance, not which one: a digest line for an analyst until a
+  second source names it, then medium;
 - **a classic drug or medicine new to the store** (the lexicon's ``nps: false``: THC, oxycodone) is low: known to
   every EWS, new only to this store's sources;
 - **a known substance on one more market** is a digest line (``new_market: digest``) or a low signal;
@@ -53,13 +56,21 @@ def is_class(name: str) -> bool:
     return name.endswith(GENERIC_SUFFIX)
 
 
+UNIDENTIFIED = ("", "unknown")  # the family of a candidate no naming scheme reads (the recogniser's chemical group)
+
+
 def new_subject_severity(name: str, info: SubjectInfo | None, documents: int, listings: int,
-                         config: FirstSeenConfig) -> tuple[str, str]:  # fmt: skip
-    """(severity, rule) of a subject never seen before: see the module docstring."""
+                         config: FirstSeenConfig, sources: int = 1) -> tuple[str, str]:  # fmt: skip
+    """(severity, rule) of a subject never seen before, in ``documents`` documents (``listings`` of them listings)
+    of ``sources`` sources: see the module docstring."""
     if is_class(name):
         return "digest", "a class name, not a substance"
     _, _, nps = substance_groups(name)
     candidate = info is not None and not info.known
+    if candidate and info is not None and (info.family or "") in UNIDENTIFIED:
+        if sources >= 2:
+            return "medium", f"a name no naming scheme reads (the trained recogniser's guess), in {sources} sources"
+        return "digest", "a name no naming scheme reads (the trained recogniser's guess), in one source so far"
     if not candidate and nps is False:
         return "low", "a classic drug or medicine, new only to these sources"
     corroborated = listings >= 1 or documents >= config.high_min_documents

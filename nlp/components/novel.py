@@ -30,8 +30,8 @@ from spacy.tokens import Doc
 
 from nlp import docread, names, resources
 from nlp.components.state import NAME_TOKENS, RULE_SUBSTANCES, MatchCache, check_order, doc_text, findings, values
-from nlp.lexicon import DEFAULT_LEXICON, Lexicon
-from nlp.normalize import form_key
+from nlp.lexicon import DEFAULT_LEXICON, Lexicon, Substance
+from nlp.normalize import form_key, spelling_key
 from nlp.types import SubstanceMention
 from nlp.vocab import CORE, install_norms, name_pattern
 
@@ -86,6 +86,7 @@ class NovelCandidates:
         self._matches: dict[int, tuple[re.Pattern[str], MatchCache[int]]] = {}
         self._words: dict[int, int] = {}  # ``_CORE_WORD | _PREFIX`` flags of the words seen, by their ``orth`` id
         self._novel_names: dict[str, bool] = {}  # ``_novel`` of the names seen
+        self._spellings: dict[str, Substance | None] | None = None  # ``spelling_index``, made at the first candidate
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
@@ -94,6 +95,7 @@ class NovelCandidates:
         self._matches = {}
         self._words = {}
         self._novel_names = {}
+        self._spellings = None
         install_norms(self.vocab, self._lexicon)
         self._names = PhraseMatcher(self.vocab, attr="NORM")
         self._names.add("NAME", [name_pattern(self.vocab)])
@@ -142,11 +144,15 @@ class NovelCandidates:
         if swallowed:
             out.substances = [m for m in out.substances if m.start not in swallowed]
         for start, end, family in found:
-            out.substances.append(
-                SubstanceMention(
+            sub = self._known_spelling(text[start:end])
+            if sub is not None:  # a known substance in another language's spelling ("4-Fluoramphetamin": 4-FA)
+                mention = SubstanceMention(text[start:end], start, end, sub.canonical, sub.effect_group,
+                                           sub.chemical_group, sub.nps, True)  # fmt: skip
+            else:
+                mention = SubstanceMention(
                     text[start:end], start, end, None, family.effect_group, family.chemical_group, True, False
                 )
-            )
+            out.substances.append(mention)
         if found:
             out.substances.sort(key=lambda m: m.start)
         return doc
@@ -208,6 +214,14 @@ class NovelCandidates:
             novel = self._novel_names[name] = self._novel(name)
         return novel
 
+    def _known_spelling(self, name: str) -> Substance | None:
+        """The lexicon's substance whose systematic name ``name`` spells another way (``spelling_index``), if any."""
+        if self._spellings is None:
+            assert self._lexicon is not None
+            self._spellings = spelling_index(self._lexicon)
+        key = spelling_key(name)
+        return self._spellings.get(key) if key else None
+
     def _novel(self, name: str) -> bool:
         """A name that is no identifier and no lexicon form (with or without a salt)."""
         if _IDENTIFIER.search(name.replace("-", "")) and not _THREE_LETTERS.search(name):
@@ -215,6 +229,20 @@ class NovelCandidates:
         assert self._lexicon is not None
         bare = _SALT.sub("", name)
         return not any(key in self._lexicon.by_key for key in (form_key(name), form_key(bare)))
+
+
+def spelling_index(lexicon: Lexicon) -> dict[str, Substance | None]:
+    """The lexicon's forms by ``spelling_key``: the substance, or None where two substances share a key."""
+    index: dict[str, Substance | None] = {}
+    for key, hits in lexicon.by_key.items():
+        subs = {hit.substance.canonical: hit.substance for hit in hits if not hit.ambiguous}
+        spelled = spelling_key(key)
+        if not spelled or len(subs) != 1:
+            continue
+        (sub,) = subs.values()
+        previous = index.get(spelled, sub)
+        index[spelled] = sub if previous is not None and previous.canonical == sub.canonical else None
+    return index
 
 
 @Language.factory("npswatch_novel_v1", default_config={"lexicon_path": "", "min_length": 4}, assigns=["doc._.nps"])

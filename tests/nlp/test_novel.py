@@ -64,3 +64,27 @@ def test_morphology_covers_spacing_substituent_spellings_and_n_alkyl_prefixes(te
 @pytest.mark.parametrize("text", ["I need 2 PHP developers", "We met on 4 MAR at gate 3 B", "Windows 10 ST edition"])
 def test_spaced_positions_need_a_cathinone_core(text: str) -> None:
     assert _novel(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "canonical"),
+    [
+        ("Stay off the current 4-Fluoramphetamin", "en", "4-FA"),
+        ("4-Fluoramfetamin 1g", "de", "4-FA"),
+        ("2-Fluordeschloroketamin, 5 g", "de", "2F-DCK"),
+        ("de 4-fluoramfetamine van vorige week", "nl", "4-FA"),
+    ],
+)
+def test_a_known_substance_spelled_another_way_is_known(text: str, lang: str, canonical: str) -> None:
+    """A systematic name the grammar reads whole that is a lexicon name in another spelling (German "-in",
+    "Fluor-" for "fluoro-", "f" for "ph") is that substance, not a novel candidate."""
+    found = nlp.extract(text, lang=lang).substances
+    assert [(m.canonical, m.known) for m in found] == [(canonical, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("4-Ethoxyamphetamin", "de"), ("2-Fluor-N-propylketamin", "de"), ("3-Bromfluormethcathinon", "de")],
+)
+def test_a_new_substituent_in_another_spelling_stays_novel(text: str, lang: str) -> None:
+    assert [m.known for m in nlp.extract(text, lang=lang).substances] == [False]

@@ -1,4 +1,6 @@
-"""Spike guard: one vendor's new listings are not a market's rise (``spike.max_vendor_share``, docs/signals.md)."""
+"""Spike guards: one vendor's new listings are not a market's rise (``spike.max_vendor_share``), nor are listings back
+after an absence (``spike.min_new_share``); and a name only the recogniser proposes waits for a second source
+(docs/signals.md, "Triage rules")."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ START = date(2027, 1, 4)
 DAYS = 30
 
 
-def listing(doc_id: str, vendor: str, first: int, last: int = DAYS - 1) -> Record:
-    sights = [Sight(START + timedelta(days=d), "t", None, (20.0,)) for d in range(first, last + 1)]
+def listing(doc_id: str, vendor: str, first: int, last: int = DAYS - 1, away: range = range(0)) -> Record:
+    sights = [Sight(START + timedelta(days=d), "t", None, (20.0,)) for d in range(first, last + 1) if d not in away]
     return Record(doc_id, "listing", "m", f"https://m.example/{doc_id}", ["ketamine"], market="M", vendor=vendor,
                   sights=sights)  # fmt: skip
 
@@ -41,3 +43,48 @@ def test_without_the_guard_the_flood_is_a_spike() -> None:
     config = RunConfig.model_validate({"spike": {"max_vendor_share": 1.0}})
     found = detect_spikes(data, START + timedelta(days=10), config)
     assert found and found[0].day == START + timedelta(days=25)
+
+
+def holiday(config: RunConfig) -> list[str]:
+    """Four of nine vendors' shops in holiday mode on days 12-24: their listings vanish and come back on day 25 under
+    the same ids."""
+    usual = [listing(f"base-{v}-{k}", f"v{v}", 0) for v in range(5) for k in range(2)]
+    away = [listing(f"away-{v}-{k}", f"h{v}", 0, away=range(12, 25)) for v in range(4) for k in range(3)]
+    data = StoreSeries(usual + away, {"ketamine": SubjectInfo("ketamine", True)}, START + timedelta(days=DAYS - 1))
+    return [f"{d.subject} {d.day}" for d in detect_spikes(data, START + timedelta(days=10), config)]
+
+
+def test_listings_back_after_a_holiday_are_no_spike() -> None:
+    assert holiday(RunConfig()) == []
+
+
+def test_without_the_new_supply_and_recovery_guards_the_return_is_a_spike() -> None:
+    assert holiday(RunConfig.model_validate({"spike": {"recovery_days": 0}})) == []  # the new-supply guard alone
+    found = holiday(RunConfig.model_validate({"spike": {"min_new_share": 0.0, "recovery_days": 0}}))
+    assert found[:1] == [f"ketamine {START + timedelta(days=25)}"]
+
+
+def test_a_name_only_the_recogniser_proposes_waits_for_a_second_source() -> None:
+    from signals.config import FirstSeenConfig
+    from signals.triage import new_subject_severity
+
+    cfg = FirstSeenConfig()
+    guess = SubjectInfo("BTC-prijzen", False, family="unknown")
+    assert new_subject_severity("BTC-prijzen", guess, 2, 0, cfg, sources=1)[0] == "digest"
+    assert new_subject_severity("BTC-prijzen", guess, 2, 1, cfg, sources=2)[0] == "medium"
+    named = SubjectInfo("MPP-4en-PINACA", False, family="synthetic cannabinoid")  # a family's scheme reads it
+    assert new_subject_severity("MPP-4en-PINACA", named, 2, 0, cfg, sources=1)[0] == "high"
+
+
+def test_a_count_back_to_its_level_before_a_dip_is_no_spike() -> None:
+    """Three vendors away on days 12-24 come back on day 25 with new listings (new ids): the count returns to its
+    level before the holiday, against a baseline the holiday emptied."""
+    usual = [listing(f"base-{v}-{k}", f"v{v}", 0) for v in range(5) for k in range(2)]
+    gone = [listing(f"gone-{v}-{k}", f"h{v}", 0, 11) for v in range(3) for k in range(3)]
+    back = [listing(f"back-{v}-{k}", f"h{v}", 25) for v in range(3) for k in range(3)]
+    data = StoreSeries(
+        usual + gone + back, {"ketamine": SubjectInfo("ketamine", True)}, START + timedelta(days=DAYS - 1)
+    )
+    assert detect_spikes(data, START + timedelta(days=10), RunConfig()) == []
+    config = RunConfig.model_validate({"spike": {"recovery_days": 0}})
+    assert [d.day for d in detect_spikes(data, START + timedelta(days=10), config)][:1] == [START + timedelta(days=25)]
