@@ -57,7 +57,6 @@ class SpikeConfig(_Model):
     min_ratio: float = Field(default=1.5, ge=1.0)  # observed / baseline mean needed
     max_vendor_share: float = Field(default=0.5, gt=0, le=1)  # most of the rise one vendor may give (1: no guard)
     min_new_share: float = Field(default=0.5, ge=0, le=1)  # least of the rise new listings must give (0: no guard)
-    recovery_days: int = Field(default=28, ge=0)  # crawl days before the baseline whose highest count a spike must pass
     close_after: int = Field(default=7, ge=1)
 
     @field_validator("params")

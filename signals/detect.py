@@ -202,15 +202,11 @@ def _market_spikes(data: StoreSeries, market: str, rows: dict[str, npt.NDArray[n
         new = _new_listings(data, name, market, crawl_days, j, detector.min_history)
         if new < cfg.min_new_share * excess:
             continue  # mostly listings back after an absence (shops in holiday mode, an outage): no new supply
-        lo = max(0, j - detector.min_history - cfg.recovery_days)
-        earlier = float(np.nanmax(matrix[i, lo : max(lo, j - detector.min_history)], initial=0.0))
-        if observed <= earlier:
-            continue  # back to a level of the weeks before the baseline (after a holiday dip): a recovery
         ratio = observed / expected if expected > 0 else math.inf
         severity = "high" if ratio >= 3 else "medium" if ratio >= 2 else "low"
         stats = {"measure": "listings", "market": market, "observed": observed, "expected": num(expected),
                  "upperbound": num(result.upperbound[i, j]), "ratio": num(ratio), "params": result.params,
-                 "top_vendor_rise": num(top), "new_listings": new, "earlier_max": earlier,
+                 "top_vendor_rise": num(top), "new_listings": new,
                  "reason": f"{observed:.0f} listings on {market} on {day}, above the bound "
                            f"{float(result.upperbound[i, j]):.1f} of {result.method} and {cfg.min_ratio}x the "
                            f"baseline mean {expected:.1f}; the vendor whose listings rose most added {top:.1f}",
