@@ -195,11 +195,9 @@ def _market_spikes(data: StoreSeries, market: str, rows: dict[str, npt.NDArray[n
         if expected > 0 and observed < cfg.min_ratio * expected:
             continue
         excess = observed - (expected if expected > 0 else 0.0)
-        top = _top_vendor_rise(data, name, market, [days[k] for k in kept], j, detector.min_history)
+        top, new = _listing_rise(data, name, market, [days[k] for k in kept], j, detector.min_history)
         if top > cfg.max_vendor_share * excess:
             continue  # mostly one vendor's new listings (a batch, relisting under new ids): not the market's rise
-        crawl_days = [days[k] for k in kept]
-        new = _new_listings(data, name, market, crawl_days, j, detector.min_history)
         if new < cfg.min_new_share * excess:
             continue  # mostly listings back after an absence (shops in holiday mode, an outage): no new supply
         ratio = observed / expected if expected > 0 else math.inf
@@ -216,13 +214,17 @@ def _market_spikes(data: StoreSeries, market: str, rows: dict[str, npt.NDArray[n
     return out
 
 
-def _top_vendor_rise(data: StoreSeries, name: str, market: str, crawl_days: list[date], j: int, history: int
-                     ) -> float:  # fmt: skip
-    """The largest rise of one vendor's listings of ``name`` on ``market`` on ``crawl_days[j]``: its listings that
-    day less its mean per crawl day over the ``history`` crawl days before (the detector's baseline and gap)."""
-    day, before = crawl_days[j], set(crawl_days[max(0, j - history) : j])
+def _listing_rise(data: StoreSeries, name: str, market: str, crawl_days: list[date], j: int, history: int
+                  ) -> tuple[float, int]:  # fmt: skip
+    """Where the listings of ``name`` on ``market`` on ``crawl_days[j]`` come from, over the ``history`` crawl days
+    before it (the detector's baseline and gap): the largest rise of one vendor's listings (its listings that day
+    less its mean per crawl day over those days), and how many of the day's listings were first seen within those
+    days or on that day (new supply, not listings back after an absence)."""
+    day, window = crawl_days[j], crawl_days[max(0, j - history) : j]
+    since, before = crawl_days[max(0, j - history)], set(window)
     today: Counter[str] = Counter()
     earlier: Counter[str] = Counter()
+    new = 0
     for rec in data.by_subject[name]:
         if rec.kind != "listing" or (rec.market or rec.source) != market:
             continue
@@ -230,20 +232,11 @@ def _top_vendor_rise(data: StoreSeries, name: str, market: str, crawl_days: list
         for sight in rec.sights:
             if sight.day == day:
                 today[vendor] += 1
+                new += rec.sights[0].day >= since
             elif sight.day in before:
                 earlier[vendor] += 1
     span = max(1, len(before))
-    return max((n - earlier[v] / span for v, n in today.items()), default=0.0)
-
-
-def _new_listings(data: StoreSeries, name: str, market: str, crawl_days: list[date], j: int, history: int) -> int:
-    """Listings of ``name`` on ``market`` seen on ``crawl_days[j]`` and first seen within the ``history`` crawl days
-    before it (the detector's baseline and gap) or on that day: new supply, not listings back after an absence."""
-    since = crawl_days[max(0, j - history)]
-    day = crawl_days[j]
-    return sum(1 for rec in data.by_subject[name]
-               if rec.kind == "listing" and (rec.market or rec.source) == market and rec.sights[0].day >= since
-               and any(sight.day == day for sight in rec.sights))  # fmt: skip
+    return max((n - earlier[v] / span for v, n in today.items()), default=0.0), new
 
 
 # -- price shifts --------------------------------------------------------------------------------
