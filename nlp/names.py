@@ -25,6 +25,7 @@ Nothing here reads a file: the lexicon's cores are passed in (:func:`lexicon_cor
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -128,7 +129,7 @@ _ACH_CORES = ("PCP", "PCE", "PCPr", "PCPy", "PCMo", "PCiP", "PCM", "PCEEA", "PCM
               "NENK", "NENDCK", "MXE", "MXPr", "MXiPr", "MXM", "DMXE", "DXE", "HXE", "FXE", "TCPy")  # fmt: skip
 _PHENIDATES = ("MPH", "EPH", "IPH", "PPH", "IPPH", "BPH", "CPH", "MNP")
 _AMPHETAMINE_LETTERS = r"(?:MeO|Me|Cl|Br|F|C|B|I|M|E)"
-_SCRA_HEADS = ("ADB", "MDMB", "MMB", "EDMB", "AB", "AMB", "APP", "APICA", "CUMYL", "BZO", "MAB", "ADAMANTYL", "NNEI",
+SCRA_HEADS = ("ADB", "MDMB", "MMB", "EDMB", "AB", "AMB", "APP", "APICA", "CUMYL", "BZO", "MAB", "ADAMANTYL", "NNEI",
                "MN", "FUB", "AP", "ADMB", "PX", "A", "DMBA", "EMB", "MPP", "OXIZID", "SGT", "CH", "ADSB", "MDMBA",
                "EDMBA", "FDU", "NNE", "PTI", "QUCHIC", "TMCP", "CHM", "4F", "5F")  # fmt: skip
 _SCRA_TAIL = r"(?:[3-7]'?(?:en|F|Cl|Br|CN|I|Me|OH|MeO)|CHM|CH|FUB|PEN|BUT|HEX|Bn|F)"
@@ -150,10 +151,13 @@ FAMILIES: tuple[Family, ...] = (
         "synthetic cannabinoid",
         "cannabinoid",
         # [tail-]head[-tail]-core ("5F-MDMB-PICA", "MDMB-4en-PINACA", "EDMB 5en HEXINACA", "BZO-5en-HEXOXIZID"), a
-        # generic upper-case head before a hyphen ("XYZ-4en-PINACA"), or a code ("JWH-018")
+        # tail and core without the head ("7en-BINACA"), a generic upper-case head before a hyphen
+        # ("XYZ-4en-PINACA"), or a code ("JWH-018")
         rf"(?:(?P<tail>{_SCRA_TAIL})-)?(?P<head>(?i:{{heads}}))(?:-?(?P<tail2>(?i:{_SCRA_TAIL})))?-(?P<core>(?i:{{cores}}))"
         rf"|(?P<head2>(?i:{{heads}}))[\s-]?(?P<tail3>(?i:{_SCRA_TAIL}))\s(?P<core2>(?i:{{cores}}))"
         rf"|(?P<head3>(?i:{{long_heads}}))\s(?P<core3>(?i:{{cores}}))"
+        # a tail and a core without the head, as posts shorten a name ("7en-BINACA" for ADB-7en-BINACA)
+        rf"|(?P<tail4>[3-7]'?(?i:en|F|Cl|Br|CN))[\s-](?P<core4>(?i:{{cores}}))"
         rf"|(?:{_SCRA_TAIL}-)?[A-Z][A-Z0-9]{{1,5}}(?:-(?i:{_SCRA_TAIL}))?-(?:{{cores}})"
         rf"|{_SCRA_CODES}",
         gate=(),
@@ -315,7 +319,7 @@ def lexicon_cores(forms: Iterable[tuple[str, str]], family: Family) -> tuple[str
 
 
 def _heads(shortest: int = 1) -> str:
-    return _alternation(h for h in _SCRA_HEADS if len(h) >= shortest)
+    return _alternation(h for h in SCRA_HEADS if len(h) >= shortest)
 
 
 def _scra_cores() -> str:
@@ -434,6 +438,27 @@ def substituents(ring: str) -> tuple[Substituent, ...]:
     return tuple(Substituent(m["position"].rstrip("-"), _group_name(m["group"])) for m in _ONE_RING.finditer(ring))
 
 
+_SPELLED_KEY: re.Pattern[str] | None = None
+_ABBREVIATION = {
+    unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().upper(): abbrs[0].upper()
+    for abbrs, stems in SUBSTITUENTS.values()
+    for s in stems
+}
+
+
+def abbreviated(key: str) -> str:
+    """An upper-case name key (letters and digits only, as ``signals.series.candidate_key`` makes) with each
+    substituent spelled out after a position written as its abbreviation, and a spelled-out alpha before a
+    pyrovalerone core left out (as "α" is): "4BROMOPIHP", "4BRALPHAPIHP" and "4BRPIHP" are one key, so are
+    "25DIMETHOXY..." and "25DIMEO..."."""
+    global _SPELLED_KEY
+    if _SPELLED_KEY is None:
+        stems = _alternation(_ABBREVIATION)
+        multipliers = "|".join(_MULTIPLIERS).upper()
+        _SPELLED_KEY = re.compile(rf"(?<=[0-9])((?:{multipliers})?)({stems})|(?<=[0-9A-Z])(?:ALPHA|ALFA)(?=P)")
+    return _SPELLED_KEY.sub(lambda m: m[1] + _ABBREVIATION[m[2]] if m[2] else "", key)
+
+
 def parse(name: str, grammar: Grammar | None = None) -> Parse | None:
     """The first family whose expression matches all of ``name`` (in ``FAMILIES`` order, as the combined expression
     tries them), with its parts; None if no family reads it."""
@@ -446,7 +471,7 @@ def parse(name: str, grammar: Grammar | None = None) -> Parse | None:
         parts = {k: v for k, v in m.groupdict().items() if v}
         core = next((parts[k] for k in ("core", "core2", "core3", "core4") if k in parts), name)
         head = parts.get("head") or parts.get("head2") or parts.get("head3") or ""
-        tail = parts.get("tail") or parts.get("tail2") or parts.get("tail3") or ""
+        tail = parts.get("tail") or parts.get("tail2") or parts.get("tail3") or parts.get("tail4") or ""
         ring = next((parts[k] for k in ("ring", "ring2", "ring3", "ring4") if k in parts), "")
         prefix = (parts.get("nalkyl") or parts.get("nalkyl2") or "").strip(" -")
         subs = substituents(ring) if family.name not in ("nitazene", "benzodiazepine", "lysergamide") else ()

@@ -20,6 +20,7 @@ import itertools
 import math
 import re
 import statistics
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from nlp import names
 from storage.base import SearchQuery, Storage
 
 PAGE_SIZE = 500  # documents per search page while loading
@@ -466,11 +468,17 @@ def _positive(value: Any) -> bool:
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 _POSITION = re.compile(r"^\d+")
+# the synthetic cannabinoid heads a shortened name may leave out ("7en-BINACA" for ADB-7en-BINACA; one letter is
+# too little to tell)
+_HEADS = tuple(head for head in names.SCRA_HEADS if len(head) > 1 and head.isalpha())
 
 
 def candidate_key(name: str) -> str:
-    """Spellings of one candidate fold together: ``3-CPMC``, ``3cpmc``, ``3 CPMC`` -> ``3CPMC``."""
-    return _NOT_ALNUM.sub("", name.upper())
+    """Spellings of one candidate fold together: ``3-CPMC``, ``3cpmc``, ``3 CPMC`` -> ``3CPMC``; accents and Greek
+    letters go, substituents spelled out are abbreviated (``4-bromo-PiHP``, ``4-Br-α-PiHP``, ``4-BrPiHP`` ->
+    ``4BRPIHP``: ``nlp.names.abbreviated``)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return names.abbreviated(_NOT_ALNUM.sub("", ascii_name.upper()))
 
 
 def candidate_names(raw: Iterable[Any]) -> list[str]:
@@ -551,9 +559,9 @@ def fold_names(records: list[Record]) -> dict[str, list[str]]:
         ka, kb = candidate_key(a), candidate_key(b)
         if shared and (ka in kb or kb in ka or len(shared) * 2 >= min(len(docs[a]), len(docs[b]))):
             join(a, b)
-    for bare, placed in _positioned(candidates).items():
-        if len(placed) == 1:
-            join(bare, placed[0])
+    for short, whole in _shortened(candidates).items():
+        if len(whole) == 1:
+            join(short, whole[0])
     folded: dict[str, list[str]] = defaultdict(list)
     for name in parent:
         if root(name) != name:
@@ -570,16 +578,20 @@ def fold_names(records: list[Record]) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in folded.items()}
 
 
-def _positioned(candidates: list[str]) -> dict[str, list[str]]:
-    """Each candidate written without a position (``CPMC``) and the candidates that are that name after a
-    position (``3-CPMC``, ``4-CPMC``)."""
-    by_tail: dict[str, list[str]] = defaultdict(list)
+def _shortened(candidates: list[str]) -> dict[str, list[str]]:
+    """Each candidate written without its leading part (a position: "CPMC"; a synthetic cannabinoid's head:
+    "7en-BINACA") and the candidates that are that name after such a part ("3-CPMC" and "4-CPMC";
+    "ADB-7en-BINACA")."""
+    by_rest: dict[str, list[str]] = defaultdict(list)
     for name in candidates:
         key = candidate_key(name)
         position = _POSITION.match(key)
-        if position and position.end() < len(key):
-            by_tail[key[position.end() :]].append(name)
-    return {bare: by_tail[candidate_key(bare)] for bare in candidates if candidate_key(bare) in by_tail}
+        parts = [position[0]] if position else []
+        parts += [head for head in _HEADS if key.startswith(head)]
+        for part in parts:
+            if len(part) < len(key):
+                by_rest[key[len(part) :]].append(name)
+    return {short: by_rest[key] for short in candidates if (key := candidate_key(short)) in by_rest}
 
 
 def _is_candidate(name: str, rec: Record) -> bool:

@@ -143,6 +143,39 @@ def test_synthetic_cannabinoids_decompose_into_head_tail_core(name: str, head: s
     assert (parsed.head, parsed.tail, parsed.core) == (head, tail, core)
 
 
+@pytest.mark.parametrize(
+    ("name", "tail", "core"),
+    [("6en-PINACA", "6en", "PINACA"), ("5Cl BUTINACA", "5Cl", "BUTINACA"), ("7en-binaca", "7en", "binaca")],
+)
+def test_a_synthetic_cannabinoid_shortened_to_tail_and_core_is_still_one(name: str, tail: str, core: str) -> None:
+    # posts shorten a name to its tail and core ("7en-BINACA" for ADB-7en-BINACA, hold-out E): still a synthetic
+    # cannabinoid, with no head
+    parsed = names.parse(name)
+    assert parsed is not None and parsed.family == "synthetic cannabinoid"
+    assert (parsed.head, parsed.tail, parsed.core) == ("", tail, core)
+
+
+@pytest.mark.parametrize("word", ["6 PINACA", "en-PINACA", "8en-PINACA", "4F-ICE", "5en-INDICA"])
+def test_a_tail_and_core_need_both_parts(word: str) -> None:
+    parsed = names.parse(word)
+    assert parsed is None or parsed.family != "synthetic cannabinoid"
+
+
+@pytest.mark.parametrize(
+    ("keys", "same"),
+    [
+        (("4BROMOPIHP", "4BRPIHP", "4BRALPHAPIHP"), True),  # spelled-out, abbreviated, alpha spelled out
+        (("25DIMETHOXY4IODOAMPHETAMINE", "25DIMEO4IAMPHETAMINE"), True),
+        (("3METHOXYPCP", "3MEOPCP"), True),
+        (("4FLUORMETHYLPHENIDATE", "4FMETHYLPHENIDATE"), True),  # German "Fluor", methyl not after a position
+        (("3CMC", "3MMC"), False),
+        (("BROMAZOLAM", "BRAZOLAM"), False),  # no position: a stem, not a substituent
+    ],
+)
+def test_abbreviated_keys_fold_spelled_out_substituents(keys: tuple[str, ...], same: bool) -> None:
+    assert (len({names.abbreviated(k) for k in keys}) == 1) is same
+
+
 # --- families by ending or scheme -------------------------------------------------------------------------------
 
 

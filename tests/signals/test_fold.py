@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from signals.series import Record, Sight, fold_names
+from signals.series import Record, Sight, candidate_names, fold_names
 from tests.signals.synthetic import day
 
 
@@ -42,3 +42,23 @@ def test_a_candidate_without_position_stays_apart_beside_two_positional_isomers(
     records = [doc("l1", 12, "3-CPMC"), doc("l2", 13, "4-CPMC"), doc("p1", 19, "CPMC")]
     assert fold_names(records) == {}
     assert subjects(records) == {"3-CPMC", "4-CPMC", "CPMC"}
+
+
+def test_a_synthetic_cannabinoid_written_without_its_head_is_the_one_with_a_head() -> None:
+    # hold-out E: a listing "7en-BINACA Räuchermischung" on day 17, "ADB-7en-BINACA" from day 19, never both in one
+    # document: one substance, not two first sightings
+    records = [doc("l1", 17, "7-ENBINACA"), doc("l2", 19, "ADB7ENBINACA"), doc("p1", 20, "ADB7ENBINACA")]
+    assert fold_names(records) == {"7-ENBINACA": ["ADB7ENBINACA"]}
+    assert subjects(records) == {"7-ENBINACA"}
+
+
+def test_a_headless_name_stays_apart_beside_two_heads() -> None:
+    records = [doc("l1", 17, "ADB7ENBINACA"), doc("l2", 18, "MDMB7ENBINACA"), doc("p1", 20, "7-ENBINACA")]
+    assert fold_names(records) == {}
+    assert subjects(records) == {"ADB7ENBINACA", "MDMB7ENBINACA", "7-ENBINACA"}
+
+
+def test_substituents_spelled_out_or_abbreviated_are_one_candidate() -> None:
+    # hold-out E: "4-bromo-PiHP" in a listing's text, "4-Br-PiHP" in its title and the posts, "4-Br-α-PiHP" once
+    written = ["4-BROMO-PIHP", "4-BR-PIHP", "4-BR-Α-PIHP", "4-BRPIHP", "4-BROM-ALPHA-PIHP"]
+    assert {n for w in written for n in candidate_names([w])} == {"4-BRPIHP"}
