@@ -371,7 +371,7 @@ def test_the_new_year_hangover_posts_blame_the_drink_not_the_ecstasy() -> None:
     assert all(drink.search(p.text) for p in posts)
 
 
-# ---- hold-out E (sealed) -----------------------------------------------------------------------------------------
+# ---- hold-out E (unsealed on 2026-12-07) ---------------------------------------------------------------------------
 
 
 def test_easter_is_quiet_then_back_to_normal() -> None:
