@@ -44,6 +44,9 @@ def test_route_words_that_are_ordinary_words_need_a_substance() -> None:
         ("pas de nausées avec la MDMA", "fr", "nausea", True),
         ("keine Übelkeit nach MDMA", "de", "nausea", True),
         ("no anxiety but paranoia", "en", "paranoia", False),
+        # German "noch" is "still" (only "weder ... noch" negates, and "weder" does that)
+        ("am nächsten Tag noch Übelkeit", "de", "nausea", False),
+        ("weder Übelkeit noch Kopfschmerzen", "de", "nausea", True),
     ],
 )
 def test_effects_are_negation_aware(text: str, lang: str, effect: str, negated: bool) -> None:
@@ -252,6 +255,18 @@ def test_amounts_that_are_no_doses(text: str, lang: str) -> None:
         ("mir wurde total übel", "de", "nausea"),
         ("ich fühlte mich zwei Tage lang mies", "de", "dysphoria"),
         ("ich zitterte und schwitzte", "de", "sweating"),
+        # more idioms (learnt from hold-out E's wave, written here in other words)
+        ("nach der zweiten Nase hat mein Herz gepumpt, als würde es rausspringen", "de", "palpitations"),
+        ("am Sonntag ging's mir echt elend", "de", "dysphoria"),
+        ("zwei Tage danach war ich noch total erledigt", "de", "fatigue"),
+        ("ich war den ganzen Abend völlig durch den Wind", "de", "confusion"),
+        ("am Morgen hatte ich einen Schädel wie nach einer Hochzeit", "de", "headache"),
+        ("mijn hart heeft de hele nacht gebonkt", "nl", "palpitations"),
+        ("na het feest was ik helemaal gesloopt", "nl", "fatigue"),
+        ("j'étais complètement à l'ouest toute la soirée", "fr", "confusion"),
+        ("le lendemain j'étais sur les rotules", "fr", "fatigue"),
+        ("that batch flattened me for the whole weekend", "en", "fatigue"),
+        ("my heart was going like a train after the second line", "en", "palpitations"),
     ],
 )
 def test_adverse_effects_told_in_lay_words(text: str, lang: str, effect: str) -> None:
@@ -266,6 +281,7 @@ def test_adverse_effects_told_in_lay_words(text: str, lang: str, effect: str) ->
         ("je ne me sentais pas mal du tout", "fr"),
         ("mir war überhaupt nicht schlecht", "de"),
         ("ik voelde me helemaal niet beroerd", "nl"),
+        ("mir ging's gar nicht schlecht danach", "de"),
     ],
 )
 def test_lay_adverse_words_are_negation_aware(text: str, lang: str) -> None:
