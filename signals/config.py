@@ -46,6 +46,7 @@ class FirstSeenConfig(_Model):
     episode_days: int = Field(default=28, ge=1)  # a first sighting stays open (and is updated) this long
     new_market: Literal["digest", "low"] = "digest"  # known substance, new market: digest line or signal
     rare_max_documents: int = Field(default=10, ge=0)  # new language/country only below this
+    new_language: Literal["digest", "low"] = "digest"  # rare substance, first posts in a language: digest or signal
     high_min_documents: int = Field(default=2, ge=1)  # documents (or one listing) before a new substance is high
     dimension_warmup_days: int = Field(default=28, ge=0)  # a source's first days: history of languages, countries
 
@@ -57,6 +58,7 @@ class SpikeConfig(_Model):
     min_ratio: float = Field(default=1.5, ge=1.0)  # observed / baseline mean needed
     max_vendor_share: float = Field(default=0.5, gt=0, le=1)  # most of the rise one vendor may give (1: no guard)
     min_new_share: float = Field(default=0.5, ge=0, le=1)  # least of the rise new listings must give (0: no guard)
+    market_adjust: bool = True  # expected count and bound grow with the rest of the market (shops back from a break)
     close_after: int = Field(default=7, ge=1)
 
     @field_validator("params")

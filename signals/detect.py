@@ -119,6 +119,9 @@ def _new_places(data: StoreSeries, since: date, config: RunConfig, names: set[st
             stats["severity_rule"] = "a known substance on one more market"
         elif before >= cfg.rare_max_documents:
             continue  # common in the store: a new language or country is an artefact of a short history
+        elif f.dimension == "language" and cfg.new_language == "digest":
+            notes.digest.append(f"{day}: {f.entity} talked about in {f.value} for the first time ({len(within)} posts)")
+            continue
         else:
             stats["severity_rule"] = f"rare in the store ({before} documents before), new {f.dimension}"
         scope = f"{f.dimension}={f.value}"
@@ -183,6 +186,7 @@ def _market_spikes(data: StoreSeries, market: str, rows: dict[str, npt.NDArray[n
     # Where each substance was first listed on this market: a rise needs a baseline it was already part of;
     # an appearance from nothing is what first_seen reports, not a spike.
     first_listed = np.argmax(np.nan_to_num(matrix) > 0, axis=1)
+    totals = _market_totals(data, market, [days[k] for k in kept]) if cfg.market_adjust else None
     out = []
     for i, j in zip(*np.nonzero(result.alarm), strict=True):
         day, name = days[kept[j]], names[i]
@@ -190,8 +194,14 @@ def _market_spikes(data: StoreSeries, market: str, rows: dict[str, npt.NDArray[n
             continue
         observed = float(result.observed[i, j])
         expected = float(mean[i, j]) if mean is not None and not math.isnan(mean[i, j]) else math.nan
+        bound = float(result.upperbound[i, j])
         if day < since or observed < cfg.min_count:
             continue
+        factor = 1.0 if totals is None else _market_factor(totals, np.nan_to_num(matrix[i]), j, detector.min_history)
+        if factor > 1.0:  # the rest of the market grew since the baseline (shops back from holiday mode)
+            expected, bound = expected * factor, bound * factor
+            if observed <= bound:
+                continue
         if expected > 0 and observed < cfg.min_ratio * expected:
             continue
         excess = observed - (expected if expected > 0 else 0.0)
@@ -203,15 +213,39 @@ def _market_spikes(data: StoreSeries, market: str, rows: dict[str, npt.NDArray[n
         ratio = observed / expected if expected > 0 else math.inf
         severity = "high" if ratio >= 3 else "medium" if ratio >= 2 else "low"
         stats = {"measure": "listings", "market": market, "observed": observed, "expected": num(expected),
-                 "upperbound": num(result.upperbound[i, j]), "ratio": num(ratio), "params": result.params,
-                 "top_vendor_rise": num(top), "new_listings": new,
+                 "upperbound": num(bound), "ratio": num(ratio), "params": result.params,
+                 "top_vendor_rise": num(top), "new_listings": new, "market_factor": num(factor),
                  "reason": f"{observed:.0f} listings on {market} on {day}, above the bound "
-                           f"{float(result.upperbound[i, j]):.1f} of {result.method} and {cfg.min_ratio}x the "
+                           f"{bound:.1f} of {result.method} and {cfg.min_ratio}x the "
                            f"baseline mean {expected:.1f}; the vendor whose listings rose most added {top:.1f}",
                  "severity_rule": "ratio to the baseline >= 3 high, >= 2 medium, else low"}  # fmt: skip
         start = days[kept[max(0, j - detector.min_history)]]
         out.append(Detection("spike", name, None, day, severity, result.method, stats, start))
     return out
+
+
+def _market_totals(data: StoreSeries, market: str, crawl_days: list[date]) -> npt.NDArray[np.float64]:
+    """The listings of ``market`` (any substance) on each of its crawl days."""
+    index = {d: k for k, d in enumerate(crawl_days)}
+    totals = np.zeros(len(crawl_days))
+    for rec in data.records:
+        if rec.kind == "listing" and (rec.market or rec.source) == market:
+            for sight in rec.sights:
+                k = index.get(sight.day)
+                if k is not None:
+                    totals[k] += 1
+    return totals
+
+
+def _market_factor(totals: npt.NDArray[np.float64], own: npt.NDArray[np.float64], j: int, history: int) -> float:
+    """How much the rest of the market (its listings less the substance's own) grew on crawl day ``j`` against its
+    mean over the ``history`` crawl days before (the detector's baseline and gap); at least 1: a market that
+    shrank does not lower the bar."""
+    rest = totals - own
+    before = rest[max(0, j - history) : j]
+    if before.size == 0 or before.mean() <= 0:
+        return 1.0
+    return max(1.0, float(rest[j] / before.mean()))
 
 
 def _listing_rise(data: StoreSeries, name: str, market: str, crawl_days: list[date], j: int, history: int
