@@ -80,9 +80,10 @@ def test_a_name_only_the_recogniser_proposes_waits_for_a_second_source() -> None
 def after_the_holidays(config: RunConfig, newcomers: int) -> list[str]:
     """Hold-out D's case: a third of the market's shops in holiday mode on days 12-24 (their cocaine listings back on
     day 25 under the same ids); ketamine, 2 listings all along, gets ``newcomers`` new ones from as many vendors on
-    days 24-26: where the market as a whole grows back, 3 new listings of a small substance are no spike."""
+    days 24-26: where the market as a whole grows back, a few new listings of a small substance are no spike."""
     cocaine = [listing(f"c-{v}-{k}", f"v{v}", 0, subject="cocaine") for v in range(6) for k in range(3)]
-    away = [listing(f"h-{v}-{k}", f"h{v}", 0, away=range(12, 25), subject="cocaine") for v in range(3) for k in range(3)]
+    holiday = range(12, 25)
+    away = [listing(f"h-{v}-{k}", f"h{v}", 0, away=holiday, subject="cocaine") for v in range(3) for k in range(3)]
     ketamine = [listing(f"k-{k}", f"v{k}", 0) for k in range(2)]
     new = [listing(f"n-{k}", f"w{k}", 24 + k % 3) for k in range(newcomers)]
     known = {n: SubjectInfo(n, True) for n in ("ketamine", "cocaine")}
