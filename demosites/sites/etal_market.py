@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from demosites.beds.holdout_f import MARKET_SPEC
-from demosites.beds.market import Listing, MarketDay, Tier, groups, market_day
+from demosites.beds.market import Listing, MarketDay, Tier, groups
+from demosites.beds.site import BedMarket
 from demosites.timeline import SEED
-from demosites.web import Response, SiteApp, int_arg, paginate, render, slug
+from demosites.web import Response, int_arg, render, slug
 
 NAME = MARKET_SPEC.name
 PER_PAGE = 20
@@ -52,30 +53,27 @@ def _rows(md: MarketDay, listings: Sequence[Listing]) -> list[tuple[Listing, Tie
     return [(x, md.tiers(x)[0]) for x in listings]
 
 
-class EtalMarket(SiteApp):
+class EtalMarket(BedMarket):
+    spec = MARKET_SPEC
+
     def __init__(self, seed: int = SEED) -> None:
-        super().__init__(NAME, seed, timeline=MARKET_SPEC.timeline)
+        super().__init__(seed)
         self.route(r"/", self.home)
-        self.route(r"/rayon/(?P<slug>[a-z0-9-]+)", self.shelf)
+        self.route(r"/rayon/(?P<slug>[a-z0-9-]+)", self.rayon)
         self.route(r"/fiche/(?P<id>\d+)-[a-z0-9-]+", self.fiche)
         self.route(r"/boutique/(?P<name>[A-Za-z0-9_]+)", self.boutique)
         self.route(r"/(?:connexion|deconnexion|inscription|panier|commande|messages|favoris)(?:/.*)?", self.login)
-
-    def day(self, day: int) -> MarketDay:
-        return market_day(MARKET_SPEC, self.seed, day)
 
     def home(self, match: re.Match[str], query: dict[str, str], day: int) -> Response:
         md = self.day(day)
         return _page("accueil.html", rows=_rows(md, md.listings[:25]), count=len(md.listings))
 
-    def shelf(self, match: re.Match[str], query: dict[str, str], day: int) -> Response | None:
-        group, number = SHELVES.get(match["slug"]), int_arg(query, "page", 1)
-        if group is None or number is None:
+    def rayon(self, match: re.Match[str], query: dict[str, str], day: int) -> Response | None:
+        group = SHELVES.get(match["slug"])
+        page = self.shelf(group, int_arg(query, "page", 1), day, PER_PAGE)
+        if group is None or page is None:
             return None
         md = self.day(day)
-        page = paginate(md.in_group(group), number, PER_PAGE)
-        if page is None:
-            return None
         return _page("rayon.html", page=page, rows=_rows(md, page.items), group=group, base=f"/rayon/{match['slug']}",
                      count=len(md.in_group(group)))  # fmt: skip
 
@@ -89,10 +87,10 @@ class EtalMarket(SiteApp):
                      units=per_unit(listing, tiers), reviews=reviews)  # fmt: skip
 
     def boutique(self, match: re.Match[str], query: dict[str, str], day: int) -> Response | None:
-        md = self.day(day)
-        vendor = md.universe.vendors.get(match["name"])
+        vendor = self.vendor(match["name"], day)
         if vendor is None:
             return None
+        md = self.day(day)
         return _page("boutique.html", v=vendor, day=day, rows=_rows(md, md.by_vendor(vendor.name)))
 
     def login(self, match: re.Match[str], query: dict[str, str], day: int) -> Response:
