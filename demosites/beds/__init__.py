@@ -7,7 +7,7 @@ by ``npswatch demo``.  Their source files and event scripts live in ``bench/mark
 
 - ``model``: what a bed is made of (substances, scripted happenings, words);
 - ``market`` and ``forum``: any day of a bed's market or forum, drawn from a seed;
-- ``holdout_a`` to ``holdout_e``: the beds (``holdout_b`` and ``holdout_c`` were sealed until 2026-12-07;
-  ``holdout_d`` and ``holdout_e`` are sealed);
+- ``holdout_a`` to ``holdout_f``: the beds (``holdout_b``, ``holdout_c`` and ``holdout_d`` were sealed until
+  2026-12-07; ``holdout_e`` and ``holdout_f`` are sealed);
 - ``registry``: the bed sites the server knows, with their ports and faults.
 """

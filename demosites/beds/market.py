@@ -18,13 +18,17 @@ from functools import lru_cache
 from demosites import content
 from demosites.beds.model import (
     Appear,
+    Arrive,
     Drug,
+    Flood,
     MarketHappening,
     MarketWords,
     Pause,
     Rebrand,
+    Relabel,
     Repost,
     Reprice,
+    Sale,
     Spike,
 )
 from demosites.timeline import Timeline
@@ -95,6 +99,7 @@ class Tier:
     label: str
     amount: float  # reference currency
     shown: tuple[str, ...]  # the amounts as displayed
+    was: tuple[str, ...] = ()  # during a ``Sale``: the usual amounts as displayed (struck through)
 
 
 @dataclass(frozen=True)
@@ -134,23 +139,38 @@ def groups(spec: MarketSpec) -> list[str]:
 # ---- prices ------------------------------------------------------------------------------------------------------
 
 
+def follows(spec: MarketSpec, change: Reprice, vendor: str) -> bool:
+    """Whether a vendor follows a price change (each vendor drawn once, when only a share of them follow)."""
+    return change.followers >= 1 or content.rng_for(spec.name, "follows", change, vendor).random() < change.followers
+
+
 def price_factor(spec: MarketSpec, listing: Listing, day: int) -> float:
     """Day-to-day jitter of a few percent, times the scripted price changes the listing's vendor has followed."""
     factor = 1 + content.rng_for(spec.name, listing.id, day).uniform(-0.03, 0.03)
     for change in spec.happenings:
         if isinstance(change, Reprice) and change.drug == listing.drug.key:
             followed = change.day + min(listing.lag, change.spread - 1)
-            if followed <= day and (change.until is None or day <= change.until):
+            on = followed <= day and (change.until is None or day <= change.until)
+            if on and follows(spec, change, listing.vendor):
                 factor *= change.factor
     return factor
 
 
+def sale(spec: MarketSpec, day: int) -> Sale | None:
+    """The market-wide sale on ``day``, if any."""
+    return next((h for h in spec.happenings if isinstance(h, Sale) and h.day <= day <= h.until), None)
+
+
 def price_tiers(spec: MarketSpec, listing: Listing, day: int) -> list[Tier]:
-    factor = price_factor(spec, listing, day)
+    factor, on_sale = price_factor(spec, listing, day), sale(spec, day)
     tiers = []
     for units, discount, label in spec.tiers[listing.drug.unit]:
         amount = round(listing.unit_price * units * discount * factor, 2)
-        tiers.append(Tier(label, amount, spec.money(amount, day)))
+        if on_sale is None:
+            tiers.append(Tier(label, amount, spec.money(amount, day)))
+        else:
+            cut = round(amount * on_sale.factor, 2)
+            tiers.append(Tier(label, cut, spec.money(cut, day), spec.money(amount, day)))
     return tiers
 
 
@@ -175,8 +195,11 @@ def _vendors(spec: MarketSpec, seed: int) -> dict[str, Vendor]:
 Draft = dict[str, object]
 
 
-def _draft(spec: MarketSpec, rng: random.Random, drug: Drug, vendor: str, start: int, end: int) -> Draft:
-    lang = rng.choice(spec.langs)
+def _draft(
+    spec: MarketSpec, rng: random.Random, drug: Drug, vendor: str, start: int, end: int, lang: str | None = None
+) -> Draft:
+    """A listing of ``drug`` by ``vendor``, live from ``start`` to ``end``, in ``lang`` (else one of the market's)."""
+    lang = lang or rng.choice(spec.langs)
     names = {"a": rng.choice(drug.names) if rng.random() < 0.6 else drug.key, "key": drug.key,
              "purity": rng.choice((82, 88, 92, 96, 99)), "e": rng.choice(spec.words.emoji)}  # fmt: skip
     blurbs = drug.blurbs or spec.words.descriptions[lang]
@@ -226,8 +249,8 @@ def _scripted(spec: MarketSpec, seed: int, vendors: list[str], base: list[Draft]
     last = spec.timeline.last_day
     drafts: list[Draft] = []
     for happening in spec.happenings:
-        if isinstance(happening, Rebrand | Pause):
-            continue  # applied to every draft at the end (``_rebrand``), or to a day (``market_day``)
+        if isinstance(happening, Rebrand | Pause | Relabel | Sale | Arrive):
+            continue  # applied to every draft at the end (``_rebrands``, ``_arrivals``), or to a day
         drug = spec.drug(happening.drug)
         if isinstance(happening, Appear):
             for i in range(happening.count):
@@ -240,6 +263,9 @@ def _scripted(spec: MarketSpec, seed: int, vendors: list[str], base: list[Draft]
                 drafts.append(_draft(spec, rng, drug, rng.choice(vendors), happening.day + i % span, last))
         elif isinstance(happening, Repost):
             drafts += _reposts(spec, rng, happening, drug, vendors[happening.vendor])
+        elif isinstance(happening, Flood):
+            model = _draft(spec, rng, drug, vendors[happening.vendor], happening.day, happening.until)
+            drafts += [{**model, "title": title} for title in happening.titles]
     return drafts
 
 
@@ -261,33 +287,78 @@ def _live(draft: Draft, day: int) -> bool:
     return start <= day <= end
 
 
-def _rebrand(drafts: list[Draft], rebrand: Rebrand, old: str) -> list[Draft]:
-    """The vendor's listings end the day before it leaves; those still due are posted again by its new account
-    (new ids, no reviews) from the day it comes back."""
-    back = rebrand.day + rebrand.gap
+def _repost(
+    drafts: list[Draft], day: int, back: int, hit: Callable[[Draft], bool], change: Callable[[Draft], Draft]
+) -> list[Draft]:
+    """The listings ``hit`` picks end the day before ``day``; those still due are posted again, changed by
+    ``change`` (new ids, no reviews), from ``back``."""
     found: list[Draft] = []
     for draft in drafts:
         start, end = _span(draft)
-        if draft["vendor"] != old or end < rebrand.day:
+        if not hit(draft) or end < day:
             found.append(draft)
             continue
-        if start < rebrand.day:
-            found.append({**draft, "end": rebrand.day - 1})
+        if start < day:
+            found.append({**draft, "end": day - 1})
         if end >= back:
-            found.append({**draft, "vendor": rebrand.name, "start": max(start, back), "reviews": ()})
+            found.append({**change(draft), "start": max(start, back), "reviews": ()})
     return found
 
 
+def _new_account(spec: MarketSpec, old: Vendor, name: str, day: int, rng: random.Random) -> Vendor:
+    """An account opened on ``day`` (same key as ``old``): a handful of sales on its first day."""
+    since = spec.timeline.day_date(day).strftime("%Y-%m")
+    return replace(old, name=name, base_sales=-old.daily_sales * day + rng.randint(0, 5), since=since)
+
+
 def _rebrands(spec: MarketSpec, seed: int, vendors: dict[str, Vendor], drafts: list[Draft]) -> list[Draft]:
-    """Apply the spec's ``Rebrand`` happenings: the new accounts join ``vendors`` (same key, few sales)."""
+    """Apply the spec's ``Rebrand`` and ``Relabel`` happenings: a rebranded vendor's listings end the day before it
+    leaves and those still due are posted again by its new account (same key, few sales) from the day it comes back;
+    a relabelled substance's listings are posted again under their new titles."""
     names = sorted(vendors)
-    for rebrand in (h for h in spec.happenings if isinstance(h, Rebrand)):
-        old = vendors[names[rebrand.vendor]]
-        rng = content.rng_for(seed, spec.name, "rebrand", rebrand.name)
-        since = spec.timeline.day_date(rebrand.day + rebrand.gap).strftime("%Y-%m")
-        sales = -old.daily_sales * (rebrand.day + rebrand.gap) + rng.randint(0, 5)  # a handful on its first day
-        vendors[rebrand.name] = replace(old, name=rebrand.name, base_sales=sales, since=since)
-        drafts = _rebrand(drafts, rebrand, old.name)
+    for happening in spec.happenings:
+        if isinstance(happening, Rebrand):
+            old, back = vendors[names[happening.vendor]], happening.day + happening.gap
+            rng = content.rng_for(seed, spec.name, "rebrand", happening.name)
+            vendors[happening.name] = _new_account(spec, old, happening.name, back, rng)
+            drafts = _repost(drafts, happening.day, back, _of_vendor(old.name), _to_vendor(happening.name))
+        elif isinstance(happening, Relabel):
+            drafts = _relabel(drafts, happening, names[happening.vendor])
+    return drafts
+
+
+def _of_vendor(name: str) -> Callable[[Draft], bool]:
+    return lambda draft: draft["vendor"] == name
+
+
+def _to_vendor(name: str) -> Callable[[Draft], Draft]:
+    return lambda draft: {**draft, "vendor": name}
+
+
+def _relabel(drafts: list[Draft], relabel: Relabel, vendor: str) -> list[Draft]:
+    titles = iter(relabel.titles * len(drafts))  # the new titles in turn
+
+    def hit(draft: Draft) -> bool:
+        drug = draft["drug"]
+        return draft["vendor"] == vendor and isinstance(drug, Drug) and drug.key == relabel.drug
+
+    return _repost(drafts, relabel.day, relabel.day, hit,
+                   lambda d: {**d, "title": next(titles), "description": relabel.description})  # fmt: skip
+
+
+def _arrivals(spec: MarketSpec, seed: int, vendors: dict[str, Vendor]) -> list[Draft]:
+    """The spec's ``Arrive`` happenings: each new vendor joins ``vendors`` and posts its listings."""
+    drafts: list[Draft] = []
+    last = spec.timeline.last_day
+    for arrive in (h for h in spec.happenings if isinstance(h, Arrive)):
+        rng = content.rng_for(seed, spec.name, "arrive", arrive.name)
+        pgp, fingerprint = content.pgp_block(rng)
+        joined = Vendor(arrive.name, pgp, fingerprint, 0, rng.randint(1, 4), round(rng.uniform(4.5, 5.0), 2),
+                        arrive.country, "")  # fmt: skip
+        vendors[arrive.name] = _new_account(spec, joined, arrive.name, arrive.day, rng)
+        for key in arrive.drugs:
+            draft = _draft(spec, rng, spec.drug(key), arrive.name, arrive.day, last, lang=arrive.lang)
+            drafts.append({**draft, "ships_from": arrive.country})
     return drafts
 
 
@@ -314,7 +385,7 @@ def universe(spec: MarketSpec, seed: int) -> Universe:
     vendors = _vendors(spec, seed)
     names = sorted(vendors)
     base = _background(spec, seed, names)
-    drafts = _rebrands(spec, seed, vendors, base + _scripted(spec, seed, names, base))
+    drafts = _rebrands(spec, seed, vendors, base + _scripted(spec, seed, names, base)) + _arrivals(spec, seed, vendors)
     order = sorted(range(len(drafts)), key=lambda i: (drafts[i]["start"], i))
     ids = _ids(spec, seed, len(drafts))
     listings = tuple(Listing(id=ids[n], **drafts[i]) for n, i in enumerate(order))  # type: ignore[arg-type]

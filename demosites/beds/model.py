@@ -63,6 +63,7 @@ class Reprice:
     factor: float
     spread: int = 3
     until: int | None = None
+    followers: float = 1.0  # the share of vendors that follow (drawn per vendor); the others keep their prices
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,53 @@ class Pause:
     until: int
 
 
-MarketHappening = Appear | Spike | Reprice | Repost | Rebrand | Pause
+@dataclass(frozen=True)
+class Flood:
+    """One vendor floods the market with near-duplicates of one listing (same text and price, the titles varied)
+    on ``day`` and takes them all down after ``until``: spam, or a scam."""
+
+    drug: str
+    day: int
+    until: int
+    titles: tuple[str, ...]  # one listing per title
+    vendor: int = 0
+
+
+@dataclass(frozen=True)
+class Relabel:
+    """A vendor renames a substance on ``day``: every listing of it the vendor has live, or posts later, is taken down
+    and posted again (a new id, no reviews) under one of ``titles`` with ``description``."""
+
+    drug: str
+    day: int
+    titles: tuple[str, ...]
+    description: str
+    vendor: int = 0
+
+
+@dataclass(frozen=True)
+class Sale:
+    """A market-wide sale: every price is ``factor`` times the usual from ``day`` to ``until``, shown beside the
+    usual price struck through."""
+
+    day: int
+    until: int
+    factor: float
+
+
+@dataclass(frozen=True)
+class Arrive:
+    """A new vendor joins on ``day`` with one listing of each of ``drugs``, written in ``lang`` (which may be none of
+    the market's usual languages) and shipped from ``country``."""
+
+    name: str
+    day: int
+    drugs: tuple[str, ...]
+    lang: str
+    country: str
+
+
+MarketHappening = Appear | Spike | Reprice | Repost | Rebrand | Pause | Flood | Relabel | Sale | Arrive
 
 
 # ---- happenings on a forum ---------------------------------------------------------------------------------------

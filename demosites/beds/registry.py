@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d, holdout_e
+from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d, holdout_e, holdout_f
 from demosites.sites.beisl_forum import BeislForum
 from demosites.sites.comptoir_market import ComptoirMarket
 from demosites.sites.estaminet_forum import EstaminetForum
+from demosites.sites.etal_market import EtalMarket
 from demosites.sites.fernweh_market import FernwehMarket
 from demosites.sites.grenspost_market import GrenspostMarket
 from demosites.sites.kruispunt_market import KruispuntMarket
@@ -16,6 +17,7 @@ from demosites.sites.larade_forum import LaRadeForum
 from demosites.sites.nachtschicht_forum import NachtschichtForum
 from demosites.sites.naschmarkt_market import NaschmarktMarket
 from demosites.sites.schemer_forum import SchemerForum
+from demosites.sites.veillee_forum import VeilleeForum
 from demosites.timeline import Fault
 from demosites.web import SiteApp
 
@@ -39,8 +41,10 @@ BED_SITES: dict[str, BedSite] = {
     holdout_d.FORUM: BedSite("holdout_d", 8718, SchemerForum),
     holdout_e.MARKET: BedSite("holdout_e", 8719, NaschmarktMarket, (holdout_e.OUTAGE,)),
     holdout_e.FORUM: BedSite("holdout_e", 8720, BeislForum),
+    holdout_f.MARKET: BedSite("holdout_f", 8721, EtalMarket, (holdout_f.ERRORS,)),
+    holdout_f.FORUM: BedSite("holdout_f", 8722, VeilleeForum),
 }
 BEDS: dict[str, tuple[str, ...]] = {
     bed: tuple(site for site, b in BED_SITES.items() if b.bed == bed)
-    for bed in ("holdout_a", "holdout_b", "holdout_c", "holdout_d", "holdout_e")
+    for bed in ("holdout_a", "holdout_b", "holdout_c", "holdout_d", "holdout_e", "holdout_f")
 }

@@ -1,4 +1,5 @@
-"""A test bed's forum as a site: the index, board pages and thread pages of a ``ForumSpec``.
+"""A test bed's forum as a site: the index, board pages and thread pages of a ``ForumSpec``; and what a market site
+reads from its ``MarketSpec`` (a day, a page of a shelf, a vendor).
 
 The forum sites (``demosites/sites/nachtschicht_forum.py``, ``estaminet_forum.py``) differ in their paths, query
 arguments, page sizes, date format and templates, which they set as class attributes; the handlers are these.
@@ -12,9 +13,10 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from demosites.beds.forum import ForumSpec, forum_day
+from demosites.beds.market import Listing, MarketDay, MarketSpec, Vendor, market_day
 from demosites.forums import ForumDay
 from demosites.timeline import SEED
-from demosites.web import Response, SiteApp, int_arg, paginate, render
+from demosites.web import Page, Response, SiteApp, int_arg, paginate, render
 
 
 def arguments(match: re.Match[str], query: dict[str, str]) -> dict[str, str]:
@@ -74,3 +76,24 @@ class BedForum(SiteApp):
 
     def login(self, match: re.Match[str], query: dict[str, str], day: int) -> Response:
         return self.page("login")
+
+
+class BedMarket(SiteApp):
+    """A test bed's market as a site: its routes, paths and templates are the site's own; these read the spec."""
+
+    spec: ClassVar[MarketSpec]
+
+    def __init__(self, seed: int = SEED) -> None:
+        super().__init__(self.spec.name, seed, timeline=self.spec.timeline)
+
+    def day(self, day: int) -> MarketDay:
+        return market_day(self.spec, self.seed, day)
+
+    def shelf(self, group: str | None, number: int | None, day: int, per_page: int) -> Page[Listing] | None:
+        """Page ``number`` of a category's live listings, newest first; None when there is no such category or page."""
+        if group is None or number is None:
+            return None
+        return paginate(self.day(day).in_group(group), number, per_page)
+
+    def vendor(self, name: str, day: int) -> Vendor | None:
+        return self.day(day).universe.vendors.get(name)

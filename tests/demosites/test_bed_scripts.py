@@ -14,23 +14,29 @@ from collections.abc import Iterator
 
 import pytest
 
-from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d, holdout_e
+from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d, holdout_e, holdout_f
 from demosites.beds.forum import ForumSpec, threads
-from demosites.beds.market import MarketSpec, market_day, universe
-from demosites.beds.model import Drug, Lull, Peak
+from demosites.beds.market import Listing, MarketSpec, market_day, universe
+from demosites.beds.model import Arrive, Drug, Flood, Lull, NewThread, Peak, Relabel, Reprice
 from demosites.beds.registry import BED_SITES
 from demosites.beds.script import Event, Script, load_script, name_key, script_path
 from demosites.server import DemoSites
+from demosites.sites import etal_market
 from demosites.timeline import EVENTS, SEED, Fault
 from tests.demosites.conftest import fetch
 
 BEDS = {"holdout_a": holdout_a, "holdout_b": holdout_b, "holdout_c": holdout_c, "holdout_d": holdout_d,
-        "holdout_e": holdout_e}  # fmt: skip
+        "holdout_e": holdout_e, "holdout_f": holdout_f}  # fmt: skip
 LISTING_PATH = {"holdout_a": "/offer/{}", "holdout_b": "/item/{}", "holdout_c": "/index.php?page=annonce&ref={}",
                 "holdout_d": "/artikel/{}", "holdout_e": "/anzeige/{}"}  # fmt: skip
 SEVERE_WORDS = re.compile(r"seizure|psychos|hospital|A&E|collapse|overdos|unconscious|passed out|krampf|notaufnahme|"
                           r"krankenhaus|bewusstlos|notarzt|ziekenhuis|spoed|aanval|urgences|épilep|connaissance",
                           re.IGNORECASE)  # fmt: skip
+
+
+def listing_path(bed: str, listing: Listing) -> str:
+    """A listing's path on its site (L'Étal writes the title's slug after the reference)."""
+    return etal_market.listing_path(listing) if bed == "holdout_f" else LISTING_PATH[bed].format(listing.id)
 
 
 def script(bed: str) -> Script:
@@ -139,12 +145,17 @@ def beds() -> Iterator[DemoSites]:
 
 
 def test_the_new_substance_listings_are_served_from_their_start_day_only(beds: DemoSites) -> None:
-    """Through the server: the first listing of each new substance is a 404 the day before and shown from then."""
+    """Through the server: the first listing of each new substance is a 404 the day before and shown from then; a
+    substance seen on the forum only is never listed."""
     for bed, event in events("first_seen"):
         spec = BEDS[bed].MARKET_SPEC
         keys = {d.key for d in drugs_of(spec, event)}
-        first = next(x for x in universe(spec, SEED).listings if x.drug.key in keys)
-        path = LISTING_PATH[bed].format(first.id)
+        listed = [x for x in universe(spec, SEED).listings if x.drug.key in keys]
+        if spec.name not in event.sites:
+            assert not listed
+            continue
+        first = listed[0]
+        path = listing_path(bed, first)
         url = beds.urls[spec.name] + path
         assert fetch(url, spec.timeline.day_date(first.start - 1).isoformat()).status == 404
         shown = fetch(url, spec.timeline.day_date(event.end).isoformat())
@@ -161,7 +172,8 @@ def trap(bed: str, trap_id: str) -> object:
 STRIPS = [("holdout_a", "TA1", "nitazene test strips"), ("holdout_a", "TA1", "fentanyl test strips"),
           ("holdout_b", "TB1", "fentanyl test strips"), ("holdout_c", "TC1", "benzodiazepine test kit"),
           ("holdout_c", "TC1", "synthetic cannabinoid test kit"),
-          ("holdout_d", "TD1", "xylazine test strips"), ("holdout_e", "TE1", "fentanyl test strips")]  # fmt: skip
+          ("holdout_d", "TD1", "xylazine test strips"), ("holdout_e", "TE1", "fentanyl test strips"),
+          ("holdout_f", "TF1", "reagent test kit")]  # fmt: skip
 TESTING = re.compile(r"test ?stri|teststr|bandelette|kits? (de test|réactif)|reagent kit", re.IGNORECASE)
 
 
@@ -213,7 +225,8 @@ def test_the_monero_swing_lifts_every_xmr_price_for_five_days_then_back() -> Non
 
 
 @pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA6"), ("holdout_b", "TB6"), ("holdout_c", "TC7"),
-                                             ("holdout_d", "TD6"), ("holdout_e", "TE7")])  # fmt: skip
+                                             ("holdout_d", "TD6"), ("holdout_e", "TE7"),
+                                             ("holdout_f", "TF10")])  # fmt: skip
 def test_the_wave_mentions_other_substances_in_passing(bed: str, trap_id: str) -> None:
     [event] = [e for e in script(bed).events if e.type == "adverse_surge"]
     others = {name_key(n) for s in trap(bed, trap_id).subjects for n in (s,)}  # type: ignore[attr-defined]
@@ -276,7 +289,7 @@ def usual_posts(spec: ForumSpec, counts: dict[int, int], days: range) -> float:
 
 
 @pytest.mark.parametrize(("bed", "trap_id"), [("holdout_a", "TA3"), ("holdout_b", "TB4"), ("holdout_c", "TC3"),
-                                             ("holdout_d", "TD4")])  # fmt: skip
+                                             ("holdout_d", "TD4"), ("holdout_f", "TF6")])  # fmt: skip
 def test_the_carnival_and_festival_peaks_are_real(bed: str, trap_id: str) -> None:
     """The peak's days have well over the posts of a usual same weekday, and talk of not mixing with alcohol."""
     spec, guard = BEDS[bed].FORUM_SPEC, trap(bed, trap_id)
@@ -406,3 +419,110 @@ def test_the_new_cathinone_threads_compare_it_with_3mmc_sold_all_along() -> None
     assert len([t for t in texts if "3-MMC" in t and mentions(t, event.names())]) >= 2
     sold = [d for d in range(event.start) if market_day(holdout_e.MARKET_SPEC, SEED, d).of("3-MMC")]
     assert sold == list(range(event.start))
+
+
+# ---- hold-out F (sealed) -----------------------------------------------------------------------------------------
+
+
+def test_a_flood_is_one_vendor_s_near_duplicates_for_two_days() -> None:
+    """Hold-out F: on the flood's day one vendor posts a listing per title (same text and price), all gone after
+    ``until``; amphetamine's other listings are as before."""
+    spec, guard = holdout_f.MARKET_SPEC, trap("holdout_f", "TF3")
+    [flood] = [h for h in spec.happenings if isinstance(h, Flood)]
+    assert guard.start == flood.day and guard.end >= flood.until + 5  # type: ignore[attr-defined]
+    flooded = [x for x in universe(spec, SEED).listings if x.title in flood.titles]
+    assert len(flooded) == len(flood.titles) == 14 and len({x.vendor for x in flooded}) == 1
+    assert {(x.start, x.end, x.description, x.unit_price) for x in flooded} == {
+        (flood.day, flood.until, flooded[0].description, flooded[0].unit_price)
+    }
+    counts = {d: len(market_day(spec, SEED, d).of(flood.drug)) for d in (flood.day - 1, flood.day, flood.until + 1)}
+    assert counts[flood.day] >= counts[flood.day - 1] + 14 and counts[flood.until + 1] <= counts[flood.day - 1] + 2
+    assert [t for t in forum_texts(holdout_f.FORUM_SPEC, flood.day, flood.until + 2) if "arnaque" in t]
+
+
+def test_a_relabelled_substance_is_posted_again_under_new_ids_and_its_new_name() -> None:
+    """Hold-out F: the vendor's 3-MMC listings end the day before the rename and come back with new ids and the new
+    titles from that day; the market threads say it is the same product."""
+    spec, guard = holdout_f.MARKET_SPEC, trap("holdout_f", "TF5")
+    [relabel] = [h for h in spec.happenings if isinstance(h, Relabel)]
+    vendor = sorted(universe(spec, SEED).vendors)[relabel.vendor]
+    assert guard.start == relabel.day  # type: ignore[attr-defined]
+    before = [x for x in market_day(spec, SEED, relabel.day - 1).of(relabel.drug) if x.vendor == vendor]
+    after = [x for x in market_day(spec, SEED, relabel.day).of(relabel.drug) if x.vendor == vendor]
+    assert before and len(after) == len(before)
+    assert not {x.id for x in before} & {x.id for x in after}
+    assert {x.title for x in after} <= set(relabel.titles) and all(x.reviews == () for x in after)
+    others = [x for x in market_day(spec, SEED, relabel.day).of(relabel.drug) if x.vendor != vendor]
+    assert others and not {x.title for x in others} & set(relabel.titles)
+    said = forum_texts(holdout_f.FORUM_SPEC, relabel.day, guard.end)  # type: ignore[attr-defined]
+    assert len([t for t in said if re.search("métaphédrone|metaphedron", t, re.IGNORECASE)]) >= 3
+
+
+def test_the_sale_cuts_every_price_for_its_days_only() -> None:
+    """Hold-out F: during the sale every tier costs the sale's factor times its usual price, shown beside it."""
+    spec, sale, guard = holdout_f.MARKET_SPEC, holdout_f.SALE, trap("holdout_f", "TF8")
+    assert guard.start == sale.day and guard.end >= sale.until + 4  # type: ignore[attr-defined]
+    for day in range(sale.day - 1, sale.until + 2):
+        md = market_day(spec, SEED, day)
+        tiers = [t for x in md.listings for t in md.tiers(x)]
+        if sale.day <= day <= sale.until:
+            usual = [float(t.was[0].replace("\u202f", "").replace(",", ".").rstrip("\u00a0€")) for t in tiers]
+            assert all(t.amount == pytest.approx(u * sale.factor, abs=0.011) for t, u in zip(tiers, usual, strict=True))
+        else:
+            assert not [t for t in tiers if t.was]
+    assert [t for t in forum_texts(holdout_f.FORUM_SPEC, sale.day - 1, sale.until) if "20 %" in t]
+
+
+def test_a_new_vendor_lists_known_substances_in_a_language_new_to_the_market() -> None:
+    """Hold-out F: no Dutch listing before the newcomer's day, then one listing per substance it brings, each of a
+    substance listed from day 0 in the market's own languages."""
+    spec, guard = holdout_f.MARKET_SPEC, trap("holdout_f", "TF4")
+    [arrive] = [h for h in spec.happenings if isinstance(h, Arrive)]
+    assert guard.start == arrive.day  # type: ignore[attr-defined]
+    dutch = [x for x in universe(spec, SEED).listings if x.lang == arrive.lang]
+    assert arrive.lang not in spec.langs and {x.vendor for x in dutch} == {arrive.name}
+    assert {x.start for x in dutch} == {arrive.day} and sorted(x.drug.key for x in dutch) == sorted(arrive.drugs)
+    assert {name_key(k) for k in arrive.drugs} <= {name_key(s) for s in guard.subjects}  # type: ignore[attr-defined]
+    for key in arrive.drugs:
+        assert market_day(spec, SEED, 0).of(key)
+    vendor = universe(spec, SEED).vendors[arrive.name]
+    assert vendor.country == arrive.country and vendor.sales_on(arrive.day) <= 5
+
+
+def test_the_price_drop_shows_at_some_vendors_only() -> None:
+    """Hold-out F: a share of the MDMA listings keep their price after the drop; the others cost the drop's factor
+    times as much (within the daily jitter)."""
+    spec = holdout_f.MARKET_SPEC
+    [drop] = [h for h in spec.happenings if isinstance(h, Reprice) and h.followers < 1]
+    before, after = market_day(spec, SEED, drop.day - 1), market_day(spec, SEED, drop.day + drop.spread)
+    ratios = {x.vendor: after.tiers(x)[0].amount / before.tiers(x)[0].amount
+              for x in before.of(drop.drug) if after.listing(x.id)}  # fmt: skip
+    kept = [r for r in ratios.values() if r > 0.9]
+    assert all(r == pytest.approx(1, abs=0.07) for r in kept) and 2 <= len(kept) <= 0.5 * len(ratios)
+    assert all(r == pytest.approx(drop.factor, abs=0.05) for r in ratios.values() if r <= 0.9)
+
+
+def test_the_news_threads_mention_ghb_often_without_use_or_harm() -> None:
+    """Hold-out F: the court-case threads name GHB or GBL in nearly every post, and tell neither use nor any effect."""
+    spec, guard = holdout_f.FORUM_SPEC, trap("holdout_f", "TF7")
+    news = [t for t in threads(spec, SEED) if t.board.slug == "actu"]
+    posts = [p for t in news for p in t.posts]
+    assert {t.lang for t in news} == {"fr", "de"} and len(posts) >= 12
+    assert min(p.day for p in posts) == guard.start and max(p.day for p in posts) <= guard.end  # type: ignore[attr-defined]
+    assert len([p for p in posts if re.search(r"\bG(HB|BL)\b", p.text)]) >= 0.6 * len(posts)
+    words = spec.words
+    banks = (words.lay, words.adverse, words.effects, words.severe)
+    told = [s for bank in banks for lang in bank.values() for s in lang]
+    assert not [p.text for p in posts if any(s in p.text for s in told)]
+
+
+def test_the_2cb_thread_tells_of_bad_ketamine() -> None:
+    """Hold-out F: the thread titled with 2C-B, in the wave's days, says in every post that the ketamine was bad."""
+    spec, guard = holdout_f.FORUM_SPEC, trap("holdout_f", "TF9")
+    [scripted] = [h for h in spec.happenings if isinstance(h, NewThread) and h.first == "x_in_y"]
+    [thread] = [t for t in threads(spec, SEED) if t.drug == scripted.drug == "2C-B"
+                and t.board.slug == scripted.board and t.posts[0].day == scripted.day]  # fmt: skip
+    assert mentions(thread.title, {"2cb", "nexus"})
+    lay = [p for lang in spec.words.lay.values() for p in lang]
+    assert all(re.search("kéta|kétamine", p.text) and any(s in p.text for s in lay) for p in thread.posts)
+    assert all(guard.start <= p.day <= guard.end for p in thread.posts)  # type: ignore[attr-defined]

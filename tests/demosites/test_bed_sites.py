@@ -7,7 +7,7 @@ every price and a post's id, author, date and text are compared with what the ge
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
@@ -18,38 +18,49 @@ import pytest
 from crawlers.config import Source, load_source
 from crawlers.items import Listing, Post, Vendor
 from crawlers.parsers import Page, parse_page
-from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d, holdout_e
+from demosites.beds import holdout_a, holdout_b, holdout_c, holdout_d, holdout_e, holdout_f
 from demosites.beds.forum import ForumSpec, forum_day
+from demosites.beds.market import Listing as BedListing
 from demosites.beds.market import MarketSpec, market_day
 from demosites.beds.registry import BED_SITES, BEDS
 from demosites.beds.script import SCRIPTS_DIR, load_script
+from demosites.forums import Post as BedPost
+from demosites.forums import Thread
 from demosites.server import DemoSites
+from demosites.sites import etal_market, veillee_forum
 from demosites.timeline import SEED, Fault, Timeline
 from tests.demosites.conftest import fetch, followed
 
 MARKETS: dict[str, MarketSpec] = {holdout_a.MARKET: holdout_a.MARKET_SPEC, holdout_b.MARKET: holdout_b.MARKET_SPEC,
                                    holdout_c.MARKET: holdout_c.MARKET_SPEC,
                                    holdout_d.MARKET: holdout_d.MARKET_SPEC,
-                                   holdout_e.MARKET: holdout_e.MARKET_SPEC}  # fmt: skip
+                                   holdout_e.MARKET: holdout_e.MARKET_SPEC,
+                                   holdout_f.MARKET: holdout_f.MARKET_SPEC}  # fmt: skip
 FORUMS: dict[str, ForumSpec] = {holdout_a.FORUM: holdout_a.FORUM_SPEC, holdout_b.FORUM: holdout_b.FORUM_SPEC,
                                 holdout_c.FORUM: holdout_c.FORUM_SPEC,
                                 holdout_d.FORUM: holdout_d.FORUM_SPEC,
-                                holdout_e.FORUM: holdout_e.FORUM_SPEC}  # fmt: skip
+                                holdout_e.FORUM: holdout_e.FORUM_SPEC,
+                                holdout_f.FORUM: holdout_f.FORUM_SPEC}  # fmt: skip
 LISTING_PATH = {holdout_a.MARKET: "/offer/{}", holdout_b.MARKET: "/item/{}",
                 holdout_c.MARKET: "/index.php?page=annonce&ref={}", holdout_d.MARKET: "/artikel/{}",
                 holdout_e.MARKET: "/anzeige/{}"}  # fmt: skip
 VENDOR_PATH = {holdout_a.MARKET: "/@{}", holdout_b.MARKET: "/verkoper/{}",
                holdout_c.MARKET: "/index.php?page=vendeur&pseudo={}", holdout_d.MARKET: "/winkel/{}",
-               holdout_e.MARKET: "/haendler/{}"}  # fmt: skip
+               holdout_e.MARKET: "/haendler/{}", holdout_f.MARKET: "/boutique/{}"}  # fmt: skip
 # thread id, page number (and the thread's board slug, for Schemer's list archives)
 THREAD_PATH = {holdout_a.FORUM: "/thread.cgi?t={}&page={}", holdout_b.FORUM: "/showthread.php?t={}&page={}",
                holdout_c.FORUM: "/t/sujet/{}?page={}",
                holdout_d.FORUM: "/archives/list/{board}@schemer.lists/thread/{}/?page={}",
-               holdout_e.FORUM: "/threads/thema.{}/page-{}"}  # fmt: skip
+               holdout_e.FORUM: "/threads/thema.{}/page-{}", holdout_f.FORUM: "/post/{}"}  # fmt: skip
 POSTS_PER_PAGE = {holdout_a.FORUM: 8, holdout_b.FORUM: 10, holdout_c.FORUM: 20, holdout_d.FORUM: 15,
-                  holdout_e.FORUM: 15}  # fmt: skip
+                  holdout_e.FORUM: 15, holdout_f.FORUM: veillee_forum.VeilleeForum.posts_per_page}  # fmt: skip
+# the order a page shows its posts in, when it is not the order they were posted in (La Veillée's comment tree)
+PAGE_ORDER: dict[str, Callable[[Thread, Sequence[BedPost]], list[BedPost]]] = {
+    holdout_f.FORUM: veillee_forum.page_order
+}
 ZONES = {holdout_a.FORUM: "Europe/Berlin", holdout_b.FORUM: "Europe/Brussels", holdout_c.FORUM: holdout_c.ZONE,
-         holdout_d.FORUM: holdout_d.ZONE, holdout_e.FORUM: holdout_e.ZONE}  # fmt: skip
+         holdout_d.FORUM: holdout_d.ZONE, holdout_e.FORUM: holdout_e.ZONE,
+         holdout_f.FORUM: holdout_f.ZONE}  # fmt: skip
 DAYS = (0, 21, 36, 63)  # 36: Monero is down on Kruispunt (its prices a quarter higher); past a bed's end: its last
 
 
@@ -76,9 +87,14 @@ def btc_eur(amount: float, day: int) -> Stored:
     return [(Decimal(f"{amount / holdout_d.eur_btc(day):.8f}"), "BTC"), (Decimal(f"{amount:.2f}"), "EUR")]
 
 
+def listing_path(site: str, listing: BedListing) -> str:
+    """A listing's path on its site (L'Étal writes the title's slug after the reference)."""
+    return etal_market.listing_path(listing) if site == holdout_f.MARKET else LISTING_PATH[site].format(listing.id)
+
+
 # a tier's reference amount on a day -> as stored
 AMOUNT = {holdout_a.MARKET: gbp, holdout_b.MARKET: xmr, holdout_c.MARKET: usd, holdout_d.MARKET: btc_eur,
-          holdout_e.MARKET: eur}  # fmt: skip
+          holdout_e.MARKET: eur, holdout_f.MARKET: eur}  # fmt: skip
 
 
 ACCOUNT = (r"login|account|/cart\b|post\.cgi|newreply|bestel|/bericht|connexion|panier|/u/|inloggen|mandje|/users/"
@@ -144,13 +160,13 @@ def test_listings_parse_with_every_price_right(
     md = market_day(spec, SEED, day)
     as_of = spec.timeline.day_date(day).isoformat()
     for listing in md.listings[::9]:
-        [item] = parsed(sources[site], beds.urls[site] + LISTING_PATH[site].format(listing.id), as_of)
+        [item] = parsed(sources[site], beds.urls[site] + listing_path(site, listing), as_of)
         assert isinstance(item, Listing)
         assert (item.native_id, item.title, item.vendor) == (listing.id, listing.title, listing.vendor)
         assert item.category == [listing.drug.group]
         assert item.ships_to == list(listing.ships_to) and item.ships_from == listing.ships_from
         stored = [AMOUNT[site](t.amount, day) for t in md.tiers(listing)]
-        expected = [(t.label, shown) for t, read in zip(md.tiers(listing), stored, strict=True)
+        expected = [(t.label, " ".join(shown.split())) for t, read in zip(md.tiers(listing), stored, strict=True)
                     for shown in t.shown[: len(read)]]  # fmt: skip
         assert [(p.quantity, p.text) for p in item.prices] == expected
         assert [(p.amount, p.currency) for p in item.prices] == [price for read in stored for price in read]
@@ -182,7 +198,9 @@ def test_posts_parse_with_ids_authors_dates_and_text(
         number = (len(posts) - 1) // POSTS_PER_PAGE[site] + 1  # the last page
         path = THREAD_PATH[site].format(thread.id, number, board=thread.board.slug)
         items = parsed(sources[site], beds.urls[site] + path, as_of)
-        shown = posts[(number - 1) * POSTS_PER_PAGE[site] :]
+        shown: Sequence[BedPost] = posts[(number - 1) * POSTS_PER_PAGE[site] :]
+        if site in PAGE_ORDER:
+            shown = PAGE_ORDER[site](thread, shown)
         assert all(isinstance(i, Post) for i in items)
         assert [i.post_id for i in items] == [str(p.id) for p in shown]  # type: ignore[attr-defined]
         for item, post in zip(items, shown, strict=True):
@@ -297,3 +315,65 @@ def test_a_quoted_post_is_served_in_every_reply_and_read_once(sources: dict[str,
     background = [(t, i) for t, ps in forum_day(spec, SEED, day).threads if not holdout_e.quoted_thread(t)
                   for i in range(1, len(ps)) if holdout_e.quote_of(t, i)]  # fmt: skip
     assert len(background) >= 30  # people quote each other elsewhere too
+
+
+# ---- hold-out F (sealed) -----------------------------------------------------------------------------------------
+
+
+def test_a_sale_shows_the_usual_price_struck_through_and_the_price_charged_is_read(
+    sources: dict[str, Source], beds: DemoSites
+) -> None:
+    """Hold-out F: during L'Étal's sale every tier shows the usual price in <s> and the cut one, which is stored."""
+    spec, sale = holdout_f.MARKET_SPEC, holdout_f.SALE
+    day = sale.day + 1
+    md = market_day(spec, SEED, day)
+    for listing in md.listings[::15]:
+        url = beds.urls[spec.name] + listing_path(spec.name, listing)
+        [item] = parsed(sources[spec.name], url, spec.timeline.day_date(day).isoformat())
+        assert isinstance(item, Listing)
+        tiers = md.tiers(listing)
+        assert all(t.was for t in tiers)
+        assert [p.amount for p in item.prices] == [Decimal(f"{t.amount:.2f}") for t in tiers]
+        body = fetch(url, spec.timeline.day_date(day).isoformat()).body
+        assert all(f'<s class="avant">{t.was[0]}</s>' in body for t in tiers)
+    assert not any(t.was for x in market_day(spec, SEED, sale.until + 1).listings[:20]
+                   for t in market_day(spec, SEED, sale.until + 1).tiers(x))  # fmt: skip
+
+
+def test_half_the_market_s_pages_fail_on_the_scripted_days_and_the_front_page_works(beds: DemoSites) -> None:
+    """Hold-out F: on L'Étal's two bad days about half of the listing pages answer 500, never the front page."""
+    spec, fault = holdout_f.MARKET_SPEC, holdout_f.ERRORS
+    assert BED_SITES[spec.name].faults == (fault,) and fault.kind == "errors"
+    listings = market_day(spec, SEED, fault.days[0]).listings
+    url = beds.urls[spec.name]
+    for day in fault.days:
+        as_of = spec.timeline.day_date(day).isoformat()
+        assert fetch(url + "/", as_of).status == 200
+        failed = [fetch(url + listing_path(spec.name, x), as_of).status == 500 for x in listings[::3]]
+        assert 0.25 < sum(failed) / len(failed) < 0.75
+    for day in (fault.days[0] - 1, fault.days[-1] + 1):
+        as_of = spec.timeline.day_date(day).isoformat()
+        steady = [x for x in listings if x.live(fault.days[0] - 1) and x.live(fault.days[-1] + 1)]
+        assert all(fetch(url + listing_path(spec.name, x), as_of).status == 200 for x in steady[:30:3])
+
+
+def test_comments_nest_and_each_is_read_with_its_own_words_only(sources: dict[str, Source], beds: DemoSites) -> None:
+    """Hold-out F: La Veillée nests replies inside their parent comment; the thread with the deepest tree is read
+    with every comment's text its own (the replies' words are not in it)."""
+    spec, site = holdout_f.FORUM_SPEC, holdout_f.FORUM
+    day = spec.timeline.last_day
+
+    def depth(thread: Thread, posts: Sequence[BedPost]) -> int:
+        up, deepest = veillee_forum.parents(thread), 0
+        for post in posts[1:]:
+            level, parent = 1, up[post.id]
+            while parent is not None:
+                level, parent = level + 1, up[parent]
+            deepest = max(deepest, level)
+        return deepest
+
+    thread, posts = max(forum_day(spec, SEED, day).threads, key=lambda found: depth(*found))
+    assert depth(thread, posts) >= 3
+    items = parsed(sources[site], beds.urls[site] + f"/post/{thread.id}", spec.timeline.day_date(day).isoformat())
+    texts = {p.id: " ".join(p.text.split()) for p in posts}
+    assert {i.post_id: i.text for i in items if isinstance(i, Post)} == {str(k): v for k, v in texts.items()}
