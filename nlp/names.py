@@ -97,6 +97,10 @@ N_ALKYL = (
     r"cyclopropylmethyl))-?)"
 )
 
+# where a name may start: not inside a word or after a hyphen, nor after an apostrophe unless it ends a French elided
+# word ("l'EDMB 4en PICA", "d'ADB-7en-BINACA", "qu'"; not "don'")
+NAME_START = r"(?<![\w-])(?:(?<!')|(?<=\b[ldjmnstcLDJMNSTC]')|(?<=\b[qQ][uU]'))"
+
 # --- families -----------------------------------------------------------------------------------------------------
 
 
@@ -363,7 +367,7 @@ class Grammar:
             ]
             # a name ends at a word's end: the engine backtracks to a longer core rather than stop inside a word
             regex = self._subsets[indices] = re.compile(
-                r"(?<![\w'-])(?:" + "|".join(alternatives) + r")(?![^\W_]|-[^\W_])"
+                NAME_START + r"(?:" + "|".join(alternatives) + r")(?![^\W_]|-[^\W_])"
             )
         return regex
 

@@ -46,6 +46,7 @@ def _extends(word: str) -> bool:
 
 _IDENTIFIER = re.compile(r"^(?:0x)?[0-9A-F]{8,}$|\d{4,}|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 _THREE_LETTERS = re.compile(r"[a-z]{3}", re.IGNORECASE)
+_ELIDED = re.compile(r"\b(?:[ldjmnstc]|qu)'$", re.IGNORECASE)  # "l'", "d'", "qu'" just before a name
 _SALT = re.compile(
     r"[\s-]*(?:HCl|HBr|hydrochloride|fumarate|freebase|base|citrate|tartrate|sulfate|sulphate)$", re.IGNORECASE
 )
@@ -198,8 +199,10 @@ class NovelCandidates:
     def _accept(self, text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
         if end - start < self.min_length:
             return False
-        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-'"):
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
             return False
+        if start > 0 and text[start - 1] == "'" and not _ELIDED.search(text, max(0, start - 3), start):
+            return False  # inside a word with an apostrophe; a French elided word before is fine ("l'EDMB ...")
         if end < len(text) and (
             text[end].isalnum() or (text[end] == "-" and end + 1 < len(text) and text[end + 1].isalnum())
         ):

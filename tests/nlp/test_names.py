@@ -284,6 +284,9 @@ def test_kits_reagents_classes_and_identifiers_are_never_candidates(text: str) -
         ("4-EtO-alfa-PiHP 500mg", "nl", "4-EtO-alfa-PiHP", "synthetic cathinone"),
         ("3-Me-PCPy 1g", "en", "3-Me-PCPy", "arylcyclohexylamine"),
         ("4-Iodbutyrfentanyl in Tabletten", "de", "4-Iodbutyrfentanyl", "fentanyl analogue"),
+        # after a French elided article: the whole name, not its tail and core (hold-out B's "de l'EDMB 4en PICA")
+        ("il y aurait de l'MMB 6en BUTINACA dedans", "fr", "MMB 6en BUTINACA", "synthetic cannabinoid"),
+        ("plus fort qu'ADB-5Br-INACA", "fr", "ADB-5Br-INACA", "synthetic cannabinoid"),
     ],
 )
 def test_the_whole_name_is_one_candidate_never_its_known_part(text: str, lang: str, name: str, group: str) -> None:
