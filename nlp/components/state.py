@@ -143,6 +143,14 @@ def values(doc: Doc) -> dict[Any, Any]:
     return data
 
 
+# docread's readers as constants: compiled, a constant is a C static, where ``docread.idx(...)`` looks ``idx`` up in
+# the module's namespace at every call (about as many instructions as the read itself)
+doc_matches: Final = docread.matches
+token_idx: Final = docread.idx
+token_end: Final = docread.end
+token_orth: Final = docread.orth
+token_lowers: Final = docread.lowers
+
 NPS: Final = ext_key("nps")
 TEXT: Final = ext_key("nps_text")
 DATE: Final = ext_key("nps_date")
@@ -195,18 +203,22 @@ def check_order(nlp: Language | None, name: str, reads: tuple[str, ...]) -> None
                     )
 
 
-def findings(doc: Doc) -> Extraction:
-    """``doc._.nps``, created on first use."""
-    user_data = values(doc)
+def findings(doc: Doc, user_data: dict[Any, Any] | None = None) -> Extraction:
+    """``doc._.nps``, created on first use. ``user_data``: the doc's ``values``, when the caller has them (reading
+    ``doc.user_data`` is an attribute look-up that costs more than the dictionary's)."""
+    if user_data is None:
+        user_data = values(doc)
     current: Extraction | None = user_data.get(NPS)
     if current is None:
         current = user_data[NPS] = Extraction(lang=doc.lang_)
     return current
 
 
-def doc_text(doc: Doc) -> str:
-    """``doc._.nps_text``: ``Doc.text`` joins every token on each access, so it is computed once and kept."""
-    user_data = values(doc)
+def doc_text(doc: Doc, user_data: dict[Any, Any] | None = None) -> str:
+    """``doc._.nps_text``: ``Doc.text`` joins every token on each access, so it is computed once and kept.
+    ``user_data``: as for ``findings``."""
+    if user_data is None:
+        user_data = values(doc)
     text: str | None = user_data.get(TEXT)
     if text is None:
         text = user_data[TEXT] = doc.text
@@ -239,10 +251,10 @@ class PhraseTable:
 
     def accepts(self, doc: Doc, match: Match) -> bool:
         key, start, end = match
-        return docread.lowers(doc, start, end) in self._lowers[key]
+        return token_lowers(doc, start, end) in self._lowers[key]
 
     def hits(self, doc: Doc) -> list[Match]:
-        matches: list[Match] = docread.matches(self._matcher, doc)
+        matches: list[Match] = doc_matches(self._matcher, doc)
         if not matches:
             return matches
         return [match for match in matches if self.accepts(doc, match)]

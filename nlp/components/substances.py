@@ -18,26 +18,30 @@ with a unit, a price, or an unambiguous substance mention within ``context_windo
 
 from __future__ import annotations
 
-import bisect
 import re
 import shutil
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
-from nlp import docread, resources, tables
+from nlp import resources, tables
 from nlp.components.state import (
     NAME_TOKENS,
     RULE_SUBSTANCES,
     check_order,
     digit_ids,
+    doc_matches,
     doc_text,
     findings,
     string_id,
+    token_end,
+    token_idx,
+    token_orth,
     values,
 )
 from nlp.lexicon import CO_USE, DEFAULT_LEXICON, NOT_REPORTED, FormHit, Lexicon
@@ -45,21 +49,25 @@ from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
 from nlp.vocab import NAME_NORM, install_norms, installed_lexicon, name_pattern
 
-SPAN_KEY = "substances"
-_PIECES = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
-_EXACT, _SHORT, _PART, _SOUND = 0, 1, 2, 3  # preference at one token, best first
-_CHEMICAL_NAME = re.compile(r"^(?=.*\d)(?=.*[A-Z]).*-")  # "5-EtO-MPT": a chemical name is drug context
-_STRENGTH = re.compile(r"^\d{1,3}s?$")  # "Percocet 10", "roxy 30s"
+SPAN_KEY: Final = "substances"
+_PIECES: Final = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+# preference at one token, best first
+_EXACT: Final = 0
+_SHORT: Final = 1
+_PART: Final = 2
+_SOUND: Final = 3
+_CHEMICAL_NAME: Final = re.compile(r"^(?=.*\d)(?=.*[A-Z]).*-")  # "5-EtO-MPT": a chemical name is drug context
+_STRENGTH: Final = re.compile(r"^\d{1,3}s?$")  # "Percocet 10", "roxy 30s"
 # what a number after a medicine's name may be followed by when it is no strength of that brand ("Percocet 10 pills")
-_NOT_STRENGTH = frozenset(
+_NOT_STRENGTH: Final = frozenset(
     ["mg", "g", "mcg", "µg", "ug", "ml", "%", "x", "pcs", "pills", "pill", "tabs", "tablets", "stuks", "stück",
      "comprimés", "€", "$", "£", "eur", "usd", "for", "per", "voor", "für", "pour", "bags", "days", "minutes", "min"]
 )  # fmt: skip
-_MEDICINE_GROUPS = frozenset(
+_MEDICINE_GROUPS: Final = frozenset(
     ["benzodiazepine", "other opioid", "z-drug", "gabapentinoid", "phenidate", "antihistamine", "barbiturate"]
 )
-_STREET = frozenset(["heroin", "opium", "kratom", "poppy seed tea", "desomorphine"])  # "heroin 10" is no brand
-_CACHE_SIZE = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
+_STREET: Final = frozenset(["heroin", "opium", "kratom", "poppy seed tea", "desomorphine"])  # "heroin 10" is no brand
+_CACHE_SIZE: Final = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
 
 
 class _Near:
@@ -236,7 +244,7 @@ class SubstanceMatcher:
         return self._lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = docread.matches(self._forms, doc)
+        matches = doc_matches(self._forms, doc)
         substance, name, short = self._substance_key, self._name_key, self._short_key
         options = []
         names = []  # the name-shaped words (``doc._.nps_name_tokens``)
@@ -246,20 +254,21 @@ class SubstanceMatcher:
             elif key == name:
                 options.append((s, _PART, -e))
                 names.append(s)
-            elif key == short and docread.orth(doc, s) in self._short_orths:
+            elif key == short and token_orth(doc, s) in self._short_orths:
                 options.append((s, _SHORT, -e))
+        user_data = values(doc)
         if self.fuzzy:
-            values(doc)[NAME_TOKENS] = names
+            user_data[NAME_TOKENS] = names
         if not options and not self.span_group:
             return doc
         if len(options) > 1:
             options.sort()
-        text = doc_text(doc)
+        text = doc_text(doc, user_data)
         candidates = self._candidates(doc, text, self.lexicon, options)
         accepted = self._accept(doc, text, candidates, names) if candidates else candidates
         if accepted:
             accepted = self._reported(doc, accepted)
-        found = findings(doc).substances
+        found = findings(doc, user_data).substances
         for cand in accepted:
             sub = cand.hit.substance
             found.append(
@@ -300,7 +309,7 @@ class SubstanceMatcher:
                     continue
                 # a strain's name is no product word ("Rosin 2g - Lemon Cherry Gelato": both are mentions)
                 descriptor = not cand.hit.capital and _descriptor(doc, cand, nearby, nearby_starts)
-                at = bisect.bisect_right(nearby_starts, cand.start)
+                at = bisect_right(nearby_starts, cand.start)
                 nearby.insert(at, cand)
                 nearby_starts.insert(at, cand.start)
                 if descriptor:
@@ -404,7 +413,7 @@ class SubstanceMatcher:
                 end += 1
         if end > cand.end:
             cand.end = end
-            cand.end_char = docread.end(doc, end - 1)
+            cand.end_char = token_end(doc, end - 1)
 
     def _candidates(self, doc: Doc, text: str, lex: Lexicon, options: list[tuple[int, int, int]]) -> list[_Candidate]:
         """Leftmost, then best-kind and longest, non-overlapping candidates from the matchers' options."""
@@ -421,9 +430,9 @@ class SubstanceMatcher:
                     out.append(cand)
                     free = cand.end
                 continue
-            start_char = docread.idx(doc, start)
-            last_start = start_char if end - start == 1 else docread.idx(doc, end - 1)
-            last_end = docread.end(doc, end - 1)
+            start_char = token_idx(doc, start)
+            last_start = start_char if end - start == 1 else token_idx(doc, end - 1)
+            last_end = token_end(doc, end - 1)
             key = (text[start_char:last_end], end - start == 1)
             entry = cache.get(key)
             if entry is None:
@@ -496,11 +505,11 @@ class SubstanceMatcher:
                 return True
             if token.prefix in self._digit_ids and token.lower_.rstrip("0123456789.,") in self._context:  # "10g"
                 return True
-        lo = bisect.bisect_left(firm_starts, cand.start - 2 * window)
+        lo = bisect_left(firm_starts, cand.start - 2 * window)
         return lo < len(firm_starts) and firm_starts[lo] <= cand.start + 2 * window
 
 
-_UNIT_WORDS = frozenset(
+_UNIT_WORDS: Final = frozenset(
     [
         "g",
         "gr",
@@ -547,7 +556,8 @@ _UNIT_WORDS = frozenset(
 )
 
 
-_LINKS = frozenset(["of", "de", "du", "des", "van", "von", "vom"])  # "Buvards de 1V-BU-LAD", "blotters of 1P-LSD"
+# "Buvards de 1V-BU-LAD", "blotters of 1P-LSD"
+_LINKS: Final = frozenset(["of", "de", "du", "des", "van", "von", "vom"])
 
 
 def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate | _Near], starts: list[int]) -> bool:
@@ -555,8 +565,8 @@ def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate | _Near], st
     ("Ketamine crystal", "α-PVP 2g crystal shards", "Speed paste", "1V-BU-LAD buvards"), or before it with "of"
     ("Buvards de 1V-BU-LAD"), describes that product; it is not a mention of its own. A list separator or a
     conjunction in between ("speed, coke", "hasj und Gras") keeps it."""
-    first = bisect.bisect_left(starts, cand.start - 12)
-    for other in others[first : bisect.bisect_right(starts, cand.end + 4)]:
+    first = bisect_left(starts, cand.start - 12)
+    for other in others[first : bisect_right(starts, cand.end + 4)]:
         if other is cand:
             continue
         lo, hi = (other.end, cand.start) if other.end <= cand.start else (cand.end, other.start)

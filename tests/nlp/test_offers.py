@@ -220,6 +220,40 @@ def test_amount_starts_match_their_definition_on_random_text() -> None:
         assert amount_starts(text) == [m.start() for m in reference.finditer(text)], text
 
 
+def test_hints_are_the_substring_tests_of_the_lower_case_text() -> None:
+    import random
+
+    from nlp.components import offers
+
+    def reference(text: str) -> int:
+        low = text.lower()
+        word = any(hint in low for hint in offers._WORD_QUANTITY_HINTS)
+        currency = any(hint in low for hint in offers._CURRENCY_HINTS)
+        return (offers.WORD_QUANTITY_HINT if word else 0) | (offers.CURRENCY_HINT if currency else 0)
+
+    rng = random.Random(5)
+    pieces = [*offers._WORD_QUANTITY_HINTS, *offers._CURRENCY_HINTS, "EUR", "Half", "QP", "8TH", "buc\u212a"]
+    pieces += [
+        "e",
+        "u",
+        "q",
+        "b",
+        "h",
+        "8",
+        "-",
+        " ",
+        "1",
+        "g",
+        "x",
+        "İ",
+        "\u212a",
+        "é",
+    ]  # the Kelvin sign, "k" in lower case
+    for _ in range(50_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert offers.hints(text) == reference(text), text
+
+
 def test_round_to_is_round() -> None:
     import random
 
