@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import shutil
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -255,11 +255,13 @@ class Recogniser:
         a name-shaped word; an unattributed dose with ``DOSE_REACH`` tokens on either side."""
         user_data = values(doc)
         substances = findings(doc, user_data).substances
-        names: Sequence[int] | None = user_data.get(NAME_TOKENS)
+        names: list[int] | None = user_data.get(NAME_TOKENS)
         if names is None:
             names = [start for _, start, _ in doc_matches(self._names, doc)]
-        out = []
+        out: list[tuple[int, int]] = []
         text = doc_text(doc, user_data)
+        if not names and substances and len(text) <= self.dose_chars:
+            return out  # (most listing titles: no name-shaped word, and a substance within reach of every amount)
         for i in names:
             start, end = token_idx(doc, i), token_end(doc, i)
             for m in substances:  # a loop, not any(): no generator per word

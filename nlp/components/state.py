@@ -12,9 +12,10 @@ imported; docs/extraction.md lists them):
 - ``doc._.nps_segments``: the sentences and clauses of the text (:class:`nlp.components.attribution.Segments`),
   found by the first component that needs them (effects or doses) and kept for the others.
 
-Components read and write them through ``doc.user_data`` under spaCy's own key for a doc extension
-(``("._.", name, None, None)``, what ``doc._.name`` reads and writes): several times cheaper per access than the
-``doc._`` proxy, which counts for short texts such as listing titles (a test checks that both agree).
+Components read and write them through ``doc.user_data``, under the key ``"npswatch._.<name>"`` (``ext_key``; the
+extensions' getters and setters read and write it, so ``doc._.name`` sees the same values): several times cheaper
+per access than the ``doc._`` proxy, which counts for short texts such as listing titles (a test checks that both
+agree).
 
 Each component class declares what it reads (``READS``) and assigns (``ASSIGNS``), as ``doc._.nps.substances``-style
 names; a name with a part after ``:`` is part of an attribute: the substance mentions the rules find
@@ -28,8 +29,9 @@ before it: :func:`check_order`, called from each component's ``initialize``, rai
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Final, Generic, TypeVar
 
 from spacy.language import Language
@@ -126,15 +128,26 @@ class MatchCache(Generic[T]):
 Match = tuple[int, int, int]  # (match key, start token, end token), as spaCy's matchers give them
 
 
-# a tuple of any length, so that compiled code keeps one tuple object per key (a tuple of fixed length and types is
-# unboxed by mypyc and made again at each use: a dict look-up then hashes and compares a new tuple, several times the
-# cost of one that finds its key by identity)
-ExtKey = tuple[str | None, ...]
+EXT_PREFIX = "npswatch._."
 
 
-def ext_key(name: str) -> ExtKey:
-    """Where ``doc._.<name>`` keeps its value in ``doc.user_data`` (spaCy's ``Underscore`` key for a doc)."""
-    return ("._.", name, None, None)
+def ext_key(name: str) -> str:
+    """Where ``doc._.<name>`` keeps its value in ``doc.user_data``: the string ``"npswatch._.<name>"``.
+
+    A dictionary hashes the key of every look-up; Python keeps a string's hash in the string, but no tuple's. With
+    spaCy's own key for a doc extension, the tuple ``("._.", name, None, None)``, the components' twenty or so
+    look-ups per doc each hashed its four items (about 190 instructions, a tenth of what the components spend on a
+    listing title beside the tokenizer). The extensions are registered with a getter and a setter that read and write
+    this key, so ``doc._.<name>`` sees what the components store, and the other way round."""
+    return sys.intern(EXT_PREFIX + name)
+
+
+def _get(key: str, doc: Doc) -> Any:
+    return values(doc).get(key)
+
+
+def _set(key: str, doc: Doc, value: Any) -> None:
+    values(doc)[key] = value
 
 
 def values(doc: Doc) -> dict[Any, Any]:
@@ -149,7 +162,6 @@ doc_matches: Final = docread.matches
 token_idx: Final = docread.idx
 token_end: Final = docread.end
 token_orth: Final = docread.orth
-token_lowers: Final = docread.lowers
 
 NPS: Final = ext_key("nps")
 TEXT: Final = ext_key("nps_text")
@@ -171,8 +183,8 @@ EXTENSIONS = (
 )
 
 for _name in EXTENSIONS:
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+    if not Doc.has_extension(_name):  # default None: the getter's, for a key not in ``user_data``
+        Doc.set_extension(_name, getter=partial(_get, ext_key(_name)), setter=partial(_set, ext_key(_name)))
 
 
 RULE_SUBSTANCES = "doc._.nps.substances:rules"  # the mentions the rule components find
@@ -251,10 +263,10 @@ class PhraseTable:
 
     def accepts(self, doc: Doc, match: Match) -> bool:
         key, start, end = match
-        return token_lowers(doc, start, end) in self._lowers[key]
+        return docread.lowers(doc, start, end) in self._lowers[key]
 
     def hits(self, doc: Doc) -> list[Match]:
-        matches: list[Match] = doc_matches(self._matcher, doc)
+        matches: list[Match] = docread.matches(self._matcher, doc)
         if not matches:
             return matches
         return [match for match in matches if self.accepts(doc, match)]
