@@ -100,6 +100,7 @@ class NovelCandidates:
         self._matches: dict[int, tuple[re.Pattern[str], MatchCache[int]]] = {}
         self._words: dict[int, int] = {}  # ``_CORE_WORD | _PREFIX`` flags of the words seen, by their ``orth`` id
         self._novel_names: dict[str, bool] = {}  # ``_novel`` of the names seen
+        self._extensible: dict[str, bool] = {}  # ``_extends`` of the known mentions seen
         self._spellings: dict[str, Substance | None] | None = None  # ``spelling_index``, made at the first candidate
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
@@ -109,6 +110,7 @@ class NovelCandidates:
         self._matches = {}
         self._words = {}
         self._novel_names = {}
+        self._extensible = {}
         self._spellings = None
         install_norms(self.vocab, self._lexicon)
         self._names = PhraseMatcher(self.vocab, attr="NORM")
@@ -121,8 +123,7 @@ class NovelCandidates:
         user_data = values(doc)
         out = findings(doc, user_data)
         known = out.substances  # in text order (the substance matcher scans left to right)
-        # ``_extends``, inline
-        extensible = [m.start for m in known if "nitaz" in (low := m.text.lower()) or "fentan" in low] if known else []
+        extensible = [m.start for m in known if self._is_extensible(m.text)] if known else []
         positions: Sequence[int] | None = user_data.get(NAME_TOKENS)
         if positions is None:
             positions = [start for _, start, _ in doc_matches(self._names, doc)]
@@ -194,6 +195,15 @@ class NovelCandidates:
             if start > 1 and text[start - 1] in " -":
                 starts.append(text.rfind(" ", 0, start - 1) + 1)
         return sorted(set(starts))
+
+    def _is_extensible(self, mention: str) -> bool:
+        """``_extends`` of a known mention's text, kept per text (at most ``_CACHE_SIZE``)."""
+        kept = self._extensible.get(mention)
+        if kept is None:
+            if len(self._extensible) >= _CACHE_SIZE:
+                self._extensible.clear()
+            kept = self._extensible[mention] = _extends(mention)
+        return kept
 
     def _word(self, doc: Doc, i: int) -> int:
         """What word ``i`` may be in a name, as ``_CORE_WORD | _PREFIX`` flags, kept per word (at most

@@ -103,8 +103,16 @@ _CUR_WORD: Final = {
 }
 _PRICE_NUM = r"\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+(?:[.,]\d{1,8})?|\d+(?:[.,]\d{1,8})?|[.,]\d+"
 # currencies written before the number (case-sensitive) and after it (any case, "s?" for a plural)
-_CURRENCY_SIGNS: Final = ("€", "$", "£", "₿", "ɱ")
-_CURRENCY_CODES: Final = ("US$", *(v for code in ("eur", "usd", "gbp", "btc", "xmr") for v in (code.upper(), code)))
+_CURRENCY_SIGNS: Final[tuple[str, ...]] = ("€", "$", "£", "₿", "ɱ")
+_CURRENCY_CODES: Final[tuple[str, ...]] = (
+    "US$",
+    *(v for code in ("eur", "usd", "gbp", "btc", "xmr") for v in (code.upper(), code)),
+)
+# the same as a set of the three-character codes and a string of the one-character signs (``in`` a tuple compares
+# with each item: several times the cost of a set's look-up, and ``_currency_first`` asks at every amount)
+_CODE_SET: Final = frozenset(_CURRENCY_CODES)
+_SIGN_CHARS: Final = "".join(_CURRENCY_SIGNS)
+assert all(len(code) == 3 for code in _CURRENCY_CODES) and len(_SIGN_CHARS) == len(_CURRENCY_SIGNS)
 _CURRENCY_AFTER: tuple[str, ...] = (*_CURRENCY_SIGNS, "EUR", "euros?", "USD", "dollars?", "bucks", "GBP", "quid")
 _CURRENCY_AFTER += ("BTC", "bitcoins?", "XMR", "monero")
 _PRICE_BEFORE: Final = re.compile(
@@ -160,49 +168,42 @@ def may_be_price_after(text: str, pos: int) -> bool:
     return i < n and text[i].lower() in _CURRENCY_AFTER_STARTS
 
 
-# substrings (lower case) without which a text holds no word quantity (``_WORD_QTY``) or no price: testing them is far
-# cheaper than a scan with either expression
-_WORD_QUANTITY_HINTS = ("8th", "8-ball", "8ball", "eight", "half", "quarter", "qp", "hp")
-_CURRENCY_HINTS: tuple[str, ...] = ("€", "$", "£", "eur", "usd", "btc", "gbp", "xmr", "dollar", "buck", "quid")
-_CURRENCY_HINTS += ("bitcoin", "monero", "₿", "ɱ")
-WORD_QUANTITY_HINT: Final = 1  # the bits of ``hints``
-CURRENCY_HINT: Final = 2
-# the ASCII hints by their first character (a list indexed by its code), and the others, each one character
-_HINTS_AT: Final[list[list[tuple[str, int]]]] = [[] for _ in range(128)]
-for _hints, _kind in ((_WORD_QUANTITY_HINTS, WORD_QUANTITY_HINT), (_CURRENCY_HINTS, CURRENCY_HINT)):
-    for _hint in _hints:
-        if _hint.isascii():
-            _HINTS_AT[ord(_hint[0])].append((_hint, _kind))
-_OTHER_CURRENCY_HINTS: Final = "".join(hint for hint in _CURRENCY_HINTS if not hint.isascii())
-assert len(_OTHER_CURRENCY_HINTS) == sum(not hint.isascii() for hint in _CURRENCY_HINTS), "one character each"
-assert all(hint.isascii() for hint in _WORD_QUANTITY_HINTS)
+# the last character of each currency sign and code written before a number
+_CURRENCY_ENDS: Final = "".join(sorted({code[-1] for code in _CURRENCY_CODES + _CURRENCY_SIGNS}))
 
 
-def hints(text: str) -> int:
-    """Which hints the text has, as bits: ``WORD_QUANTITY_HINT`` if its lower-case form contains one of
-    ``_WORD_QUANTITY_HINTS``, ``CURRENCY_HINT`` if one of ``_CURRENCY_HINTS``. One pass over the lower-case form that
-    tries only the hints that start with each character: compiled, several times cheaper than a substring search per
-    hint (some 20, most of which fail), or than one expression search (a regular-expression call alone costs more)."""
-    low = text.lower()
-    found = 0
-    for i in range(len(low)):
-        code = ord(low[i])  # (compiled, this reads the character without making a string of it)
-        if code >= 128:
-            if not found & CURRENCY_HINT and low[i] in _OTHER_CURRENCY_HINTS:
-                found |= CURRENCY_HINT
-            continue
-        for hint, kind in _HINTS_AT[code]:
-            if not found & kind and _starts_at(low, i, hint):
-                found |= kind
-    return found
+def may_be_price(text: str, starts: list[int], free: list[int]) -> bool:
+    """Whether ``_price_matches`` may find a price: a currency sign or the last character of a currency code right
+    before an amount start or one whitespace character before it (``_currency_first``), or ``may_be_price_after`` at
+    a free one. A necessary condition, in a few steps per amount (most texts have no price)."""
+    for pos in starts:
+        close = pos - 1 if pos > 0 and space_at(text, pos - 1) else pos
+        if close >= 1 and text[close - 1] in _CURRENCY_ENDS:
+            return True
+    return any(may_be_price_after(text, pos) for pos in free)
 
 
-def _starts_at(text: str, i: int, word: str) -> bool:
-    """``text.startswith(word, i)`` (compiled, a loop over the characters: ``startswith`` with a position is a method
-    call through the interpreter)."""
-    if i + len(word) > len(text):
-        return False
-    return all(ord(text[i + k]) == ord(word[k]) for k in range(len(word)))
+# substrings (lower case) without which a text holds no word quantity (``_WORD_QTY``) or no price
+_WORD_QUANTITY_HINTS: Final[tuple[str, ...]] = ("8th", "8-ball", "8ball", "eight", "half", "quarter", "qp", "hp")
+_CURRENCY_HINTS: Final[tuple[str, ...]] = ("€", "$", "£", "eur", "usd", "btc", "gbp", "xmr", "dollar", "buck", "quid",
+                                           "bitcoin", "monero", "₿", "ɱ")  # fmt: skip
+
+
+# the word-quantity hints by a character each of them has (looked for first: most texts have none of them)
+_WORD_QUANTITY_HINTS_BY: Final[tuple[tuple[str, tuple[str, ...]], ...]] = tuple(
+    (char, tuple(hint for hint in _WORD_QUANTITY_HINTS if char in hint and not any(c in hint for c in "8hq"[:k])))
+    for k, char in enumerate("8hq")
+)
+assert sum(len(hints) for _, hints in _WORD_QUANTITY_HINTS_BY) == len(_WORD_QUANTITY_HINTS), "each has 8, h or q"
+
+
+def _has_any(low: str, hints: tuple[str, ...]) -> bool:
+    return any(hint in low for hint in hints)
+
+
+def has_word_quantity_hint(low: str) -> bool:
+    """``_has_any(low, _WORD_QUANTITY_HINTS)``, in fewer substring searches."""
+    return any(char in low and _has_any(low, hints) for char, hints in _WORD_QUANTITY_HINTS_BY)
 
 
 def amount_starts(text: str) -> list[int]:
@@ -431,16 +432,19 @@ class OfferExtractor:
         if not starts:
             return doc
         out = findings(doc, user_data)
-        # word quantities, prices and purity are looked for only if the text has a hint of them (substring tests on
-        # the lower-cased text: far cheaper than a case-insensitive regular expression scan)
-        has = hints(text)
-        quantities = self._quantities(text, starts, bool(has & WORD_QUANTITY_HINT))
+        # word quantities and prices are looked for only if the text has a hint of them (substring tests on the
+        # lower-cased text: far cheaper than a case-insensitive regular expression scan). Every word-quantity hint has
+        # an "8", an "h" or a "q", which rule most texts out in three character searches; the some 15 currency hints
+        # are tried only if a price can be at an amount (``may_be_price``), which rules most texts out first.
+        low = text.lower()
+        quantities = self._quantities(text, starts, has_word_quantity_hint(low))
         out.quantities.extend(quantities)
+        # a number that starts a quantity ("10g") is not a price's number
+        taken = {q.start for q in quantities}
+        free = [s for s in starts if s not in taken]
         prices = []
-        if has & CURRENCY_HINT:
-            # a number that starts a quantity ("10g") is not a price's number
-            taken = {q.start for q in quantities}
-            prices = self._prices(text, starts, [s for s in starts if s not in taken])
+        if may_be_price(text, starts, free) and _has_any(low, _CURRENCY_HINTS):
+            prices = self._prices(text, starts, free)
         if "%" in text:
             out.purity.extend(self._purity(text, starts, bool(out.substances)))
         if prices:
@@ -604,9 +608,9 @@ def _currency_first(text: str, starts: list[int]) -> list[re.Match[str]]:
     end = -1
     for pos in starts:
         close = pos - 1 if pos > 0 and text[pos - 1].isspace() else pos  # "\s?" between currency and number
-        if close >= 3 and text[close - 3 : close] in _CURRENCY_CODES:  # all three characters long
+        if close >= 3 and text[close - 3 : close] in _CODE_SET:  # all three characters long
             at = close - 3  # "US$" starts left of its "$": the leftmost match wins, as in a scan
-        elif close >= 1 and text[close - 1] in _CURRENCY_SIGNS:
+        elif close >= 1 and text[close - 1] in _SIGN_CHARS:
             at = close - 1
         else:
             continue
