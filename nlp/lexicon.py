@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from nlp.data import DATA_DIR
 from nlp.errors import DataFileError
@@ -44,10 +44,10 @@ class Substance:
 # Chemical groups of substances that are recognised but never reported as a mention: harm-reduction medicines
 # (naloxone), drug test kits ("fentanyl test strips"), stealth labels ("coffee beans"). Being lexicon forms, they win
 # over the shorter names inside them and are never novel candidates (nlp/data/sources/not_reported.tsv).
-NOT_REPORTED = frozenset(["harm reduction", "test kit", "not a substance"])
+NOT_REPORTED: Final = frozenset(["harm reduction", "test kit", "not a substance"])
 # The chemical group of substances used alongside drugs (alcohol, tobacco, nicotine, caffeine): reported, never NPS,
 # never a signal (nlp/data/sources/co_use.tsv; docs/extraction.md).
-CO_USE = "co-use"
+CO_USE: Final = "co-use"
 
 
 @dataclass(frozen=True)

@@ -19,23 +19,35 @@ word ("nitazene", "fentanyl") is no name.
 
 from __future__ import annotations
 
-import bisect
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from nlp import docread, names, resources
-from nlp.components.state import NAME_TOKENS, RULE_SUBSTANCES, MatchCache, check_order, doc_text, findings, values
+from nlp import names, resources
+from nlp.components.state import (
+    NAME_TOKENS,
+    RULE_SUBSTANCES,
+    MatchCache,
+    check_order,
+    doc_matches,
+    doc_text,
+    findings,
+    token_idx,
+    token_orth,
+    values,
+)
 from nlp.lexicon import DEFAULT_LEXICON, Lexicon, Substance
 from nlp.normalize import form_key, spelling_key
 from nlp.types import SubstanceMention
 from nlp.vocab import CORE, install_norms, name_pattern
 
-_PREFIX_WORD = re.compile(r"^(?:\d[A-Za-z]{1,3}|[A-Z][A-Za-z]{1,5}|N-[A-Za-zé]{3,12})$")  # "1B", "EDMB", "N-desethyl"
+# "1B", "EDMB", "N-desethyl"
+_PREFIX_WORD: Final = re.compile(r"^(?:\d[A-Za-z]{1,3}|[A-Z][A-Za-z]{1,5}|N-[A-Za-zé]{3,12})$")
 
 
 def _extends(word: str) -> bool:
@@ -44,20 +56,22 @@ def _extends(word: str) -> bool:
     return "nitaz" in low or "fentan" in low
 
 
-_IDENTIFIER = re.compile(r"^(?:0x)?[0-9A-F]{8,}$|\d{4,}|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
-_THREE_LETTERS = re.compile(r"[a-z]{3}", re.IGNORECASE)
-_ELIDED = re.compile(r"\b(?:[ldjmnstc]|qu)'$", re.IGNORECASE)  # "l'", "d'", "qu'" just before a name
-_SALT = re.compile(
+_IDENTIFIER: Final = re.compile(r"^(?:0x)?[0-9A-F]{8,}$|\d{4,}|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+_THREE_LETTERS: Final = re.compile(r"[a-z]{3}", re.IGNORECASE)
+_ELIDED: Final = re.compile(r"\b(?:[ldjmnstc]|qu)'$", re.IGNORECASE)  # "l'", "d'", "qu'" just before a name
+_SALT: Final = re.compile(
     r"[\s-]*(?:HCl|HBr|hydrochloride|fumarate|freebase|base|citrate|tartrate|sulfate|sulphate)$", re.IGNORECASE
 )
 
 
-_CACHE_SIZE = 20_000  # stretches of text whose family match is kept, per set of possible families
+_CACHE_SIZE: Final = 20_000  # stretches of text whose family match is kept, per set of possible families
 # the grammar takes two whitespace characters at most ("1B PRO LAD"), and its look-behind rejects word characters, "'"
 # and "-"
-_SPACES = 3
-FAMILIES = names.FAMILIES
-_CORE_WORD, _PREFIX = 1, 2  # a bare core or a family word a prefix may extend ("CPMC", "nitazene"); a prefix word
+_SPACES: Final = 3
+FAMILIES: Final = names.FAMILIES
+# a bare core or a family word a prefix may extend ("CPMC", "nitazene"); a prefix word
+_CORE_WORD: Final = 1
+_PREFIX: Final = 2
 
 
 def _encode(match: re.Match[str], start: int) -> int:
@@ -87,6 +101,7 @@ class NovelCandidates:
         self._matches: dict[int, tuple[re.Pattern[str], MatchCache[int]]] = {}
         self._words: dict[int, int] = {}  # ``_CORE_WORD | _PREFIX`` flags of the words seen, by their ``orth`` id
         self._novel_names: dict[str, bool] = {}  # ``_novel`` of the names seen
+        self._extensible: dict[str, bool] = {}  # ``_extends`` of the known mentions seen
         self._spellings: dict[str, Substance | None] | None = None  # ``spelling_index``, made at the first candidate
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
@@ -96,6 +111,7 @@ class NovelCandidates:
         self._matches = {}
         self._words = {}
         self._novel_names = {}
+        self._extensible = {}
         self._spellings = None
         install_norms(self.vocab, self._lexicon)
         self._names = PhraseMatcher(self.vocab, attr="NORM")
@@ -105,16 +121,16 @@ class NovelCandidates:
         if self._lexicon is None or self._grammar is None:
             self.initialize()
         assert self._grammar is not None
-        out = findings(doc)
+        user_data = values(doc)
+        out = findings(doc, user_data)
         known = out.substances  # in text order (the substance matcher scans left to right)
-        # ``_extends``, inline
-        extensible = [m.start for m in known if "nitaz" in (low := m.text.lower()) or "fentan" in low] if known else []
-        positions: Sequence[int] | None = values(doc).get(NAME_TOKENS)
+        extensible = [m.start for m in known if self._is_extensible(m.text)] if known else []
+        positions: Sequence[int] | None = user_data.get(NAME_TOKENS)
         if positions is None:
-            positions = [start for _, start, _ in docread.matches(self._names, doc)]
+            positions = [start for _, start, _ in doc_matches(self._names, doc)]
         if not positions and not extensible:
             return doc
-        text = doc_text(doc)
+        text = doc_text(doc, user_data)
         known_starts = [m.start for m in known]
         swallowed: set[int] = set()
         found: list[tuple[int, int, names.Family]] = []
@@ -134,7 +150,7 @@ class NovelCandidates:
                 continue
             family = FAMILIES[found_at % len(FAMILIES)]
             end = start + found_at // len(FAMILIES)
-            near = known[bisect.bisect_left(known_starts, start - 80) : bisect.bisect_left(known_starts, end)]
+            near = known[bisect_left(known_starts, start - 80) : bisect_left(known_starts, end)]
             # a longer novel name swallows a known name inside it ("N-pyrrolidino flunitazene", "4F-PiHP")
             inside = [m for m in near if start <= m.start and m.end <= end and m.end - m.start < end - start]
             taken = [(m.start, m.end) for m in near if m not in inside]
@@ -166,25 +182,34 @@ class NovelCandidates:
         starts = []
         for i in positions:
             if i > 0 and self._word(doc, i) & _CORE_WORD:
-                starts.append(docread.idx(doc, i - 1))
+                starts.append(token_idx(doc, i - 1))
             # up to two prefix words of a spaced name ("EDMB 5en HEXINACA")
             for k in (i - 1, i - 2):
                 if k < 0:
                     break
                 if self._word(doc, k) & _PREFIX and doc[k].whitespace_:
-                    starts.append(docread.idx(doc, k))
+                    starts.append(token_idx(doc, k))
                 else:
                     break
-            starts.append(docread.idx(doc, i))
+            starts.append(token_idx(doc, i))
         for start in extensible:
             if start > 1 and text[start - 1] in " -":
                 starts.append(text.rfind(" ", 0, start - 1) + 1)
         return sorted(set(starts))
 
+    def _is_extensible(self, mention: str) -> bool:
+        """``_extends`` of a known mention's text, kept per text (at most ``_CACHE_SIZE``)."""
+        kept = self._extensible.get(mention)
+        if kept is None:
+            if len(self._extensible) >= _CACHE_SIZE:
+                self._extensible.clear()
+            kept = self._extensible[mention] = _extends(mention)
+        return kept
+
     def _word(self, doc: Doc, i: int) -> int:
         """What word ``i`` may be in a name, as ``_CORE_WORD | _PREFIX`` flags, kept per word (at most
         ``_CACHE_SIZE``)."""
-        orth = docread.orth(doc, i)
+        orth = token_orth(doc, i)
         flags = self._words.get(orth)
         if flags is None:
             word = doc[i].text

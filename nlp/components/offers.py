@@ -9,15 +9,15 @@ EUR values use the rate in force on the text's date (see :mod:`nlp.rates`); the 
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 import re
 import shutil
 import time
+from bisect import bisect_left
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -37,7 +37,7 @@ from nlp.components.state import (
 from nlp.rates import DEFAULT_RATES, RateTable, is_stale, load_rates
 from nlp.types import Offer, Price, Purity, Quantity
 
-GRAMS = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "µg": 1e-6, "oz": 28.349523125, "lb": 453.59237}
+GRAMS: Final = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "µg": 1e-6, "oz": 28.349523125, "lb": 453.59237}
 _UNIT_WORDS = {
     "g": "g|gr|grs|gram|grams|gramm|gramme|grammes|grammi|gms|gm|grammen|grammes",
     "kg": "kg|kgs|kilo|kilos|kilogram|kilograms|kilogramm|kilogramme|kilogrammes",
@@ -52,19 +52,19 @@ _UNIT_WORDS = {
     "tabs": "tabs|tab",
     "blotters": "blotters|blotter|buvards|buvard|pappen|pappe|hits|hit|trips|tickets|blots",
 }
-_UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words.split("|")}
+_UNIT_OF: Final = {word: unit for unit, words in _UNIT_WORDS.items() for word in words.split("|")}
 _NUM = r"\d+(?:[.,]\d+)?|[.,]\d+"
 # the unit is any word, looked up in ``_UNIT_OF`` (one dict lookup instead of a 90-way alternation at every number)
-_QTY = re.compile(
+_QTY: Final = re.compile(
     rf"(?<![\w.,])(?:(?P<count>\d{{1,4}})\s?[x×*]\s?)?(?P<num>{_NUM}|½|¼|¾|1/2|1/4|1/8|3/4)\s?(?P<unit>[^\W\d_]+)"
     r"(?![\w])",
 )
-_WORD_QTY = re.compile(
+_WORD_QTY: Final = re.compile(
     r"(?<![\w])(?P<word>eighth|8th|8-ball|8ball|eightball|half oz|half ounce|qp|hp|quarter oz|"
     r"quarter ounce)(?![\w])",
     re.IGNORECASE,
 )
-_WORD_QTY_VALUE = {
+_WORD_QTY_VALUE: Final = {
     "eighth": (0.125, "oz"),
     "8th": (0.125, "oz"),
     "8-ball": (0.125, "oz"),
@@ -77,10 +77,10 @@ _WORD_QTY_VALUE = {
     "quarter oz": (0.25, "oz"),
     "quarter ounce": (0.25, "oz"),
 }
-_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "1/2": 0.5, "1/4": 0.25, "1/8": 0.125, "3/4": 0.75}
+_FRACTIONS: Final = {"½": 0.5, "¼": 0.25, "¾": 0.75, "1/2": 0.5, "1/4": 0.25, "1/8": 0.125, "3/4": 0.75}
 
-_CUR_SYMBOL = {"€": "EUR", "$": "USD", "us$": "USD", "£": "GBP", "₿": "BTC", "ɱ": "XMR"}
-_CUR_WORD = {
+_CUR_SYMBOL: Final = {"€": "EUR", "$": "USD", "us$": "USD", "£": "GBP", "₿": "BTC", "ɱ": "XMR"}
+_CUR_WORD: Final = {
     "eur": "EUR",
     "euro": "EUR",
     "euros": "EUR",
@@ -103,16 +103,27 @@ _CUR_WORD = {
 }
 _PRICE_NUM = r"\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+(?:[.,]\d{1,8})?|\d+(?:[.,]\d{1,8})?|[.,]\d+"
 # currencies written before the number (case-sensitive) and after it (any case, "s?" for a plural)
-_CURRENCY_SIGNS = ("€", "$", "£", "₿", "ɱ")
-_CURRENCY_CODES = ("US$", *(v for code in ("eur", "usd", "gbp", "btc", "xmr") for v in (code.upper(), code)))
+_CURRENCY_SIGNS: Final[tuple[str, ...]] = ("€", "$", "£", "₿", "ɱ")
+_CURRENCY_CODES: Final[tuple[str, ...]] = (
+    "US$",
+    *(v for code in ("eur", "usd", "gbp", "btc", "xmr") for v in (code.upper(), code)),
+)
+# the same as a set of the three-character codes and a string of the one-character signs (``in`` a tuple compares
+# with each item: several times the cost of a set's look-up, and ``_currency_first`` asks at every amount)
+_CODE_SET: Final = frozenset(_CURRENCY_CODES)
+_SIGN_CHARS: Final = "".join(_CURRENCY_SIGNS)
+assert all(len(code) == 3 for code in _CURRENCY_CODES) and len(_SIGN_CHARS) == len(_CURRENCY_SIGNS)
 _CURRENCY_AFTER: tuple[str, ...] = (*_CURRENCY_SIGNS, "EUR", "euros?", "USD", "dollars?", "bucks", "GBP", "quid")
 _CURRENCY_AFTER += ("BTC", "bitcoins?", "XMR", "monero")
-_PRICE_BEFORE = re.compile(
+_PRICE_BEFORE: Final = re.compile(
     rf"(?P<pre>{'|'.join(map(re.escape, _CURRENCY_SIGNS + _CURRENCY_CODES))})\s?(?P<num1>{_PRICE_NUM})(?:,-)?"
 )
 _AFTER_ALTERNATIVES = "|".join(w if w.endswith("s?") else re.escape(w) for w in _CURRENCY_AFTER)
-_PRICE_AFTER = re.compile(rf"(?P<num2>{_PRICE_NUM})(?:,-)?\s?(?P<post>{_AFTER_ALTERNATIVES})(?![\w])", re.IGNORECASE)
-_CURRENCY_AFTER_STARTS = "".join(sorted({w[0].lower() for w in _CURRENCY_AFTER}))  # what ``may_be_price_after`` wants
+_PRICE_AFTER: Final = re.compile(
+    rf"(?P<num2>{_PRICE_NUM})(?:,-)?\s?(?P<post>{_AFTER_ALTERNATIVES})(?![\w])", re.IGNORECASE
+)
+# what ``may_be_price_after`` wants
+_CURRENCY_AFTER_STARTS: Final = "".join(sorted({w[0].lower() for w in _CURRENCY_AFTER}))
 # Quantities, prices after their number and percentages are matched only where an amount can start (anchored), so a
 # text costs one pass over its characters (``amount_starts``) plus a few anchored matches.
 
@@ -157,15 +168,42 @@ def may_be_price_after(text: str, pos: int) -> bool:
     return i < n and text[i].lower() in _CURRENCY_AFTER_STARTS
 
 
-# substrings (lower case) without which a text holds no word quantity (``_WORD_QTY``) or no price: testing them is far
-# cheaper than a scan with either expression
-_WORD_QUANTITY_HINTS = ("8th", "8-ball", "8ball", "eight", "half", "quarter", "qp", "hp")
-_CURRENCY_HINTS: tuple[str, ...] = ("€", "$", "£", "eur", "usd", "btc", "gbp", "xmr", "dollar", "buck", "quid")
-_CURRENCY_HINTS += ("bitcoin", "monero", "₿", "ɱ")
+# the last character of each currency sign and code written before a number
+_CURRENCY_ENDS: Final = "".join(sorted({code[-1] for code in _CURRENCY_CODES + _CURRENCY_SIGNS}))
+
+
+def may_be_price(text: str, starts: list[int], free: list[int]) -> bool:
+    """Whether ``_price_matches`` may find a price: a currency sign or the last character of a currency code right
+    before an amount start or one whitespace character before it (``_currency_first``), or ``may_be_price_after`` at
+    a free one. A necessary condition, in a few steps per amount (most texts have no price)."""
+    for pos in starts:
+        close = pos - 1 if pos > 0 and space_at(text, pos - 1) else pos
+        if close >= 1 and text[close - 1] in _CURRENCY_ENDS:
+            return True
+    return any(may_be_price_after(text, pos) for pos in free)
+
+
+# substrings (lower case) without which a text holds no word quantity (``_WORD_QTY``) or no price
+_WORD_QUANTITY_HINTS: Final[tuple[str, ...]] = ("8th", "8-ball", "8ball", "eight", "half", "quarter", "qp", "hp")
+_CURRENCY_HINTS: Final[tuple[str, ...]] = ("€", "$", "£", "eur", "usd", "btc", "gbp", "xmr", "dollar", "buck", "quid",
+                                           "bitcoin", "monero", "₿", "ɱ")  # fmt: skip
+
+
+# the word-quantity hints by a character each of them has (looked for first: most texts have none of them)
+_WORD_QUANTITY_HINTS_BY: Final[tuple[tuple[str, tuple[str, ...]], ...]] = tuple(
+    (char, tuple(hint for hint in _WORD_QUANTITY_HINTS if char in hint and not any(c in hint for c in "8hq"[:k])))
+    for k, char in enumerate("8hq")
+)
+assert sum(len(hints) for _, hints in _WORD_QUANTITY_HINTS_BY) == len(_WORD_QUANTITY_HINTS), "each has 8, h or q"
 
 
 def _has_any(low: str, hints: tuple[str, ...]) -> bool:
     return any(hint in low for hint in hints)
+
+
+def has_word_quantity_hint(low: str) -> bool:
+    """``_has_any(low, _WORD_QUANTITY_HINTS)``, in fewer substring searches."""
+    return any(char in low and _has_any(low, hints) for char, hints in _WORD_QUANTITY_HINTS_BY)
 
 
 def amount_starts(text: str) -> list[int]:
@@ -205,17 +243,17 @@ def amount_starts(text: str) -> list[int]:
     return starts
 
 
-_PER_UNIT = re.compile(
+_PER_UNIT: Final = re.compile(
     r"\s?(?:/|per |p/|a |the |le |la |pro |je |each|ea\b|pp\b|la pièce|per stuk|/st)"
     r"\s?(?P<unit>g|gr|gram|gramme|gramm|pill|tab|stuk|stück|pièce|blotter|piece|unit)?",
     re.IGNORECASE,
 )
-_PURITY = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{1,2})?)\s?%\+?", re.IGNORECASE)
-_CRYPTO = {"BTC", "XMR"}
-_WORDS = re.compile(r"[a-zà-ÿ]+")
+_PURITY: Final = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{1,2})?)\s?%\+?", re.IGNORECASE)
+_CRYPTO: Final = {"BTC", "XMR"}
+_WORDS: Final = re.compile(r"[a-zà-ÿ]+")
 
 
-_NUMBER_SPACE = re.compile(r"[\s\u00a0\u202f']")
+_NUMBER_SPACE: Final = re.compile(r"[\s\u00a0\u202f']")
 
 
 def parse_number(raw: str, currency: str | None = None) -> float | None:
@@ -241,14 +279,19 @@ def parse_number(raw: str, currency: str | None = None) -> float | None:
         return None
 
 
-_CACHE_SIZE = 50_000  # matched prices and quantity contexts whose reading is kept (the cache is emptied when full)
-_ACCEPT, _REJECT, _CHECK_NETWORK, _CHECK_TIMES = 0, 1, 2, 3  # what a quantity reading still needs from its context
-_NETWORK = re.compile(r"\s?(?:LTE|network|netwerk|netz)", re.IGNORECASE)  # "4G LTE" is no amount
-_AFTER_TIMES = re.compile(r"\s?(?:\d|[a-z]{3})", re.IGNORECASE)  # "10x 200mg", "10x XTC"; not "10x" alone
+# matched prices and quantity contexts whose reading is kept (the cache is emptied when full)
+_CACHE_SIZE: Final = 50_000
+# what a quantity reading still needs from its context
+_ACCEPT: Final = 0
+_REJECT: Final = 1
+_CHECK_NETWORK: Final = 2
+_CHECK_TIMES: Final = 3
+_NETWORK: Final = re.compile(r"\s?(?:LTE|network|netwerk|netz)", re.IGNORECASE)  # "4G LTE" is no amount
+_AFTER_TIMES: Final = re.compile(r"\s?(?:\d|[a-z]{3})", re.IGNORECASE)  # "10x 200mg", "10x XTC"; not "10x" alone
 _QuantityReading = tuple[int, float, str, "float | None"]
 _QuantityHit = tuple[int, _QuantityReading]  # (match length, or -1 for no match; reading)
-_NO_QUANTITY: _QuantityHit = (-1, (_REJECT, 0.0, "", None))
-_QTY_SPACES = 4  # ``_QTY`` takes three whitespace characters at most ("10 x 5 g") and looks one character back
+_NO_QUANTITY: Final[_QuantityHit] = (-1, (_REJECT, 0.0, "", None))
+_QTY_SPACES: Final = 4  # ``_QTY`` takes three whitespace characters at most ("10 x 5 g") and looks one character back
 
 
 def _quantity_hit(m: re.Match[str], start: int) -> _QuantityHit:
@@ -296,7 +339,7 @@ def round_to(value: float, digits: int) -> float:
 
 
 _PriceReading = tuple[str, float, int, int]
-_UNSEEN: Any = object()
+_UNSEEN: Final[Any] = object()
 
 
 def _read_price(m: re.Match[str]) -> _PriceReading | None:
@@ -320,7 +363,7 @@ def _read_price(m: re.Match[str]) -> _PriceReading | None:
 
 
 # (second, date): ``date.today()`` costs as much as the rest of an offer, so it is asked once a second
-_TODAY: list[Any] = [None, None]
+_TODAY: Final[list[Any]] = [None, None]
 
 
 def _today() -> dt.date:
@@ -383,26 +426,29 @@ class OfferExtractor:
         return self._rates
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        user_data = values(doc)
+        text = doc_text(doc, user_data)
         starts = amount_starts(text)
         if not starts:
             return doc
-        out = findings(doc)
-        # word quantities, prices and purity are looked for only if the text has a hint of them (substring tests on
-        # the lower-cased text: far cheaper than a case-insensitive regular expression scan)
+        out = findings(doc, user_data)
+        # word quantities and prices are looked for only if the text has a hint of them (substring tests on the
+        # lower-cased text: far cheaper than a case-insensitive regular expression scan). Every word-quantity hint has
+        # an "8", an "h" or a "q", which rule most texts out in three character searches; the some 15 currency hints
+        # are tried only if a price can be at an amount (``may_be_price``), which rules most texts out first.
         low = text.lower()
-        quantities = self._quantities(text, starts, _has_any(low, _WORD_QUANTITY_HINTS))
+        quantities = self._quantities(text, starts, has_word_quantity_hint(low))
         out.quantities.extend(quantities)
+        # a number that starts a quantity ("10g") is not a price's number
+        taken = {q.start for q in quantities}
+        free = [s for s in starts if s not in taken]
         prices = []
-        if _has_any(low, _CURRENCY_HINTS):
-            # a number that starts a quantity ("10g") is not a price's number
-            taken = {q.start for q in quantities}
-            prices = self._prices(text, starts, [s for s in starts if s not in taken])
+        if may_be_price(text, starts, free) and _has_any(low, _CURRENCY_HINTS):
+            prices = self._prices(text, starts, free)
         if "%" in text:
             out.purity.extend(self._purity(text, starts, bool(out.substances)))
         if prices:
             out.prices.extend([p.price for p in prices])
-            user_data = values(doc)
             day = user_data.get(DATE) or self.on_date or _today()
             assert isinstance(day, dt.date)
             table = user_data.get(RATES) or self.rates
@@ -562,9 +608,9 @@ def _currency_first(text: str, starts: list[int]) -> list[re.Match[str]]:
     end = -1
     for pos in starts:
         close = pos - 1 if pos > 0 and text[pos - 1].isspace() else pos  # "\s?" between currency and number
-        if close >= 3 and text[close - 3 : close] in _CURRENCY_CODES:  # all three characters long
+        if close >= 3 and text[close - 3 : close] in _CODE_SET:  # all three characters long
             at = close - 3  # "US$" starts left of its "$": the leftmost match wins, as in a scan
-        elif close >= 1 and text[close - 1] in _CURRENCY_SIGNS:
+        elif close >= 1 and text[close - 1] in _SIGN_CHARS:
             at = close - 1
         else:
             continue
@@ -593,13 +639,13 @@ def _neighbours(
     quantities: list[Quantity], starts: list[int], price: Price, distance: int
 ) -> tuple[Quantity | None, Quantity | None]:
     """The last quantity ending before the price and the first starting after it, each within ``distance``."""
-    i = bisect.bisect_left(starts, price.start)
+    i = bisect_left(starts, price.start)
     before = None
     for q in reversed(quantities[max(0, i - 3) : i]):
         if q.end <= price.start and price.start - q.end <= distance:
             before = q
             break
-    j = bisect.bisect_left(starts, price.end)
+    j = bisect_left(starts, price.end)
     after = quantities[j] if j < len(quantities) and quantities[j].start - price.end <= distance else None
     return before, after
 

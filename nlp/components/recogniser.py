@@ -27,27 +27,30 @@ by the model: co-used substances (``chemical_group: "co-use"``, left out of warn
 
 from __future__ import annotations
 
-import bisect
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc
 
-from nlp import docread, names, resources
+from nlp import names, resources
 from nlp.components.state import (
     MODEL_SUBSTANCES,
     NAME_TOKENS,
     RULE_SUBSTANCES,
     check_order,
+    doc_matches,
     doc_text,
     findings,
     string_id,
+    token_end,
+    token_idx,
     values,
 )
 from nlp.data import DATA_DIR
@@ -58,22 +61,23 @@ from nlp.types import SubstanceMention
 from nlp.vocab import install_norms, name_pattern
 
 DEFAULT_MODEL = DATA_DIR / "recogniser"
-FOUND_BY = "model"  # the ``found_by`` of the mentions this component adds (the rule components': "rules")
+FOUND_BY: Final = "model"  # the ``found_by`` of the mentions this component adds (the rule components': "rules")
 WindowKey = tuple[tuple[int, ...], tuple[bool, ...]]  # a window's words (string ids) and the spaces after them
-MIN_LENGTH = 4  # the shortest name-shaped word the model reads, and the shortest name it adds that no lexicon form
-# or family explains (as for the rules' novel candidates: "4-B", "M30", "80s" say too little)
-DOSE_REACH = 3  # tokens on either side of an unattributed dose where the model's span is kept
-_CHEMICAL_CACHE = 50_000
+# the shortest name-shaped word the model reads, and the shortest name it adds that no lexicon form or family explains
+# (as for the rules' novel candidates: "4-B", "M30", "80s" say too little)
+MIN_LENGTH: Final = 4
+DOSE_REACH: Final = 3  # tokens on either side of an unattributed dose where the model's span is kept
+_CHEMICAL_CACHE: Final = 50_000
 # an amount with a dose unit (the doses component's units, as written)
-_DOSE_AMOUNT = re.compile(
+_DOSE_AMOUNT: Final = re.compile(
     r"(?<![\w.,])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ug|ml|g|gr|grams?|pills?|tabs?|blotters?)(?!\w)", re.IGNORECASE
 )
 # times, ratios, links; four digits in a row; hex numbers; sizes
-_NOT_A_NAME = re.compile(r"[/:+=@#]|\d{4}|^0x|^[0-9A-F]*\d[0-9A-F]*\d[0-9A-F]*$|\d[x×]\d")
-_TWO_CAPITALS = re.compile(r"[A-Z].*[A-Z]")
+_NOT_A_NAME: Final = re.compile(r"[/:+=@#]|\d{4}|^0x|^[0-9A-F]*\d[0-9A-F]*\d[0-9A-F]*$|\d[x×]\d")
+_TWO_CAPITALS: Final = re.compile(r"[A-Z].*[A-Z]")
 # a digit that starts or ends a word or a hyphenated part ("4F-ABF", "2C-B", "JWH-018", "80s", "M30's"), not one in
 # the middle of letters ("zz31qq", "unique31word": usernames and codes)
-_EDGE_DIGIT = re.compile(r"(?:^|-)\d|\d(?:'?s)?(?:$|-)")
+_EDGE_DIGIT: Final = re.compile(r"(?:^|-)\d|\d(?:'?s)?(?:$|-)")
 
 
 def load_ner(vocab: Any, path: Path, name: str = "npswatch_recogniser") -> EntityRecognizer:
@@ -249,14 +253,17 @@ class Recogniser:
     def regions(self, doc: Doc) -> list[tuple[int, int]]:
         """Token ranges the rules left unexplained, where a span the model finds is kept (see the module docstring):
         a name-shaped word; an unattributed dose with ``DOSE_REACH`` tokens on either side."""
-        substances = findings(doc).substances
-        names: Sequence[int] | None = values(doc).get(NAME_TOKENS)
+        user_data = values(doc)
+        substances = findings(doc, user_data).substances
+        names: list[int] | None = user_data.get(NAME_TOKENS)
         if names is None:
-            names = [start for _, start, _ in docread.matches(self._names, doc)]
-        out = []
-        text = doc_text(doc)
+            names = [start for _, start, _ in doc_matches(self._names, doc)]
+        out: list[tuple[int, int]] = []
+        text = doc_text(doc, user_data)
+        if not names and substances and len(text) <= self.dose_chars:
+            return out  # (most listing titles: no name-shaped word, and a substance within reach of every amount)
         for i in names:
-            start, end = docread.idx(doc, i), docread.end(doc, i)
+            start, end = token_idx(doc, i), token_end(doc, i)
             for m in substances:  # a loop, not any(): no generator per word
                 if m.start < end and start < m.end:
                     break
@@ -276,7 +283,7 @@ class Recogniser:
         starts = [m.start for m in substances]
         for match in _DOSE_AMOUNT.finditer(text):
             at, end = match.start(), match.end()
-            k = bisect.bisect_left(starts, at - self.dose_chars)
+            k = bisect_left(starts, at - self.dose_chars)
             if k < len(starts) and starts[k] <= end + self.dose_chars:
                 continue
             near = doc.char_span(max(0, at - self.verb_chars), min(len(text), end + self.verb_chars),
@@ -301,12 +308,13 @@ class Recogniser:
 
     def _add(self, doc: Doc, spans: list[tuple[int, int]]) -> None:
         """Mentions for the model's spans (token ranges) that no substance mention overlaps."""
-        found = findings(doc)
-        text = doc_text(doc)
+        user_data = values(doc)
+        found = findings(doc, user_data)
+        text = doc_text(doc, user_data)
         added = False
         for first, last in spans:
-            start = docread.idx(doc, first)
-            end = docread.end(doc, last - 1)
+            start = token_idx(doc, first)
+            end = token_end(doc, last - 1)
             surface = text[start:end]
             if surface.lower() in resources.GENERIC or any(m.start < end and start < m.end for m in found.substances):
                 continue

@@ -12,9 +12,10 @@ imported; docs/extraction.md lists them):
 - ``doc._.nps_segments``: the sentences and clauses of the text (:class:`nlp.components.attribution.Segments`),
   found by the first component that needs them (effects or doses) and kept for the others.
 
-Components read and write them through ``doc.user_data`` under spaCy's own key for a doc extension
-(``("._.", name, None, None)``, what ``doc._.name`` reads and writes): several times cheaper per access than the
-``doc._`` proxy, which counts for short texts such as listing titles (a test checks that both agree).
+Components read and write them through ``doc.user_data``, under the key ``"npswatch._.<name>"`` (``ext_key``; the
+extensions' getters and setters read and write it, so ``doc._.name`` sees the same values): several times cheaper
+per access than the ``doc._`` proxy, which counts for short texts such as listing titles (a test checks that both
+agree).
 
 Each component class declares what it reads (``READS``) and assigns (``ASSIGNS``), as ``doc._.nps.substances``-style
 names; a name with a part after ``:`` is part of an attribute: the substance mentions the rules find
@@ -28,8 +29,9 @@ before it: :func:`check_order`, called from each component's ``initialize``, rai
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Final, Generic, TypeVar
 
 from spacy.language import Language
@@ -66,7 +68,7 @@ def space_at(text: str, i: int) -> bool:
     return text[i].isspace()
 
 
-CONTEXT_LIMIT = 64  # the longest match context kept (longer ones, rare in real text, are matched every time)
+CONTEXT_LIMIT: Final = 64  # the longest match context kept (longer ones, rare in real text, are matched every time)
 
 
 def match_context(text: str, start: int, spaces: int) -> str | None:
@@ -82,7 +84,8 @@ def match_context(text: str, start: int, spaces: int) -> str | None:
     i = start
     seen = 0
     while i < n:
-        if space_at(text, i):
+        code = ord(text[i])  # ``space_at``, inline (a call per character costs as much as the test)
+        if (9 <= code <= 13 or 28 <= code <= 32) if code < 128 else text[i].isspace():
             seen += 1
             if seen == spaces:
                 return text[start - 1 : i + 1] if start > 0 else " " + text[: i + 1]
@@ -126,15 +129,26 @@ class MatchCache(Generic[T]):
 Match = tuple[int, int, int]  # (match key, start token, end token), as spaCy's matchers give them
 
 
-# a tuple of any length, so that compiled code keeps one tuple object per key (a tuple of fixed length and types is
-# unboxed by mypyc and made again at each use: a dict look-up then hashes and compares a new tuple, several times the
-# cost of one that finds its key by identity)
-ExtKey = tuple[str | None, ...]
+EXT_PREFIX = "npswatch._."
 
 
-def ext_key(name: str) -> ExtKey:
-    """Where ``doc._.<name>`` keeps its value in ``doc.user_data`` (spaCy's ``Underscore`` key for a doc)."""
-    return ("._.", name, None, None)
+def ext_key(name: str) -> str:
+    """Where ``doc._.<name>`` keeps its value in ``doc.user_data``: the string ``"npswatch._.<name>"``.
+
+    A dictionary hashes the key of every look-up; Python keeps a string's hash in the string, but no tuple's. With
+    spaCy's own key for a doc extension, the tuple ``("._.", name, None, None)``, the components' twenty or so
+    look-ups per doc each hashed its four items (about 190 instructions, a tenth of what the components spend on a
+    listing title beside the tokenizer). The extensions are registered with a getter and a setter that read and write
+    this key, so ``doc._.<name>`` sees what the components store, and the other way round."""
+    return sys.intern(EXT_PREFIX + name)
+
+
+def _get(key: str, doc: Doc) -> Any:
+    return values(doc).get(key)
+
+
+def _set(key: str, doc: Doc, value: Any) -> None:
+    values(doc)[key] = value
 
 
 def values(doc: Doc) -> dict[Any, Any]:
@@ -142,6 +156,14 @@ def values(doc: Doc) -> dict[Any, Any]:
     data: dict[Any, Any] = doc.user_data
     return data
 
+
+# docread's readers as constants: compiled, a constant is a C static, where ``docread.idx(...)`` looks ``idx`` up in
+# the module's namespace at every call (about as many instructions as the read itself)
+doc_matches: Final = docread.matches
+token_idx: Final = docread.idx
+token_end: Final = docread.end
+token_orth: Final = docread.orth
+token_lower: Final = docread.lower
 
 NPS: Final = ext_key("nps")
 TEXT: Final = ext_key("nps_text")
@@ -163,8 +185,8 @@ EXTENSIONS = (
 )
 
 for _name in EXTENSIONS:
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+    if not Doc.has_extension(_name):  # default None: the getter's, for a key not in ``user_data``
+        Doc.set_extension(_name, getter=partial(_get, ext_key(_name)), setter=partial(_set, ext_key(_name)))
 
 
 RULE_SUBSTANCES = "doc._.nps.substances:rules"  # the mentions the rule components find
@@ -195,18 +217,22 @@ def check_order(nlp: Language | None, name: str, reads: tuple[str, ...]) -> None
                     )
 
 
-def findings(doc: Doc) -> Extraction:
-    """``doc._.nps``, created on first use."""
-    user_data = values(doc)
+def findings(doc: Doc, user_data: dict[Any, Any] | None = None) -> Extraction:
+    """``doc._.nps``, created on first use. ``user_data``: the doc's ``values``, when the caller has them (reading
+    ``doc.user_data`` is an attribute look-up that costs more than the dictionary's)."""
+    if user_data is None:
+        user_data = values(doc)
     current: Extraction | None = user_data.get(NPS)
     if current is None:
         current = user_data[NPS] = Extraction(lang=doc.lang_)
     return current
 
 
-def doc_text(doc: Doc) -> str:
-    """``doc._.nps_text``: ``Doc.text`` joins every token on each access, so it is computed once and kept."""
-    user_data = values(doc)
+def doc_text(doc: Doc, user_data: dict[Any, Any] | None = None) -> str:
+    """``doc._.nps_text``: ``Doc.text`` joins every token on each access, so it is computed once and kept.
+    ``user_data``: as for ``findings``."""
+    if user_data is None:
+        user_data = values(doc)
     text: str | None = user_data.get(TEXT)
     if text is None:
         text = user_data[TEXT] = doc.text

@@ -18,26 +18,31 @@ with a unit, a price, or an unambiguous substance mention within ``context_windo
 
 from __future__ import annotations
 
-import bisect
 import re
 import shutil
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
-from nlp import docread, resources, tables
+from nlp import resources, tables
 from nlp.components.state import (
     NAME_TOKENS,
     RULE_SUBSTANCES,
     check_order,
     digit_ids,
+    doc_matches,
     doc_text,
     findings,
     string_id,
+    token_end,
+    token_idx,
+    token_lower,
+    token_orth,
     values,
 )
 from nlp.lexicon import CO_USE, DEFAULT_LEXICON, NOT_REPORTED, FormHit, Lexicon
@@ -45,21 +50,32 @@ from nlp.normalize import form_key, sound_key
 from nlp.types import SubstanceMention
 from nlp.vocab import NAME_NORM, install_norms, installed_lexicon, name_pattern
 
-SPAN_KEY = "substances"
-_PIECES = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
-_EXACT, _SHORT, _PART, _SOUND = 0, 1, 2, 3  # preference at one token, best first
-_CHEMICAL_NAME = re.compile(r"^(?=.*\d)(?=.*[A-Z]).*-")  # "5-EtO-MPT": a chemical name is drug context
-_STRENGTH = re.compile(r"^\d{1,3}s?$")  # "Percocet 10", "roxy 30s"
+SPAN_KEY: Final = "substances"
+_PIECES: Final = re.compile(r"[\s\-–_]+|(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+# preference at one token, best first
+_EXACT: Final = 0
+_SHORT: Final = 1
+_PART: Final = 2
+_SOUND: Final = 3
+_CHEMICAL_NAME: Final = re.compile(r"^(?=.*\d)(?=.*[A-Z]).*-")  # "5-EtO-MPT": a chemical name is drug context
+_STRENGTH: Final = re.compile(r"^\d{1,3}s?$")  # "Percocet 10", "roxy 30s"
 # what a number after a medicine's name may be followed by when it is no strength of that brand ("Percocet 10 pills")
-_NOT_STRENGTH = frozenset(
+_NOT_STRENGTH: Final = frozenset(
     ["mg", "g", "mcg", "µg", "ug", "ml", "%", "x", "pcs", "pills", "pill", "tabs", "tablets", "stuks", "stück",
      "comprimés", "€", "$", "£", "eur", "usd", "for", "per", "voor", "für", "pour", "bags", "days", "minutes", "min"]
 )  # fmt: skip
-_MEDICINE_GROUPS = frozenset(
+_NOT_STRENGTH_IDS: Final = frozenset(string_id(word) for word in _NOT_STRENGTH)  # as ``Token.lower`` gives them
+_MEDICINE_GROUPS: Final = frozenset(
     ["benzodiazepine", "other opioid", "z-drug", "gabapentinoid", "phenidate", "antihistamine", "barbiturate"]
 )
-_STREET = frozenset(["heroin", "opium", "kratom", "poppy seed tea", "desomorphine"])  # "heroin 10" is no brand
-_CACHE_SIZE = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
+_STREET: Final = frozenset(["heroin", "opium", "kratom", "poppy seed tea", "desomorphine"])  # "heroin 10" is no brand
+_CACHE_SIZE: Final = 50_000  # matched surface forms whose lexicon hit is kept (the cache is emptied when full)
+# what a word is to the context and descriptor checks, as bits (``SubstanceMatcher._word_flags``, kept per word)
+_CONTEXT_WORD: Final = 1  # a drug-context word (by its lower-case form)
+_NUMBER_CONTEXT: Final = 2  # a number with a context word glued to it ("10g")
+_LIKE_NUM: Final = 4
+_UNIT_WORD: Final = 8  # in ``_UNIT_WORDS`` (lower case)
+_LINK_WORD: Final = 16  # in ``_LINKS``
 
 
 class _Near:
@@ -144,7 +160,11 @@ class SubstanceMatcher:
         self._forms = PhraseMatcher(nlp.vocab, attr="NORM")
         self._short_orths: frozenset[int] = frozenset()
         self._data: dict[str, Any] = {}
-        self._exact_hits: dict[tuple[str, bool], tuple[FormHit | None, int]] = {}
+        # ``_exact_hit`` of the matched texts of one word, and of more (by the text: a string keeps its hash, where a
+        # (text, one word) tuple is hashed at every look-up)
+        self._word_hits: dict[str, tuple[FormHit | None, int]] = {}
+        self._phrase_hits: dict[str, tuple[FormHit | None, int]] = {}
+        self._flags: dict[int, int] = {}  # ``_word_flags`` by ``orth`` id
 
     def initialize(self, get_examples: Any = None, nlp: Language | None = None) -> None:
         check_order(nlp, self.name, self.READS)
@@ -171,7 +191,9 @@ class SubstanceMatcher:
         shipped = self.tables and Path(self.lexicon_path) == DEFAULT_LEXICON
         preset = tables.fresh_section(self.lang, "substances") if shipped else None
         norms = install_norms(self.vocab, lex, preset.get("norms") if preset else None)
-        self._exact_hits = {}
+        self._word_hits = {}
+        self._phrase_hits = {}
+        self._flags = {}
         # the serialised tables hold the shipped lexicon's patterns, written with its norms (nlp.tables)
         stored = shipped and installed_lexicon(self.vocab) is lex
         data = self._data = (
@@ -236,7 +258,7 @@ class SubstanceMatcher:
         return self._lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = docread.matches(self._forms, doc)
+        matches = doc_matches(self._forms, doc)
         substance, name, short = self._substance_key, self._name_key, self._short_key
         options = []
         names = []  # the name-shaped words (``doc._.nps_name_tokens``)
@@ -246,20 +268,21 @@ class SubstanceMatcher:
             elif key == name:
                 options.append((s, _PART, -e))
                 names.append(s)
-            elif key == short and docread.orth(doc, s) in self._short_orths:
+            elif key == short and token_orth(doc, s) in self._short_orths:
                 options.append((s, _SHORT, -e))
+        user_data = values(doc)
         if self.fuzzy:
-            values(doc)[NAME_TOKENS] = names
+            user_data[NAME_TOKENS] = names
         if not options and not self.span_group:
             return doc
         if len(options) > 1:
             options.sort()
-        text = doc_text(doc)
+        text = doc_text(doc, user_data)
         candidates = self._candidates(doc, text, self.lexicon, options)
         accepted = self._accept(doc, text, candidates, names) if candidates else candidates
         if accepted:
-            accepted = self._reported(doc, accepted)
-        found = findings(doc).substances
+            accepted = self._reported(doc, text, accepted)
+        found = findings(doc, user_data).substances
         for cand in accepted:
             sub = cand.hit.substance
             found.append(
@@ -299,14 +322,33 @@ class SubstanceMatcher:
                 if not (cand in own if cand.hit.own else self._has_context(doc, cand, firm_starts)):
                     continue
                 # a strain's name is no product word ("Rosin 2g - Lemon Cherry Gelato": both are mentions)
-                descriptor = not cand.hit.capital and _descriptor(doc, cand, nearby, nearby_starts)
-                at = bisect.bisect_right(nearby_starts, cand.start)
+                descriptor = not cand.hit.capital and self._descriptor(doc, cand, nearby, nearby_starts)
+                at = bisect_right(nearby_starts, cand.start)
                 nearby.insert(at, cand)
                 nearby_starts.insert(at, cand.start)
                 if descriptor:
                     continue
             accepted.append(cand)
         return accepted
+
+    def _descriptor(self, doc: Doc, cand: _Candidate, others: list[_Candidate | _Near], starts: list[int]) -> bool:
+        """An ambiguous word right next to another substance name or a name-shaped word, with at most amounts between
+        ("Ketamine crystal", "α-PVP 2g crystal shards", "Speed paste", "1V-BU-LAD buvards"), or before it with "of"
+        ("Buvards de 1V-BU-LAD"), describes that product; it is not a mention of its own. A list separator or a
+        conjunction in between ("speed, coke", "hasj und Gras") keeps it."""
+        first = bisect_left(starts, cand.start - 12)
+        for other in others[first : bisect_right(starts, cand.end + 4)]:
+            if other is cand:
+                continue
+            lo, hi = (other.end, cand.start) if other.end <= cand.start else (cand.end, other.start)
+            if 0 <= hi - lo <= 3:
+                for k in range(lo, hi):  # tokens, not a Span: a Span costs more than the few tokens between
+                    flags = self._word_flags(doc, k)
+                    if not (flags & (_LIKE_NUM | _UNIT_WORD) or (lo == cand.end and flags & _LINK_WORD)):
+                        break
+                else:
+                    return True
+        return False
 
     def _own_context(self, doc: Doc, text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         """The candidates of forms that need context of their own kind ("^" forms: "Amnesia", "bars", "mimosa") that
@@ -351,7 +393,7 @@ class SubstanceMatcher:
                     return True
         return False
 
-    def _reported(self, doc: Doc, accepted: list[_Candidate]) -> list[_Candidate]:
+    def _reported(self, doc: Doc, text: str, accepted: list[_Candidate]) -> list[_Candidate]:
         """What is reported of the accepted candidates: not the names that are never reported (naloxone, test kits,
         stealth labels; nlp.lexicon.NOT_REPORTED), not a co-used substance in a warning ("don't combine with
         alcohol"); a medicine's mention extended over a bare strength or a release form ("Percocet 10", "roxy 30s",
@@ -364,7 +406,7 @@ class SubstanceMatcher:
             if sub.chemical_group == CO_USE and self._in_warning(doc, cand):
                 continue
             if sub.chemical_group in _MEDICINE_GROUPS and not sub.nps and sub.canonical not in _STREET:
-                self._extend_medicine(doc, cand)
+                self._extend_medicine(doc, text, cand)
             out.append(cand)
         return out
 
@@ -394,23 +436,24 @@ class SubstanceMatcher:
             after.append(token.lower)
         return any(word in combine for word in before) or any(word in combine for word in after)
 
-    def _extend_medicine(self, doc: Doc, cand: _Candidate) -> None:
+    def _extend_medicine(self, doc: Doc, text: str, cand: _Candidate) -> None:
         end = cand.end
-        if end < len(doc) and doc[end].orth in self._release:
+        if end < len(doc) and token_orth(doc, end) in self._release:
             end += 1
-        elif end < len(doc) and doc[end - 1].whitespace_ and _STRENGTH.match(doc[end].text):
-            after = doc[end + 1].lower_ if end + 1 < len(doc) else ""
-            if after not in _NOT_STRENGTH:
+        elif end < len(doc) and token_idx(doc, end) > token_end(doc, end - 1):  # a space between (``whitespace_``)
+            word = text[token_idx(doc, end) : token_end(doc, end)]
+            # (a strength starts with a digit and is short: the expression is tried on those only)
+            strength = len(word) <= 5 and word[0].isdecimal() and _STRENGTH.match(word) is not None
+            if strength and not (end + 1 < len(doc) and token_lower(doc, end + 1) in _NOT_STRENGTH_IDS):
                 end += 1
         if end > cand.end:
             cand.end = end
-            cand.end_char = docread.end(doc, end - 1)
+            cand.end_char = token_end(doc, end - 1)
 
     def _candidates(self, doc: Doc, text: str, lex: Lexicon, options: list[tuple[int, int, int]]) -> list[_Candidate]:
         """Leftmost, then best-kind and longest, non-overlapping candidates from the matchers' options."""
         out: list[_Candidate] = []
         free = 0  # first token not inside an accepted candidate
-        cache = self._exact_hits
         for start, kind, neg_end in options:
             if start < free:
                 continue
@@ -421,15 +464,17 @@ class SubstanceMatcher:
                     out.append(cand)
                     free = cand.end
                 continue
-            start_char = docread.idx(doc, start)
-            last_start = start_char if end - start == 1 else docread.idx(doc, end - 1)
-            last_end = docread.end(doc, end - 1)
-            key = (text[start_char:last_end], end - start == 1)
-            entry = cache.get(key)
+            start_char = token_idx(doc, start)
+            last_start = start_char if end - start == 1 else token_idx(doc, end - 1)
+            last_end = token_end(doc, end - 1)
+            matched = text[start_char:last_end]
+            one_word = end - start == 1
+            cache = self._word_hits if one_word else self._phrase_hits
+            entry = cache.get(matched)
             if entry is None:
                 if len(cache) >= _CACHE_SIZE:
                     cache.clear()
-                entry = cache[key] = self._exact_hit(lex, *key)
+                entry = cache[matched] = self._exact_hit(lex, matched, one_word)
             hit, dots = entry
             # "2C-B." at the end of a sentence stays one token: its trailing dots are no part of the name (a last
             # token of dots only is no name at all)
@@ -480,27 +525,42 @@ class SubstanceMatcher:
             offset += len(part) + 1
         return None
 
+    def _word_flags(self, doc: Doc, k: int) -> int:
+        """What word ``k`` is to the context and descriptor checks (``_CONTEXT_WORD``, ... bits: all of them facts of
+        the word, not of its place), kept per word by its ``orth`` id (at most ``_CACHE_SIZE``): a ``Token`` and its
+        attributes cost several times the look-up."""
+        orth = token_orth(doc, k)
+        flags = self._flags.get(orth)
+        if flags is None:
+            token = doc[k]  # compared by string ids: reading a token's text costs a decoding
+            low = token.lower_
+            flags = (_CONTEXT_WORD if token.lower in self._context_ids else 0) | (_LIKE_NUM if token.like_num else 0)
+            if token.prefix in self._digit_ids and low.rstrip("0123456789.,") in self._context:  # "10g"
+                flags |= _NUMBER_CONTEXT
+            flags |= (_UNIT_WORD if low in _UNIT_WORDS else 0) | (_LINK_WORD if low in _LINKS else 0)
+            if len(self._flags) >= _CACHE_SIZE:
+                self._flags.clear()
+            self._flags[orth] = flags
+        return flags
+
     def _has_context(self, doc: Doc, cand: _Candidate, firm_starts: list[int]) -> bool:
         window = self.context_window
         if cand.end_char - cand.start_char <= 2:  # "H", "G", "MD": a closer cue is needed
             window = max(2, window // 2)
         lo, hi = max(0, cand.start - window), min(len(doc), cand.end + window)
-        context_ids = self._context_ids
         for k in range(lo, hi):
             if cand.start <= k < cand.end:
                 continue
-            token = doc[k]  # compared by string ids: reading a token's text costs a decoding
-            if token.lower in context_ids:
+            flags = self._word_flags(doc, k)
+            if flags & (_CONTEXT_WORD | _NUMBER_CONTEXT):
                 return True
-            if token.like_num and k + 1 < len(doc) and doc[k + 1].lower in context_ids:
+            if flags & _LIKE_NUM and k + 1 < len(doc) and self._word_flags(doc, k + 1) & _CONTEXT_WORD:
                 return True
-            if token.prefix in self._digit_ids and token.lower_.rstrip("0123456789.,") in self._context:  # "10g"
-                return True
-        lo = bisect.bisect_left(firm_starts, cand.start - 2 * window)
+        lo = bisect_left(firm_starts, cand.start - 2 * window)
         return lo < len(firm_starts) and firm_starts[lo] <= cand.start + 2 * window
 
 
-_UNIT_WORDS = frozenset(
+_UNIT_WORDS: Final = frozenset(
     [
         "g",
         "gr",
@@ -547,27 +607,8 @@ _UNIT_WORDS = frozenset(
 )
 
 
-_LINKS = frozenset(["of", "de", "du", "des", "van", "von", "vom"])  # "Buvards de 1V-BU-LAD", "blotters of 1P-LSD"
-
-
-def _descriptor(doc: Doc, cand: _Candidate, others: list[_Candidate | _Near], starts: list[int]) -> bool:
-    """An ambiguous word right next to another substance name or a name-shaped word, with at most amounts between
-    ("Ketamine crystal", "α-PVP 2g crystal shards", "Speed paste", "1V-BU-LAD buvards"), or before it with "of"
-    ("Buvards de 1V-BU-LAD"), describes that product; it is not a mention of its own. A list separator or a
-    conjunction in between ("speed, coke", "hasj und Gras") keeps it."""
-    first = bisect.bisect_left(starts, cand.start - 12)
-    for other in others[first : bisect.bisect_right(starts, cand.end + 4)]:
-        if other is cand:
-            continue
-        lo, hi = (other.end, cand.start) if other.end <= cand.start else (cand.end, other.start)
-        if 0 <= hi - lo <= 3:
-            for k in range(lo, hi):  # tokens, not a Span: a Span costs more than the few tokens between
-                token = doc[k]
-                if not (token.like_num or token.lower_ in _UNIT_WORDS or (lo == cand.end and token.lower_ in _LINKS)):
-                    break
-            else:
-                return True
-    return False
+# "Buvards de 1V-BU-LAD", "blotters of 1P-LSD"
+_LINKS: Final = frozenset(["of", "de", "du", "des", "van", "von", "vom"])
 
 
 @Language.factory(

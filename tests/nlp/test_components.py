@@ -60,6 +60,17 @@ def test_the_extensions_are_registered_and_doc_underscore_reads_what_components_
     assert doc._.nps_offer_quantities == {q.start for q in doc._.nps.quantities if q.text in ("5g",)}
 
 
+def test_doc_underscore_reads_and_writes_the_components_keys() -> None:
+    doc = full().make_doc("3-MMC 5g")
+    assert doc._.nps_date is None and doc.user_data == {}
+    doc._.nps_date = "a day"
+    assert doc.user_data == {ext_key("nps_date"): "a day"}
+    doc.user_data[ext_key("nps_rates")] = "a table"
+    assert doc._.nps_rates == "a table" and doc._.nps_date == "a day"
+    doc._.nps_rates = "another"
+    assert doc.user_data[ext_key("nps_rates")] == "another" and len(doc.user_data) == 2
+
+
 def test_results_pass_only_through_documented_extensions() -> None:
     doc = full()(TEXTS[1])
     documented = {ext_key(name) for name in EXTENSIONS}

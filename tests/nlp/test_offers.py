@@ -220,6 +220,34 @@ def test_amount_starts_match_their_definition_on_random_text() -> None:
         assert amount_starts(text) == [m.start() for m in reference.finditer(text)], text
 
 
+def test_word_quantity_hint_is_any_hint_in_the_text() -> None:
+    import random
+
+    from nlp.components import offers
+
+    rng = random.Random(5)
+    pieces = [*offers._WORD_QUANTITY_HINTS, "8", "h", "q", "e", "ig", "ht", "-", " ", "1", "ball", "p", "alf"]
+    for _ in range(20_000):
+        low = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert offers.has_word_quantity_hint(low) == offers._has_any(low, offers._WORD_QUANTITY_HINTS), low
+
+
+def test_may_be_price_never_rules_out_a_price() -> None:
+    import random
+
+    from nlp.components import offers
+
+    rng = random.Random(9)
+    pieces = ["€", "$", "£", "US$", "EUR", "eur", "Euro", "USD", "btc", "XMR", "bucks", "quid", "ɱ", "₿", " ", "\u00a0"]
+    pieces += ["5", "12", "1.5", ".5", "1 234", ",-", "g", "x", "a", "U", "S", "E", "-", "/"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        starts = offers.amount_starts(text)
+        for free in (starts, starts[1:], []):
+            if offers._price_matches(text, starts, free):
+                assert offers.may_be_price(text, starts, free), (text, free)
+
+
 def test_round_to_is_round() -> None:
     import random
 
