@@ -143,24 +143,39 @@ class Segments:
         return 0 if len(self.clauses) == 1 and pos >= 0 else bisect.bisect_right(self.clauses, pos) - 1
 
 
-def passing(text: str, start: int, cues: frozenset[str]) -> bool:
+class PassingCues:
+    """The cues that name a substance in passing ("like", "than", "without", "zoals", "comme", "ohne"; phrases of
+    words joined by a space), with the words they end with: a mention whose word before it (an article aside) ends no
+    cue is not named in passing, which two words read back tell (most mentions)."""
+
+    def __init__(self, cues: frozenset[str]) -> None:
+        self.cues = cues
+        self.last_words = frozenset(cue.rsplit(" ", 1)[-1] for cue in cues)
+
+
+def passing(text: str, start: int, cues: PassingCues) -> bool:
     """The mention at ``start`` follows a cue that names it in passing ("like", "than", "without", "zoals", "comme",
     "ohne"), maybe with an article between ("like the 3-MMC")."""
-    words = words_before(text, start)  # an article and three words
+    last = words_before(text, start, 2)  # (the last word a cue can end with, an article aside)
+    if last and last[-1] in ARTICLES:
+        last.pop()
+    if not last or last[-1] not in cues.last_words:
+        return False
+    words = words_before(text, start, 4)  # an article and three words
     if words and words[-1] in ARTICLES:
         words.pop()
-    return any(" ".join(words[-n:]) in cues for n in (1, 2, 3) if len(words) >= n)
+    return any(" ".join(words[-n:]) in cues.cues for n in (1, 2, 3) if len(words) >= n)
 
 
-def words_before(text: str, start: int) -> list[str]:
-    """The last four words (``_WORDS``' matches, as ``findall`` finds them) of the 30 characters before ``start``, in
-    lower case and in text order, found by a scan back from ``start``: a word is a run of characters that are
-    letters or digits (``str.isalnum``, which is what ``\\w`` tells besides "_") or one of "_'’+-", cut where the 30
-    characters begin."""
+def words_before(text: str, start: int, count: int = 4) -> list[str]:
+    """The last ``count`` words (``_WORDS``' matches, as ``findall`` finds them) of the 30 characters before
+    ``start``, in lower case and in text order, found by a scan back from ``start``: a word is a run of characters
+    that are letters or digits (``str.isalnum``, which is what ``\\w`` tells besides "_") or one of "_'’+-", cut where
+    the 30 characters begin."""
     first = max(0, start - 30)
     words: list[str] = []
     i = start
-    while i > first and len(words) < 4:
+    while i > first and len(words) < count:
         while i > first and not _word_char(text, i - 1):
             i -= 1
         end = i

@@ -33,6 +33,7 @@ from nlp.components.attribution import (
     Anchor,
     Anchors,
     ClauseBreaks,
+    PassingCues,
     Segments,
     clause_breaks,
     passing,
@@ -103,13 +104,13 @@ def _segments(doc: Doc, text: str, lang: str) -> Segments:
     return found
 
 
-_PASSING: dict[str, frozenset[str]] = {}
+_PASSING: dict[str, PassingCues] = {}
 
 
-def _passing_cues(cues: ClinicalCues, lang: str) -> frozenset[str]:
+def _passing_cues(cues: ClinicalCues, lang: str) -> PassingCues:
     found = _PASSING.get(lang)
     if found is None:
-        found = _PASSING[lang] = frozenset().union(*(cues.passing[x] for x in _languages(lang)))
+        found = _PASSING[lang] = PassingCues(frozenset().union(*(cues.passing[x] for x in _languages(lang))))
     return found
 
 
@@ -509,6 +510,11 @@ class EffectFinder:
         if not out.substances:
             return
         assert self._cues is not None
+        name = _one_substance(out, text, self._cues, self.lang)
+        if name is not None:
+            for effect in found:
+                effect.substance = name
+            return
         anchors = _substance_anchors(doc, out, text, self._cues, self.lang, for_doses=False)
         for effect in found:
             name, ok = anchors.nearest(effect.start, ATTRIBUTION_CHARS, after=True)
@@ -533,6 +539,30 @@ def _number(text: str) -> float:
         return float(text.replace(",", "."))
     except ValueError:
         return 0.0
+
+
+def _one_substance(out: Extraction, text: str, cues: ClinicalCues, lang: str) -> str | None:
+    """What every effect of the text is about when the text names one substance (one name, maybe more than once;
+    rescue medicines aside), none co-used, and not only in passing: then the nearest anchor, the one carried from
+    earlier sentences or the text's only main substance of :class:`Anchors` is that substance wherever the effect
+    stands, and no anchors (sentences, clauses) need be made. None for any other text."""
+    name: str | None = None
+    for m in out.substances:
+        if m.canonical in cues.rescue:
+            continue
+        if m.canonical in cues.co_used:
+            return None
+        value = m.canonical or m.text
+        if name is None:
+            name = value
+        elif value != name:
+            return None
+    if name is not None:
+        passing_cues = _passing_cues(cues, lang)
+        for m in out.substances:
+            if m.canonical not in cues.rescue and not passing(text, m.start, passing_cues):
+                return name
+    return None
 
 
 def _substance_anchors(doc: Doc, out: Extraction, text: str, cues: ClinicalCues, lang: str, for_doses: bool) -> Anchors:
