@@ -25,6 +25,18 @@ def matches(matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
     return found
 
 
+def phrase_hits(
+    matcher: PhraseMatcher, doc: Doc, phrases: dict[int, set[tuple[int, ...]]]
+) -> list[tuple[int, int, int, int, int]]:
+    """The hits of ``matcher(doc)`` whose words' lower-case ids are those of one of ``phrases[key]`` (the key's
+    phrases), in the matcher's order, as ``(match key, start token, end token, start char, end char)``."""
+    return [
+        (key, start, stop, idx(doc, start), end(doc, stop - 1))
+        for key, start, stop in matches(matcher, doc)
+        if lowers(doc, start, stop) in phrases[key]
+    ]
+
+
 def idx(doc: Doc, i: int) -> int:
     """``doc[i].idx``: the token's first character."""
     return doc[i].idx
@@ -44,6 +56,11 @@ def lower(doc: Doc, i: int) -> int:
 def orth(doc: Doc, i: int) -> int:
     """``doc[i].orth``: the id of the token's text."""
     return doc[i].orth
+
+
+def suffix(doc: Doc, i: int) -> int:
+    """``doc[i].suffix``: the id of the token's last three characters."""
+    return doc[i].suffix
 
 
 def lowers(doc: Doc, start: int, stop: int) -> tuple[int, ...]:

@@ -28,6 +28,24 @@ def matches(PhraseMatcher matcher, Doc doc):
     return out
 
 
+def phrase_hits(PhraseMatcher matcher, Doc doc, dict phrases):
+    cdef vector[SpanC] found
+    cdef list out = []
+    cdef size_t k
+    cdef int i, last
+    cdef SpanC span
+    if doc.length == 0:
+        return out
+    matcher.find_matches(doc, 0, doc.length, &found)
+    for k in range(found.size()):
+        span = found[k]
+        if tuple([doc.c[i].lex.lower for i in range(span.start, span.end)]) in phrases[span.label]:
+            last = span.end - 1
+            out.append((span.label, span.start, span.end, doc.c[span.start].idx,
+                        doc.c[last].idx + <int>doc.c[last].lex.length))
+    return out
+
+
 def idx(Doc doc, int i):
     return _token(doc, i).idx
 
@@ -43,6 +61,10 @@ def lower(Doc doc, int i):
 
 def orth(Doc doc, int i):
     return _token(doc, i).lex.orth
+
+
+def suffix(Doc doc, int i):
+    return _token(doc, i).lex.suffix
 
 
 def lowers(Doc doc, int start, int stop):

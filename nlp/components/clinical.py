@@ -21,7 +21,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any, Final
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from nlp import docread, resources, tables
@@ -42,7 +42,7 @@ from nlp.components.state import (
     OFFER_QUANTITIES,
     ROUTE_SPANS,
     SEGMENTS,
-    Match,
+    Hit,
     PhraseTable,
     check_order,
     doc_text,
@@ -188,7 +188,7 @@ class RouteFinder:
         anchors = sorted([m.start for m in out.substances] + [q.start for q in out.quantities])
         found: list[tuple[int, int, str]] = []
         drug_talk: bool | None = None
-        for key, _, _, start_char, end_char in _longest_first(doc, matches):
+        for key, _, _, start_char, end_char in _longest_first(matches):
             if key == self._block_key:
                 continue
             surface = text[start_char:end_char]
@@ -231,25 +231,17 @@ def _drug_talk(doc: Doc) -> bool:
 
 
 class _Words:
-    """A doc's tokens' lower-case ids, what they are to the effect cues (their bits in ``cue_flags``), whether they
-    end in "n't" and ``like_num``, each read from the doc once, when first asked for (reading a token makes a
-    ``Token`` object, which costs far more than a list look-up: an effect's cues look at the same dozen tokens many
-    times)."""
+    """A doc's tokens' lower-case ids, what they are to the effect cues (their bits in ``cue_flags``) and whether
+    they end in "n't", each read from the doc once, when first asked for (an effect's cues look at the same dozen
+    tokens many times), and ``like_num`` (rarely asked for: a ``Token`` each time)."""
 
     def __init__(self, doc: Doc, cue_flags: dict[int, int]) -> None:
         self.doc = doc
         self._cue_flags = cue_flags
-        self._tokens: list[Token | None] = [None] * len(doc)
         # a short doc's lower-case ids are read in one call (most posts); a long one's as they are asked for
         self._lower = list(docread.lowers(doc, 0, len(doc))) if len(doc) <= _READ_AT_ONCE else [-1] * len(doc)
         self._flags = [-1] * len(doc)
         self._nt = [-1] * len(doc)
-
-    def _token(self, k: int) -> Token:
-        token = self._tokens[k]
-        if token is None:
-            token = self._tokens[k] = self.doc[k]
-        return token
 
     def lower(self, k: int) -> int:
         found = self._lower[k]
@@ -268,11 +260,11 @@ class _Words:
         """The token's last three characters are "n't" in any case (its suffix)."""
         found = self._nt[k]
         if found < 0:
-            found = self._nt[k] = 1 if self._token(k).suffix in _NT_IDS else 0
+            found = self._nt[k] = 1 if docread.suffix(self.doc, k) in _NT_IDS else 0
         return found == 1
 
     def like_num(self, k: int) -> bool:
-        return self._token(k).like_num
+        return self.doc[k].like_num
 
 
 class _Cues:
@@ -405,7 +397,7 @@ class EffectFinder:
         head_key, block_key = self._keys
         found: list[EffectMention] = []
         words = _Words(doc, self._flags)
-        for key, start, end, start_char, end_char in _longest_first(doc, matches):
+        for key, start, end, start_char, end_char in _longest_first(matches):
             if key == block_key:
                 continue
             negated = False
@@ -659,7 +651,7 @@ class DoseFinder:
             if not (near_route or (not out.prices and _any_within(substance_starts, q.start, limit))):
                 if verbs is None:
                     assert self._table is not None
-                    verbs = [docread.idx(doc, start) for _, start, _ in self._table.hits(doc)]
+                    verbs = [start_char for _, _, _, start_char, _ in self._table.hits(doc)]
                 if not _any_within(verbs, q.start, self.window_chars):
                     continue
             if not _not_a_dose(text, q.start, q.end, q.unit, bool(out.prices), self._cues):
@@ -670,7 +662,7 @@ class DoseFinder:
         if any(q.grams is not None and q.grams > self.max_grams for q in kept):
             if verbs is None:
                 assert self._table is not None
-                verbs = [docread.idx(doc, start) for _, start, _ in self._table.hits(doc)]
+                verbs = [start_char for _, _, _, start_char, _ in self._table.hits(doc)]
             taken = {segments.clause(p) for p in route_starts + verbs}
             kept = [q for q in kept if q.grams is None or q.grams <= self.max_grams or _taken(segments, q.start, taken)]
         substances = _substance_anchors(doc, out, text, self._cues, self.lang, for_doses=True)
@@ -738,26 +730,25 @@ def _not_a_dose(text: str, start: int, end: int, unit: str, listing: bool, cues:
     return unit == "pills" and bool(after) and after[0] in cues.extract_words
 
 
-def _longest_first(doc: Doc, matches: list[Match]) -> list[tuple[int, int, int, int, int]]:
-    """Non-overlapping matches, longest first (as ``spacy.util.filter_spans``), in text order, without building
-    spans: ``(match key, start token, end token, start char, end char)``."""
-    chosen = matches
+def _longest_first(hits: list[Hit]) -> list[Hit]:
+    """Non-overlapping hits, longest first (as ``spacy.util.filter_spans``), in text order, without building
+    spans."""
     previous_end = -1
-    for _, start, end in matches:  # in text order, as the matcher gives them: usually none overlap
+    for _, start, end, _, _ in hits:  # in text order, as the matcher gives them: usually none overlap
         if start < previous_end:
-            chosen = _without_overlaps(matches)
-            break
+            return _without_overlaps(hits)
         previous_end = end
-    return [(key, start, end, docread.idx(doc, start), docread.end(doc, end - 1)) for key, start, end in chosen]
+    return hits
 
 
-def _without_overlaps(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    chosen: list[tuple[int, int, int]] = []
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    chosen: list[Hit] = []
     taken: set[int] = set()
-    for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+    for hit in sorted(hits, key=lambda m: (m[1] - m[2], m[1])):
+        start, end = hit[1], hit[2]
         if taken.isdisjoint(range(start, end)):
             taken.update(range(start, end))
-            chosen.append((key, start, end))
+            chosen.append(hit)
     return sorted(chosen, key=lambda m: m[1])
 
 

@@ -45,7 +45,7 @@ def test_token_reads_are_those_of_the_reference(lang: str) -> None:
     for doc in _docs(lang):
         n = len(doc)
         for i in [*range(n), *range(-n, 0)]:
-            for name in ("idx", "end", "lower", "orth"):
+            for name in ("idx", "end", "lower", "orth", "suffix"):
                 assert getattr(docread, name)(doc, i) == getattr(REFERENCE, name)(doc, i), (doc.text, i, name)
         for start in range(n + 1):
             for stop in range(start, min(n, start + 4) + 1):
@@ -65,10 +65,32 @@ def test_phrase_matcher_hits_are_those_of_the_matcher(lang: str) -> None:
     assert hits > 20
 
 
+@pytest.mark.parametrize("lang", ["en", "nl", "fr", "de"])
+def test_phrase_table_hits_are_those_of_the_reference(lang: str) -> None:
+    """The hits a phrase table keeps (``docread.phrase_hits``: its matcher's hits whose lower-case words are a
+    phrase's) are the reference's, and those of the matcher whose lower-case words are a phrase's, with their
+    characters."""
+    nlp_ = pipeline.get(lang)
+    kept = 0
+    for component in ("routes", "effects", "doses"):
+        table = nlp_.get_pipe(component)._table
+        for doc in _docs(lang):
+            found = docread.phrase_hits(table._matcher, doc, table._lowers)
+            assert found == REFERENCE.phrase_hits(table._matcher, doc, table._lowers)
+            expected = [
+                (key, start, end, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+                for key, start, end in table._matcher(doc)
+                if tuple(t.lower for t in doc[start:end]) in table._lowers[key]
+            ]
+            assert found == expected, doc.text
+            kept += len(found)
+    assert kept > 20
+
+
 def test_positions_out_of_range_are_index_errors() -> None:
     doc = pipeline.get("en").make_doc("two words")
     for module in (docread, REFERENCE):
-        for name in ("idx", "end", "lower", "orth"):
+        for name in ("idx", "end", "lower", "orth", "suffix"):
             with pytest.raises(IndexError):
                 getattr(module, name)(doc, 2)
             with pytest.raises(IndexError):
