@@ -63,6 +63,22 @@ def suffix(doc: Doc, i: int) -> int:
     return doc[i].suffix
 
 
+class WordBits:
+    """Bits per lower-case id (``table``; 0 for an id it does not hold), with ``suffix_bit`` added for a token whose
+    ``suffix`` is one of ``suffixes``: what a component's tables say of each word of a doc, read in one call."""
+
+    def __init__(self, table: dict[int, int], suffixes: frozenset[int], suffix_bit: int) -> None:
+        self.table = dict(table)
+        self.suffixes = frozenset(suffixes)
+        self.suffix_bit = suffix_bit
+
+    def read(self, doc: Doc) -> list[int]:
+        """The bits of each token of ``doc``, by position."""
+        return [
+            self.table.get(token.lower, 0) | (self.suffix_bit if token.suffix in self.suffixes else 0) for token in doc
+        ]
+
+
 def lowers(doc: Doc, start: int, stop: int) -> tuple[int, ...]:
     """``tuple(t.lower for t in doc[start:stop])`` for ``0 <= start <= stop <= len(doc)``."""
     return tuple([doc[k].lower for k in range(start, stop)])

@@ -1,9 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
 """The functions of ``nlp/docread.py`` (the reference: see its docstring), reading spaCy's C structures."""
 
+from cython.operator cimport dereference as deref
+from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
 from spacy.matcher.phrasematcher cimport PhraseMatcher
-from spacy.structs cimport SpanC, TokenC
+from spacy.structs cimport LexemeC, SpanC, TokenC
+from spacy.typedefs cimport attr_t
 from spacy.tokens.doc cimport Doc
 
 
@@ -65,6 +68,37 @@ def orth(Doc doc, int i):
 
 def suffix(Doc doc, int i):
     return _token(doc, i).lex.suffix
+
+
+cdef class WordBits:
+    cdef unordered_map[attr_t, long] table
+    cdef vector[attr_t] suffixes
+    cdef long suffix_bit
+
+    def __init__(self, dict table, suffixes, long suffix_bit):
+        for key, value in table.items():
+            self.table[key] = value
+        for suffix in suffixes:
+            self.suffixes.push_back(suffix)
+        self.suffix_bit = suffix_bit
+
+    def read(self, Doc doc):
+        cdef list out = []
+        cdef const LexemeC* lex
+        cdef unordered_map[attr_t, long].iterator found
+        cdef long bits
+        cdef int k
+        cdef size_t j
+        for k in range(doc.length):
+            lex = doc.c[k].lex
+            found = self.table.find(lex.lower)
+            bits = 0 if found == self.table.end() else deref(found).second
+            for j in range(self.suffixes.size()):
+                if lex.suffix == self.suffixes[j]:
+                    bits |= self.suffix_bit
+                    break
+            out.append(bits)
+        return out
 
 
 def lowers(Doc doc, int start, int stop):

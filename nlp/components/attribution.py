@@ -32,7 +32,7 @@ _DASH_BREAK: Final = re.compile(r"\s[-\u2013\u2014]\s")
 # the characters other than ASCII ones that a case-insensitive expression matches to an ASCII letter (İ, ı, ſ, the
 # Kelvin sign): in a text without them, an ASCII word matches case-insensitively only where the text's lower-case form
 # contains it
-_CASELESS_ASCII: Final = ("\u0130", "\u0131", "\u017f", "\u212a")
+_CASELESS_ASCII: Final[tuple[str, ...]] = ("\u0130", "\u0131", "\u017f", "\u212a")
 # articles and determiners that may stand between a "passing" cue and the substance ("like the 3-MMC")
 ARTICLES: Final = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les",
                              "l'", "du", "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine",
@@ -57,7 +57,7 @@ class ClauseBreaks:
         """Adds the ends of the words' matches in ``text`` (the words and the punctuation of :func:`scan` never
         overlap: the searches give what one search for either would)."""
         ascii_words = self._ascii_words
-        caseless = ascii_words is not None and (text.isascii() or not any(c in text for c in _CASELESS_ASCII))
+        caseless = ascii_words is not None and (text.isascii() or not _contains_any(text, _CASELESS_ASCII))
         if caseless and ascii_words is not None and not _contains_any(text.lower(), ascii_words):
             return
         found.update(m.end() for m in self.words.finditer(text))

@@ -72,7 +72,6 @@ NEGATION_AFTER: Final = 2  # tokens after an effect a word such as "gone" may st
 INDICATION_WINDOW: Final = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
 ATTRIBUTION_CHARS: Final = 200  # an effect's substance in its sentence: at most this many characters away
 _NONE_PAIRED: frozenset[int] = frozenset()
-_READ_AT_ONCE: Final = 64  # tokens of a doc whose lower-case ids ``_Words`` reads in one call
 _NT_IDS: Final = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
 _COMMA: Final = string_id(",")
 _SENTENCE_IDS: Final = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
@@ -88,6 +87,7 @@ _HYPOTHETICAL_AFTER: Final = 32
 _NEAR_MISS: Final = 64
 _INDICATION: Final = 128
 _NEGATION_AFTER: Final = 256
+_NT: Final = 512  # the token ends in "n't" in any case (its suffix; not a cue word's bit: read per token)
 
 
 def _languages(lang: str) -> list[str]:
@@ -231,17 +231,15 @@ def _drug_talk(doc: Doc) -> bool:
 
 
 class _Words:
-    """A doc's tokens' lower-case ids, what they are to the effect cues (their bits in ``cue_flags``) and whether
-    they end in "n't", each read from the doc once, when first asked for (an effect's cues look at the same dozen
-    tokens many times), and ``like_num`` (rarely asked for: a ``Token`` each time)."""
+    """What a doc's tokens are to the effect cues (``cue_bits``: the bits of ``EffectFinder._flags`` and ``_NT`` for
+    a token that ends in "n't"), read for every token in one call; their lower-case ids, each read once when first
+    asked for (an effect's cues look at the same dozen tokens many times); and ``like_num`` (rarely asked for: a
+    ``Token`` each time)."""
 
-    def __init__(self, doc: Doc, cue_flags: dict[int, int]) -> None:
+    def __init__(self, doc: Doc, cue_bits: docread.WordBits) -> None:
         self.doc = doc
-        self._cue_flags = cue_flags
-        # a short doc's lower-case ids are read in one call (most posts); a long one's as they are asked for
-        self._lower = list(docread.lowers(doc, 0, len(doc))) if len(doc) <= _READ_AT_ONCE else [-1] * len(doc)
-        self._flags = [-1] * len(doc)
-        self._nt = [-1] * len(doc)
+        self._flags: list[int] = cue_bits.read(doc)
+        self._lower = [-1] * len(doc)
 
     def lower(self, k: int) -> int:
         found = self._lower[k]
@@ -250,18 +248,8 @@ class _Words:
         return found
 
     def flags(self, k: int) -> int:
-        """What the word is to the effect cues (``_BREAKER``...; 0 for most words)."""
-        found = self._flags[k]
-        if found < 0:
-            found = self._flags[k] = self._cue_flags.get(self.lower(k), 0)
-        return found
-
-    def nt(self, k: int) -> bool:
-        """The token's last three characters are "n't" in any case (its suffix)."""
-        found = self._nt[k]
-        if found < 0:
-            found = self._nt[k] = 1 if docread.suffix(self.doc, k) in _NT_IDS else 0
-        return found == 1
+        """What the word is to the effect cues (``_BREAKER``...; 0 for most words), with ``_NT``."""
+        return self._flags[k]
 
     def like_num(self, k: int) -> bool:
         return self.doc[k].like_num
@@ -319,6 +307,7 @@ class EffectFinder:
         self._cues: ClinicalCues | None = None
         self._keys: tuple[int, int] = (0, 0)  # ids of HEAD_KEY and BLOCK_KEY
         self._flags: dict[int, int] = {}  # lower-case id -> what the word is to the cues (``_BREAKER``...)
+        self._cue_bits = docread.WordBits({}, _NT_IDS, _NT)  # ``_flags`` and ``_NT``, read per doc
 
     def _phrases(self) -> dict[str, list[Doc]]:
         """The pattern docs of the effect phrases (a hit's effect is looked up by its text), of the heads of gapped
@@ -360,6 +349,7 @@ class EffectFinder:
         self._cues = clinical
         self._keys = (string_id(HEAD_KEY), string_id(BLOCK_KEY))
         self._flags = self._word_flags()
+        self._cue_bits = docread.WordBits(self._flags, _NT_IDS, _NT)
 
     def _word_flags(self) -> dict[int, int]:
         assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
@@ -396,7 +386,7 @@ class EffectFinder:
         text = doc_text(doc)
         head_key, block_key = self._keys
         found: list[EffectMention] = []
-        words = _Words(doc, self._flags)
+        words = _Words(doc, self._cue_bits)
         for key, start, end, start_char, end_char in _longest_first(matches):
             if key == block_key:
                 continue
@@ -442,7 +432,7 @@ class EffectFinder:
             flags = words.flags(k)
             if flags & _BREAKER:
                 return None
-            negated = negated or bool(flags & _NEGATION) or words.nt(k)
+            negated = negated or bool(flags & (_NEGATION | _NT))
         return None
 
     def _negated(self, words: _Words, start: int, end: int) -> bool:
@@ -459,7 +449,7 @@ class EffectFinder:
             flags = words.flags(k)
             if flags & _BREAKER:
                 return False
-            if flags & _NEGATION or words.nt(k):
+            if flags & (_NEGATION | _NT):
                 return True
         return False
 
@@ -734,10 +724,10 @@ def _longest_first(hits: list[Hit]) -> list[Hit]:
     """Non-overlapping hits, longest first (as ``spacy.util.filter_spans``), in text order, without building
     spans."""
     previous_end = -1
-    for _, start, end, _, _ in hits:  # in text order, as the matcher gives them: usually none overlap
-        if start < previous_end:
+    for hit in hits:  # in text order, as the matcher gives them: usually none overlap
+        if hit[1] < previous_end:
             return _without_overlaps(hits)
-        previous_end = end
+        previous_end = hit[2]
     return hits
 
 

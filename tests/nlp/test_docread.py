@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 import nlp
 from nlp import docread, pipeline
+from nlp.components.state import string_id
 from nlp.evaluate import GOLD_DIR, load_gold
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +51,21 @@ def test_token_reads_are_those_of_the_reference(lang: str) -> None:
         for start in range(n + 1):
             for stop in range(start, min(n, start + 4) + 1):
                 assert docread.lowers(doc, start, stop) == REFERENCE.lowers(doc, start, stop)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "fr", "de"])
+def test_word_bits_are_those_of_the_reference(lang: str) -> None:
+    """The bits a table gives each token's lower-case id, with a bit for the tokens whose suffix is one of those
+    asked for ("n't" in any case; the edge texts have "didn't")."""
+    suffixes = frozenset(map(string_id, ("n't", "N'T", "ine")))
+    seen = 0
+    for doc in _docs(lang):
+        table = {docread.lower(doc, i): 1 << (i % 3) for i in range(0, len(doc), 2)}
+        found = docread.WordBits(table, suffixes, 64).read(doc)
+        assert found == REFERENCE.WordBits(table, suffixes, 64).read(doc)
+        assert found == [table.get(t.lower, 0) | (64 if t.suffix in suffixes else 0) for t in doc]
+        seen += sum(1 for bits in found if bits & 64)
+    assert seen > 0
 
 
 @pytest.mark.parametrize("lang", ["en", "nl", "fr", "de"])
