@@ -3,11 +3,12 @@ position, without making a ``Token`` object per read.
 
 This file is the reference, in plain Python through spaCy's API. ``make install`` also compiles
 ``nlp/docread.pyx``, the same functions written in Cython against spaCy's C structures (``Doc.c``, an array of
-``TokenC``, and ``PhraseMatcher.find_matches``), into a module of the same name that Python imports in preference to
-this file (as the mypyc-compiled modules, setup.py). Through the API, each read makes a ``Token`` (a `PhraseMatcher`
-call also builds a Python tuple per hit and decodes each hit's key to look for a callback); compiled, a read is an
-array look-up: a phrase-matcher call on a short text costs about half, a token read about a third
-(docs/benchmarks.md, "Extraction"). Both give the same values: ``tests/nlp/test_docread.py`` compares them.
+``TokenC``, and the trie of a ``PhraseMatcher``, walked as its ``find_matches`` walks it), into a module of the same
+name that Python imports in preference to this file (as the mypyc-compiled modules, setup.py). Through the API, each
+read makes a ``Token`` (a `PhraseMatcher` call also builds a Python tuple per hit and decodes each hit's key to look
+for a callback); compiled, a read is an array look-up: a phrase-matcher call on a short text costs about half, a
+token read about a third (docs/benchmarks.md, "Extraction"). Both give the same values: ``tests/nlp/test_docread.py``
+compares them.
 
 Positions are token indices into ``doc`` (``0 <= i < len(doc)``; a negative one counts from the end, as ``doc[i]``).
 """

@@ -4,10 +4,13 @@
 from cython.operator cimport dereference as deref
 from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
+from preshed.maps cimport MapStruct, key_t, map_get, map_iter
+from spacy.attrs cimport NORM, attr_id_t
 from spacy.matcher.phrasematcher cimport PhraseMatcher
 from spacy.structs cimport LexemeC, SpanC, TokenC
-from spacy.typedefs cimport attr_t
 from spacy.tokens.doc cimport Doc
+from spacy.tokens.token cimport Token
+from spacy.typedefs cimport attr_t
 
 
 cdef inline const TokenC* _token(Doc doc, int i) except NULL:
@@ -19,13 +22,72 @@ cdef inline const TokenC* _token(Doc doc, int i) except NULL:
     return &doc.c[i]
 
 
+cdef inline attr_t _attr(const TokenC* token, attr_id_t attr) noexcept nogil:
+    # ``Token.get_struct_attr``, with the components' attribute (NORM) read here: spaCy's copy of that function in
+    # its phrase-matcher module takes and releases the GIL at each call, which cost more than the rest of the walk
+    if attr == NORM:
+        return token.lex.norm if token.norm == 0 else token.norm
+    return Token.get_struct_attr(token, attr)
+
+
+cdef int _find_matches(PhraseMatcher matcher, Doc doc, vector[SpanC]* matches) except -1:
+    # ``PhraseMatcher.find_matches`` of spaCy 3.8 (spacy/matcher/phrasematcher.pyx) over the whole doc, step for
+    # step: the same hits in the same order, each token's attribute read by ``_attr``
+    cdef MapStruct* current_node = matcher.c_map
+    cdef int start = 0
+    cdef int idx = 0
+    cdef int idy = 0
+    cdef int end_idx = doc.length
+    cdef key_t key
+    cdef void* value
+    cdef void* result
+    cdef int i = 0
+    cdef SpanC ms
+    cdef attr_id_t attr = matcher.attr
+    cdef key_t terminal = matcher._terminal_hash
+    while idx < end_idx:
+        start = idx
+        result = map_get(current_node, _attr(&doc.c[idx], attr))
+        if result:
+            current_node = <MapStruct*>result
+            idy = idx + 1
+            while idy < end_idx:
+                result = map_get(current_node, terminal)
+                if result:
+                    i = 0
+                    while map_iter(<MapStruct*>result, &i, &key, &value):
+                        ms.label = key
+                        ms.start = start
+                        ms.end = idy
+                        matches.push_back(ms)
+                result = map_get(current_node, _attr(&doc.c[idy], attr))
+                if result:
+                    current_node = <MapStruct*>result
+                    idy += 1
+                else:
+                    break
+            else:
+                # end of doc reached
+                result = map_get(current_node, terminal)
+                if result:
+                    i = 0
+                    while map_iter(<MapStruct*>result, &i, &key, &value):
+                        ms.label = key
+                        ms.start = start
+                        ms.end = idy
+                        matches.push_back(ms)
+        current_node = matcher.c_map
+        idx += 1
+    return 0
+
+
 def matches(PhraseMatcher matcher, Doc doc):
     cdef vector[SpanC] found
     cdef list out = []
     cdef size_t k
     if doc.length == 0:
         return out
-    matcher.find_matches(doc, 0, doc.length, &found)
+    _find_matches(matcher, doc, &found)
     for k in range(found.size()):
         out.append((found[k].label, found[k].start, found[k].end))
     return out
@@ -39,7 +101,7 @@ def phrase_hits(PhraseMatcher matcher, Doc doc, dict phrases):
     cdef SpanC span
     if doc.length == 0:
         return out
-    matcher.find_matches(doc, 0, doc.length, &found)
+    _find_matches(matcher, doc, &found)
     for k in range(found.size()):
         span = found[k]
         if tuple([doc.c[i].lex.lower for i in range(span.start, span.end)]) in phrases[span.label]:

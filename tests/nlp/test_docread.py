@@ -6,6 +6,7 @@ import types
 from pathlib import Path
 
 import pytest
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 import nlp
@@ -79,6 +80,23 @@ def test_phrase_matcher_hits_are_those_of_the_matcher(lang: str) -> None:
             assert found == REFERENCE.matches(matcher, doc) == matcher(doc)
             hits += len(found)
     assert hits > 20
+
+
+@pytest.mark.parametrize("attr", ["LOWER", "ORTH", "SHAPE"])
+def test_phrase_matcher_hits_on_other_attributes_are_those_of_the_matcher(attr: str) -> None:
+    """The compiled walk reads NORM itself and any other attribute as spaCy does: overlapping and nested phrases,
+    phrases at the end of the doc, two keys for one phrase."""
+    nlp_ = pipeline.get("en")
+    matcher = PhraseMatcher(nlp_.vocab, attr=attr)
+    make = nlp_.make_doc
+    matcher.add("A", [make("snort"), make("snorted 2C-B"), make("2C-B"), make("Xxxx")])
+    matcher.add("B", [make("2C-B"), make("didn't snort"), make("mg")])
+    hits = 0
+    for doc in _docs("en"):
+        found = docread.matches(matcher, doc)
+        assert found == REFERENCE.matches(matcher, doc) == matcher(doc)
+        hits += len(found)
+    assert hits > 5
 
 
 @pytest.mark.parametrize("lang", ["en", "nl", "fr", "de"])
