@@ -26,16 +26,21 @@ def matches(matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
     return found
 
 
-def phrase_hits(
-    matcher: PhraseMatcher, doc: Doc, phrases: dict[int, set[tuple[int, ...]]]
-) -> list[tuple[int, int, int, int, int]]:
-    """The hits of ``matcher(doc)`` whose words' lower-case ids are those of one of ``phrases[key]`` (the key's
-    phrases), in the matcher's order, as ``(match key, start token, end token, start char, end char)``."""
-    return [
-        (key, start, stop, idx(doc, start), end(doc, stop - 1))
-        for key, start, stop in matches(matcher, doc)
-        if lowers(doc, start, stop) in phrases[key]
-    ]
+class Phrases:
+    """The hits of a ``PhraseMatcher`` whose words' lower-case ids are those of one of the phrases of their key
+    (``phrases``: key -> the lower-case ids of each of its phrases)."""
+
+    def __init__(self, matcher: PhraseMatcher, phrases: dict[int, set[tuple[int, ...]]]) -> None:
+        self.matcher = matcher
+        self.phrases = phrases
+
+    def hits(self, doc: Doc) -> list[tuple[int, int, int, int, int]]:
+        """In the matcher's order, as ``(match key, start token, end token, start char, end char)``."""
+        return [
+            (key, start, stop, idx(doc, start), end(doc, stop - 1))
+            for key, start, stop in matches(self.matcher, doc)
+            if lowers(doc, start, stop) in self.phrases[key]
+        ]
 
 
 def idx(doc: Doc, i: int) -> int:

@@ -93,22 +93,59 @@ def matches(PhraseMatcher matcher, Doc doc):
     return out
 
 
-def phrase_hits(PhraseMatcher matcher, Doc doc, dict phrases):
-    cdef vector[SpanC] found
-    cdef list out = []
-    cdef size_t k
-    cdef int i, last
-    cdef SpanC span
-    if doc.length == 0:
+cdef inline attr_t _mix(attr_t key, attr_t first) noexcept nogil:
+    return key * <attr_t>0x9E3779B97F4A7C15 ^ first
+
+
+cdef class Phrases:
+    cdef PhraseMatcher matcher
+    # (match key mixed with the first word's lower-case id) -> [key, the phrase's lower-case ids...] of each phrase
+    cdef unordered_map[attr_t, vector[vector[attr_t]]] by_start
+
+    def __init__(self, PhraseMatcher matcher, dict phrases):
+        cdef vector[attr_t] sequence
+        self.matcher = matcher
+        for key, lowers in phrases.items():
+            for words in lowers:
+                if len(words) == 0:
+                    continue  # (a hit has a word at least)
+                sequence.clear()
+                sequence.push_back(key)
+                for word in words:
+                    sequence.push_back(word)
+                self.by_start[_mix(key, words[0])].push_back(sequence)
+
+    cdef bint _known(self, Doc doc, const SpanC* span) noexcept:
+        cdef unordered_map[attr_t, vector[vector[attr_t]]].iterator found
+        cdef size_t k, n = span.end - span.start
+        cdef int i
+        found = self.by_start.find(_mix(span.label, doc.c[span.start].lex.lower))
+        if found == self.by_start.end():
+            return False
+        for k in range(deref(found).second.size()):
+            if deref(found).second[k].size() != n + 1 or deref(found).second[k][0] != span.label:
+                continue
+            for i in range(span.start, span.end):
+                if deref(found).second[k][i - span.start + 1] != doc.c[i].lex.lower:
+                    break
+            else:
+                return True
+        return False
+
+    def hits(self, Doc doc):
+        cdef vector[SpanC] found
+        cdef list out = []
+        cdef size_t k
+        cdef int last
+        if doc.length == 0:
+            return out
+        _find_matches(self.matcher, doc, &found)
+        for k in range(found.size()):
+            if self._known(doc, &found[k]):
+                last = found[k].end - 1
+                out.append((found[k].label, found[k].start, found[k].end, doc.c[found[k].start].idx,
+                            doc.c[last].idx + <int>doc.c[last].lex.length))
         return out
-    _find_matches(matcher, doc, &found)
-    for k in range(found.size()):
-        span = found[k]
-        if tuple([doc.c[i].lex.lower for i in range(span.start, span.end)]) in phrases[span.label]:
-            last = span.end - 1
-            out.append((span.label, span.start, span.end, doc.c[span.start].idx,
-                        doc.c[last].idx + <int>doc.c[last].lex.length))
-    return out
 
 
 def idx(Doc doc, int i):

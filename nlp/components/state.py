@@ -229,6 +229,7 @@ class PhraseTable:
         for key, norms in data["norms"].items():
             self._matcher.add(key, norms)
             self._lowers[vocab.strings.add(key)] = {tuple(lowers) for lowers in data["lowers"][key]}
+        self._phrases = docread.Phrases(self._matcher, self._lowers)
 
     @staticmethod
     def data(phrases: dict[str, list[Doc]]) -> dict[str, Any]:
@@ -240,6 +241,6 @@ class PhraseTable:
 
     def hits(self, doc: Doc) -> list[Hit]:
         """The matches whose words' lower-case forms are those of a phrase of their key, with their characters (one
-        call that stays in compiled code: ``docread.phrase_hits``)."""
-        found: list[Hit] = docread.phrase_hits(self._matcher, doc, self._lowers)
+        call that stays in compiled code: ``docread.Phrases``)."""
+        found: list[Hit] = self._phrases.hits(doc)
         return found

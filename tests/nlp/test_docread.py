@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 import nlp
 from nlp import docread, pipeline
-from nlp.components.state import string_id
+from nlp.components.state import PhraseTable, string_id
 from nlp.evaluate import GOLD_DIR, load_gold
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,16 +101,15 @@ def test_phrase_matcher_hits_on_other_attributes_are_those_of_the_matcher(attr: 
 
 @pytest.mark.parametrize("lang", ["en", "nl", "fr", "de"])
 def test_phrase_table_hits_are_those_of_the_reference(lang: str) -> None:
-    """The hits a phrase table keeps (``docread.phrase_hits``: its matcher's hits whose lower-case words are a
-    phrase's) are the reference's, and those of the matcher whose lower-case words are a phrase's, with their
-    characters."""
+    """The hits a phrase table keeps (``docread.Phrases``: its matcher's hits whose lower-case words are a phrase's)
+    are the reference's, and those of the matcher whose lower-case words are a phrase's, with their characters."""
     nlp_ = pipeline.get(lang)
     kept = 0
     for component in ("routes", "effects", "doses"):
         table = nlp_.get_pipe(component)._table
         for doc in _docs(lang):
-            found = docread.phrase_hits(table._matcher, doc, table._lowers)
-            assert found == REFERENCE.phrase_hits(table._matcher, doc, table._lowers)
+            found = docread.Phrases(table._matcher, table._lowers).hits(doc)
+            assert found == REFERENCE.Phrases(table._matcher, table._lowers).hits(doc) == table.hits(doc)
             expected = [
                 (key, start, end, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
                 for key, start, end in table._matcher(doc)
@@ -119,6 +118,19 @@ def test_phrase_table_hits_are_those_of_the_reference(lang: str) -> None:
             assert found == expected, doc.text
             kept += len(found)
     assert kept > 20
+
+
+def test_phrase_hits_keep_only_the_phrases_lower_case_words() -> None:
+    """A hit on NORM whose lower-case words are no phrase of its key is left out ("do not" has the norms of
+    "didn't"), in the compiled class as in the reference; one phrase's words under another key do not count."""
+    make = pipeline.get("en").make_doc
+    data = PhraseTable.data({"K": [make("didn't"), make("snort it")], "L": [make("do it")]})
+    table = PhraseTable(pipeline.get("en").vocab, data)
+    doc = make("I do not, didn't, did not. Do it, snort it, SNORT IT, do IT")
+    found = table.hits(doc)
+    assert found == REFERENCE.Phrases(table._matcher, table._lowers).hits(doc)
+    assert [doc.text[s:e] for _, _, _, s, e in found] == ["didn't", "Do it", "snort it", "SNORT IT", "do IT"]
+    assert len(table._matcher(doc)) > len(found)
 
 
 def test_positions_out_of_range_are_index_errors() -> None:
