@@ -52,15 +52,45 @@ class ClauseBreaks:
         # only if its lower-case form contains it: most texts are done with these look-ups, far cheaper than the
         # expression's case-insensitive search (several microseconds on a short text)
         self._ascii_words = tuple(sorted(words)) if all(w.isascii() for w in words) else None
+        # words of ASCII letters and digits only: a match of the expression is then a whole run of word characters
+        # (``\b`` on both sides), which :meth:`add_word_ends` finds by ``str.find`` in the lower-case text
+        self._plain = all(w.isascii() and w.isalnum() for w in words)
 
     def add_word_ends(self, text: str, found: set[int]) -> None:
         """Adds the ends of the words' matches in ``text`` (the words and the punctuation of :func:`scan` never
         overlap: the searches give what one search for either would)."""
         ascii_words = self._ascii_words
         caseless = ascii_words is not None and (text.isascii() or not _contains_any(text, _CASELESS_ASCII))
-        if caseless and ascii_words is not None and not _contains_any(text.lower(), ascii_words):
-            return
+        if caseless and ascii_words is not None:
+            lowered = text.lower()
+            if not _contains_any(lowered, ascii_words):
+                return
+            if self._plain:
+                # (without "İ", the one character whose lower-case form is two, ``lowered`` aligns with ``text``)
+                _add_whole_words(text, lowered, ascii_words, found)
+                return
         found.update(m.end() for m in self.words.finditer(text))
+
+
+def _add_whole_words(text: str, lowered: str, words: tuple[str, ...], found: set[int]) -> None:
+    """Adds the ends of the places where one of ``words`` (ASCII letters and digits, lower case) is a whole run of
+    word characters of ``text`` (what ``\\b(?:words)\\b`` matches case-insensitively in a text whose lower-case form
+    ``lowered`` has the same length and where only ASCII letters lower to ASCII letters)."""
+    for word in words:
+        i = lowered.find(word)
+        while i >= 0:
+            end = i + len(word)
+            if (i == 0 or not _regex_word_char(text, i - 1)) and (end == len(text) or not _regex_word_char(text, end)):
+                found.add(end)
+            i = lowered.find(word, i + 1)
+
+
+def _regex_word_char(text: str, i: int) -> bool:
+    """``text[i]`` is what ``\\w`` matches: a letter or digit of any script (``str.isalnum``) or "_"."""
+    code = ord(text[i])
+    if code < 128:
+        return 48 <= code <= 57 or 65 <= code <= 90 or 97 <= code <= 122 or code == 95
+    return text[i].isalnum()
 
 
 def _contains_any(text: str, words: tuple[str, ...]) -> bool:
@@ -188,10 +218,9 @@ def words_before(text: str, start: int, count: int = 4) -> list[str]:
 
 
 def _word_char(text: str, i: int) -> bool:
+    """A character of ``_WORDS``: one ``\\w`` matches, or one of "'+-’"."""
     code = ord(text[i])
-    if code < 128:  # ASCII letters and digits, "_", "'", "+", "-"
-        return 48 <= code <= 57 or 65 <= code <= 90 or 97 <= code <= 122 or code in (95, 39, 43, 45)
-    return code == 0x2019 or text[i].isalnum()
+    return code == 39 or code == 43 or code == 45 or code == 0x2019 or _regex_word_char(text, i)
 
 
 Anchor = tuple[int, str, int]  # (start, name, how much it counts: MAIN, CO_USED, PASSING or RESCUE)

@@ -205,7 +205,7 @@ def test_segments_are_those_of_the_one_expression_definition_on_random_text() ->
     rnd = random.Random(14)
     alphabet = [
         *".!?\u2026\n ,;:-\u2013\u2014\t\u00a0\u3000\x0b",
-        *"thenTHENdaarnaxy1é",
+        *"thenTHENdaarnaxy1é_٣Ⅻ",
         *"\u017f\u0131\u0130\u212a",
         "then",
         "Daarna",
