@@ -30,36 +30,41 @@ cdef inline attr_t _attr(const TokenC* token, attr_id_t attr) noexcept nogil:
     return Token.get_struct_attr(token, attr)
 
 
+cdef inline int _push_ends(const MapStruct* node, key_t terminal, int start, int end, vector[SpanC]* matches) except -1:
+    # the hits of the phrases that end at ``node`` of the trie (its terminal map's keys), as spaCy adds them
+    cdef void* ends = map_get(node, terminal)
+    cdef key_t key
+    cdef void* value
+    cdef int i = 0
+    cdef SpanC ms
+    if ends:
+        while map_iter(<MapStruct*>ends, &i, &key, &value):
+            ms.label = key
+            ms.start = start
+            ms.end = end
+            matches.push_back(ms)
+    return 0
+
+
 cdef int _find_matches(PhraseMatcher matcher, Doc doc, vector[SpanC]* matches) except -1:
     # ``PhraseMatcher.find_matches`` of spaCy 3.8 (spacy/matcher/phrasematcher.pyx) over the whole doc, step for
     # step: the same hits in the same order, each token's attribute read by ``_attr``
-    cdef MapStruct* current_node = matcher.c_map
-    cdef int start = 0
+    cdef MapStruct* current_node
+    cdef int start
     cdef int idx = 0
-    cdef int idy = 0
+    cdef int idy
     cdef int end_idx = doc.length
-    cdef key_t key
-    cdef void* value
     cdef void* result
-    cdef int i = 0
-    cdef SpanC ms
     cdef attr_id_t attr = matcher.attr
     cdef key_t terminal = matcher._terminal_hash
     while idx < end_idx:
         start = idx
-        result = map_get(current_node, _attr(&doc.c[idx], attr))
+        result = map_get(matcher.c_map, _attr(&doc.c[idx], attr))
         if result:
             current_node = <MapStruct*>result
             idy = idx + 1
             while idy < end_idx:
-                result = map_get(current_node, terminal)
-                if result:
-                    i = 0
-                    while map_iter(<MapStruct*>result, &i, &key, &value):
-                        ms.label = key
-                        ms.start = start
-                        ms.end = idy
-                        matches.push_back(ms)
+                _push_ends(current_node, terminal, start, idy, matches)
                 result = map_get(current_node, _attr(&doc.c[idy], attr))
                 if result:
                     current_node = <MapStruct*>result
@@ -67,16 +72,7 @@ cdef int _find_matches(PhraseMatcher matcher, Doc doc, vector[SpanC]* matches) e
                 else:
                     break
             else:
-                # end of doc reached
-                result = map_get(current_node, terminal)
-                if result:
-                    i = 0
-                    while map_iter(<MapStruct*>result, &i, &key, &value):
-                        ms.label = key
-                        ms.start = start
-                        ms.end = idy
-                        matches.push_back(ms)
-        current_node = matcher.c_map
+                _push_ends(current_node, terminal, start, idy, matches)  # end of doc reached
         idx += 1
     return 0
 
