@@ -32,7 +32,7 @@ _DASH_BREAK: Final = re.compile(r"\s[-\u2013\u2014]\s")
 # the characters other than ASCII ones that a case-insensitive expression matches to an ASCII letter (İ, ı, ſ, the
 # Kelvin sign): in a text without them, an ASCII word matches case-insensitively only where the text's lower-case form
 # contains it
-_CASELESS_ASCII: Final = ("\u0130", "\u0131", "\u017f", "\u212a")
+_CASELESS_ASCII: Final[tuple[str, ...]] = ("\u0130", "\u0131", "\u017f", "\u212a")
 # articles and determiners that may stand between a "passing" cue and the substance ("like the 3-MMC")
 ARTICLES: Final = frozenset(["the", "a", "an", "my", "some", "this", "that", "de", "het", "een", "la", "le", "les",
                              "l'", "du", "des", "un", "une", "der", "die", "das", "den", "dem", "ein", "eine",
@@ -52,15 +52,45 @@ class ClauseBreaks:
         # only if its lower-case form contains it: most texts are done with these look-ups, far cheaper than the
         # expression's case-insensitive search (several microseconds on a short text)
         self._ascii_words = tuple(sorted(words)) if all(w.isascii() for w in words) else None
+        # words of ASCII letters and digits only: a match of the expression is then a whole run of word characters
+        # (``\b`` on both sides), which :meth:`add_word_ends` finds by ``str.find`` in the lower-case text
+        self._plain = all(w.isascii() and w.isalnum() for w in words)
 
     def add_word_ends(self, text: str, found: set[int]) -> None:
         """Adds the ends of the words' matches in ``text`` (the words and the punctuation of :func:`scan` never
         overlap: the searches give what one search for either would)."""
         ascii_words = self._ascii_words
-        caseless = ascii_words is not None and (text.isascii() or not any(c in text for c in _CASELESS_ASCII))
-        if caseless and ascii_words is not None and not _contains_any(text.lower(), ascii_words):
-            return
+        caseless = ascii_words is not None and (text.isascii() or not _contains_any(text, _CASELESS_ASCII))
+        if caseless and ascii_words is not None:
+            lowered = text.lower()
+            if not _contains_any(lowered, ascii_words):
+                return
+            if self._plain:
+                # (without "İ", the one character whose lower-case form is two, ``lowered`` aligns with ``text``)
+                _add_whole_words(text, lowered, ascii_words, found)
+                return
         found.update(m.end() for m in self.words.finditer(text))
+
+
+def _add_whole_words(text: str, lowered: str, words: tuple[str, ...], found: set[int]) -> None:
+    """Adds the ends of the places where one of ``words`` (ASCII letters and digits, lower case) is a whole run of
+    word characters of ``text`` (what ``\\b(?:words)\\b`` matches case-insensitively in a text whose lower-case form
+    ``lowered`` has the same length and where only ASCII letters lower to ASCII letters)."""
+    for word in words:
+        i = lowered.find(word)
+        while i >= 0:
+            end = i + len(word)
+            if (i == 0 or not _regex_word_char(text, i - 1)) and (end == len(text) or not _regex_word_char(text, end)):
+                found.add(end)
+            i = lowered.find(word, i + 1)
+
+
+def _regex_word_char(text: str, i: int) -> bool:
+    """``text[i]`` is what ``\\w`` matches: a letter or digit of any script (``str.isalnum``) or "_"."""
+    code = ord(text[i])
+    if code < 128:
+        return 48 <= code <= 57 or 65 <= code <= 90 or 97 <= code <= 122 or code == 95
+    return text[i].isalnum()
 
 
 def _contains_any(text: str, words: tuple[str, ...]) -> bool:
@@ -143,24 +173,39 @@ class Segments:
         return 0 if len(self.clauses) == 1 and pos >= 0 else bisect.bisect_right(self.clauses, pos) - 1
 
 
-def passing(text: str, start: int, cues: frozenset[str]) -> bool:
+class PassingCues:
+    """The cues that name a substance in passing ("like", "than", "without", "zoals", "comme", "ohne"; phrases of
+    words joined by a space), with the words they end with: a mention whose word before it (an article aside) ends no
+    cue is not named in passing, which two words read back tell (most mentions)."""
+
+    def __init__(self, cues: frozenset[str]) -> None:
+        self.cues = cues
+        self.last_words = frozenset(cue.rsplit(" ", 1)[-1] for cue in cues)
+
+
+def passing(text: str, start: int, cues: PassingCues) -> bool:
     """The mention at ``start`` follows a cue that names it in passing ("like", "than", "without", "zoals", "comme",
     "ohne"), maybe with an article between ("like the 3-MMC")."""
-    words = words_before(text, start)  # an article and three words
+    last = words_before(text, start, 2)  # (the last word a cue can end with, an article aside)
+    if last and last[-1] in ARTICLES:
+        last.pop()
+    if not last or last[-1] not in cues.last_words:
+        return False
+    words = words_before(text, start, 4)  # an article and three words
     if words and words[-1] in ARTICLES:
         words.pop()
-    return any(" ".join(words[-n:]) in cues for n in (1, 2, 3) if len(words) >= n)
+    return any(" ".join(words[-n:]) in cues.cues for n in (1, 2, 3) if len(words) >= n)
 
 
-def words_before(text: str, start: int) -> list[str]:
-    """The last four words (``_WORDS``' matches, as ``findall`` finds them) of the 30 characters before ``start``, in
-    lower case and in text order, found by a scan back from ``start``: a word is a run of characters that are
-    letters or digits (``str.isalnum``, which is what ``\\w`` tells besides "_") or one of "_'’+-", cut where the 30
-    characters begin."""
+def words_before(text: str, start: int, count: int = 4) -> list[str]:
+    """The last ``count`` words (``_WORDS``' matches, as ``findall`` finds them) of the 30 characters before
+    ``start``, in lower case and in text order, found by a scan back from ``start``: a word is a run of characters
+    that are letters or digits (``str.isalnum``, which is what ``\\w`` tells besides "_") or one of "_'’+-", cut where
+    the 30 characters begin."""
     first = max(0, start - 30)
     words: list[str] = []
     i = start
-    while i > first and len(words) < 4:
+    while i > first and len(words) < count:
         while i > first and not _word_char(text, i - 1):
             i -= 1
         end = i
@@ -173,10 +218,9 @@ def words_before(text: str, start: int) -> list[str]:
 
 
 def _word_char(text: str, i: int) -> bool:
+    """A character of ``_WORDS``: one ``\\w`` matches, or one of "'+-’"."""
     code = ord(text[i])
-    if code < 128:  # ASCII letters and digits, "_", "'", "+", "-"
-        return 48 <= code <= 57 or 65 <= code <= 90 or 97 <= code <= 122 or code in (95, 39, 43, 45)
-    return code == 0x2019 or text[i].isalnum()
+    return code == 39 or code == 43 or code == 45 or code == 0x2019 or _regex_word_char(text, i)
 
 
 Anchor = tuple[int, str, int]  # (start, name, how much it counts: MAIN, CO_USED, PASSING or RESCUE)

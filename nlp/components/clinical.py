@@ -21,7 +21,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any, Final
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from nlp import docread, resources, tables
@@ -33,6 +33,7 @@ from nlp.components.attribution import (
     Anchor,
     Anchors,
     ClauseBreaks,
+    PassingCues,
     Segments,
     clause_breaks,
     passing,
@@ -41,7 +42,7 @@ from nlp.components.state import (
     OFFER_QUANTITIES,
     ROUTE_SPANS,
     SEGMENTS,
-    Match,
+    Hit,
     PhraseTable,
     check_order,
     doc_text,
@@ -71,7 +72,6 @@ NEGATION_AFTER: Final = 2  # tokens after an effect a word such as "gone" may st
 INDICATION_WINDOW: Final = 2  # tokens before an effect an indication or simile cue ("against", "feels like") may end
 ATTRIBUTION_CHARS: Final = 200  # an effect's substance in its sentence: at most this many characters away
 _NONE_PAIRED: frozenset[int] = frozenset()
-_READ_AT_ONCE: Final = 64  # tokens of a doc whose lower-case ids ``_Words`` reads in one call
 _NT_IDS: Final = frozenset(string_id(v) for v in ("n't", "N't", "n'T", "N'T"))
 _COMMA: Final = string_id(",")
 _SENTENCE_IDS: Final = frozenset(string_id(v) for v in (".", "!", "?", ";", "\n"))
@@ -87,6 +87,7 @@ _HYPOTHETICAL_AFTER: Final = 32
 _NEAR_MISS: Final = 64
 _INDICATION: Final = 128
 _NEGATION_AFTER: Final = 256
+_NT: Final = 512  # the token ends in "n't" in any case (its suffix; not a cue word's bit: read per token)
 
 
 def _languages(lang: str) -> list[str]:
@@ -103,13 +104,13 @@ def _segments(doc: Doc, text: str, lang: str) -> Segments:
     return found
 
 
-_PASSING: dict[str, frozenset[str]] = {}
+_PASSING: dict[str, PassingCues] = {}
 
 
-def _passing_cues(cues: ClinicalCues, lang: str) -> frozenset[str]:
+def _passing_cues(cues: ClinicalCues, lang: str) -> PassingCues:
     found = _PASSING.get(lang)
     if found is None:
-        found = _PASSING[lang] = frozenset().union(*(cues.passing[x] for x in _languages(lang)))
+        found = _PASSING[lang] = PassingCues(frozenset().union(*(cues.passing[x] for x in _languages(lang))))
     return found
 
 
@@ -187,7 +188,7 @@ class RouteFinder:
         anchors = sorted([m.start for m in out.substances] + [q.start for q in out.quantities])
         found: list[tuple[int, int, str]] = []
         drug_talk: bool | None = None
-        for key, _, _, start_char, end_char in _longest_first(doc, matches):
+        for key, _, _, start_char, end_char in _longest_first(matches):
             if key == self._block_key:
                 continue
             surface = text[start_char:end_char]
@@ -230,25 +231,15 @@ def _drug_talk(doc: Doc) -> bool:
 
 
 class _Words:
-    """A doc's tokens' lower-case ids, what they are to the effect cues (their bits in ``cue_flags``), whether they
-    end in "n't" and ``like_num``, each read from the doc once, when first asked for (reading a token makes a
-    ``Token`` object, which costs far more than a list look-up: an effect's cues look at the same dozen tokens many
-    times)."""
+    """What a doc's tokens are to the effect cues (``cue_bits``: the bits of ``EffectFinder._flags`` and ``_NT`` for
+    a token that ends in "n't"), read for every token in one call; their lower-case ids, each read once when first
+    asked for (an effect's cues look at the same dozen tokens many times); and ``like_num`` (rarely asked for: a
+    ``Token`` each time)."""
 
-    def __init__(self, doc: Doc, cue_flags: dict[int, int]) -> None:
+    def __init__(self, doc: Doc, cue_bits: docread.WordBits) -> None:
         self.doc = doc
-        self._cue_flags = cue_flags
-        self._tokens: list[Token | None] = [None] * len(doc)
-        # a short doc's lower-case ids are read in one call (most posts); a long one's as they are asked for
-        self._lower = list(docread.lowers(doc, 0, len(doc))) if len(doc) <= _READ_AT_ONCE else [-1] * len(doc)
-        self._flags = [-1] * len(doc)
-        self._nt = [-1] * len(doc)
-
-    def _token(self, k: int) -> Token:
-        token = self._tokens[k]
-        if token is None:
-            token = self._tokens[k] = self.doc[k]
-        return token
+        self._flags: list[int] = cue_bits.read(doc)
+        self._lower = [-1] * len(doc)
 
     def lower(self, k: int) -> int:
         found = self._lower[k]
@@ -257,21 +248,11 @@ class _Words:
         return found
 
     def flags(self, k: int) -> int:
-        """What the word is to the effect cues (``_BREAKER``...; 0 for most words)."""
-        found = self._flags[k]
-        if found < 0:
-            found = self._flags[k] = self._cue_flags.get(self.lower(k), 0)
-        return found
-
-    def nt(self, k: int) -> bool:
-        """The token's last three characters are "n't" in any case (its suffix)."""
-        found = self._nt[k]
-        if found < 0:
-            found = self._nt[k] = 1 if self._token(k).suffix in _NT_IDS else 0
-        return found == 1
+        """What the word is to the effect cues (``_BREAKER``...; 0 for most words), with ``_NT``."""
+        return self._flags[k]
 
     def like_num(self, k: int) -> bool:
-        return self._token(k).like_num
+        return self.doc[k].like_num
 
 
 class _Cues:
@@ -326,6 +307,7 @@ class EffectFinder:
         self._cues: ClinicalCues | None = None
         self._keys: tuple[int, int] = (0, 0)  # ids of HEAD_KEY and BLOCK_KEY
         self._flags: dict[int, int] = {}  # lower-case id -> what the word is to the cues (``_BREAKER``...)
+        self._cue_bits = docread.WordBits({}, _NT_IDS, _NT)  # ``_flags`` and ``_NT``, read per doc
 
     def _phrases(self) -> dict[str, list[Doc]]:
         """The pattern docs of the effect phrases (a hit's effect is looked up by its text), of the heads of gapped
@@ -367,6 +349,7 @@ class EffectFinder:
         self._cues = clinical
         self._keys = (string_id(HEAD_KEY), string_id(BLOCK_KEY))
         self._flags = self._word_flags()
+        self._cue_bits = docread.WordBits(self._flags, _NT_IDS, _NT)
 
     def _word_flags(self) -> dict[int, int]:
         assert self._hypothetical and self._hypothetical_after and self._near_miss and self._indication
@@ -403,8 +386,8 @@ class EffectFinder:
         text = doc_text(doc)
         head_key, block_key = self._keys
         found: list[EffectMention] = []
-        words = _Words(doc, self._flags)
-        for key, start, end, start_char, end_char in _longest_first(doc, matches):
+        words = _Words(doc, self._cue_bits)
+        for key, start, end, start_char, end_char in _longest_first(matches):
             if key == block_key:
                 continue
             negated = False
@@ -449,7 +432,7 @@ class EffectFinder:
             flags = words.flags(k)
             if flags & _BREAKER:
                 return None
-            negated = negated or bool(flags & _NEGATION) or words.nt(k)
+            negated = negated or bool(flags & (_NEGATION | _NT))
         return None
 
     def _negated(self, words: _Words, start: int, end: int) -> bool:
@@ -466,7 +449,7 @@ class EffectFinder:
             flags = words.flags(k)
             if flags & _BREAKER:
                 return False
-            if flags & _NEGATION or words.nt(k):
+            if flags & (_NEGATION | _NT):
                 return True
         return False
 
@@ -509,6 +492,11 @@ class EffectFinder:
         if not out.substances:
             return
         assert self._cues is not None
+        name = _one_substance(out, text, self._cues, self.lang)
+        if name is not None:
+            for effect in found:
+                effect.substance = name
+            return
         anchors = _substance_anchors(doc, out, text, self._cues, self.lang, for_doses=False)
         for effect in found:
             name, ok = anchors.nearest(effect.start, ATTRIBUTION_CHARS, after=True)
@@ -533,6 +521,30 @@ def _number(text: str) -> float:
         return float(text.replace(",", "."))
     except ValueError:
         return 0.0
+
+
+def _one_substance(out: Extraction, text: str, cues: ClinicalCues, lang: str) -> str | None:
+    """What every effect of the text is about when the text names one substance (one name, maybe more than once;
+    rescue medicines aside), none co-used, and not only in passing: then the nearest anchor, the one carried from
+    earlier sentences or the text's only main substance of :class:`Anchors` is that substance wherever the effect
+    stands, and no anchors (sentences, clauses) need be made. None for any other text."""
+    name: str | None = None
+    for m in out.substances:
+        if m.canonical in cues.rescue:
+            continue
+        if m.canonical in cues.co_used:
+            return None
+        value = m.canonical or m.text
+        if name is None:
+            name = value
+        elif value != name:
+            return None
+    if name is not None:
+        passing_cues = _passing_cues(cues, lang)
+        for m in out.substances:
+            if m.canonical not in cues.rescue and not passing(text, m.start, passing_cues):
+                return name
+    return None
 
 
 def _substance_anchors(doc: Doc, out: Extraction, text: str, cues: ClinicalCues, lang: str, for_doses: bool) -> Anchors:
@@ -629,7 +641,7 @@ class DoseFinder:
             if not (near_route or (not out.prices and _any_within(substance_starts, q.start, limit))):
                 if verbs is None:
                     assert self._table is not None
-                    verbs = [docread.idx(doc, start) for _, start, _ in self._table.hits(doc)]
+                    verbs = [start_char for _, _, _, start_char, _ in self._table.hits(doc)]
                 if not _any_within(verbs, q.start, self.window_chars):
                     continue
             if not _not_a_dose(text, q.start, q.end, q.unit, bool(out.prices), self._cues):
@@ -640,7 +652,7 @@ class DoseFinder:
         if any(q.grams is not None and q.grams > self.max_grams for q in kept):
             if verbs is None:
                 assert self._table is not None
-                verbs = [docread.idx(doc, start) for _, start, _ in self._table.hits(doc)]
+                verbs = [start_char for _, _, _, start_char, _ in self._table.hits(doc)]
             taken = {segments.clause(p) for p in route_starts + verbs}
             kept = [q for q in kept if q.grams is None or q.grams <= self.max_grams or _taken(segments, q.start, taken)]
         substances = _substance_anchors(doc, out, text, self._cues, self.lang, for_doses=True)
@@ -708,26 +720,25 @@ def _not_a_dose(text: str, start: int, end: int, unit: str, listing: bool, cues:
     return unit == "pills" and bool(after) and after[0] in cues.extract_words
 
 
-def _longest_first(doc: Doc, matches: list[Match]) -> list[tuple[int, int, int, int, int]]:
-    """Non-overlapping matches, longest first (as ``spacy.util.filter_spans``), in text order, without building
-    spans: ``(match key, start token, end token, start char, end char)``."""
-    chosen = matches
+def _longest_first(hits: list[Hit]) -> list[Hit]:
+    """Non-overlapping hits, longest first (as ``spacy.util.filter_spans``), in text order, without building
+    spans."""
     previous_end = -1
-    for _, start, end in matches:  # in text order, as the matcher gives them: usually none overlap
-        if start < previous_end:
-            chosen = _without_overlaps(matches)
-            break
-        previous_end = end
-    return [(key, start, end, docread.idx(doc, start), docread.end(doc, end - 1)) for key, start, end in chosen]
+    for hit in hits:  # in text order, as the matcher gives them: usually none overlap
+        if hit[1] < previous_end:
+            return _without_overlaps(hits)
+        previous_end = hit[2]
+    return hits
 
 
-def _without_overlaps(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    chosen: list[tuple[int, int, int]] = []
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    chosen: list[Hit] = []
     taken: set[int] = set()
-    for key, start, end in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+    for hit in sorted(hits, key=lambda m: (m[1] - m[2], m[1])):
+        start, end = hit[1], hit[2]
         if taken.isdisjoint(range(start, end)):
             taken.update(range(start, end))
-            chosen.append((key, start, end))
+            chosen.append(hit)
     return sorted(chosen, key=lambda m: m[1])
 
 

@@ -127,6 +127,7 @@ class MatchCache(Generic[T]):
 
 
 Match = tuple[int, int, int]  # (match key, start token, end token), as spaCy's matchers give them
+Hit = tuple[int, int, int, int, int]  # a match with its characters: (key, start token, end token, start char, end char)
 
 
 EXT_PREFIX = "npswatch._."
@@ -244,7 +245,7 @@ class PhraseTable:
     ``PhraseMatcher`` that finds them.
 
     It matches on ``NORM`` and keeps a hit only if its words' lower-case forms are those of a phrase of its key
-    (:meth:`accepts`): the hits of a ``LOWER`` matcher, less the words whose norm the tokenizer's exceptions set to
+    (:meth:`hits`): the hits of a ``LOWER`` matcher, less the words whose norm the tokenizer's exceptions set to
     another word ("did" in "didnt" has the norm "do"). It is made from :meth:`data` (the phrases' token norms and
     lower-case forms, as ids), which the serialised tables keep (:mod:`nlp.tables`)."""
 
@@ -254,6 +255,7 @@ class PhraseTable:
         for key, norms in data["norms"].items():
             self._matcher.add(key, norms)
             self._lowers[vocab.strings.add(key)] = {tuple(lowers) for lowers in data["lowers"][key]}
+        self._phrases = docread.Phrases(self._matcher, self._lowers)
 
     @staticmethod
     def data(phrases: dict[str, list[Doc]]) -> dict[str, Any]:
@@ -263,12 +265,8 @@ class PhraseTable:
             "lowers": {key: [[t.lower for t in doc] for doc in docs] for key, docs in phrases.items()},
         }
 
-    def accepts(self, doc: Doc, match: Match) -> bool:
-        key, start, end = match
-        return docread.lowers(doc, start, end) in self._lowers[key]
-
-    def hits(self, doc: Doc) -> list[Match]:
-        matches: list[Match] = docread.matches(self._matcher, doc)
-        if not matches:
-            return matches
-        return [match for match in matches if self.accepts(doc, match)]
+    def hits(self, doc: Doc) -> list[Hit]:
+        """The matches whose words' lower-case forms are those of a phrase of their key, with their characters (one
+        call that stays in compiled code: ``docread.Phrases``)."""
+        found: list[Hit] = self._phrases.hits(doc)
+        return found

@@ -7,7 +7,7 @@ import re
 import pytest
 
 import nlp
-from nlp.components.attribution import Segments, clause_breaks, passing, words_before
+from nlp.components.attribution import PassingCues, Segments, clause_breaks, passing, words_before
 from nlp.resources import SEVERITIES, effects
 from nlp.types import EffectMention
 
@@ -185,10 +185,12 @@ def test_sentences_and_clauses() -> None:
 
 
 def test_passing_mentions() -> None:
-    cues = frozenset({"like", "without", "than"})
+    cues = PassingCues(frozenset({"like", "without", "than", "compared to"}))
     text = "way better than the 3-MMC, like MDMA, without alcohol, took 4-FA"
     assert passing(text, text.index("3-MMC"), cues) and passing(text, text.index("MDMA"), cues)
     assert passing(text, text.index("alcohol"), cues) and not passing(text, text.index("4-FA"), cues)
+    text = "compared to the 2-FMA, took 3-MMC compared with 4-MMC"
+    assert passing(text, text.index("2-FMA"), cues) and not passing(text, text.index("4-MMC"), cues)
 
 
 def test_segments_are_those_of_the_one_expression_definition_on_random_text() -> None:
@@ -203,7 +205,7 @@ def test_segments_are_those_of_the_one_expression_definition_on_random_text() ->
     rnd = random.Random(14)
     alphabet = [
         *".!?\u2026\n ,;:-\u2013\u2014\t\u00a0\u3000\x0b",
-        *"thenTHENdaarnaxy1é",
+        *"thenTHENdaarnaxy1é_٣Ⅻ",
         *"\u017f\u0131\u0130\u212a",
         "then",
         "Daarna",
