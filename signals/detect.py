@@ -75,9 +75,11 @@ def _new_subject(data: StoreSeries, name: str, day: date, cfg: Any, baseline_end
     recs = [r for r in data.by_subject[name] if day <= r.sights[0].day <= end]
     listings = sum(r.kind == "listing" for r in recs)
     sources = len({r.source for r in recs})
-    severity, rule = new_subject_severity(name, data.subjects.get(name), len(recs), listings, cfg, sources)
+    used = any(r.uses for r in recs)
+    severity, rule = new_subject_severity(name, data.subjects.get(name), len(recs), listings, cfg, sources, used)
     stats: dict[str, Any] = {"count": len(recs), "listings": listings, "posts": len(recs) - listings,
-                             "sources": sources, "baseline_end": baseline_end.isoformat(), "severity_rule": rule,
+                             "sources": sources, "use_reported": used, "baseline_end": baseline_end.isoformat(),
+                             "severity_rule": rule,
                              "reason": f"{name} was never seen before {day} (history from "
                                        f"{data.start} on, warm-up to {baseline_end})"}  # fmt: skip
     if data.aliases.get(name):

@@ -77,6 +77,7 @@ class Record:
     severe_subjects: frozenset[str] | None = None  # extraction's ``severe_substance`` (None: not given)
     leads: frozenset[str] = frozenset()  # the subjects of its thread (posts; see ``thread_leads``)
     nps_names: frozenset[str] = frozenset()  # its subjects that are NPS (candidates, the lexicon's ``nps: true``)
+    uses: bool = False  # it reports use: a dose, a route or an effect (posts; a listing is an offer)
 
     def harms(self, subject: str, severe: bool = False) -> bool:
         """Whether the post reports an adverse (``severe``: a severe) effect of ``subject``: the substances
@@ -372,6 +373,7 @@ def _record(store: Storage, doc: Mapping[str, Any], as_of: date) -> Record | Non
         language=doc.get("language") or doc.get("language_hint"),
         adverse=bool(doc.get("adverse_effect")),
         severe=is_severe(doc.get("severe")) and bool(doc.get("adverse_effect")),
+        uses=bool(doc.get("doses") or doc.get("route") or doc.get("effect") or doc.get("adverse_effect")),
         groups=tuple(str(g) for g in doc.get("chemical_group") or []),
         known_names=frozenset(str(s) for s in doc.get("substance") or []),
         adverse_subjects=_named(doc, "adverse_substance"),

@@ -11,6 +11,9 @@ Each rule answers a case an EWS officer met (docs/signals.md, "Triage rules"):
 - **a name only the trained recogniser proposes** (no naming scheme reads it, its family "unknown": "BTC-prijzen",
   "Holland-3M") is the model's guess that a word is a substance, not which one: a digest line for an analyst until a
   second source names it, then medium;
+- **an NPS the lexicon knows, only talked about** (no listing, and no post reporting a dose, a route or an effect:
+  news of a seizure, warnings) is a digest line until it is offered or used; a novel name is a signal however it is
+  mentioned (the name is the news);
 - **a classic drug or medicine new to the store** (the lexicon's ``nps: false``: THC, oxycodone) is low: known to
   every EWS, new only to this store's sources;
 - **a known substance on one more market** is a digest line (``new_market: digest``) or a low signal;
@@ -60,9 +63,10 @@ UNIDENTIFIED = ("", "unknown")  # the family of a candidate no naming scheme rea
 
 
 def new_subject_severity(name: str, info: SubjectInfo | None, documents: int, listings: int,
-                         config: FirstSeenConfig, sources: int = 1) -> tuple[str, str]:  # fmt: skip
+                         config: FirstSeenConfig, sources: int = 1, used: bool = True) -> tuple[str, str]:  # fmt: skip
     """(severity, rule) of a subject never seen before, in ``documents`` documents (``listings`` of them listings)
-    of ``sources`` sources: see the module docstring."""
+    of ``sources`` sources, ``used`` when one of them reports use (a dose, a route, an effect): see the module
+    docstring."""
     if is_class(name):
         return "digest", "a class name, not a substance"
     _, _, nps = substance_groups(name)
@@ -73,6 +77,8 @@ def new_subject_severity(name: str, info: SubjectInfo | None, documents: int, li
         return "digest", "a name no naming scheme reads (the trained recogniser's guess), in one source so far"
     if not candidate and nps is False:
         return "low", "a classic drug or medicine, new only to these sources"
+    if not candidate and listings == 0 and not used:
+        return "digest", "an NPS the lexicon knows, talked about only (no listing, no use reported: news, warnings)"
     corroborated = listings >= 1 or documents >= config.high_min_documents
     what = "a novel candidate" if candidate else "an NPS never seen in any monitored source"
     if corroborated:

@@ -421,7 +421,7 @@ def test_the_new_cathinone_threads_compare_it_with_3mmc_sold_all_along() -> None
     assert sold == list(range(event.start))
 
 
-# ---- hold-out F (sealed) -----------------------------------------------------------------------------------------
+# ---- hold-out F (unsealed on 2026-12-07) ---------------------------------------------------------------------------
 
 
 def test_a_flood_is_one_vendor_s_near_duplicates_for_two_days() -> None:

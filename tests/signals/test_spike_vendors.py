@@ -121,3 +121,17 @@ def test_a_rare_substance_in_a_new_language_is_a_digest_line_unless_configured()
     config = RunConfig.model_validate({"first_seen": {"new_language": "low"}})
     found = detect_first_seen(data, START + timedelta(days=10), config, Notes())
     assert [(d.subject, d.scope, d.severity) for d in found] == [("GHB", "language=nl", "low")]
+
+
+def test_an_nps_the_lexicon_knows_only_talked_about_waits_for_an_offer_or_a_use() -> None:
+    # hold-out F: court news about seized GHB and GBL, many posts, no use, was a high first sighting of GBL
+    from signals.config import FirstSeenConfig
+    from signals.triage import new_subject_severity
+
+    cfg = FirstSeenConfig()
+    gbl = SubjectInfo("GBL", True)
+    assert new_subject_severity("GBL", gbl, 12, 0, cfg, sources=1, used=False)[0] == "digest"
+    assert new_subject_severity("GBL", gbl, 12, 0, cfg, sources=1, used=True)[0] == "high"
+    assert new_subject_severity("GBL", gbl, 1, 1, cfg, sources=1, used=False)[0] == "high"  # offered
+    novel = SubjectInfo("EDMB-9en-PICA", False, family="synthetic cannabinoid")  # a new name is news however said
+    assert new_subject_severity("EDMB-9en-PICA", novel, 3, 0, cfg, sources=1, used=False)[0] == "high"
