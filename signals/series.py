@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -475,6 +476,7 @@ _POSITION = re.compile(r"^\d+")
 _HEADS = tuple(head for head in names.SCRA_HEADS if len(head) > 1 and head.isalpha())
 
 
+@lru_cache(maxsize=65536)  # fold_names asks it for every pair of candidates; the accent fold and the abbreviation cost
 def candidate_key(name: str) -> str:
     """Spellings of one candidate fold together: ``3-CPMC``, ``3cpmc``, ``3 CPMC`` -> ``3CPMC``; accents and Greek
     letters go, substituents spelled out are abbreviated (``4-bromo-PiHP``, ``4-Br-α-PiHP``, ``4-BrPiHP`` ->
